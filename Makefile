@@ -1,0 +1,91 @@
+# brig — a low-level OCI container runtime.
+#   make            build build/brig
+#   make deps       install (apt-get) what the build and every test need
+#   make demo       deps + build + example bundle + run a container
+#   make test       deps + build + every test; last line "N passed, M failed"
+
+CC ?= gcc
+CLANG ?= clang
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION := 0.1.0
+COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+BUILD := build
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-Iruntime -Ispec -DBRIG_VERSION=\"$(VERSION)\" -DBRIG_COMMIT=\"$(COMMIT)\"
+LDLIBS := -lyajl -lseccomp -lcap
+
+SPEC_SRCS := $(sort $(wildcard spec/*.c))
+RUNTIME_SRCS := $(sort $(wildcard runtime/*.c))
+LIB_SRCS := runtime/error.c runtime/util.c
+SPEC_OBJS := $(SPEC_SRCS:%.c=$(BUILD)/obj/%.o)
+RUNTIME_OBJS := $(RUNTIME_SRCS:%.c=$(BUILD)/obj/%.o)
+HEADERS := $(wildcard runtime/*.h spec/*.h)
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
+
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+all: $(BUILD)/brig
+
+$(BUILD)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/brig: $(RUNTIME_OBJS) $(SPEC_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests link everything but main.o.
+$(BUILD)/unit/%: tests/unit/%.c $(filter-out $(BUILD)/obj/runtime/main.o,$(RUNTIME_OBJS)) $(SPEC_OBJS) tests/unit/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(filter %.o,$^) $(LDLIBS)
+
+unit: $(UNIT_BINS)
+
+# libFuzzer over the config parser (clang, ASan + UBSan).
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iruntime -Ispec \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(SPEC_SRCS) $(LIB_SRCS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(SPEC_SRCS) $(LIB_SRCS) -lyajl
+
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(BUILD)/fuzz/corpus-$$t; \
+	  $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -print_final_stats=1 $(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus || exit 1; \
+	done
+
+deps:
+	@tools/deps
+
+demo: deps all
+	@tools/demo
+
+test: deps all unit $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+	@tools/run-tests
+
+install: $(BUILD)/brig
+	install -D -m 0755 $(BUILD)/brig $(DESTDIR)$(PREFIX)/bin/brig
+
+FORMAT_FILES = $(wildcard runtime/*.[ch] spec/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tools/*.c)
+check-format:
+	@clang-format --dry-run --Werror $(FORMAT_FILES)
+
+format:
+	@clang-format -i $(FORMAT_FILES)
+
+lint:
+	@cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Iruntime -Ispec \
+	  runtime spec
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all unit fuzz deps demo test install check-format format lint clean
+.SECONDARY:

@@ -1,0 +1,42 @@
+/* One cgroup driver interface, with a v1 (and hybrid) and a v2
+ * implementation chosen from the layout detected at run time. */
+#ifndef BRIG_CGROUP_H
+#define BRIG_CGROUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "spec.h"
+
+enum cgroup_layout { CGROUP_LAYOUT_V1, CGROUP_LAYOUT_HYBRID, CGROUP_LAYOUT_V2 };
+
+struct cgroup; /* opaque: driver + the container's path */
+
+enum cgroup_layout cgroup_detect_layout(void);
+
+/* Resolve linux.cgroupsPath (NULL/empty = "/brig/<id>") and create the
+ * container's cgroup in every hierarchy.  Fails if it cannot be created. */
+int cgroup_create(const char *id, const char *cgroups_path, struct cgroup **out,
+                  struct brig_error *err);
+/* Reopen the cgroup of an existing container from the path recorded in its
+ * state (cgroup_path()). */
+int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err);
+const char *cgroup_path(const struct cgroup *cg);
+void cgroup_free(struct cgroup *cg);
+
+/* Write the resources; `update` is true for `brig update`. */
+int cgroup_apply(struct cgroup *cg, const struct spec_resources *res,
+                 bool update, struct brig_error *err);
+int cgroup_add_pid(struct cgroup *cg, pid_t pid, struct brig_error *err);
+int cgroup_freeze(struct cgroup *cg, bool freeze, struct brig_error *err);
+/* 1 when frozen, 0 when not, -1 on error. */
+int cgroup_is_frozen(struct cgroup *cg);
+/* Host pids of every process in the cgroup (malloc'd array). */
+int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *n,
+                struct brig_error *err);
+int cgroup_kill_all(struct cgroup *cg, int sig, struct brig_error *err);
+/* Kill what is left, remove the cgroup from every hierarchy. */
+int cgroup_destroy(struct cgroup *cg, struct brig_error *err);
+
+#endif

@@ -1,0 +1,17 @@
+/* Commands not written yet. */
+#include "cli.h"
+
+#define STUB(name)                                                             \
+  CMD(name) {                                                                  \
+    (void)argc, (void)argv;                                                    \
+    return brig_err(err, 0, #name ": not implemented yet"), 1;                 \
+  }
+STUB(create)
+STUB(start)
+STUB(state)
+STUB(kill)
+STUB(delete)
+STUB(run)
+STUB(list)
+STUB(spec)
+STUB(features)

@@ -1,0 +1,50 @@
+#include "error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void append_errno(struct brig_error *err, int errnum) {
+  size_t len = strlen(err->msg);
+  if (errnum != 0 && len < sizeof(err->msg))
+    snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum));
+}
+
+int brig_err(struct brig_error *err, int errnum, const char *fmt, ...) {
+  va_list ap;
+  if (err == NULL)
+    return -1;
+  va_start(ap, fmt);
+  vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+  va_end(ap);
+  err->errnum = errnum;
+  append_errno(err, errnum);
+  return -1;
+}
+
+int brig_err_wrap(struct brig_error *err, const char *fmt, ...) {
+  char prefix[BRIG_ERROR_MAX];
+  char old[BRIG_ERROR_MAX];
+  va_list ap;
+  if (err == NULL)
+    return -1;
+  va_start(ap, fmt);
+  vsnprintf(prefix, sizeof(prefix), fmt, ap);
+  va_end(ap);
+  size_t plen = strnlen(prefix, sizeof(prefix) - 3);
+  memcpy(old, err->msg, sizeof(old));
+  memcpy(err->msg, prefix, plen);
+  memcpy(err->msg + plen, ": ", 2);
+  /* Truncate the old message to fit; the prefix matters more. */
+  size_t room = sizeof(err->msg) - plen - 3;
+  size_t olen = strnlen(old, room);
+  memcpy(err->msg + plen + 2, old, olen);
+  err->msg[plen + 2 + olen] = '\0';
+  return -1;
+}
+
+void brig_err_clear(struct brig_error *err) {
+  if (err == NULL)
+    return;
+  err->errnum = 0;
+  err->msg[0] = '\0';
+}

@@ -1,0 +1,167 @@
+/* brig: global flags, the command table, exit codes. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+
+struct brig_globals brig_g = {
+    .root = NULL,
+    .log_format = "text",
+    .rootless = "auto",
+};
+
+static const struct brig_command commands[] = {
+    {"create", cmd_create, "create a container"},
+    {"delete", cmd_delete, "delete any resources held by the container"},
+    {"features", cmd_features, "show the enabled features"},
+    {"kill", cmd_kill, "send a signal to the container's init process"},
+    {"list", cmd_list, "list containers started by brig with the given root"},
+    {"run", cmd_run, "create and run a container"},
+    {"spec", cmd_spec, "create a new specification file"},
+    {"start", cmd_start, "execute the user process in a created container"},
+    {"state", cmd_state, "output the state of a container"},
+    {"version", cmd_version, "print the version"},
+};
+
+int cli_usage_error(struct brig_error *err, const char *cmd, const char *fmt,
+                    ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  brig_err(err, 0, "%s: %s", cmd, msg);
+  return 1;
+}
+
+static void usage(FILE *out) {
+  fprintf(out, "usage: brig [global options] COMMAND [options] [args]\n\n"
+               "brig is a low-level OCI container runtime.\n\nCommands:\n");
+  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+    fprintf(out, "   %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out,
+          "\nGlobal options:\n"
+          "   --debug                  enable debug logging\n"
+          "   --log value              set the log file to write brig logs "
+          "to (default is '/dev/stderr')\n"
+          "   --log-format value       set the log format ('text' (default), "
+          "or 'json') (default: \"text\")\n"
+          "   --root value             root directory for storage of "
+          "container state (default: \"/run/brig\")\n"
+          "   --systemd-cgroup         enable systemd cgroup support\n"
+          "   --rootless value         ignore cgroup permission errors "
+          "('true', 'false', or 'auto') (default: \"auto\")\n"
+          "   --help, -h               show help\n"
+          "   --version, -v            print the version\n");
+}
+
+static const char *default_root(void) {
+  /* As runc: root under XDG_RUNTIME_DIR only for non-root callers; an
+   * empty XDG_RUNTIME_DIR counts as unset. */
+  const char *xdg = getenv("XDG_RUNTIME_DIR");
+  if (geteuid() != 0 && xdg != NULL && *xdg != '\0') {
+    static char buf[4096];
+    snprintf(buf, sizeof(buf), "%s/brig", xdg);
+    return buf;
+  }
+  return "/run/brig";
+}
+
+int main(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"root", required_argument, NULL, 'r'},
+      {"log", required_argument, NULL, 'l'},
+      {"log-format", required_argument, NULL, 'f'},
+      {"debug", no_argument, NULL, 'd'},
+      {"systemd-cgroup", no_argument, NULL, 's'},
+      {"rootless", required_argument, NULL, 'R'},
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'v'},
+      {NULL, 0, NULL, 0},
+  };
+  struct brig_error err = {0};
+  int c, ret;
+
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+    switch (c) {
+    case 'r':
+      brig_g.root = optarg;
+      break;
+    case 'l':
+      brig_g.log = optarg;
+      break;
+    case 'f':
+      if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
+        fprintf(stderr, "brig: invalid log-format: %s\n", optarg);
+        return 1;
+      }
+      brig_g.log_format = optarg;
+      break;
+    case 'd':
+      brig_g.debug = true;
+      break;
+    case 's':
+      brig_g.systemd_cgroup = true;
+      break;
+    case 'R':
+      if (strcmp(optarg, "true") != 0 && strcmp(optarg, "false") != 0 &&
+          strcmp(optarg, "auto") != 0) {
+        fprintf(stderr, "brig: invalid --rootless value: %s\n", optarg);
+        return 1;
+      }
+      brig_g.rootless = optarg;
+      break;
+    case 'h':
+      usage(stdout);
+      return 0;
+    case 'v': {
+      char *vargv[] = {"version", NULL};
+      ret = cmd_version(1, vargv, &err);
+      return ret;
+    }
+    default:
+      if (optopt)
+        fprintf(stderr, "brig: flag provided but not defined: -%c\n", optopt);
+      else
+        fprintf(stderr, "brig: flag provided but not defined: %s\n",
+                argv[optind - 1]);
+      return 1;
+    }
+  }
+  if (brig_g.root == NULL)
+    brig_g.root = default_root();
+  if (log_init(brig_g.log, brig_g.log_format, brig_g.debug) < 0) {
+    fprintf(stderr, "brig: open log %s: %m\n", brig_g.log);
+    return 1;
+  }
+  if (optind >= argc) {
+    usage(stderr);
+    return 1;
+  }
+  const char *name = argv[optind];
+  if (strcmp(name, "help") == 0) {
+    usage(stdout);
+    return 0;
+  }
+  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+    if (strcmp(commands[i].name, name) != 0)
+      continue;
+    int cargc = argc - optind;
+    char **cargv = argv + optind;
+    optind = 0; /* glibc: re-initialise getopt for the command's flags */
+    ret = commands[i].fn(cargc, cargv, &err);
+    if (ret != 0 && err.msg[0] != '\0') {
+      fprintf(stderr, "brig: %s\n", err.msg);
+      log_error("%s", err.msg);
+    }
+    return ret;
+  }
+  fprintf(stderr, "brig: No help topic for '%s'\n", name);
+  return 1;
+}

@@ -1,0 +1,222 @@
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void cleanup_freep(void *p) {
+  free(*(void **)p);
+}
+
+void cleanup_closep(int *fd) {
+  if (*fd >= 0) {
+    int saved = errno;
+    close(*fd);
+    errno = saved;
+  }
+}
+
+void cleanup_fclosep(void *f) {
+  FILE **fp = f;
+  if (*fp != NULL)
+    fclose(*fp);
+}
+
+void cleanup_strvp(void *p) {
+  strv_free(*(char ***)p);
+}
+
+static void oom(void) {
+  static const char msg[] = "brig: out of memory\n";
+  if (write(2, msg, sizeof(msg) - 1) < 0) {
+    /* nothing more to do */
+  }
+  abort();
+}
+
+void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (p == NULL)
+    oom();
+  return p;
+}
+
+void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (p == NULL)
+    oom();
+  return p;
+}
+
+void *xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (q == NULL)
+    oom();
+  return q;
+}
+
+char *xstrdup(const char *s) {
+  char *p;
+  if (s == NULL)
+    return NULL;
+  p = strdup(s);
+  if (p == NULL)
+    oom();
+  return p;
+}
+
+char *xasprintf(const char *fmt, ...) {
+  va_list ap;
+  char *out = NULL;
+  va_start(ap, fmt);
+  if (vasprintf(&out, fmt, ap) < 0)
+    oom();
+  va_end(ap);
+  return out;
+}
+
+size_t strv_len(char *const *v) {
+  size_t n = 0;
+  while (v != NULL && v[n] != NULL)
+    n++;
+  return n;
+}
+
+void strv_free(char **v) {
+  if (v == NULL)
+    return;
+  for (size_t i = 0; v[i] != NULL; i++)
+    free(v[i]);
+  free(v);
+}
+
+int read_file_at(int dirfd, const char *path, size_t max, char **out,
+                 size_t *len, struct brig_error *err) {
+  _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+  size_t cap = 4096, used = 0;
+  _cleanup_free_ char *buf = NULL;
+
+  if (fd < 0)
+    return brig_err(err, errno, "open %s", path);
+  buf = xmalloc(cap);
+  for (;;) {
+    ssize_t r;
+    if (used + 1 >= cap) {
+      if (cap > max + 1)
+        return brig_err(err, EFBIG, "read %s: larger than %zu bytes", path,
+                        max);
+      cap *= 2;
+      buf = xrealloc(buf, cap);
+    }
+    r = read(fd, buf + used, cap - used - 1);
+    if (r < 0) {
+      if (errno == EINTR)
+        continue;
+      return brig_err(err, errno, "read %s", path);
+    }
+    if (r == 0)
+      break;
+    used += (size_t)r;
+    if (used > max)
+      return brig_err(err, EFBIG, "read %s: larger than %zu bytes", path, max);
+  }
+  buf[used] = '\0';
+  if (len != NULL)
+    *len = used;
+  *out = steal_pointer(&buf);
+  return 0;
+}
+
+int write_all(int fd, const void *buf, size_t len) {
+  const char *p = buf;
+  while (len > 0) {
+    ssize_t w = write(fd, p, len);
+    if (w < 0) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    p += w;
+    len -= (size_t)w;
+  }
+  return 0;
+}
+
+int write_file_str(const char *path, const char *s) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  int ret, saved;
+  if (fd < 0)
+    return -1;
+  ret = write_all(fd, s, strlen(s));
+  saved = errno;
+  close(fd);
+  errno = saved;
+  return ret;
+}
+
+int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
+                      mode_t mode, struct brig_error *err) {
+  _cleanup_free_ char *tmp = xasprintf(".%s.tmp", name);
+  int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0)
+    return brig_err(err, errno, "create %s", tmp);
+  if (write_all(fd, data, len) < 0) {
+    int saved = errno;
+    close(fd);
+    unlinkat(dirfd, tmp, 0);
+    return brig_err(err, saved, "write %s", tmp);
+  }
+  close(fd);
+  if (renameat(dirfd, tmp, dirfd, name) < 0) {
+    int saved = errno;
+    unlinkat(dirfd, tmp, 0);
+    return brig_err(err, saved, "rename %s to %s", tmp, name);
+  }
+  return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode) {
+  _cleanup_free_ char *copy = xstrdup(path);
+  for (char *p = copy + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(copy, mode) < 0 && errno != EEXIST)
+      return -1;
+    *p = '/';
+  }
+  if (mkdir(copy, mode) < 0 && errno != EEXIST)
+    return -1;
+  return 0;
+}
+
+int parse_u64(const char *s, uint64_t *out) {
+  char *end;
+  unsigned long long v;
+  if (s == NULL || *s < '0' || *s > '9')
+    return -1;
+  errno = 0;
+  v = strtoull(s, &end, 10);
+  if (errno != 0 || *end != '\0')
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int parse_i64(const char *s, int64_t *out) {
+  char *end;
+  long long v;
+  if (s == NULL || *s == '\0')
+    return -1;
+  errno = 0;
+  v = strtoll(s, &end, 10);
+  if (errno != 0 || *end != '\0')
+    return -1;
+  *out = v;
+  return 0;
+}

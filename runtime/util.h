@@ -1,0 +1,65 @@
+/* Small helpers shared by every file: cleanup attributes, allocation that
+ * aborts on OOM, file and string utilities. */
+#ifndef BRIG_UTIL_H
+#define BRIG_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+void cleanup_freep(void *p);
+void cleanup_closep(int *fd);
+void cleanup_fclosep(void *f);
+void cleanup_strvp(void *p);
+
+#define _cleanup_free_ __attribute__((cleanup(cleanup_freep)))
+#define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(cleanup_fclosep)))
+#define _cleanup_strv_ __attribute__((cleanup(cleanup_strvp)))
+
+/* Take ownership out of a cleanup variable. */
+#define steal_pointer(pp)                                                      \
+  ({                                                                           \
+    __typeof__(*(pp)) steal_tmp_ = *(pp);                                      \
+    *(pp) = NULL;                                                              \
+    steal_tmp_;                                                                \
+  })
+#define steal_fd(fdp)                                                          \
+  ({                                                                           \
+    int steal_fd_tmp_ = *(fdp);                                                \
+    *(fdp) = -1;                                                               \
+    steal_fd_tmp_;                                                             \
+  })
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+size_t strv_len(char *const *v);
+void strv_free(char **v);
+
+/* Read a whole file (at most max bytes; more is an error EFBIG).
+ * Returns 0 and a NUL-terminated malloc'd buffer, or -1 with err. */
+int read_file_at(int dirfd, const char *path, size_t max, char **out,
+                 size_t *len, struct brig_error *err);
+/* Write all of buf to fd, retrying on EINTR and short writes. */
+int write_all(int fd, const void *buf, size_t len);
+/* Open path, write the string, close.  -1 with errno set on failure. */
+int write_file_str(const char *path, const char *s);
+/* Write atomically: tmp file in the same dir, fsync-free rename. */
+int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
+                      mode_t mode, struct brig_error *err);
+
+/* mkdir -p; mode for the created components. */
+int mkdir_p(const char *path, mode_t mode);
+
+/* Parse a non-negative decimal integer; -1 on junk or overflow. */
+int parse_u64(const char *s, uint64_t *out);
+int parse_i64(const char *s, int64_t *out);
+
+#endif

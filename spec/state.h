@@ -1,0 +1,42 @@
+/* The container's state: state.json in <root>/<id>/ (the runtime's private
+ * record) and the runtime-spec state printed by `brig state` and given to
+ * hooks on stdin. */
+#ifndef BRIG_STATE_JSON_H
+#define BRIG_STATE_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "spec.h"
+
+struct container_state {
+  char *oci_version;
+  char *id;
+  char *status; /* creating, created, running, paused, stopped */
+  pid_t pid;    /* init pid, 0 when none */
+  char *bundle;
+  char *rootfs;
+  char *created; /* RFC 3339, UTC, nanoseconds */
+  char *owner;   /* "" for root, as runc */
+  struct spec_kv *annotations;
+  size_t n_annotations;
+  /* Private, kept only in state.json: */
+  uint64_t init_start_time; /* /proc/<pid>/stat field 22 */
+  char *cgroup_path;
+  bool use_init; /* PID 1 is brig's built-in init */
+  bool systemd_cgroup;
+};
+
+/* The runtime-spec state (what `brig state` prints and hooks read).
+ * pretty: indented as runc prints it.  Returns a malloc'd string. */
+char *state_emit_public(const struct container_state *st, bool pretty);
+/* The private state.json (public fields + brig's own). */
+char *state_emit_file(const struct container_state *st);
+/* Parse state.json; `name` appears in messages. */
+int state_parse_file(const char *data, size_t len, const char *name,
+                     struct container_state *out, struct brig_error *err);
+void state_clear(struct container_state *st);
+
+#endif
