@@ -1,0 +1,57 @@
+# Shared set-up for brig's bats tests.  Every test gets its own state root
+# and bundle under a temp dir, and teardown removes every container it made.
+#   brig ARGS...          run build/brig with the test's --root
+#   make_bundle [CMD...]  (re)make $BUNDLE with process.args = CMD
+#   cfg 'JQ FILTER'       edit $BUNDLE/config.json in place with jq
+#   cid                   a container id unique to this test
+
+BRIG=${BRIG:-$BATS_TEST_DIRNAME/../../build/brig}
+TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+
+setup_brig() {
+  TEST_TMP=$(mktemp -d /tmp/brig-bats.XXXXXX)
+  BRIG_ROOT=$TEST_TMP/root
+  BUNDLE=$TEST_TMP/bundle
+  make_bundle sh -c 'echo ok'
+}
+
+teardown_brig() {
+  local id
+  if [ -d "$BRIG_ROOT" ]; then
+    for id in $(ls "$BRIG_ROOT" 2>/dev/null); do
+      "$BRIG" --root "$BRIG_ROOT" delete -f "$id" >/dev/null 2>&1 || true
+    done
+  fi
+  # A mount left inside the temp dir would make rm fail loudly: detach it.
+  grep -o " $TEST_TMP[^ ]*" /proc/self/mountinfo 2>/dev/null | sort -r |
+    while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  rm -rf "$TEST_TMP"
+}
+
+setup() { setup_brig; }
+teardown() { teardown_brig; }
+
+brig() { "$BRIG" --root "$BRIG_ROOT" "$@"; }
+
+make_bundle() {
+  rm -f "$BUNDLE/config.json"
+  "$TOP/tools/mkbundle" "$BUNDLE" -- "$@"
+}
+
+cfg() {
+  local tmp="$BUNDLE/config.json.tmp"
+  jq "$@" "$BUNDLE/config.json" > "$tmp" && mv "$tmp" "$BUNDLE/config.json"
+}
+
+cid() { echo "bats-$$-${BATS_TEST_NUMBER}${1:+-$1}"; }
+
+# wait_for N CMD...: retry CMD every 0.1 s up to N times.
+wait_for() {
+  local n=$1; shift
+  local i
+  for ((i = 0; i < n; i++)); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  return 1
+}
