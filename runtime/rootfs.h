@@ -23,6 +23,9 @@ struct rootfs_ctx {
   const char *bundle; /* absolute bundle dir: relative mount sources */
   bool no_pivot;
   bool userns; /* in a new user namespace: bind devices, no mknod */
+  /* The container's cgroup path (same in every hierarchy), for a "cgroup"
+   * mount on a v1/hybrid host. */
+  const char *cgroup_path;
 };
 
 int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err);
