@@ -26,3 +26,9 @@ char *spec_features_json(struct brig_error *err) {
 const char *spec_yajl_version(void) {
   return "2.1.0";
 }
+
+const char *spec_ns_type_name(enum spec_ns_type t) {
+  static const char *names[] = {"pid", "network", "mount",  "ipc",
+                                "uts", "user",    "cgroup", "time"};
+  return (unsigned)t < SPEC_NS_COUNT ? names[t] : "unknown";
+}
