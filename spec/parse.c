@@ -400,9 +400,3 @@ struct spec_resources *spec_parse_resources(const char *data, size_t len,
   yajl_tree_free(tree);
   return r;
 }
-
-const char *spec_ns_type_name(enum spec_ns_type t) {
-  static const char *names[] = {"pid", "network", "mount",  "ipc",
-                                "uts", "user",    "cgroup", "time"};
-  return (unsigned)t < SPEC_NS_COUNT ? names[t] : "unknown";
-}
