@@ -65,17 +65,21 @@ static int exit_code(int status) {
   return 255;
 }
 
-/* Wait for the init, forwarding signals and relaying the terminal. */
+static void forwarded_set(sigset_t *mask) {
+  sigemptyset(mask);
+  for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+    sigaddset(mask, forwarded[i]);
+}
+
+/* Wait for the init, forwarding signals and relaying the terminal.  The
+ * signals were blocked before create, so none is lost in between. */
 static int supervise(pid_t pid, int master) {
   struct termios saved;
   bool raw = false, stdin_open = master >= 0;
   sigset_t mask;
   int sfd, status = 0;
 
-  sigemptyset(&mask);
-  for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-    sigaddset(&mask, forwarded[i]);
-  sigprocmask(SIG_BLOCK, &mask, NULL);
+  forwarded_set(&mask);
   sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   if (master >= 0 && isatty(0) && tcgetattr(0, &saved) == 0) {
     struct termios t = saved;
@@ -206,8 +210,13 @@ CMD(run) {
              o.id);
     return 1;
   }
-  if (!detach && !no_subreaper)
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
+  if (!detach) {
+    sigset_t mask;
+    forwarded_set(&mask);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+    if (!no_subreaper)
+      prctl(PR_SET_CHILD_SUBREAPER, 1);
+  }
   if (container_create(&o, &pid, &master, err) < 0) {
     if (strncmp(err->msg, "config.json", 11) != 0)
       brig_err_wrap(err, "run %s", o.id);

@@ -220,7 +220,12 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   int fifo_fd;
   char *exe;
 
+  sigset_t none;
+
   close_fds_except(3 + o->preserve_fds, keep, sizeof(keep) / sizeof(keep[0]));
+  /* `run` blocks the signals it forwards: the process starts clean. */
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
   exe = child_setup(o, sock, &sec, &err);
   if (exe == NULL) {
     sync_send(sock, SYNC_ERROR, &err);
@@ -264,7 +269,9 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   pid_t pid;
   int status;
 
-  if (mkfifoat(o->state_dirfd, "exec.fifo", 0622) < 0)
+  /* 0622 whatever the umask: the process's user must open it to write. */
+  if (mkfifoat(o->state_dirfd, "exec.fifo", 0622) < 0 ||
+      fchmodat(o->state_dirfd, "exec.fifo", 0622, 0) < 0)
     return brig_err(err, errno, "create exec fifo");
   fifo_path_fd = openat(o->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
   if (fifo_path_fd < 0)
