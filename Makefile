@@ -53,7 +53,7 @@ FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iruntime -Ispec \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(SPEC_SRCS) $(LIB_SRCS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(SPEC_SRCS) $(LIB_SRCS) -lyajl
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(SPEC_SRCS) $(LIB_SRCS) $(LDLIBS)
 
 fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \
