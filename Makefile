@@ -41,10 +41,15 @@ $(BUILD)/brig: $(RUNTIME_OBJS) $(SPEC_OBJS)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Unit tests link everything but main.o.
-$(BUILD)/unit/%: tests/unit/%.c $(filter-out $(BUILD)/obj/runtime/main.o,$(RUNTIME_OBJS)) $(SPEC_OBJS) tests/unit/tap.h
+# Unit tests link everything but main.o, as an archive: a test pulls in
+# only the objects it uses (command files need main.o's globals).
+$(BUILD)/libbrig.a: $(filter-out $(BUILD)/obj/runtime/main.o,$(RUNTIME_OBJS)) $(SPEC_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libbrig.a tests/unit/tap.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(filter %.o,$^) $(LDLIBS)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libbrig.a $(LDLIBS)
 
 unit: $(UNIT_BINS)
 
