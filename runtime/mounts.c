@@ -51,29 +51,60 @@ static size_t next_component(const char **p, const char **start) {
   return (size_t)(s - *start);
 }
 
-/* Make (if missing) the last component `name` under parent_fd, then open
- * the whole prefix again inside the root. */
+#define MAX_LINK_DEPTH 40
+
+static int make_path(int rootfd, const char *path, bool last_is_file,
+                     mode_t mode, int depth);
+
+/* Make (if missing) the component `name` under parent_fd, then open the
+ * whole prefix again inside the root.  A dangling symlink is followed by
+ * making its target, inside the root too. */
 static int make_component(int rootfd, int parent_fd, const char *prefix,
-                          const char *name, bool file, mode_t mode) {
+                          const char *name, bool file, mode_t mode, int depth) {
+  char target[PATH_MAX];
+  _cleanup_free_ char *next = NULL;
+  ssize_t n;
   int fd = in_root_open(rootfd, prefix, O_PATH);
+
   if (fd >= 0 || errno != ENOENT)
     return fd;
   if (file) {
     int f = openat(parent_fd, name,
                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-    if (f < 0 && errno != EEXIST)
-      return -1;
-    if (f >= 0)
+    if (f >= 0) {
       close(f);
-  } else if (mkdirat(parent_fd, name, mode) < 0 && errno != EEXIST) {
+      return in_root_open(rootfd, prefix, O_PATH);
+    }
+  } else if (mkdirat(parent_fd, name, mode) == 0) {
+    return in_root_open(rootfd, prefix, O_PATH);
+  }
+  if (errno != EEXIST)
+    return -1;
+  n = readlinkat(parent_fd, name, target, sizeof(target) - 1);
+  if (n < 0)
+    return -1;
+  target[n] = '\0';
+  if (depth >= MAX_LINK_DEPTH) {
+    errno = ELOOP;
     return -1;
   }
-  /* A dangling symlink stays ENOENT here: refused rather than followed. */
+  /* Relative targets start from the symlink's directory (prefix minus its
+   * last component); ".." cannot climb above the root. */
+  if (target[0] == '/') {
+    next = xstrdup(target);
+  } else {
+    size_t dir_len = strlen(prefix) - strlen(name);
+    next = xasprintf("%.*s%s", (int)dir_len, prefix, target);
+  }
+  fd = make_path(rootfd, next, file, mode, depth + 1);
+  if (fd < 0)
+    return -1;
+  close(fd);
   return in_root_open(rootfd, prefix, O_PATH);
 }
 
 static int make_path(int rootfd, const char *path, bool last_is_file,
-                     mode_t mode) {
+                     mode_t mode, int depth) {
   _cleanup_free_ char *prefix = xmalloc(strlen(path) + 2);
   int fd = in_root_open(rootfd, ".", O_PATH | O_DIRECTORY);
   const char *p = path, *start;
@@ -83,16 +114,11 @@ static int make_path(int rootfd, const char *path, bool last_is_file,
     return -1;
   prefix[0] = '\0';
   while ((len = next_component(&p, &start)) > 0) {
-    _cleanup_free_ char *name = strndup(start, len);
+    _cleanup_free_ char *name = xasprintf("%.*s", (int)len, start);
     bool last;
     int next;
 
-    if (name == NULL) {
-      close(fd);
-      errno = ENOMEM;
-      return -1;
-    }
-    memcpy(prefix + used, "/", 1);
+    prefix[used] = '/';
     memcpy(prefix + used + 1, start, len);
     used += len + 1;
     prefix[used] = '\0';
@@ -100,7 +126,7 @@ static int make_path(int rootfd, const char *path, bool last_is_file,
       p++;
     last = *p == '\0';
     next = make_component(rootfd, fd, prefix, name, last && last_is_file,
-                          last && last_is_file ? 0644 : mode);
+                          last && last_is_file ? 0644 : mode, depth);
     close(fd);
     if (next < 0)
       return -1;
@@ -110,11 +136,11 @@ static int make_path(int rootfd, const char *path, bool last_is_file,
 }
 
 int in_root_mkdir_p(int rootfd, const char *path, mode_t mode) {
-  return make_path(rootfd, path, false, mode);
+  return make_path(rootfd, path, false, mode, 0);
 }
 
 int in_root_make_dest(int rootfd, const char *path, bool want_file) {
-  return make_path(rootfd, path, want_file, 0755);
+  return make_path(rootfd, path, want_file, 0755, 0);
 }
 
 int bind_fd(int src_fd, int dest_fd, bool recursive) {

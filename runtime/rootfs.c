@@ -167,10 +167,17 @@ int rootfs_pivot(const struct rootfs_ctx *ctx, struct brig_error *err) {
     if (chroot(".") < 0)
       return brig_err(err, errno, "chroot into \"%s\"", ctx->rootfs);
   } else {
+    _cleanup_close_ int oldroot = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (oldroot < 0)
+      return brig_err(err, errno, "open the old root");
     if (syscall(SYS_pivot_root, ".", ".") < 0)
       return brig_err(err, errno, "pivot_root into \"%s\"", ctx->rootfs);
-    /* The old root sits on top of "." now.  Make it a slave first so its
-     * unmount cannot propagate to the host's mounts. */
+    /* The old root sits on top of the new one now; "." could name either,
+     * so enter the old one by fd.  Make it a slave first so its unmount
+     * cannot propagate to the host's mounts (and the new root's mounts
+     * keep their propagation). */
+    if (fchdir(oldroot) < 0)
+      return brig_err(err, errno, "enter the old root");
     if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
       return brig_err(err, errno, "make the old root a slave");
     if (umount2(".", MNT_DETACH) < 0)
