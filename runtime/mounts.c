@@ -403,6 +403,25 @@ static int mount_cgroup(const struct rootfs_ctx *ctx, int rootfd, int dest_fd,
   return mount_cgroup_v1(ctx, rootfd, dest_fd, m, o, err);
 }
 
+static int bind_sysfs(int dest_fd, const struct spec_mount *m,
+                      const struct mount_opts *o, struct brig_error *err) {
+  _cleanup_close_ int src_fd = open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_close_ int mnt_fd = -1;
+  uint64_t set, clr;
+
+  if (src_fd < 0)
+    return brig_err(err, errno, "mount \"sysfs\" on \"%s\": open /sys",
+                    m->destination);
+  mnt_fd = bind_fd(src_fd, dest_fd, true);
+  if (mnt_fd < 0)
+    return brig_err(err, errno, "bind \"/sys\" on \"%s\"", m->destination);
+  mount_flags_to_attr(o->flags, o->clear, &set, &clr);
+  if (mount_setattr_fd(mnt_fd, true, set, clr, 0) < 0)
+    return brig_err(err, errno, "remount \"%s\" with its options",
+                    m->destination);
+  return 0;
+}
+
 int mount_one(const struct rootfs_ctx *ctx, int rootfd,
               const struct spec_mount *m, struct brig_error *err) {
   struct mount_opts o;
@@ -433,8 +452,13 @@ int mount_one(const struct rootfs_ctx *ctx, int rootfd,
     ret = mount_tmpfs_copyup(rootfd, dest_fd, m, &o, err);
   } else if (mount_on_fd(m->source ? m->source : m->type, dest_fd, m->type,
                          o.flags, o.data) < 0) {
-    ret =
-        brig_err(err, errno, "mount \"%s\" on \"%s\"", m->type, m->destination);
+    /* In a user namespace without its own network namespace the kernel
+     * refuses sysfs: bind the host's /sys instead, as runc does. */
+    if (errno == EPERM && ctx->userns && strcmp(m->type, "sysfs") == 0)
+      ret = bind_sysfs(dest_fd, m, &o, err);
+    else
+      ret = brig_err(err, errno, "mount \"%s\" on \"%s\"", m->type,
+                     m->destination);
   }
   if (ret == 0 && (o.propagation || o.rec_set || o.rec_clr)) {
     mnt_fd = in_root_open(rootfd, m->destination, O_PATH);
