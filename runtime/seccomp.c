@@ -385,6 +385,10 @@ int seccomp_load_filter(struct brig_seccomp *f, int *notify_fd,
   return 0;
 }
 
+bool seccomp_filter_notifies(const struct brig_seccomp *f) {
+  return f != NULL && f->notify;
+}
+
 void seccomp_filter_free(struct brig_seccomp *f) {
   if (f == NULL)
     return;

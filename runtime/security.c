@@ -122,8 +122,11 @@ int security_apply(struct security_ctx *ctx, struct brig_error *err) {
   if (lsm_apply(p, "/proc/self/attr", err) < 0)
     return -1;
   /* Without no_new_privs, loading needs CAP_SYS_ADMIN: do it while we
-   * still have it. */
-  if (ctx->seccomp != NULL && !p->no_new_privileges &&
+   * still have it.  A notifying filter loads here too, whatever
+   * noNewPrivileges says, while the runtime still listens to hand the fd
+   * on (as runc does before the exec FIFO). */
+  if (ctx->seccomp != NULL &&
+      (!p->no_new_privileges || seccomp_filter_notifies(ctx->seccomp)) &&
       load_seccomp(ctx, err) < 0)
     return -1;
   if (caps_apply_bounding(&ctx->caps, err) < 0)
@@ -145,7 +148,7 @@ int security_before_exec(struct security_ctx *ctx, struct brig_error *err) {
   if (proc_apply_final_affinity(ctx->p, err) < 0)
     return -1;
   if (ctx->seccomp != NULL && ctx->p->no_new_privileges &&
-      load_seccomp(ctx, err) < 0)
+      !seccomp_filter_notifies(ctx->seccomp) && load_seccomp(ctx, err) < 0)
     return -1;
   return 0;
 }

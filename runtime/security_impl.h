@@ -71,6 +71,8 @@ int seccomp_build(const struct spec_seccomp *sc, struct brig_seccomp **out,
 int seccomp_load_filter(struct brig_seccomp *f, int *notify_fd,
                         struct brig_error *err);
 void seccomp_filter_free(struct brig_seccomp *f);
+/* The filter has SCMP_ACT_NOTIFY rules. */
+bool seccomp_filter_notifies(const struct brig_seccomp *f);
 /* "SCMP_ACT_ERRNO" + errnoRet -> a libseccomp action; -1 if unknown. */
 int seccomp_action_from_name(const char *name, bool errno_set,
                              uint64_t errno_ret, uint32_t *action);
