@@ -269,13 +269,33 @@ static char *child_setup(const struct spawn_opts *o, int sock,
   return find_executable(p, err);
 }
 
+static int cmp_int(const void *a, const void *b) {
+  return *(const int *)a - *(const int *)b;
+}
+
+/* Close every fd from `from` up, except those in keep.  Run first thing in
+ * the child, so no runtime fd (the state dir lock above all) lives on. */
+static void close_fds_except(int from, int *keep, size_t n) {
+  qsort(keep, n, sizeof(int), cmp_int);
+  for (size_t i = 0; i < n; i++) {
+    if (keep[i] < from)
+      continue;
+    if (keep[i] > from)
+      syscall(SYS_close_range, (unsigned)from, (unsigned)keep[i] - 1, 0);
+    from = keep[i] + 1;
+  }
+  syscall(SYS_close_range, (unsigned)from, ~0U, 0);
+}
+
 static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   struct brig_error err = {0};
   struct security_ctx *sec = NULL;
+  int keep[] = {sock, fifo_path_fd, o->console_sock};
   char fifo[64];
   int fifo_fd;
   char *exe;
 
+  close_fds_except(3 + o->preserve_fds, keep, sizeof(keep) / sizeof(keep[0]));
   exe = child_setup(o, sock, &sec, &err);
   if (exe == NULL) {
     sync_send(sock, SYNC_ERROR, &err);
