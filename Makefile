@@ -30,7 +30,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-all: $(BUILD)/brig
+all: $(BUILD)/brig $(BUILD)/seccomp-listener
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -40,6 +40,11 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 $(BUILD)/brig: $(RUNTIME_OBJS) $(SPEC_OBJS)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The seccomp notify agent the tests use (tests/bats/seccomp.bats).
+$(BUILD)/seccomp-listener: tools/seccomp-listener.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lseccomp
 
 # Unit tests link everything but main.o.
 $(BUILD)/unit/%: tests/unit/%.c $(filter-out $(BUILD)/obj/runtime/main.o,$(RUNTIME_OBJS)) $(SPEC_OBJS) tests/unit/tap.h
@@ -71,7 +76,7 @@ demo: deps all
 test: deps all unit $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@tools/run-tests
 
-install: $(BUILD)/brig
+install: $(BUILD)/brig $(BUILD)/seccomp-listener
 	install -D -m 0755 $(BUILD)/brig $(DESTDIR)$(PREFIX)/bin/brig
 
 FORMAT_FILES = $(wildcard runtime/*.[ch] spec/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tools/*.c)

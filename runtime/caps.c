@@ -38,7 +38,7 @@ static void note_dropped(char *buf, size_t size, const char *name) {
 }
 
 int caps_resolve(const struct spec_capabilities *c, struct cap_plan *plan,
-                 struct brig_error *err) {
+                 bool warn, struct brig_error *err) {
   char dropped[1024] = "";
   char *const *lists[CAPSET_COUNT];
 
@@ -65,9 +65,10 @@ int caps_resolve(const struct spec_capabilities *c, struct cap_plan *plan,
   }
   if (*dropped != '\0') {
     dropped[strlen(dropped) - 1] = '\0';
-    log_warn("ignoring capabilities unknown to the kernel or missing from "
-             "brig's bounding set: %s",
-             dropped);
+    log_msg(warn ? LOG_LVL_WARN : LOG_LVL_DEBUG,
+            "ignoring capabilities unknown to the kernel or missing from "
+            "brig's bounding set: %s",
+            dropped);
   }
   return 0;
 }

@@ -51,6 +51,11 @@ int security_check_host(const struct spec_config *cfg, struct brig_error *err) {
   (void)selinux_enabled();
   if (cfg->process != NULL && lsm_check(cfg->process, err) < 0)
     return -1;
+  if (cfg->process != NULL) {
+    struct cap_plan plan;
+    if (caps_resolve(cfg->process->capabilities, &plan, true, err) < 0)
+      return -1;
+  }
   if (mount_label != NULL && *mount_label != '\0' && !selinux_enabled())
     return brig_err(err, 0,
                     "linux.mountLabel \"%s\" requested but SELinux is not "
@@ -76,7 +81,7 @@ int security_prepare(const struct spec_config *cfg,
   ctx->cfg = cfg;
   ctx->p = p;
   ctx->notify_fd = -1;
-  if (caps_resolve(p->capabilities, &ctx->caps, err) < 0 ||
+  if (caps_resolve(p->capabilities, &ctx->caps, false, err) < 0 ||
       seccomp_build(cfg_seccomp(cfg), &ctx->seccomp, err) < 0) {
     security_free(ctx);
     return -1;

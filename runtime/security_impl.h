@@ -50,9 +50,11 @@ struct cap_plan {
 
 /* Resolve the configured names (NULL = every set empty, as runc).  A name
  * unknown, beyond the kernel's last capability, or missing from our own
- * bounding set is dropped with one warning listing them. */
+ * bounding set is dropped; warn: one log_warn listing them (the runtime
+ * warns, in security_check_host; the child, whose log fd is closed, only
+ * logs at debug level). */
 int caps_resolve(const struct spec_capabilities *c, struct cap_plan *plan,
-                 struct brig_error *err);
+                 bool warn, struct brig_error *err);
 /* Drop every capability not in the bounding set (needs CAP_SETPCAP). */
 int caps_apply_bounding(const struct cap_plan *plan, struct brig_error *err);
 /* Set effective/permitted/inheritable, then raise ambient. */

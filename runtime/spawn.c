@@ -340,7 +340,9 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   pid_t pid;
   int status, got, notify_fd = -1;
 
-  if (mkfifoat(o->state_dirfd, "exec.fifo", 0622) < 0)
+  /* 0622 whatever the umask: a non-root process.user opens it to write. */
+  if (mkfifoat(o->state_dirfd, "exec.fifo", 0622) < 0 ||
+      fchmodat(o->state_dirfd, "exec.fifo", 0622, 0) < 0)
     return brig_err(err, errno, "create exec fifo");
   fifo_path_fd = openat(o->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
   if (fifo_path_fd < 0)
