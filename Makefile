@@ -30,7 +30,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-all: $(BUILD)/brig
+all: $(BUILD)/brig $(BUILD)/seccomp-listener
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -41,8 +41,13 @@ $(BUILD)/brig: $(RUNTIME_OBJS) $(SPEC_OBJS)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The seccomp notify agent the tests use (tests/bats/seccomp.bats).
+$(BUILD)/seccomp-listener: tools/seccomp-listener.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lseccomp
+
 # Unit tests link everything but main.o, as an archive: a test pulls in
-# only the objects it uses (command files need main.o's globals).
+# only the objects it uses.
 $(BUILD)/libbrig.a: $(filter-out $(BUILD)/obj/runtime/main.o,$(RUNTIME_OBJS)) $(SPEC_OBJS)
 	@rm -f $@
 	ar rcs $@ $^

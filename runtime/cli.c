@@ -6,6 +6,13 @@
 
 #include "util.h"
 
+/* Here, not in main.c, so the unit tests (everything but main.o) link. */
+struct brig_globals brig_g = {
+    .root = NULL,
+    .log_format = "text",
+    .rootless = "auto",
+};
+
 int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
              const struct option *opts, const char *usage,
              struct brig_error *err) {

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "namespaces.h"
 #include "proc.h"
+#include "security.h"
 #include "spawn.h"
 #include "terminal.h"
 #include "util.h"
@@ -123,6 +124,10 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     return -1;
   if (validate_for_create(cfg, o, err) < 0)
     goto out;
+  /* LSM and seccomp requests the host cannot honour fail before anything
+   * is created. */
+  if (security_check_host(cfg, err) < 0)
+    goto out;
   root_joined = cfg->root->path[0] == '/'
                     ? xstrdup(cfg->root->path)
                     : xasprintf("%s/%s", bundle, cfg->root->path);
@@ -211,7 +216,8 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .console_sock = console_sock,
                           .no_pivot = o->no_pivot,
                           .no_new_keyring = o->no_new_keyring,
-                          .preserve_fds = o->preserve_fds};
+                          .preserve_fds = o->preserve_fds,
+                          .state = &c->st};
   if (spawn_container(&so, &res, err) < 0)
     goto fail;
   c->st.pid = res.pid;

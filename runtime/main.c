@@ -9,12 +9,6 @@
 #include "cli.h"
 #include "log.h"
 
-struct brig_globals brig_g = {
-    .root = NULL,
-    .log_format = "text",
-    .rootless = "auto",
-};
-
 static const struct brig_command commands[] = {
     {"create", cmd_create, "create a container"},
     {"delete", cmd_delete, "delete any resources held by the container"},

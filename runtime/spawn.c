@@ -28,7 +28,9 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERROR };
+/* SYNC_SECCOMP carries the seccomp notify fd (SCM_RIGHTS) to the parent,
+ * which forwards it to listenerPath and answers SYNC_GO. */
+enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_SECCOMP };
 
 struct sync_msg {
   int32_t type;
@@ -45,16 +47,86 @@ static int sync_send(int sock, int type, const struct brig_error *e) {
   return send(sock, &m, sizeof(m), MSG_NOSIGNAL) == sizeof(m) ? 0 : -1;
 }
 
-/* 0 and a message, or -1 on EOF / error. */
-static int sync_recv(int sock, struct sync_msg *m) {
+/* 0 and a message, or -1 on EOF / error.  A passed fd lands in *fd when
+ * fd is not NULL (else it is closed); -1 when none came. */
+static int sync_recv_fd(int sock, struct sync_msg *m, int *fd) {
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
+  struct msghdr mh = {.msg_iov = &iov,
+                      .msg_iovlen = 1,
+                      .msg_control = control.buf,
+                      .msg_controllen = sizeof(control.buf)};
+  struct cmsghdr *cm;
+  int got = -1;
   ssize_t n;
+
   do
-    n = recv(sock, m, sizeof(*m), 0);
+    n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
+  for (cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm))
+    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+      memcpy(&got, CMSG_DATA(cm), sizeof(int));
+  if (fd != NULL)
+    *fd = got;
+  else if (got >= 0)
+    close(got);
   if (n != sizeof(*m))
     return -1;
   m->msg[sizeof(m->msg) - 1] = '\0';
   return 0;
+}
+
+static int sync_recv(int sock, struct sync_msg *m) {
+  return sync_recv_fd(sock, m, NULL);
+}
+
+/* Child: hand the seccomp notify fd to the parent and wait for its
+ * answer (the fd is then with the listener). */
+static int send_notify_fd(int notify_fd, void *data, struct brig_error *err) {
+  int sock = *(int *)data;
+  struct sync_msg m = {.type = SYNC_SECCOMP};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+  struct msghdr mh = {.msg_iov = &iov,
+                      .msg_iovlen = 1,
+                      .msg_control = control.buf,
+                      .msg_controllen = sizeof(control.buf)};
+  struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+  memset(control.buf, 0, sizeof(control.buf));
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
+  if (sendmsg(sock, &mh, MSG_NOSIGNAL) != sizeof(m))
+    return brig_err(err, errno, "send seccomp notify fd to the runtime");
+  if (sync_recv(sock, &m) < 0 || m.type != SYNC_GO)
+    _exit(1); /* the parent failed and reports it */
+  return 0;
+}
+
+/* Parent: forward a notify fd to listenerPath with the state. */
+static int forward_notify_fd(const struct spawn_opts *o, pid_t pid, int fd,
+                             struct brig_error *err) {
+  const struct spec_seccomp *sc = o->cfg->linux_->seccomp;
+  _cleanup_free_ char *state = NULL;
+  int ret;
+
+  if (o->state != NULL) {
+    struct container_state st = *o->state;
+    st.pid = pid;
+    state = state_emit_public(&st, false);
+  }
+  ret = seccomp_notify_send(sc->listener_path, fd, sc->listener_metadata, pid,
+                            state, err);
+  close(fd);
+  return ret;
 }
 
 static const char *env_get(char *const *env, const char *key) {
@@ -184,7 +256,10 @@ static char *child_setup(const struct spawn_opts *o, int sock,
     return NULL;
   }
   if (proc_apply_attrs(cfg, p, err) < 0 ||
-      security_prepare(cfg, p, sec, err) < 0 || security_apply(*sec, err) < 0)
+      security_prepare(cfg, p, sec, err) < 0)
+    return NULL;
+  security_set_notify_handler(*sec, send_notify_fd, &sock);
+  if (security_apply(*sec, err) < 0)
     return NULL;
   if (chdir(p->cwd) < 0) {
     brig_err(err, errno, "chdir to cwd (\"%s\") set in config.json failed",
@@ -243,12 +318,13 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   }
   close(fifo_fd);
   close(fifo_path_fd);
-  if (security_before_exec(sec, &err) < 0) {
+  /* Only 0, 1, 2 and --preserve-fds (+ LISTEN_FDS) reach the process;
+   * marked before the seccomp filter may deny close_range. */
+  if (close_extra_fds(o->preserve_fds, &err) < 0 ||
+      security_before_exec(sec, &err) < 0) {
     fprintf(stderr, "brig: %s\n", err.msg);
     _exit(1);
   }
-  /* Only 0, 1, 2 and --preserve-fds reach the process. */
-  syscall(SYS_close_range, 3 + o->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
   execve(exe, o->cfg->process->args, o->cfg->process->env);
   fprintf(stderr, "brig: exec %s: %m\n", exe);
   _exit(127);
@@ -267,9 +343,9 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   _cleanup_close_ int fifo_path_fd = -1;
   struct sync_msg m;
   pid_t pid;
-  int status;
+  int status, got, notify_fd = -1;
 
-  /* 0622 whatever the umask: the process's user must open it to write. */
+  /* 0622 whatever the umask: a non-root process.user opens it to write. */
   if (mkfifoat(o->state_dirfd, "exec.fifo", 0622) < 0 ||
       fchmodat(o->state_dirfd, "exec.fifo", 0622, 0) < 0)
     return brig_err(err, errno, "create exec fifo");
@@ -307,7 +383,22 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     brig_err(err, errno, "sync with container init");
     goto fail;
   }
-  if (sync_recv(sp[0], &m) < 0) {
+  while ((got = sync_recv_fd(sp[0], &m, &notify_fd)) == 0 &&
+         m.type == SYNC_SECCOMP) {
+    if (notify_fd < 0) {
+      brig_err(err, 0, "seccomp notify fd missing from the container init");
+      goto fail;
+    }
+    if (forward_notify_fd(o, pid, steal_fd(&notify_fd), err) < 0)
+      goto fail;
+    if (sync_send(sp[0], SYNC_GO, NULL) < 0) {
+      brig_err(err, errno, "sync with container init");
+      goto fail;
+    }
+  }
+  if (notify_fd >= 0)
+    close(notify_fd);
+  if (got < 0) {
     if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status))
       brig_err(err, 0, "container init killed by signal %d", WTERMSIG(status));
     else

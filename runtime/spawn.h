@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "error.h"
 #include "spec.h"
+#include "state.h"
 
 struct spawn_opts {
   const struct spec_config *cfg;
@@ -24,6 +25,9 @@ struct spawn_opts {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  /* The state sent with a seccomp notify fd to listenerPath (pid filled
+   * in), NULL when the caller has none. */
+  const struct container_state *state;
 };
 
 struct spawn_result {
