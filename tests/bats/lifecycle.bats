@@ -94,7 +94,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
 
 @test "kill accepts names with and without SIG and numbers; default is TERM" {
   make_bundle sh -c 'trap "echo got-term > /tmp/t; exit 0" TERM; trap "echo got-usr1 > /tmp/u" USR1; while :; do sleep 0.1; done'
-  cfg '.mounts |= map(select(.destination != "/tmp"))'
+  cfg '.mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'
   id=$(cid)
   brig run -d -b "$BUNDLE" "$id"
   sleep 0.3
