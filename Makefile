@@ -30,7 +30,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-all: $(BUILD)/brig $(BUILD)/seccomp-listener
+all: $(BUILD)/brig $(BUILD)/seccomp-listener $(BUILD)/recvtty
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -45,6 +45,11 @@ $(BUILD)/brig: $(RUNTIME_OBJS) $(SPEC_OBJS)
 $(BUILD)/seccomp-listener: tools/seccomp-listener.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -lseccomp
+
+# The console-socket receiver the terminal tests use.
+$(BUILD)/recvtty: tools/recvtty.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
 
 # Unit tests link everything but main.o, as an archive: a test pulls in
 # only the objects it uses.
