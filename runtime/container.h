@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "spec.h"
 #include "state.h"
 
 struct container {
@@ -25,6 +26,12 @@ int container_id_valid(const char *id, struct brig_error *err);
 int container_load(const char *root, const char *id, struct container **out,
                    struct brig_error *err);
 #define EXEC_FIFO "exec.fifo"
+/* A copy of config.json, kept only when it has poststart/poststop hooks. */
+#define HOOKS_CONFIG "config.json"
+
+/* Load the kept config (NULL in *out when there is none). */
+int container_load_hooks(struct container *c, struct spec_config **out,
+                         struct brig_error *err);
 
 /* Open (and with create, make with mode 0700) the state root. */
 int container_root_open(const char *root, bool create, struct brig_error *err);

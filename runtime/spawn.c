@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "namespaces.h"
 #include "proc.h"
 #include "rootfs.h"
@@ -30,7 +31,15 @@
 
 /* SYNC_SECCOMP carries the seccomp notify fd (SCM_RIGHTS) to the parent,
  * which forwards it to listenerPath and answers SYNC_GO. */
-enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_SECCOMP };
+/* SYNC_HOOKS asks the parent to run the prestart and createRuntime hooks
+ * (the container's namespaces exist now); it answers SYNC_GO. */
+enum sync_type {
+  SYNC_GO = 1,
+  SYNC_READY,
+  SYNC_ERROR,
+  SYNC_SECCOMP,
+  SYNC_HOOKS
+};
 
 struct sync_msg {
   int32_t type;
@@ -198,6 +207,20 @@ static int join_namespaces(const struct spec_linux *l, struct brig_error *err) {
   return 0;
 }
 
+/* Hooks run by the container init itself, in the container's namespaces.
+ * As runc, their state carries the init's pid in its own namespace. */
+static int run_child_hooks(const struct spawn_opts *o,
+                           const struct spec_hook *h, size_t n,
+                           const char *kind, const char *status,
+                           struct brig_error *err) {
+  struct container_state st = *o->state;
+  _cleanup_free_ char *json = NULL;
+  st.pid = getpid();
+  st.status = (char *)status;
+  json = state_emit_public(&st, false);
+  return hooks_run(h, n, kind, json, err);
+}
+
 /* Everything the child does up to READY.  Returns the resolved executable
  * path, or NULL with err. */
 static char *child_setup(const struct spawn_opts *o, int sock,
@@ -232,6 +255,12 @@ static char *child_setup(const struct spawn_opts *o, int sock,
     brig_err(err, errno, "become root in the user namespace");
     return NULL;
   }
+  if (cfg->hooks != NULL &&
+      cfg->hooks->n_prestart + cfg->hooks->n_create_runtime > 0) {
+    if (sync_send(sock, SYNC_HOOKS, NULL) < 0 || sync_recv(sock, &m) < 0 ||
+        m.type != SYNC_GO)
+      _exit(1); /* the parent reports the hook's failure */
+  }
   if (cfg->hostname != NULL &&
       sethostname(cfg->hostname, strlen(cfg->hostname)) < 0) {
     brig_err(err, errno, "sethostname %s", cfg->hostname);
@@ -242,8 +271,14 @@ static char *child_setup(const struct spawn_opts *o, int sock,
     brig_err(err, errno, "setdomainname %s", cfg->domainname);
     return NULL;
   }
-  if (rootfs_prepare(&rc, err) < 0 || rootfs_pivot(&rc, err) < 0 ||
-      rootfs_sysctl(&rc, err) < 0)
+  if (rootfs_prepare(&rc, err) < 0)
+    return NULL;
+  if (cfg->hooks != NULL && cfg->hooks->n_create_container > 0 &&
+      run_child_hooks(o, cfg->hooks->create_container,
+                      cfg->hooks->n_create_container, "createContainer",
+                      "creating", err) < 0)
+    return NULL;
+  if (rootfs_pivot(&rc, err) < 0 || rootfs_sysctl(&rc, err) < 0)
     return NULL;
   if (p->terminal && terminal_setup_child(o->console_sock, p, err) < 0)
     return NULL;
@@ -312,12 +347,28 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
     _exit(1);
   close(sock);
   fifo_fd = open(fifo, O_WRONLY | O_CLOEXEC);
-  if (fifo_fd < 0 || write(fifo_fd, "0", 1) != 1) {
+  if (fifo_fd < 0) {
     fprintf(stderr, "brig: open exec fifo: %m\n");
     _exit(1);
   }
-  close(fifo_fd);
   close(fifo_path_fd);
+  /* `start` is reading: "0" means go on; "1<message>" a failure it
+   * reports (and then removes the container). */
+  if (o->cfg->hooks != NULL && o->cfg->hooks->n_start_container > 0 &&
+      run_child_hooks(o, o->cfg->hooks->start_container,
+                      o->cfg->hooks->n_start_container, "startContainer",
+                      "created", &err) < 0) {
+    char msg[BRIG_ERROR_MAX + 1];
+    int len = snprintf(msg, sizeof(msg), "1%s", err.msg);
+    if (write(fifo_fd, msg, (size_t)len) < 0)
+      fprintf(stderr, "brig: %s\n", err.msg);
+    _exit(1);
+  }
+  if (write(fifo_fd, "0", 1) != 1) {
+    fprintf(stderr, "brig: write exec fifo: %m\n");
+    _exit(1);
+  }
+  close(fifo_fd);
   /* Only 0, 1, 2 and --preserve-fds (+ LISTEN_FDS) reach the process;
    * marked before the seccomp filter may deny close_range. */
   if (close_extra_fds(o->preserve_fds, &err) < 0 ||
@@ -328,6 +379,21 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   execve(exe, o->cfg->process->args, o->cfg->process->env);
   fprintf(stderr, "brig: exec %s: %m\n", exe);
   _exit(127);
+}
+
+/* prestart (deprecated) then createRuntime, in the runtime's namespaces. */
+static int run_runtime_hooks(const struct spawn_opts *o, pid_t pid,
+                             struct brig_error *err) {
+  const struct spec_hooks *h = o->cfg->hooks;
+  struct container_state st = *o->state;
+  _cleanup_free_ char *json = NULL;
+  st.pid = pid;
+  st.status = "creating";
+  json = state_emit_public(&st, false);
+  if (hooks_run(h->prestart, h->n_prestart, "prestart", json, err) < 0)
+    return -1;
+  return hooks_run(h->create_runtime, h->n_create_runtime, "createRuntime",
+                   json, err);
 }
 
 static void kill_child(pid_t pid) {
@@ -384,7 +450,16 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     goto fail;
   }
   while ((got = sync_recv_fd(sp[0], &m, &notify_fd)) == 0 &&
-         m.type == SYNC_SECCOMP) {
+         (m.type == SYNC_SECCOMP || m.type == SYNC_HOOKS)) {
+    if (m.type == SYNC_HOOKS) {
+      if (run_runtime_hooks(o, pid, err) < 0)
+        goto fail;
+      if (sync_send(sp[0], SYNC_GO, NULL) < 0) {
+        brig_err(err, errno, "sync with container init");
+        goto fail;
+      }
+      continue;
+    }
     if (notify_fd < 0) {
       brig_err(err, 0, "seccomp notify fd missing from the container init");
       goto fail;
