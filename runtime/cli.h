@@ -59,5 +59,6 @@ CMD(list);
 CMD(spec);
 CMD(features);
 CMD(version);
+CMD(exec);
 
 #endif

@@ -12,6 +12,7 @@
 static const struct brig_command commands[] = {
     {"create", cmd_create, "create a container"},
     {"delete", cmd_delete, "delete any resources held by the container"},
+    {"exec", cmd_exec, "execute new process inside the container"},
     {"features", cmd_features, "show the enabled features"},
     {"kill", cmd_kill, "send a signal to the container's init process"},
     {"list", cmd_list, "list containers started by brig with the given root"},

@@ -159,8 +159,7 @@ static int check_exec(const char *path) {
 
 /* As exec.LookPath: a name with '/' is used as is, else searched in the
  * process's PATH.  Messages use runc's wording (engines match on them). */
-static char *find_executable(const struct spec_process *p,
-                             struct brig_error *err) {
+char *find_executable(const struct spec_process *p, struct brig_error *err) {
   const char *name = p->args[0];
   const char *path = env_get(p->env, "PATH");
 
@@ -280,7 +279,7 @@ static char *child_setup(const struct spawn_opts *o, int sock,
     return NULL;
   if (rootfs_pivot(&rc, err) < 0 || rootfs_sysctl(&rc, err) < 0)
     return NULL;
-  if (p->terminal && terminal_setup_child(o->console_sock, p, err) < 0)
+  if (p->terminal && terminal_setup_child(o->console_sock, p, true, err) < 0)
     return NULL;
   if (rootfs_finalize(&rc, err) < 0)
     return NULL;

@@ -35,6 +35,10 @@ struct spawn_result {
   uint64_t start_time;
 };
 
+/* Resolve process.args[0] as exec.LookPath does (PATH from process.env);
+ * errors in runc's wording.  Returns a malloc'd path or NULL. */
+char *find_executable(const struct spec_process *p, struct brig_error *err);
+
 int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
                     struct brig_error *err);
 

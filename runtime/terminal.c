@@ -75,7 +75,7 @@ int fd_recv(int sock, struct brig_error *err) {
 }
 
 int terminal_setup_child(int sock, const struct spec_process *p,
-                         struct brig_error *err) {
+                         bool bind_console, struct brig_error *err) {
   _cleanup_close_ int master = -1, slave = -1;
   char slave_path[64];
   int ptn, unlock = 0;
@@ -104,7 +104,7 @@ int terminal_setup_child(int sock, const struct spec_process *p,
   for (int i = 0; i < 3; i++)
     if (dup2(slave, i) < 0)
       return brig_err(err, errno, "dup pty to fd %d", i);
-  if (rootfs_bind_console(slave_path, err) < 0)
+  if (bind_console && rootfs_bind_console(slave_path, err) < 0)
     return -1;
   return 0;
 }
