@@ -20,8 +20,4 @@ int terminal_setup_child(int sock, const struct spec_process *p,
 int fd_recv(int sock, struct brig_error *err);
 /* Send fd with SCM_RIGHTS and `name` as the data. */
 int fd_send(int sock, int fd, const char *name);
-/* Foreground run: relay stdin/stdout and the pty master until the master
- * hangs up; raw mode and SIGWINCH when stdin is a terminal. */
-int terminal_relay(int master, struct brig_error *err);
-
 #endif
