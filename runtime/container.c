@@ -59,6 +59,22 @@ static int validate_for_create(const struct spec_config *cfg,
     return brig_err(err, 0,
                     "config.json: .hostname: unable to set hostname without "
                     "a private UTS namespace");
+  if (l != NULL && l->n_net_devices > 0) {
+    const struct spec_namespace *net = ns_find(l, SPEC_NS_NETWORK);
+    if (net == NULL || (net->path != NULL && *net->path != '\0'))
+      return brig_err(err, 0,
+                      "config.json: .linux.netDevices: requires a new "
+                      "network namespace");
+  }
+  if (l != NULL && l->intel_rdt != NULL) {
+    if (access("/sys/fs/resctrl/info", F_OK) < 0)
+      return brig_err(err, 0,
+                      "config.json: .linux.intelRdt: resctrl is not "
+                      "mounted on this host (/sys/fs/resctrl)");
+    return brig_err(err, 0,
+                    "config.json: .linux.intelRdt: not supported by "
+                    "brig yet");
+  }
   if (cfg->process->terminal && o->detached && o->console_socket == NULL)
     return brig_err(err, 0,
                     "cannot allocate tty if brig will detach without setting "

@@ -16,6 +16,7 @@
 
 #include "hooks.h"
 #include "namespaces.h"
+#include "netdev.h"
 #include "proc.h"
 #include "rootfs.h"
 #include "security.h"
@@ -443,6 +444,8 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
       ns_write_id_maps(pid, l, err) < 0)
     goto fail;
   if (o->cg != NULL && cgroup_add_pid(o->cg, pid, err) < 0)
+    goto fail;
+  if (netdev_move_all(l, pid, err) < 0)
     goto fail;
   if (sync_send(sp[0], SYNC_GO, NULL) < 0) {
     brig_err(err, errno, "sync with container init");
