@@ -431,3 +431,16 @@ PY
   [ "$status" -eq 0 ]
   [ "$(echo "$output" | tr '\n' ' ')" = "0 1 2 3 4 5 " ]
 }
+
+@test "a user namespace with uid/gid mappings: root inside is an unprivileged uid outside" {
+  make_bundle sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; sleep 1000'
+  cfg '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 1000}]'
+  brig run -d -b "$BUNDLE" "$(cid)" > "$TEST_TMP/out" 2>&1 </dev/null
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  wait_for 50 grep -qx 0 "$TEST_TMP/out"
+  [ "$(sed -n 1p "$TEST_TMP/out" | tr -s ' ')" = " 0 100000 65536" ]
+  [ "$(sed -n 2p "$TEST_TMP/out" | tr -s ' ')" = " 0 200000 1000" ]
+  # seen from the host, the container's root is uid 100000
+  [ "$(stat -c %u /proc/$pid)" = 100000 ]
+  [ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ]
+}
