@@ -188,17 +188,22 @@ static int cloexec_from_proc(int first, struct brig_error *err) {
   return 0;
 }
 
-int close_extra_fds(int preserve_fds, struct brig_error *err) {
+unsigned int first_extra_fd(int preserve_fds) {
   const char *listen = getenv("LISTEN_FDS");
   int64_t extra = 0;
+  if (listen != NULL && *listen != '\0' &&
+      (parse_i64(listen, &extra) < 0 || extra < 0 || extra > INT_MAX / 2))
+    extra = 0;
+  return 3u + (unsigned)(preserve_fds < 0 ? 0 : preserve_fds) +
+         (unsigned)extra;
+}
+
+int close_extra_fds(int preserve_fds, struct brig_error *err) {
   unsigned int first;
 
   if (preserve_fds < 0)
     return brig_err(err, EINVAL, "--preserve-fds %d", preserve_fds);
-  if (listen != NULL && *listen != '\0' &&
-      (parse_i64(listen, &extra) < 0 || extra < 0 || extra > INT_MAX / 2))
-    extra = 0;
-  first = 3u + (unsigned)preserve_fds + (unsigned)extra;
+  first = first_extra_fd(preserve_fds);
   if (syscall(SYS_close_range, first, ~0u, CLOSE_RANGE_CLOEXEC) == 0)
     return 0;
   if (errno != ENOSYS && errno != EINVAL && errno != EPERM)

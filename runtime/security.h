@@ -72,6 +72,8 @@ int seccomp_notify_send(const char *listener_path, int notify_fd,
  * listener is this process) close-on-exec, so the exec FIFO and sync
  * socket stay usable until execve.  Call right before execve. */
 int close_extra_fds(int preserve_fds, struct brig_error *err);
+/* The first fd that is not stdio, --preserve-fds or $LISTEN_FDS. */
+unsigned int first_extra_fd(int preserve_fds);
 
 /* SELinux is enabled on this host (mountLabel becomes a context= mount
  * option only then). */

@@ -332,7 +332,8 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
 
   sigset_t none;
 
-  close_fds_except(3 + o->preserve_fds, keep, sizeof(keep) / sizeof(keep[0]));
+  close_fds_except((int)first_extra_fd(o->preserve_fds), keep,
+                   sizeof(keep) / sizeof(keep[0]));
   /* `run` blocks the signals it forwards: the process starts clean. */
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
