@@ -75,6 +75,12 @@ static int validate_for_create(const struct spec_config *cfg,
                     "config.json: .linux.intelRdt: not supported by "
                     "brig yet");
   }
+  if (o->use_init) {
+    const struct spec_namespace *pidns = ns_find(l, SPEC_NS_PID);
+    if (pidns == NULL || (pidns->path != NULL && *pidns->path != '\0'))
+      return brig_err(err, 0, "--init requires a new pid namespace "
+                              "(.linux.namespaces)");
+  }
   if (cfg->process->terminal && o->detached && o->console_socket == NULL)
     return brig_err(err, 0,
                     "cannot allocate tty if brig will detach without setting "
@@ -139,6 +145,13 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   cfg = spec_load_file(cfg_path, err);
   if (cfg == NULL)
     return -1;
+  if (o->args != NULL && cfg->process != NULL) {
+    size_t n = strv_len(o->args);
+    strv_free(cfg->process->args);
+    cfg->process->args = xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+      cfg->process->args[i] = xstrdup(o->args[i]);
+  }
   if (validate_for_create(cfg, o, err) < 0)
     goto out;
   /* LSM and seccomp requests the host cannot honour fail before anything
@@ -187,6 +200,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   c->st.rootfs = xstrdup(rootfs);
   c->st.created = rfc3339_now();
   c->st.owner = xstrdup("");
+  c->st.use_init = o->use_init;
   if (cfg->n_annotations > 0) {
     c->st.annotations = xcalloc(cfg->n_annotations, sizeof(struct spec_kv));
     for (size_t i = 0; i < cfg->n_annotations; i++) {
@@ -244,6 +258,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .no_pivot = o->no_pivot,
                           .no_new_keyring = o->no_new_keyring,
                           .preserve_fds = o->preserve_fds,
+                          .use_init = o->use_init,
                           .state = &c->st};
   if (spawn_container(&so, &res, err) < 0)
     goto fail;

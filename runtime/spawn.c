@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hooks.h"
+#include "init.h"
 #include "namespaces.h"
 #include "netdev.h"
 #include "proc.h"
@@ -370,6 +371,8 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
     _exit(1);
   }
   close(fifo_fd);
+  if (o->use_init)
+    init_run(o->cfg->process, exe, sec, o->preserve_fds);
   /* Only 0, 1, 2 and --preserve-fds (+ LISTEN_FDS) reach the process;
    * marked before the seccomp filter may deny close_range. */
   if (close_extra_fds(o->preserve_fds, &err) < 0 ||

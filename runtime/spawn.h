@@ -25,6 +25,7 @@ struct spawn_opts {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  bool use_init; /* PID 1 is brig's built-in init, the process PID 2 */
   /* The state sent with a seccomp notify fd to listenerPath (pid filled
    * in), NULL when the caller has none. */
   const struct container_state *state;
