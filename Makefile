@@ -34,10 +34,12 @@ all: $(BUILD)/brig
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/brig: $(RUNTIME_OBJS) $(SPEC_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests link everything but main.o.
 $(BUILD)/unit/%: tests/unit/%.c $(filter-out $(BUILD)/obj/runtime/main.o,$(RUNTIME_OBJS)) $(SPEC_OBJS) tests/unit/tap.h

@@ -3,7 +3,9 @@
 #ifndef BRIG_CLI_H
 #define BRIG_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -31,6 +33,20 @@ struct brig_command {
 /* Print a usage error for `cmd` ("brig CMD: ...") and return 1. */
 int cli_usage_error(struct brig_error *err, const char *cmd, const char *fmt,
                     ...) __attribute__((format(printf, 3, 4)));
+
+#define CLI_HELP (-2)
+#define CLI_ERROR (-3)
+/* getopt_long for a command: -h/--help prints usage (CLI_HELP), an unknown
+ * flag or missing value fills err (CLI_ERROR); -1 at the end. */
+int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
+             const struct option *opts, const char *usage,
+             struct brig_error *err);
+/* Operand count checks with runc's messages. */
+int cli_exact_args(int argc, int n, const char *cmd, struct brig_error *err);
+int cli_min_args(int argc, int n, const char *cmd, struct brig_error *err);
+int cli_parse_int(const char *cmd, const char *flag, const char *val,
+                  int64_t min, int64_t max, int64_t *out,
+                  struct brig_error *err);
 
 #define CMD(name) int cmd_##name(int argc, char **argv, struct brig_error *err)
 CMD(create);

@@ -6,12 +6,5 @@
     (void)argc, (void)argv;                                                    \
     return brig_err(err, 0, #name ": not implemented yet"), 1;                 \
   }
-STUB(create)
-STUB(start)
-STUB(state)
-STUB(kill)
-STUB(delete)
-STUB(run)
-STUB(list)
 STUB(spec)
 STUB(features)

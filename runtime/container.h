@@ -24,8 +24,43 @@ int container_id_valid(const char *id, struct brig_error *err);
  * container fails with errnum ENOENT and "container does not exist". */
 int container_load(const char *root, const char *id, struct container **out,
                    struct brig_error *err);
+#define EXEC_FIFO "exec.fifo"
+
+/* Open (and with create, make with mode 0700) the state root. */
+int container_root_open(const char *root, bool create, struct brig_error *err);
+/* The status from the live init: stopped (gone, reused pid, zombie),
+ * paused (frozen cgroup), created (exec FIFO present) or running. */
+const char *container_live_status(const struct container *c);
+/* Remove the state directory and everything in it. */
+int container_remove_dir(struct container *c, struct brig_error *err);
 /* Write st to state.json atomically. */
 int container_save(struct container *c, struct brig_error *err);
 void container_free(struct container *c);
+
+/* The lifecycle (container.c). */
+struct create_opts {
+  const char *root;
+  const char *id;
+  const char *bundle; /* NULL = current directory */
+  const char *pid_file;
+  const char *console_socket;
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;
+  /* run in the foreground without --console-socket: brig receives the pty
+   * master itself (returned in *console_master). */
+  bool receive_console;
+  bool detached; /* create / run -d: a terminal needs a console socket */
+};
+
+int container_create(const struct create_opts *o, pid_t *pid,
+                     int *console_master, struct brig_error *err);
+int container_start(const char *root, const char *id, struct brig_error *err);
+int container_kill(const char *root, const char *id, int sig, bool all,
+                   struct brig_error *err);
+int container_delete(const char *root, const char *id, bool force,
+                     struct brig_error *err);
+/* RFC 3339 UTC time with nanoseconds (trailing zeros trimmed, as Go). */
+char *rfc3339_now(void);
 
 #endif

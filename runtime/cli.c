@@ -1,0 +1,62 @@
+/* Helpers shared by the cmd_*.c front ends. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
+             const struct option *opts, const char *usage,
+             struct brig_error *err) {
+  char spec[128];
+  int c;
+
+  /* '+': stop at the first operand (the rest may be the container's
+   * command); ':' to tell a missing argument from an unknown flag. */
+  snprintf(spec, sizeof(spec), "+:h%s", shortopts);
+  opterr = 0;
+  c = getopt_long(argc, argv, spec, opts, NULL);
+  if (c == 'h') {
+    printf("%s", usage);
+    return CLI_HELP;
+  }
+  if (c == '?') {
+    if (optopt != 0)
+      brig_err(err, 0, "%s: flag provided but not defined: -%c", cmd, optopt);
+    else
+      brig_err(err, 0, "%s: flag provided but not defined: %s", cmd,
+               argv[optind - 1]);
+    return CLI_ERROR;
+  }
+  if (c == ':') {
+    brig_err(err, 0, "%s: flag needs an argument: %s", cmd, argv[optind - 1]);
+    return CLI_ERROR;
+  }
+  return c;
+}
+
+int cli_exact_args(int argc, int n, const char *cmd, struct brig_error *err) {
+  if (argc - optind != n) {
+    brig_err(err, 0, "\"%s\" requires exactly %d argument(s)", cmd, n);
+    return -1;
+  }
+  return 0;
+}
+
+int cli_min_args(int argc, int n, const char *cmd, struct brig_error *err) {
+  if (argc - optind < n) {
+    brig_err(err, 0, "\"%s\" requires a minimum of %d argument(s)", cmd, n);
+    return -1;
+  }
+  return 0;
+}
+
+int cli_parse_int(const char *cmd, const char *flag, const char *val,
+                  int64_t min, int64_t max, int64_t *out,
+                  struct brig_error *err) {
+  if (parse_i64(val, out) < 0 || *out < min || *out > max)
+    return brig_err(err, 0, "%s: invalid value \"%s\" for flag --%s", cmd, val,
+                    flag);
+  return 0;
+}

@@ -1,0 +1,399 @@
+/* The lifecycle: create, start, kill, delete. */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "log.h"
+#include "namespaces.h"
+#include "proc.h"
+#include "spawn.h"
+#include "terminal.h"
+#include "util.h"
+
+char *rfc3339_now(void) {
+  struct timespec ts;
+  struct tm tm;
+  char buf[64], frac[16];
+  int n;
+
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  n = snprintf(frac, sizeof(frac), "%09ld", ts.tv_nsec);
+  while (n > 0 && frac[n - 1] == '0')
+    frac[--n] = '\0';
+  return n > 0 ? xasprintf("%s.%sZ", buf, frac) : xasprintf("%sZ", buf);
+}
+
+/* Checks that need the whole config and the runtime's view. */
+static int validate_for_create(const struct spec_config *cfg,
+                               const struct create_opts *o,
+                               struct brig_error *err) {
+  const struct spec_linux *l = cfg->linux_;
+  if (cfg->process == NULL)
+    return brig_err(err, 0, "config.json: .process: required by create");
+  if (cfg->root == NULL || cfg->root->path == NULL)
+    return brig_err(err, 0, "config.json: .root.path: required on Linux");
+  if (ns_find(l, SPEC_NS_MOUNT) == NULL)
+    return brig_err(err, 0,
+                    "config.json: .linux.namespaces: a mount namespace is "
+                    "required");
+  if ((cfg->hostname != NULL || cfg->domainname != NULL) &&
+      ns_find(l, SPEC_NS_UTS) == NULL)
+    return brig_err(err, 0,
+                    "config.json: .hostname: unable to set hostname without "
+                    "a private UTS namespace");
+  if (cfg->process->terminal && o->detached && o->console_socket == NULL)
+    return brig_err(err, 0,
+                    "cannot allocate tty if brig will detach without setting "
+                    "console socket");
+  if (!cfg->process->terminal && o->console_socket != NULL)
+    return brig_err(err, 0,
+                    "cannot use console socket if brig will not detach or "
+                    "allocate tty");
+  return 0;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct brig_error *err) {
+  _cleanup_free_ char *dir = NULL, *data = NULL;
+  const char *base = strrchr(path, '/');
+  _cleanup_close_ int dfd = -1;
+
+  if (base == NULL)
+    dir = xstrdup(".");
+  else if (base == path)
+    dir = xstrdup("/");
+  else
+    dir = strndup(path, (size_t)(base - path));
+  base = base ? base + 1 : path;
+  dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return brig_err(err, errno, "open pid file directory %s", dir);
+  data = xasprintf("%d", (int)pid);
+  if (write_file_atomic(dfd, base, data, strlen(data), 0644, err) < 0)
+    return brig_err_wrap(err, "write pid file %s", path);
+  return 0;
+}
+
+/* Undo a failed create: kill, cgroup, state dir.  Keeps err. */
+static void create_cleanup(struct container *c, struct cgroup *cg) {
+  struct brig_error e = {0};
+  if (c->st.pid > 0)
+    kill(c->st.pid, SIGKILL);
+  if (cg != NULL && cgroup_destroy(cg, &e) < 0)
+    log_warn("cleanup: %s", e.msg);
+  container_remove_dir(c, &e);
+}
+
+int container_create(const struct create_opts *o, pid_t *pid_out,
+                     int *console_master, struct brig_error *err) {
+  _cleanup_free_ char *bundle = NULL, *rootfs = NULL, *cfg_path = NULL;
+  _cleanup_free_ char *root_joined = NULL;
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int console_sock = -1, console_peer = -1;
+  struct spec_config *cfg = NULL;
+  struct container *c = NULL;
+  struct cgroup *cg = NULL;
+  struct spawn_result res = {0};
+  struct stat sb;
+  int ret = -1;
+
+  if (container_id_valid(o->id, err) < 0)
+    return -1;
+  bundle = realpath(o->bundle ? o->bundle : ".", NULL);
+  if (bundle == NULL)
+    return brig_err(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
+  cfg_path = xasprintf("%s/config.json", bundle);
+  cfg = spec_load_file(cfg_path, err);
+  if (cfg == NULL)
+    return -1;
+  if (validate_for_create(cfg, o, err) < 0)
+    goto out;
+  root_joined = cfg->root->path[0] == '/'
+                    ? xstrdup(cfg->root->path)
+                    : xasprintf("%s/%s", bundle, cfg->root->path);
+  rootfs = realpath(root_joined, NULL);
+  if (rootfs == NULL || stat(rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+    brig_err(err, rootfs ? ENOTDIR : errno, "rootfs (%s) does not exist",
+             cfg->root->path);
+    goto out;
+  }
+  rootfd = container_root_open(o->root, true, err);
+  if (rootfd < 0)
+    goto out;
+  if (mkdirat(rootfd, o->id, 0711) < 0) {
+    if (errno == EEXIST)
+      brig_err(err, 0, "container with id exists: %s", o->id);
+    else
+      brig_err(err, errno, "create state dir %s/%s", o->root, o->id);
+    goto out;
+  }
+  c = xcalloc(1, sizeof(*c));
+  c->lock_fd = -1;
+  c->id = xstrdup(o->id);
+  c->dir = xasprintf("%s/%s", o->root, o->id);
+  c->dirfd = openat(rootfd, o->id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (c->dirfd < 0) {
+    brig_err(err, errno, "open state dir %s", c->dir);
+    rmdir(c->dir);
+    goto out;
+  }
+  c->lock_fd = dup(c->dirfd);
+  if (c->lock_fd < 0 || flock(c->lock_fd, LOCK_EX) < 0) {
+    brig_err(err, errno, "lock state dir %s", c->dir);
+    container_remove_dir(c, err);
+    goto out;
+  }
+  c->st.oci_version = xstrdup(cfg->oci_version);
+  c->st.id = xstrdup(o->id);
+  c->st.status = xstrdup("creating");
+  c->st.bundle = xstrdup(bundle);
+  c->st.rootfs = xstrdup(rootfs);
+  c->st.created = rfc3339_now();
+  c->st.owner = xstrdup("");
+  if (cfg->n_annotations > 0) {
+    c->st.annotations = xcalloc(cfg->n_annotations, sizeof(struct spec_kv));
+    for (size_t i = 0; i < cfg->n_annotations; i++) {
+      c->st.annotations[i].key = xstrdup(cfg->annotations[i].key);
+      c->st.annotations[i].value = xstrdup(cfg->annotations[i].value);
+    }
+    c->st.n_annotations = cfg->n_annotations;
+  }
+
+  if (cgroup_create(o->id, cfg->linux_ ? cfg->linux_->cgroups_path : NULL, &cg,
+                    err) < 0) {
+    cg = NULL;
+    goto fail;
+  }
+  c->st.cgroup_path = xstrdup(cgroup_path(cg));
+  /* Record what exists so far: a crash from here on is cleaned by
+   * `delete --force`. */
+  if (container_save(c, err) < 0)
+    goto fail;
+  if (cfg->linux_ && cfg->linux_->resources &&
+      cgroup_apply(cg, cfg->linux_->resources, false, err) < 0)
+    goto fail;
+
+  if (o->console_socket != NULL) {
+    console_sock = console_socket_connect(o->console_socket, err);
+    if (console_sock < 0)
+      goto fail;
+  } else if (cfg->process->terminal && o->receive_console) {
+    int sp[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
+      brig_err(err, errno, "console socketpair");
+      goto fail;
+    }
+    console_sock = sp[0];
+    console_peer = sp[1];
+  }
+
+  struct spawn_opts so = {.cfg = cfg,
+                          .id = o->id,
+                          .bundle = bundle,
+                          .rootfs = rootfs,
+                          .state_dirfd = c->dirfd,
+                          .cg = cg,
+                          .console_sock = console_sock,
+                          .no_pivot = o->no_pivot,
+                          .no_new_keyring = o->no_new_keyring,
+                          .preserve_fds = o->preserve_fds};
+  if (spawn_container(&so, &res, err) < 0)
+    goto fail;
+  c->st.pid = res.pid;
+  c->st.init_start_time = res.start_time;
+  free(c->st.status);
+  c->st.status = xstrdup("created");
+  if (console_peer >= 0) {
+    *console_master = fd_recv(console_peer, err);
+    if (*console_master < 0)
+      goto fail;
+  }
+  if (container_save(c, err) < 0)
+    goto fail;
+  if (o->pid_file != NULL && write_pid_file(o->pid_file, res.pid, err) < 0)
+    goto fail;
+  if (pid_out != NULL)
+    *pid_out = res.pid;
+  ret = 0;
+  goto out;
+fail:
+  create_cleanup(c, cg);
+out:
+  cgroup_free(cg);
+  container_free(c);
+  spec_free(cfg);
+  return ret;
+}
+
+int container_start(const char *root, const char *id, struct brig_error *err) {
+  struct container *c = NULL;
+  _cleanup_close_ int fifo = -1;
+  char byte;
+  int ret = -1;
+
+  if (container_load(root, id, &c, err) < 0)
+    goto out;
+  if (strcmp(c->st.status, "created") != 0) {
+    if (strcmp(c->st.status, "stopped") == 0)
+      brig_err(err, 0, "cannot start a container that has stopped");
+    else if (strcmp(c->st.status, "running") == 0)
+      brig_err(err, 0, "cannot start an already running container");
+    else
+      brig_err(err, 0, "cannot start a container in the %s state",
+               c->st.status);
+    goto out;
+  }
+  /* Non-blocking open: the init may have died; poll while it lives. */
+  fifo = openat(c->dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0) {
+    brig_err(err, errno, "open exec fifo");
+    goto out;
+  }
+  for (;;) {
+    struct pollfd pf = {.fd = fifo, .events = POLLIN};
+    int n = poll(&pf, 1, 100);
+    if (n > 0) {
+      ssize_t r = read(fifo, &byte, 1);
+      if (r == 1)
+        break;
+      if (r < 0 && errno == EAGAIN)
+        continue;
+    }
+    if (n < 0 && errno != EINTR) {
+      brig_err(err, errno, "wait on exec fifo");
+      goto out;
+    }
+    if (!proc_alive(c->st.pid, c->st.init_start_time)) {
+      brig_err(err, 0, "container init exited before start");
+      goto out;
+    }
+  }
+  unlinkat(c->dirfd, EXEC_FIFO, 0);
+  free(c->st.status);
+  c->st.status = xstrdup("running");
+  if (container_save(c, err) < 0)
+    goto out;
+  ret = 0;
+out:
+  container_free(c);
+  return ret;
+}
+
+int container_kill(const char *root, const char *id, int sig, bool all,
+                   struct brig_error *err) {
+  struct container *c = NULL;
+  struct cgroup *cg = NULL;
+  _cleanup_close_ int pidfd = -1;
+  int ret = -1;
+
+  if (container_load(root, id, &c, err) < 0)
+    goto out;
+  if (strcmp(c->st.status, "stopped") == 0 ||
+      strcmp(c->st.status, "creating") == 0) {
+    brig_err(err, 0, "container not running");
+    goto out;
+  }
+  if (all) {
+    if (cgroup_open(c->st.cgroup_path, &cg, err) < 0 ||
+        cgroup_kill_all(cg, sig, err) < 0)
+      goto out;
+  } else {
+    pidfd = proc_pidfd_open(c->st.pid, c->st.init_start_time, err);
+    if (pidfd < 0) {
+      if (err->errnum == ESRCH)
+        brig_err(err, 0, "container not running");
+      goto out;
+    }
+    if (proc_pidfd_signal(pidfd, sig) < 0) {
+      brig_err(err, errno, "signal %d to container init", sig);
+      goto out;
+    }
+  }
+  /* A frozen process gets no signal until thawed. */
+  if (sig == SIGKILL && strcmp(c->st.status, "paused") == 0) {
+    if (cg == NULL && cgroup_open(c->st.cgroup_path, &cg, err) < 0)
+      goto out;
+    if (cgroup_freeze(cg, false, err) < 0)
+      goto out;
+  }
+  ret = 0;
+out:
+  cgroup_free(cg);
+  container_free(c);
+  return ret;
+}
+
+/* Wait up to timeout_ms for the process behind pidfd to exit. */
+static bool wait_pidfd(int pidfd, int timeout_ms) {
+  struct pollfd pf = {.fd = pidfd, .events = POLLIN};
+  return poll(&pf, 1, timeout_ms) > 0;
+}
+
+int container_delete(const char *root, const char *id, bool force,
+                     struct brig_error *err) {
+  struct container *c = NULL;
+  struct cgroup *cg = NULL;
+  struct brig_error e = {0};
+  int ret = -1;
+
+  if (container_load(root, id, &c, err) < 0) {
+    if (c == NULL) {
+      /* Gone: --force succeeds, as runc. */
+      if (force && err->errnum == ENOENT) {
+        brig_err_clear(err);
+        return 0;
+      }
+      return -1;
+    }
+    /* A torn or missing state.json: only --force may clean it up. */
+    if (!force)
+      goto out;
+    log_warn("delete %s: %s; removing it", id, err->msg);
+    brig_err_clear(err);
+  }
+  if (!force && (strcmp(c->st.status, "running") == 0 ||
+                 strcmp(c->st.status, "paused") == 0)) {
+    brig_err(err, 0, "cannot delete container %s that is not stopped: %s", id,
+             c->st.status);
+    goto out;
+  }
+  if (c->st.pid > 0 && proc_alive(c->st.pid, c->st.init_start_time)) {
+    int pidfd = proc_pidfd_open(c->st.pid, c->st.init_start_time, &e);
+    if (pidfd >= 0) {
+      proc_pidfd_signal(pidfd, SIGKILL);
+      if (c->st.cgroup_path && cgroup_open(c->st.cgroup_path, &cg, &e) == 0 &&
+          cgroup_is_frozen(cg) == 1)
+        cgroup_freeze(cg, false, &e);
+      wait_pidfd(pidfd, 10000);
+      close(pidfd);
+    }
+  }
+  if (c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
+    if (cg == NULL && cgroup_open(c->st.cgroup_path, &cg, err) < 0)
+      goto out;
+    if (cgroup_destroy(cg, err) < 0)
+      goto out;
+  }
+  if (container_remove_dir(c, err) < 0)
+    goto out;
+  ret = 0;
+out:
+  cgroup_free(cg);
+  container_free(c);
+  return ret;
+}

@@ -1,0 +1,31 @@
+/* Namespaces: clone flags from the config, joining by path, id maps and
+ * time offsets. */
+#ifndef BRIG_NAMESPACES_H
+#define BRIG_NAMESPACES_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "spec.h"
+
+/* CLONE_NEW* flag of a namespace type. */
+int ns_clone_flag(enum spec_ns_type t);
+/* The config's namespace of type t, or NULL. */
+const struct spec_namespace *ns_find(const struct spec_linux *l,
+                                     enum spec_ns_type t);
+/* Flags of the namespaces to create at clone (no path; not cgroup/time,
+ * which are unshared at their own moment). */
+int ns_clone_flags(const struct spec_linux *l);
+/* Join the namespace at path (setns with the type's flag). */
+int ns_join_path(const char *path, enum spec_ns_type t, struct brig_error *err);
+/* Write uid_map and gid_map of pid (as root, directly). */
+int ns_write_id_maps(pid_t pid, const struct spec_linux *l,
+                     struct brig_error *err);
+/* Set up the time namespace in the calling process for its future
+ * children: unshare(CLONE_NEWTIME) + timens_offsets, or setns by path. */
+int ns_prepare_time(const struct spec_linux *l, struct brig_error *err);
+/* Join a pid namespace by path for the future children. */
+int ns_prepare_pid(const struct spec_linux *l, struct brig_error *err);
+
+#endif

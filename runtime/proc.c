@@ -1,0 +1,114 @@
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int proc_start_time(pid_t pid, uint64_t *out, char *state) {
+  char path[64], buf[1024];
+  const char *p;
+  int fd;
+  ssize_t n;
+  unsigned long long st;
+
+  snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  /* comm may hold spaces and parentheses: fields start after the last ')'. */
+  p = strrchr(buf, ')');
+  if (p == NULL || p[1] != ' ')
+    return -1;
+  p += 2;
+  if (state != NULL)
+    *state = *p;
+  /* p is at field 3; skip to field 22. */
+  for (int field = 3; field < 22; field++) {
+    p = strchr(p, ' ');
+    if (p == NULL)
+      return -1;
+    p++;
+  }
+  if (sscanf(p, "%llu", &st) != 1)
+    return -1;
+  *out = st;
+  return 0;
+}
+
+bool proc_alive(pid_t pid, uint64_t start_time) {
+  uint64_t st;
+  char state;
+  if (pid <= 0 || proc_start_time(pid, &st, &state) < 0)
+    return false;
+  if (state == 'Z' || state == 'X')
+    return false;
+  return start_time == 0 || st == start_time;
+}
+
+int proc_pidfd_open(pid_t pid, uint64_t start_time, struct brig_error *err) {
+  int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (fd < 0)
+    return brig_err(err, errno, "pidfd_open %d", (int)pid);
+  /* The pidfd pins the process: if the start time still matches now, the
+   * fd refers to the container's process and not to a reused pid. */
+  if (!proc_alive(pid, start_time)) {
+    close(fd);
+    return brig_err(err, ESRCH, "process %d", (int)pid);
+  }
+  return fd;
+}
+
+int proc_pidfd_signal(int pidfd, int sig) {
+  return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+static const struct {
+  const char *name;
+  int sig;
+} signals[] = {
+    {"HUP", SIGHUP},   {"INT", SIGINT},       {"QUIT", SIGQUIT},
+    {"ILL", SIGILL},   {"TRAP", SIGTRAP},     {"ABRT", SIGABRT},
+    {"IOT", SIGIOT},   {"BUS", SIGBUS},       {"FPE", SIGFPE},
+    {"KILL", SIGKILL}, {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},
+    {"USR2", SIGUSR2}, {"PIPE", SIGPIPE},     {"ALRM", SIGALRM},
+    {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD},
+    {"CONT", SIGCONT}, {"STOP", SIGSTOP},     {"TSTP", SIGTSTP},
+    {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},
+    {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},     {"VTALRM", SIGVTALRM},
+    {"PROF", SIGPROF}, {"WINCH", SIGWINCH},   {"IO", SIGIO},
+    {"POLL", SIGPOLL}, {"PWR", SIGPWR},       {"SYS", SIGSYS},
+};
+
+int signal_parse(const char *s) {
+  uint64_t n;
+  if (s == NULL || *s == '\0')
+    return -1;
+  if (parse_u64(s, &n) == 0)
+    return (n >= 1 && n <= (uint64_t)SIGRTMAX) ? (int)n : -1;
+  if (strncasecmp(s, "SIG", 3) == 0)
+    s += 3;
+  for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+    if (strcasecmp(s, signals[i].name) == 0)
+      return signals[i].sig;
+  if (strncasecmp(s, "RTMIN", 5) == 0 || strncasecmp(s, "RTMAX", 5) == 0) {
+    int64_t off = 0;
+    bool min = strncasecmp(s, "RTMIN", 5) == 0;
+    if (s[5] != '\0' && parse_i64(s + 5, &off) < 0)
+      return -1;
+    int sig = (min ? SIGRTMIN : SIGRTMAX) + (int)off;
+    return (sig >= SIGRTMIN && sig <= SIGRTMAX) ? sig : -1;
+  }
+  return -1;
+}

@@ -1,0 +1,183 @@
+/* The state directory <root>/<id>/: id rules, locking, state.json, and the
+ * live status of a container derived from its init process. */
+#include "container.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "proc.h"
+#include "util.h"
+
+#define STATE_FILE "state.json"
+#define STATE_MAX (1u << 20)
+
+int container_id_valid(const char *id, struct brig_error *err) {
+  size_t len = strlen(id);
+  if (len == 0)
+    return brig_err(err, 0, "container id cannot be empty");
+  if (len > 255)
+    return brig_err(err, 0, "invalid container id: longer than 255 bytes");
+  if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+    return brig_err(err, 0, "invalid container id: %s", id);
+  for (const char *p = id; *p; p++) {
+    char ch = *p;
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+        (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '+' ||
+        ch == '-')
+      continue;
+    return brig_err(err, 0, "invalid container id: %s", id);
+  }
+  return 0;
+}
+
+int container_root_open(const char *root, bool create, struct brig_error *err) {
+  int fd;
+  if (create && mkdir_p(root, 0700) < 0)
+    return brig_err(err, errno, "create state root %s", root);
+  fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return brig_err(err, errno, "open state root %s", root);
+  return fd;
+}
+
+static int lock_dir(int dirfd, struct brig_error *err) {
+  int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return brig_err(err, errno, "open state dir");
+  while (flock(fd, LOCK_EX) < 0) {
+    if (errno == EINTR)
+      continue;
+    int saved = errno;
+    close(fd);
+    return brig_err(err, saved, "lock state dir");
+  }
+  return fd;
+}
+
+const char *container_live_status(const struct container *c) {
+  const struct container_state *st = &c->st;
+  struct stat sb;
+  int frozen;
+
+  if (st->pid <= 0)
+    return strcmp(st->status, "creating") == 0 ? "creating" : "stopped";
+  if (!proc_alive(st->pid, st->init_start_time))
+    return "stopped";
+  if (st->cgroup_path != NULL && *st->cgroup_path != '\0') {
+    struct cgroup *cg = NULL;
+    struct brig_error e = {0};
+    if (cgroup_open(st->cgroup_path, &cg, &e) == 0) {
+      frozen = cgroup_is_frozen(cg);
+      cgroup_free(cg);
+      if (frozen == 1)
+        return "paused";
+    }
+  }
+  if (fstatat(c->dirfd, EXEC_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+    return "created";
+  return "running";
+}
+
+int container_load(const char *root, const char *id, struct container **out,
+                   struct brig_error *err) {
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_free_ char *data = NULL;
+  struct container *c;
+  size_t len;
+
+  if (container_id_valid(id, err) < 0)
+    return -1;
+  rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0 && errno != ENOENT)
+    return brig_err(err, errno, "open state root %s", root);
+  c = xcalloc(1, sizeof(*c));
+  c->lock_fd = -1;
+  c->dirfd =
+      rootfd < 0
+          ? -1
+          : openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (c->dirfd < 0) {
+    container_free(c);
+    if (rootfd < 0 || errno == ENOENT || errno == ENOTDIR) {
+      brig_err(err, 0, "container does not exist");
+      err->errnum = ENOENT;
+      return -1;
+    }
+    return brig_err(err, errno, "open state dir of %s", id);
+  }
+  c->id = xstrdup(id);
+  c->dir = xasprintf("%s/%s", root, id);
+  c->lock_fd = lock_dir(c->dirfd, err);
+  if (c->lock_fd < 0) {
+    container_free(c);
+    return -1;
+  }
+  if (read_file_at(c->dirfd, STATE_FILE, STATE_MAX, &data, &len, err) < 0) {
+    if (err->errnum == ENOENT) {
+      /* A create in progress (or one that died before writing state). */
+      c->st.id = xstrdup(id);
+      c->st.status = xstrdup("creating");
+      *out = c;
+      return brig_err(err, ENOENT, "container %s: no state.json", id);
+    }
+    container_free(c);
+    return -1;
+  }
+  if (state_parse_file(data, len, STATE_FILE, &c->st, err) < 0) {
+    *out = c; /* the caller may still force-delete it */
+    return brig_err_wrap(err, "container %s", id);
+  }
+  free(c->st.status);
+  c->st.status = xstrdup(container_live_status(c));
+  *out = c;
+  return 0;
+}
+
+int container_save(struct container *c, struct brig_error *err) {
+  _cleanup_free_ char *json = state_emit_file(&c->st);
+  return write_file_atomic(c->dirfd, STATE_FILE, json, strlen(json), 0600, err);
+}
+
+/* Remove the files of the state dir and the dir itself. */
+int container_remove_dir(struct container *c, struct brig_error *err) {
+  DIR *d;
+  struct dirent *de;
+  int fd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return brig_err(err, errno, "open %s", c->dir);
+  d = fdopendir(fd);
+  if (d == NULL) {
+    close(fd);
+    return brig_err(err, errno, "read %s", c->dir);
+  }
+  while ((de = readdir(d)) != NULL) {
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+      continue;
+    unlinkat(c->dirfd, de->d_name, 0);
+  }
+  closedir(d);
+  if (rmdir(c->dir) < 0 && errno != ENOENT)
+    return brig_err(err, errno, "remove %s", c->dir);
+  return 0;
+}
+
+void container_free(struct container *c) {
+  if (c == NULL)
+    return;
+  if (c->lock_fd >= 0)
+    close(c->lock_fd);
+  if (c->dirfd >= 0)
+    close(c->dirfd);
+  state_clear(&c->st);
+  free(c->id);
+  free(c->dir);
+  free(c);
+}

@@ -1,0 +1,25 @@
+/* Terminals: the container's pty is created inside its own devpts, and its
+ * master goes to the caller over a unix socket (SCM_RIGHTS), the protocol
+ * containerd and conmon implement. */
+#ifndef BRIG_TERMINAL_H
+#define BRIG_TERMINAL_H
+
+#include "error.h"
+#include "spec.h"
+
+/* Connect to the console socket at path.  Returns the fd or -1. */
+int console_socket_connect(const char *path, struct brig_error *err);
+/* In the child, after pivot_root: open /dev/ptmx, set consoleSize, send the
+ * master over sock, make the slave the controlling terminal and stdio, and
+ * bind it over /dev/console. */
+int terminal_setup_child(int sock, const struct spec_process *p,
+                         struct brig_error *err);
+/* Receive a file descriptor sent with SCM_RIGHTS. */
+int fd_recv(int sock, struct brig_error *err);
+/* Send fd with SCM_RIGHTS and `name` as the data. */
+int fd_send(int sock, int fd, const char *name);
+/* Foreground run: relay stdin/stdout and the pty master until the master
+ * hangs up; raw mode and SIGWINCH when stdin is a terminal. */
+int terminal_relay(int master, struct brig_error *err);
+
+#endif

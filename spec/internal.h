@@ -1,0 +1,112 @@
+/* Private to spec/: the parse context (file name, JSON path, error) and the
+ * typed accessors every section parser uses.  Only spec/ includes yajl. */
+#ifndef BRIG_SPEC_INTERNAL_H
+#define BRIG_SPEC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <yajl/yajl_tree.h>
+
+#include "spec.h"
+
+#define SPEC_PATH_MAX 512
+
+struct pctx {
+  const char *name; /* "config.json" */
+  struct brig_error *err;
+  char path[SPEC_PATH_MAX]; /* ".linux.sysctl[\"x\"]", "" at the top */
+  size_t len;
+};
+
+/* Fail at the current path: "<name>: <path>: <msg>".  Returns -1. */
+int p_fail(struct pctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Compact rendering of a value for messages: "\"1G\"", 12, an object... */
+void p_describe(yajl_val v, char *buf, size_t size);
+
+/* Path marks: push returns the length to pop back to. */
+size_t p_push_key(struct pctx *c, const char *key);    /* .key */
+size_t p_push_index(struct pctx *c, size_t i);         /* [i] */
+size_t p_push_mapkey(struct pctx *c, const char *key); /* ["key"] */
+void p_pop(struct pctx *c, size_t mark);
+
+/* Parse text into a tree after the size, NUL, escape and depth checks. */
+yajl_val p_tree(struct pctx *c, const char *data, size_t len);
+
+/* Typed conversions of a value at the current path. */
+int p_expect_object(struct pctx *c, yajl_val v);
+int p_string(struct pctx *c, yajl_val v, char **out);
+int p_bool(struct pctx *c, yajl_val v, bool *out);
+int p_int(struct pctx *c, yajl_val v, int64_t min, int64_t max, int64_t *out);
+int p_uint(struct pctx *c, yajl_val v, uint64_t max, uint64_t *out);
+int p_strv(struct pctx *c, yajl_val v, char ***out);
+
+/* Look up obj[key] (NULL when absent or null).  A key given twice is an
+ * error (-1); absent is 0 with *out NULL. */
+int p_field(struct pctx *c, yajl_val obj, const char *key, yajl_val *out);
+
+/* Optional fields of obj: absent leaves *out untouched and returns 0. */
+int f_str(struct pctx *c, yajl_val obj, const char *key, char **out);
+int f_bool(struct pctx *c, yajl_val obj, const char *key, bool *out);
+int f_opt_bool(struct pctx *c, yajl_val obj, const char *key,
+               struct opt_bool *out);
+int f_opt_i64(struct pctx *c, yajl_val obj, const char *key, int64_t min,
+              int64_t max, struct opt_i64 *out);
+int f_opt_u64(struct pctx *c, yajl_val obj, const char *key, uint64_t max,
+              struct opt_u64 *out);
+int f_strv(struct pctx *c, yajl_val obj, const char *key, char ***out);
+/* Required fields: absent is "<path>.<key>: required field missing". */
+int f_req_str(struct pctx *c, yajl_val obj, const char *key, char **out);
+int f_req_i64(struct pctx *c, yajl_val obj, const char *key, int64_t min,
+              int64_t max, int64_t *out);
+int f_req_u64(struct pctx *c, yajl_val obj, const char *key, uint64_t max,
+              uint64_t *out);
+int f_req_u32(struct pctx *c, yajl_val obj, const char *key, uint32_t *out);
+int f_missing(struct pctx *c, const char *key);
+
+/* A string at the current path must be an absolute path. */
+int p_check_absolute(struct pctx *c, const char *s);
+/* A string at the current path must be one of names (NULL-terminated). */
+int p_check_name(struct pctx *c, const char *s, const char *const *names,
+                 const char *what);
+
+/* Arrays and maps of structs: elements are zero-filled, the count is set
+ * before any element is parsed so a failure frees cleanly. */
+typedef int (*elem_fn)(struct pctx *c, yajl_val v, void *elem);
+typedef int (*entry_fn)(struct pctx *c, const char *key, yajl_val v,
+                        void *elem);
+int f_array(struct pctx *c, yajl_val obj, const char *key, size_t size,
+            elem_fn fn, void *arrp, size_t *n);
+int f_map(struct pctx *c, yajl_val obj, const char *key, size_t size,
+          entry_fn fn, void *arrp, size_t *n);
+/* A map of strings to strings. */
+int f_kv(struct pctx *c, yajl_val obj, const char *key, struct spec_kv **out,
+         size_t *n);
+
+/* An optional sub-object: allocates *out (size bytes) and calls fn. */
+int f_object(struct pctx *c, yajl_val obj, const char *key, size_t size,
+             elem_fn fn, void *outp);
+
+/* Section parsers (with the path at the section). */
+int parse_linux(struct pctx *c, yajl_val v, void *out);
+int parse_resources(struct pctx *c, yajl_val v, void *out);
+int parse_process(struct pctx *c, yajl_val v, void *out);
+int parse_id_mapping(struct pctx *c, yajl_val v, void *out);
+
+/* Freeing (each accepts NULL). */
+void free_kv(struct spec_kv *kv, size_t n);
+void free_linux(struct spec_linux *l);
+void free_resources_fields(struct spec_resources *r);
+
+/* Name tables shared by the parser and features.json. */
+extern const char *const spec_seccomp_actions[];
+extern const char *const spec_seccomp_operators[];
+extern const char *const spec_seccomp_archs[];
+extern const char *const spec_seccomp_known_flags[];
+extern const char *const spec_seccomp_supported_flags[];
+extern const char *const spec_mount_propagations[];
+extern const char *const spec_mount_options[];
+extern const char *const spec_hook_kinds[];
+
+#endif

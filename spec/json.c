@@ -1,0 +1,560 @@
+/* The parse context: JSON paths in messages, the pre-parse safety checks,
+ * and typed accessors over yajl's tree. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "util.h"
+
+int p_fail(struct pctx *c, const char *fmt, ...) {
+  char msg[BRIG_ERROR_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  if (c->len == 0)
+    return brig_err(c->err, 0, "%s: %s", c->name, msg);
+  return brig_err(c->err, 0, "%s: %s: %s", c->name, c->path, msg);
+}
+
+/* Append s to buf (size) at *pos, JSON-escaped, at most max source bytes
+ * (cut on a character boundary); "..." marks a cut. */
+static void append_escaped(char *buf, size_t size, size_t *pos, const char *s,
+                           size_t max) {
+  size_t n = strlen(s);
+  bool cut = false;
+  if (n > max) {
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+      n--;
+    cut = true;
+  }
+  for (size_t i = 0; i < n && *pos + 8 < size; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    const char *esc = NULL;
+    switch (ch) {
+    case '"':
+      esc = "\\\"";
+      break;
+    case '\\':
+      esc = "\\\\";
+      break;
+    case '\n':
+      esc = "\\n";
+      break;
+    case '\t':
+      esc = "\\t";
+      break;
+    case '\r':
+      esc = "\\r";
+      break;
+    default:
+      break;
+    }
+    if (esc != NULL) {
+      *pos += (size_t)snprintf(buf + *pos, size - *pos, "%s", esc);
+    } else if (ch < 0x20 || ch == 0x7f) {
+      *pos += (size_t)snprintf(buf + *pos, size - *pos, "\\u%04x", ch);
+    } else {
+      buf[(*pos)++] = (char)ch;
+      buf[*pos] = '\0';
+    }
+  }
+  if (cut && *pos + 4 < size)
+    *pos += (size_t)snprintf(buf + *pos, size - *pos, "...");
+}
+
+void p_describe(yajl_val v, char *buf, size_t size) {
+  size_t pos = 0;
+  buf[0] = '\0';
+  if (v == NULL || YAJL_IS_NULL(v)) {
+    snprintf(buf, size, "null");
+  } else if (YAJL_IS_TRUE(v)) {
+    snprintf(buf, size, "true");
+  } else if (YAJL_IS_FALSE(v)) {
+    snprintf(buf, size, "false");
+  } else if (YAJL_IS_OBJECT(v)) {
+    snprintf(buf, size, "an object");
+  } else if (YAJL_IS_ARRAY(v)) {
+    snprintf(buf, size, "an array");
+  } else if (YAJL_IS_NUMBER(v)) {
+    append_escaped(buf, size, &pos, v->u.number.r, 40);
+  } else if (YAJL_IS_STRING(v)) {
+    buf[pos++] = '"';
+    buf[pos] = '\0';
+    append_escaped(buf, size, &pos, v->u.string, 40);
+    if (pos + 2 < size) {
+      buf[pos++] = '"';
+      buf[pos] = '\0';
+    }
+  }
+}
+
+static size_t push_raw(struct pctx *c, const char *s) {
+  size_t mark = c->len;
+  size_t n = strlen(s);
+  if (c->len + n + 1 > sizeof(c->path)) {
+    /* Very deep or long paths are shortened, never overflowed. */
+    n = sizeof(c->path) - 1 - c->len;
+  }
+  memcpy(c->path + c->len, s, n);
+  c->len += n;
+  c->path[c->len] = '\0';
+  return mark;
+}
+
+size_t p_push_key(struct pctx *c, const char *key) {
+  size_t mark = c->len;
+  push_raw(c, ".");
+  push_raw(c, key);
+  return mark;
+}
+
+size_t p_push_index(struct pctx *c, size_t i) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "[%zu]", i);
+  return push_raw(c, buf);
+}
+
+size_t p_push_mapkey(struct pctx *c, const char *key) {
+  char buf[160];
+  size_t pos = 0;
+  size_t mark = c->len;
+  buf[0] = '\0';
+  append_escaped(buf, sizeof(buf), &pos, key, 80);
+  push_raw(c, "[\"");
+  push_raw(c, buf);
+  push_raw(c, "\"]");
+  return mark;
+}
+
+void p_pop(struct pctx *c, size_t mark) {
+  c->len = mark;
+  c->path[mark] = '\0';
+}
+
+/* One pass over the text outside yajl: nesting depth (yajl's tree
+ * functions recurse) and \u0000 escapes (yajl would cut the string). */
+static int scan_text(struct pctx *c, const char *s, size_t len) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < len; i++) {
+    char ch = s[i];
+    if (in_string) {
+      if (ch == '\\') {
+        if (i + 5 < len && s[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0)
+          return p_fail(c, "a string contains a NUL character (\\u0000)");
+        i++;
+      } else if (ch == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (ch == '"') {
+      in_string = true;
+    } else if (ch == '{' || ch == '[') {
+      if (++depth > SPEC_MAX_DEPTH)
+        return p_fail(c, "nested deeper than %d levels", SPEC_MAX_DEPTH);
+    } else if ((ch == '}' || ch == ']') && depth > 0) {
+      depth--;
+    }
+  }
+  return 0;
+}
+
+yajl_val p_tree(struct pctx *c, const char *data, size_t len) {
+  char errbuf[256] = "";
+  _cleanup_free_ char *text = NULL;
+  const char *nul;
+  yajl_val tree;
+  size_t i;
+
+  if (len > SPEC_MAX_CONFIG_SIZE) {
+    p_fail(c, "larger than %u bytes", SPEC_MAX_CONFIG_SIZE);
+    return NULL;
+  }
+  nul = memchr(data, '\0', len);
+  if (nul != NULL) {
+    p_fail(c, "contains a NUL byte at offset %zu", (size_t)(nul - data));
+    return NULL;
+  }
+  for (i = 0; i < len; i++)
+    if (data[i] != ' ' && data[i] != '\t' && data[i] != '\n' && data[i] != '\r')
+      break;
+  if (i == len) {
+    p_fail(c, "invalid JSON: empty document");
+    return NULL;
+  }
+  if (scan_text(c, data, len) < 0)
+    return NULL;
+  text = xmalloc(len + 1);
+  memcpy(text, data, len);
+  text[len] = '\0';
+  tree = yajl_tree_parse(text, errbuf, sizeof(errbuf));
+  if (tree == NULL) {
+    char *nl = strchr(errbuf, '\n');
+    if (nl != NULL)
+      *nl = '\0';
+    /* yajl's message may quote raw input: keep it printable. */
+    for (char *p = errbuf; *p; p++)
+      if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+        *p = '?';
+    p_fail(c, "invalid JSON: %s", errbuf[0] ? errbuf : "parse error");
+    return NULL;
+  }
+  return tree;
+}
+
+static int type_error(struct pctx *c, yajl_val v, const char *want) {
+  char got[128];
+  p_describe(v, got, sizeof(got));
+  return p_fail(c, "expected %s, got %s", want, got);
+}
+
+int p_expect_object(struct pctx *c, yajl_val v) {
+  if (!YAJL_IS_OBJECT(v))
+    return type_error(c, v, "an object");
+  return 0;
+}
+
+int p_string(struct pctx *c, yajl_val v, char **out) {
+  if (!YAJL_IS_STRING(v))
+    return type_error(c, v, "a string");
+  free(*out);
+  *out = xstrdup(v->u.string);
+  return 0;
+}
+
+int p_bool(struct pctx *c, yajl_val v, bool *out) {
+  if (YAJL_IS_TRUE(v))
+    *out = true;
+  else if (YAJL_IS_FALSE(v))
+    *out = false;
+  else
+    return type_error(c, v, "a boolean");
+  return 0;
+}
+
+/* The raw text of an integer, or NULL (floats and exponents are not). */
+static const char *integer_text(yajl_val v) {
+  const char *r;
+  if (!YAJL_IS_NUMBER(v))
+    return NULL;
+  r = v->u.number.r;
+  if (*r == '-')
+    r++;
+  if (*r == '\0')
+    return NULL;
+  for (; *r; r++)
+    if (*r < '0' || *r > '9')
+      return NULL;
+  return v->u.number.r;
+}
+
+int p_int(struct pctx *c, yajl_val v, int64_t min, int64_t max, int64_t *out) {
+  const char *r = integer_text(v);
+  char got[128];
+  long long n;
+  char *end;
+  if (r == NULL)
+    return type_error(c, v, "an integer");
+  errno = 0;
+  n = strtoll(r, &end, 10);
+  if (errno != 0 || *end != '\0' || n < min || n > max) {
+    p_describe(v, got, sizeof(got));
+    return p_fail(c,
+                  "expected an integer from %" PRId64 " to %" PRId64 ", got %s",
+                  min, max, got);
+  }
+  *out = n;
+  return 0;
+}
+
+int p_uint(struct pctx *c, yajl_val v, uint64_t max, uint64_t *out) {
+  const char *r = integer_text(v);
+  char got[128];
+  unsigned long long n;
+  char *end;
+  if (r == NULL)
+    return type_error(c, v, "an integer");
+  errno = 0;
+  n = strtoull(r, &end, 10);
+  if (*r == '-' || errno != 0 || *end != '\0' || n > max) {
+    p_describe(v, got, sizeof(got));
+    return p_fail(c, "expected an integer from 0 to %" PRIu64 ", got %s", max,
+                  got);
+  }
+  *out = n;
+  return 0;
+}
+
+int p_strv(struct pctx *c, yajl_val v, char ***out) {
+  char **list;
+  size_t n;
+  if (!YAJL_IS_ARRAY(v))
+    return type_error(c, v, "an array of strings");
+  n = v->u.array.len;
+  list = xcalloc(n + 1, sizeof(char *));
+  for (size_t i = 0; i < n; i++) {
+    yajl_val e = v->u.array.values[i];
+    if (!YAJL_IS_STRING(e)) {
+      size_t mark = p_push_index(c, i);
+      type_error(c, e, "a string");
+      p_pop(c, mark);
+      strv_free(list);
+      return -1;
+    }
+    list[i] = xstrdup(e->u.string);
+  }
+  strv_free(*out);
+  *out = list;
+  return 0;
+}
+
+int p_field(struct pctx *c, yajl_val obj, const char *key, yajl_val *out) {
+  yajl_val found = NULL;
+  bool seen = false;
+  *out = NULL;
+  for (size_t i = 0; i < obj->u.object.len; i++) {
+    if (strcmp(obj->u.object.keys[i], key) != 0)
+      continue;
+    if (seen) {
+      char buf[128];
+      size_t pos = 0;
+      buf[0] = '\0';
+      append_escaped(buf, sizeof(buf), &pos, key, 40);
+      return p_fail(c, "duplicate key \"%s\"", buf);
+    }
+    seen = true;
+    found = obj->u.object.values[i];
+  }
+  if (found != NULL && !YAJL_IS_NULL(found))
+    *out = found;
+  return 0;
+}
+
+/* The shape every optional-field accessor shares. */
+#define WITH_FIELD(c, obj, key, expr)                                          \
+  do {                                                                         \
+    yajl_val v_;                                                               \
+    size_t mark_;                                                              \
+    int r_;                                                                    \
+    if (p_field((c), (obj), (key), &v_) < 0)                                   \
+      return -1;                                                               \
+    if (v_ == NULL)                                                            \
+      return 0;                                                                \
+    mark_ = p_push_key((c), (key));                                            \
+    r_ = (expr);                                                               \
+    if (r_ < 0)                                                                \
+      return -1;                                                               \
+    p_pop((c), mark_);                                                         \
+    return 0;                                                                  \
+  } while (0)
+
+int f_str(struct pctx *c, yajl_val obj, const char *key, char **out) {
+  WITH_FIELD(c, obj, key, p_string(c, v_, out));
+}
+
+int f_bool(struct pctx *c, yajl_val obj, const char *key, bool *out) {
+  WITH_FIELD(c, obj, key, p_bool(c, v_, out));
+}
+
+int f_opt_bool(struct pctx *c, yajl_val obj, const char *key,
+               struct opt_bool *out) {
+  WITH_FIELD(c, obj, key, (out->set = true, p_bool(c, v_, &out->v)));
+}
+
+int f_opt_i64(struct pctx *c, yajl_val obj, const char *key, int64_t min,
+              int64_t max, struct opt_i64 *out) {
+  WITH_FIELD(c, obj, key, (out->set = true, p_int(c, v_, min, max, &out->v)));
+}
+
+int f_opt_u64(struct pctx *c, yajl_val obj, const char *key, uint64_t max,
+              struct opt_u64 *out) {
+  WITH_FIELD(c, obj, key, (out->set = true, p_uint(c, v_, max, &out->v)));
+}
+
+int f_strv(struct pctx *c, yajl_val obj, const char *key, char ***out) {
+  WITH_FIELD(c, obj, key, p_strv(c, v_, out));
+}
+
+int f_missing(struct pctx *c, const char *key) {
+  size_t mark = p_push_key(c, key);
+  p_fail(c, "required field missing");
+  p_pop(c, mark);
+  return -1;
+}
+
+/* Required variant: absent is an error. */
+#define WITH_REQUIRED(c, obj, key, expr)                                       \
+  do {                                                                         \
+    yajl_val v_;                                                               \
+    size_t mark_;                                                              \
+    if (p_field((c), (obj), (key), &v_) < 0)                                   \
+      return -1;                                                               \
+    if (v_ == NULL)                                                            \
+      return f_missing((c), (key));                                            \
+    mark_ = p_push_key((c), (key));                                            \
+    if ((expr) < 0)                                                            \
+      return -1;                                                               \
+    p_pop((c), mark_);                                                         \
+    return 0;                                                                  \
+  } while (0)
+
+int f_req_str(struct pctx *c, yajl_val obj, const char *key, char **out) {
+  WITH_REQUIRED(c, obj, key, p_string(c, v_, out));
+}
+
+int f_req_i64(struct pctx *c, yajl_val obj, const char *key, int64_t min,
+              int64_t max, int64_t *out) {
+  WITH_REQUIRED(c, obj, key, p_int(c, v_, min, max, out));
+}
+
+int f_req_u64(struct pctx *c, yajl_val obj, const char *key, uint64_t max,
+              uint64_t *out) {
+  WITH_REQUIRED(c, obj, key, p_uint(c, v_, max, out));
+}
+
+int f_req_u32(struct pctx *c, yajl_val obj, const char *key, uint32_t *out) {
+  uint64_t n = 0;
+  if (f_req_u64(c, obj, key, UINT32_MAX, &n) < 0)
+    return -1;
+  *out = (uint32_t)n;
+  return 0;
+}
+
+int p_check_absolute(struct pctx *c, const char *s) {
+  if (s[0] != '/') {
+    char buf[128];
+    size_t pos = 0;
+    buf[0] = '\0';
+    append_escaped(buf, sizeof(buf), &pos, s, 40);
+    return p_fail(c, "expected an absolute path, got \"%s\"", buf);
+  }
+  return 0;
+}
+
+int p_check_name(struct pctx *c, const char *s, const char *const *names,
+                 const char *what) {
+  char buf[128];
+  size_t pos = 0;
+  for (size_t i = 0; names[i] != NULL; i++)
+    if (strcmp(names[i], s) == 0)
+      return 0;
+  buf[0] = '\0';
+  append_escaped(buf, sizeof(buf), &pos, s, 40);
+  return p_fail(c, "unknown %s \"%s\"", what, buf);
+}
+
+int f_array(struct pctx *c, yajl_val obj, const char *key, size_t size,
+            elem_fn fn, void *arrp, size_t *n) {
+  yajl_val v;
+  size_t mark;
+  char *arr;
+  if (p_field(c, obj, key, &v) < 0)
+    return -1;
+  if (v == NULL)
+    return 0;
+  mark = p_push_key(c, key);
+  if (!YAJL_IS_ARRAY(v))
+    return type_error(c, v, "an array");
+  arr = xcalloc(v->u.array.len, size);
+  *(void **)arrp = arr;
+  *n = v->u.array.len;
+  for (size_t i = 0; i < v->u.array.len; i++) {
+    yajl_val e = v->u.array.values[i];
+    size_t emark = p_push_index(c, i);
+    if (p_expect_object(c, e) < 0 || fn(c, e, arr + i * size) < 0)
+      return -1;
+    p_pop(c, emark);
+  }
+  p_pop(c, mark);
+  return 0;
+}
+
+static int cmp_keys(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Maps refuse a key given twice (Go would silently keep the last). */
+static int check_map_keys(struct pctx *c, yajl_val v) {
+  size_t n = v->u.object.len;
+  const char **keys;
+  if (n < 2)
+    return 0;
+  keys = xcalloc(n, sizeof(char *));
+  memcpy(keys, v->u.object.keys, n * sizeof(char *));
+  qsort(keys, n, sizeof(char *), cmp_keys);
+  for (size_t i = 1; i < n; i++) {
+    if (strcmp(keys[i - 1], keys[i]) == 0) {
+      char buf[128];
+      size_t pos = 0;
+      buf[0] = '\0';
+      append_escaped(buf, sizeof(buf), &pos, keys[i], 40);
+      free(keys);
+      return p_fail(c, "duplicate key \"%s\"", buf);
+    }
+  }
+  free(keys);
+  return 0;
+}
+
+int f_map(struct pctx *c, yajl_val obj, const char *key, size_t size,
+          entry_fn fn, void *arrp, size_t *n) {
+  yajl_val v;
+  size_t mark;
+  char *arr;
+  if (p_field(c, obj, key, &v) < 0)
+    return -1;
+  if (v == NULL)
+    return 0;
+  mark = p_push_key(c, key);
+  if (p_expect_object(c, v) < 0 || check_map_keys(c, v) < 0)
+    return -1;
+  arr = xcalloc(v->u.object.len, size);
+  *(void **)arrp = arr;
+  *n = v->u.object.len;
+  for (size_t i = 0; i < v->u.object.len; i++) {
+    size_t emark = p_push_mapkey(c, v->u.object.keys[i]);
+    if (fn(c, v->u.object.keys[i], v->u.object.values[i], arr + i * size) < 0)
+      return -1;
+    p_pop(c, emark);
+  }
+  p_pop(c, mark);
+  return 0;
+}
+
+static int kv_entry(struct pctx *c, const char *key, yajl_val v, void *elem) {
+  struct spec_kv *kv = elem;
+  kv->key = xstrdup(key);
+  return p_string(c, v, &kv->value);
+}
+
+int f_kv(struct pctx *c, yajl_val obj, const char *key, struct spec_kv **out,
+         size_t *n) {
+  return f_map(c, obj, key, sizeof(struct spec_kv), kv_entry, out, n);
+}
+
+int f_object(struct pctx *c, yajl_val obj, const char *key, size_t size,
+             elem_fn fn, void *outp) {
+  yajl_val v;
+  size_t mark;
+  void *o;
+  if (p_field(c, obj, key, &v) < 0)
+    return -1;
+  if (v == NULL)
+    return 0;
+  mark = p_push_key(c, key);
+  if (p_expect_object(c, v) < 0)
+    return -1;
+  o = xcalloc(1, size);
+  *(void **)outp = o;
+  if (fn(c, v, o) < 0)
+    return -1;
+  p_pop(c, mark);
+  return 0;
+}

@@ -1,0 +1,431 @@
+#!/usr/bin/env bats
+# The OCI lifecycle with runc's command line: create, start, state, kill,
+# delete, run, list.
+
+load helpers
+
+state_of() { brig state "$1" | jq -r .status; }
+
+@test "run: prints from inside the container and returns its exit code" {
+  make_bundle sh -c 'echo "inside $(hostname)"; exit 3'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 3 ]
+  [ "$output" = "inside brig" ]
+  # run without --keep deletes the container
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+}
+
+@test "run --keep leaves a stopped container; delete removes it" {
+  make_bundle true
+  run brig run --keep -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(state_of "$(cid)")" = stopped ]
+  brig delete "$(cid)"
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+}
+
+@test "create/start/state/kill/delete walk through every status" {
+  make_bundle sleep 1000
+  id=$(cid)
+  run brig create -b "$BUNDLE" "$id"
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  [ "$(state_of "$id")" = created ]
+  pid=$(brig state "$id" | jq -r .pid)
+  # Before start the init waits, not yet the configured process.
+  ! grep -q sleep "/proc/$pid/cmdline"
+  brig start "$id"
+  [ "$(state_of "$id")" = running ]
+  grep -q sleep "/proc/$pid/cmdline"
+  run brig delete "$id"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"cannot delete container $id that is not stopped: running"* ]]
+  brig kill "$id" KILL
+  wait_for 50 test "$(state_of "$id")" = stopped
+  brig delete "$id"
+  [ ! -e "$BRIG_ROOT/$id" ]
+  [ ! -e "/proc/$pid" ] || ! grep -q sleep "/proc/$pid/cmdline"
+}
+
+@test "state prints the runtime-spec state with runc's fields" {
+  make_bundle sleep 1000
+  cfg '.annotations = {"org.example.key": "v1"}'
+  id=$(cid)
+  brig create -b "$BUNDLE" "$id"
+  run brig state "$id"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r .id)" = "$id" ]
+  [ "$(echo "$output" | jq -r .ociVersion)" = "1.3.0" ]
+  [ "$(echo "$output" | jq -r .bundle)" = "$BUNDLE" ]
+  [ "$(echo "$output" | jq -r .rootfs)" = "$BUNDLE/rootfs" ]
+  [ "$(echo "$output" | jq -r .owner)" = "" ]
+  [ "$(echo "$output" | jq -r '.annotations["org.example.key"]')" = v1 ]
+  [[ "$(echo "$output" | jq -r .created)" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}(\.[0-9]+)?Z$ ]]
+  # same keys, same order as runc
+  [ "$(echo "$output" | jq -c keys_unsorted)" = '["ociVersion","id","pid","status","bundle","rootfs","created","owner","annotations"]' ]
+  # indented with two spaces, as runc
+  [ "$(echo "$output" | sed -n 2p)" = '  "ociVersion": "1.3.0",' ]
+}
+
+@test "kill of a created container stops it; start then refuses" {
+  make_bundle sleep 1000
+  id=$(cid)
+  brig create -b "$BUNDLE" "$id"
+  brig kill "$id" SIGKILL
+  wait_for 50 test "$(state_of "$id")" = stopped
+  run brig start "$id"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"cannot start a container that has stopped"* ]]
+  run brig kill "$id" 9
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container not running"* ]]
+}
+
+@test "start of a running container is refused" {
+  make_bundle sleep 1000
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id"
+  run brig start "$id"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"cannot start an already running container"* ]]
+}
+
+@test "kill accepts names with and without SIG and numbers; default is TERM" {
+  make_bundle sh -c 'trap "echo got-term > /tmp/t; exit 0" TERM; trap "echo got-usr1 > /tmp/u" USR1; while :; do sleep 0.1; done'
+  cfg '.mounts |= map(select(.destination != "/tmp"))'
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id"
+  sleep 0.3
+  brig kill "$id" USR1
+  wait_for 30 test -e "$BUNDLE/rootfs/tmp/u"
+  rm -f "$BUNDLE/rootfs/tmp/u"
+  brig kill "$id" SIGUSR1
+  wait_for 30 test -e "$BUNDLE/rootfs/tmp/u"
+  rm -f "$BUNDLE/rootfs/tmp/u"
+  brig kill "$id" 10
+  wait_for 30 test -e "$BUNDLE/rootfs/tmp/u"
+  brig kill "$id"
+  wait_for 50 test "$(state_of "$id")" = stopped
+  [ "$(cat "$BUNDLE/rootfs/tmp/t")" = got-term ]
+  run brig kill "$id" NOSUCHSIG
+  [ "$status" -eq 1 ]
+}
+
+@test "kill --all signals every process of the container" {
+  make_bundle sh -c 'sleep 1000 & sleep 1000 & wait'
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id"
+  sleep 0.3
+  pid=$(brig state "$id" | jq -r .pid)
+  kids=$(pgrep -P "$pid" | wc -l)
+  [ "$kids" -eq 2 ]
+  brig kill --all "$id" KILL
+  wait_for 50 test "$(state_of "$id")" = stopped
+  [ -z "$(pgrep -P "$pid")" ]
+}
+
+@test "delete --force of a running container kills it and cleans up" {
+  make_bundle sleep 1000
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id"
+  pid=$(brig state "$id" | jq -r .pid)
+  brig delete --force "$id"
+  [ ! -e "$BRIG_ROOT/$id" ]
+  wait_for 50 eval "! kill -0 $pid 2>/dev/null"
+}
+
+@test "delete --force of a container that does not exist exits 0" {
+  run brig delete --force nosuch
+  [ "$status" -eq 0 ]
+  run brig delete nosuch
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: container does not exist" ]
+}
+
+@test "commands on a missing container say 'container does not exist'" {
+  for c in start state "kill" delete; do
+    run brig $c nosuch
+    [ "$status" -eq 1 ]
+    [ "$output" = "brig: container does not exist" ]
+  done
+}
+
+@test "a duplicate id is refused and the first container is untouched" {
+  make_bundle sleep 1000
+  id=$(cid)
+  brig create -b "$BUNDLE" "$id"
+  run brig create -b "$BUNDLE" "$id"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container with id exists: $id"* ]]
+  [ "$(state_of "$id")" = created ]
+}
+
+@test "racing creates of one id: exactly one wins" {
+  make_bundle sleep 1000
+  id=$(cid)
+  for i in 1 2 3 4 5 6; do
+    ( brig create -b "$BUNDLE" "$id" >/dev/null 2>&1; echo $? > "$TEST_TMP/rc.$i" ) &
+  done
+  wait
+  [ "$(cat "$TEST_TMP"/rc.* | grep -c '^0$')" -eq 1 ]
+  [ "$(cat "$TEST_TMP"/rc.* | grep -c '^1$')" -eq 5 ]
+  [ "$(state_of "$id")" = created ]
+}
+
+@test "invalid container ids are refused" {
+  for bad in . .. a/b 'a b' "$(printf 'x%.0s' $(seq 256))" 'a*' ''; do
+    run brig create -b "$BUNDLE" "$bad"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"container id"* ]]
+  done
+  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+  # 255 bytes of the allowed set is fine
+  make_bundle true
+  long=$(printf 'a%.0s' $(seq 250))_.+-
+  run brig run -b "$BUNDLE" "$long"
+  [ "$status" -eq 0 ]
+}
+
+@test "list shows runc's columns, json and quiet forms" {
+  make_bundle sleep 1000
+  brig create -b "$BUNDLE" "$(cid a)"
+  brig run -d -b "$BUNDLE" "$(cid b)"
+  run brig list
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" =~ ^ID\ +PID\ +STATUS\ +BUNDLE\ +CREATED\ +OWNER$ ]]
+  [[ "${lines[1]}" =~ ^$(cid a)\ +[0-9]+\ +created\ +$BUNDLE\ +[0-9T:.Z-]+\ +root$ ]]
+  [[ "${lines[2]}" =~ ^$(cid b)\ +[0-9]+\ +running\ +$BUNDLE\ +[0-9T:.Z-]+\ +root$ ]]
+  run brig list -q
+  [ "$output" = "$(printf '%s\n%s' "$(cid a)" "$(cid b)")" ]
+  run brig list --format json
+  [ "$(echo "$output" | jq -r '.[1].status')" = running ]
+  [ "$(echo "$output" | jq -r '.[0].owner')" = root ]
+  [ "$(echo "$output" | jq -c '.[0] | keys_unsorted')" = '["ociVersion","id","pid","status","bundle","rootfs","created","owner"]' ]
+  run brig list -f yaml
+  [ "$status" -eq 1 ]
+}
+
+@test "list of an empty root prints only the header; json prints null" {
+  run brig list
+  [ "$output" = "ID          PID         STATUS      BUNDLE      CREATED     OWNER" ]
+  run brig list -f json
+  [ "$output" = null ]
+}
+
+@test "--root is created with mode 0700" {
+  make_bundle true
+  brig run -b "$BUNDLE" "$(cid)"
+  [ "$(stat -c %a "$BRIG_ROOT")" = 700 ]
+}
+
+@test "--pid-file gets the init's host pid" {
+  make_bundle sleep 1000
+  id=$(cid)
+  brig create --pid-file "$TEST_TMP/pid" -b "$BUNDLE" "$id"
+  [ "$(cat "$TEST_TMP/pid")" = "$(brig state "$id" | jq -r .pid)" ]
+  brig run -d --pid-file "$TEST_TMP/pid2" -b "$BUNDLE" "$(cid 2)"
+  [ "$(cat "$TEST_TMP/pid2")" = "$(brig state "$(cid 2)" | jq -r .pid)" ]
+}
+
+@test "run forwards signals to the container" {
+  make_bundle sh -c 'trap "exit 42" USR1; trap "exit 43" HUP; while :; do sleep 0.1; done'
+  brig run -b "$BUNDLE" "$(cid)" &
+  runpid=$!
+  wait_for 50 test "$(brig state "$(cid)" 2>/dev/null | jq -r .status)" = running
+  sleep 0.3
+  kill -USR1 $runpid
+  rc=0; wait $runpid || rc=$?
+  [ "$rc" -eq 42 ]
+  brig run -b "$BUNDLE" "$(cid 2)" &
+  runpid=$!
+  wait_for 50 test "$(brig state "$(cid 2)" 2>/dev/null | jq -r .status)" = running
+  sleep 0.3
+  kill -HUP $runpid
+  rc=0; wait $runpid || rc=$?
+  [ "$rc" -eq 43 ]
+}
+
+@test "run returns 128+N when the process is killed by signal N" {
+  # PID 1 of a pid namespace cannot be killed from inside: use a child.
+  make_bundle sh -c 'sh -c "kill -9 \$\$"; exit $?'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 137 ]
+  make_bundle sleep 1000
+  brig run -b "$BUNDLE" "$(cid 2)" &
+  runpid=$!
+  wait_for 50 test "$(brig state "$(cid 2)" 2>/dev/null | jq -r .status)" = running
+  brig kill "$(cid 2)" KILL
+  rc=0; wait $runpid || rc=$?
+  [ "$rc" -eq 137 ]
+}
+
+@test "a missing executable fails create with runc's wording and leaves nothing" {
+  make_bundle /bin/nosuch
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'exec: "/bin/nosuch": stat /bin/nosuch: no such file or directory'* ]]
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  make_bundle nosuch
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'exec: "nosuch": executable file not found in $PATH'* ]]
+  make_bundle /etc/passwd
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'exec: "/etc/passwd": permission denied'* ]]
+  [ -z "$(ls -A "$BRIG_ROOT")" ]
+}
+
+@test "a failure in the middle of create leaves no state dir, cgroup or process" {
+  make_bundle sleep 1000
+  cfg '.process.cwd = "/no/such/dir"'
+  id=$(cid)
+  run brig create -b "$BUNDLE" "$id"
+  [ "$status" -eq 1 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "$output" == "brig: create $id: chdir to cwd (\"/no/such/dir\") set in config.json failed: No such file or directory" ]]
+  [ ! -e "$BRIG_ROOT/$id" ]
+  for c in /sys/fs/cgroup/*/; do [ ! -e "$c/brig/$id" ]; done
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" != "$BUNDLE/rootfs" ]
+  done
+  ! grep -q "$BUNDLE" /proc/self/mountinfo
+}
+
+@test "a reused pid never makes a dead container look alive" {
+  make_bundle sleep 1000
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id"
+  pid=$(brig state "$id" | jq -r .pid)
+  # a live process of ours takes the place of the init in state.json
+  sleep 1000 &
+  decoy=$!
+  kill -9 "$pid"
+  wait_for 50 eval "! kill -0 $pid 2>/dev/null"
+  tmp=$(mktemp)
+  jq --argjson p "$decoy" '.pid = $p' "$BRIG_ROOT/$id/state.json" > "$tmp"
+  mv "$tmp" "$BRIG_ROOT/$id/state.json"
+  [ "$(state_of "$id")" = stopped ]
+  run brig kill "$id" KILL
+  [ "$status" -eq 1 ]
+  kill -0 "$decoy"
+  brig delete "$id"
+  kill -0 "$decoy"
+  kill "$decoy"
+}
+
+@test "a zombie init is stopped" {
+  make_bundle true
+  id=$(cid)
+  # A subreaper that never reaps: the init exits and stays a zombie child.
+  python3 - "$BRIG" "$BRIG_ROOT" "$BUNDLE" "$id" > "$TEST_TMP/out" <<'PY'
+import ctypes, subprocess, sys, time, json
+brig, root, bundle, cid = sys.argv[1:]
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+b = [brig, "--root", root]
+subprocess.run(b + ["create", "-b", bundle, cid], check=True)
+pid = json.loads(subprocess.run(b + ["state", cid], capture_output=True).stdout)["pid"]
+subprocess.run(b + ["start", cid], check=True)
+for _ in range(50):
+    if open(f"/proc/{pid}/stat").read().split(")")[1].split()[0] == "Z":
+        break
+    time.sleep(0.1)
+print(open(f"/proc/{pid}/stat").read().split(")")[1].split()[0])
+print(json.loads(subprocess.run(b + ["state", cid], capture_output=True).stdout)["status"])
+PY
+  [ "$(sed -n 1p "$TEST_TMP/out")" = Z ]
+  [ "$(sed -n 2p "$TEST_TMP/out")" = stopped ]
+}
+
+@test "namespaces: each kind is new, or joined from a path" {
+  make_bundle sh -c 'for n in pid net ipc uts mnt cgroup; do readlink /proc/self/ns/$n; done'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  for n in pid net ipc uts mnt cgroup; do
+    host=$(readlink /proc/self/ns/$n)
+    [[ "$output" == *"${n}:["* ]]
+    ! echo "$output" | grep -qx "$host"
+  done
+  # join the network namespace of a running container
+  make_bundle sleep 1000
+  brig run -d -b "$BUNDLE" "$(cid a)"
+  apid=$(brig state "$(cid a)" | jq -r .pid)
+  make_bundle readlink /proc/self/ns/net
+  cfg --arg p "/proc/$apid/ns/net" '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
+  run brig run -b "$BUNDLE" "$(cid b)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(readlink /proc/$apid/ns/net)" ]
+}
+
+@test "time namespace with offsets shifts the container's clocks" {
+  make_bundle cat /proc/uptime
+  cfg '.linux.namespaces += [{"type":"time"}] | .linux.timeOffsets = {"boottime": {"secs": 86400, "nanosecs": 0}, "monotonic": {"secs": 3600}}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  inside=${output%%.*}
+  host=$(cut -d. -f1 /proc/uptime)
+  [ $((inside - host)) -ge 86390 ]
+  [ $((inside - host)) -le 86410 ]
+}
+
+@test "hostname and domainname are set inside" {
+  make_bundle sh -c 'hostname; cat /proc/sys/kernel/domainname'
+  cfg '.hostname = "box1" | .domainname = "example.org"'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = box1 ]
+  [ "${lines[1]}" = example.org ]
+}
+
+@test "hostname without a uts namespace is refused" {
+  cfg '.linux.namespaces |= map(select(.type != "uts"))'
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"without a private UTS namespace"* ]]
+  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+}
+
+@test "process env, cwd and user reach the process" {
+  make_bundle sh -c 'echo "$FOO|$(pwd)|$(id -u):$(id -g)"'
+  cfg '.process.env += ["FOO=bar baz"] | .process.cwd = "/home/user" | .process.user = {"uid": 1000, "gid": 1000}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "bar baz|/home/user|1000:1000" ]
+}
+
+@test "a new session keyring named after the container unless --no-new-keyring" {
+  make_bundle cat /proc/keys
+  cfg '.linux.maskedPaths -= ["/proc/keys"]'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  echo "$output" | grep -q "keyring *$(cid): "
+  run brig run --no-new-keyring -b "$BUNDLE" "$(cid 2)"
+  [ "$status" -eq 0 ]
+  ! echo "$output" | grep -q "$(cid 2)"
+}
+
+@test "--systemd-cgroup is refused clearly until a systemd driver exists" {
+  run brig --systemd-cgroup create -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"systemd cgroup driver is not supported"* ]]
+  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+}
+
+@test "--log-format json writes the error as one JSON line" {
+  run brig --log "$TEST_TMP/log" --log-format json start nosuch
+  [ "$status" -eq 1 ]
+  [ "$(jq -r .level "$TEST_TMP/log")" = error ]
+  [ "$(jq -r .msg "$TEST_TMP/log")" = "container does not exist" ]
+  [[ "$(jq -r .time "$TEST_TMP/log")" =~ ^20[0-9-]+T[0-9:.]+Z$ ]]
+}
+
+@test "the container gets only fds 0, 1, 2 (and --preserve-fds)" {
+  make_bundle ls /proc/self/fd
+  run brig run -b "$BUNDLE" "$(cid)" 5>/dev/null 6>/dev/null
+  [ "$status" -eq 0 ]
+  # ls itself opens the directory as fd 3
+  [ "$(echo "$output" | tr '\n' ' ')" = "0 1 2 3 " ]
+  run brig run --preserve-fds 2 -b "$BUNDLE" "$(cid 2)" 3>/dev/null 4>/dev/null
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | tr '\n' ' ')" = "0 1 2 3 4 5 " ]
+}
