@@ -1,32 +1,436 @@
-/* Placeholder until the cgroup driver lands: no cgroup at all. */
-#include "cgroup.h"
+/* The cgroup front: layout detection, the hierarchies mounted on this host,
+ * cgroupsPath resolution, and dispatch to the v1 (and hybrid) or v2 driver.
+ * Operations common to both drivers (kill_all, destroy) live here. */
+#include "cgroup_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
-struct cgroup {
-  char *path;
-};
+#define CGROUP_ROOT "/sys/fs/cgroup"
+#define CGROUP_UNIFIED CGROUP_ROOT "/unified"
+
+static bool is_fs(const char *path, long magic) {
+  struct statfs sfs;
+  return statfs(path, &sfs) == 0 && (long)sfs.f_type == magic;
+}
 
 enum cgroup_layout cgroup_detect_layout(void) {
-  return CGROUP_LAYOUT_HYBRID;
+  if (is_fs(CGROUP_ROOT, CGROUP2_SUPER_MAGIC))
+    return CGROUP_LAYOUT_V2;
+  if (is_fs(CGROUP_ROOT, TMPFS_MAGIC) &&
+      is_fs(CGROUP_UNIFIED, CGROUP2_SUPER_MAGIC))
+    return CGROUP_LAYOUT_HYBRID;
+  return CGROUP_LAYOUT_V1;
+}
+
+static void msleep(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* ---- file helpers ---- */
+
+int cg_write(const char *dir, const char *file, const char *val,
+             struct brig_error *err) {
+  _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
+  _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT && cg_dir_exists(dir))
+      return brig_err(err, ENOENT,
+                      "set %s=%s: %s does not exist on this host "
+                      "(not supported by the kernel)",
+                      file, val, path);
+    return brig_err(err, errno, "set %s=%s: open %s", file, val, path);
+  }
+  ssize_t n = write(fd, val, strlen(val));
+  if (n < 0)
+    return brig_err(err, errno, "set %s=%s", file, val);
+  return 0;
+}
+
+int cg_write_u64(const char *dir, const char *file, uint64_t v,
+                 struct brig_error *err) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "%" PRIu64, v);
+  return cg_write(dir, file, buf, err);
+}
+
+int cg_write_i64(const char *dir, const char *file, int64_t v,
+                 struct brig_error *err) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "%" PRId64, v);
+  return cg_write(dir, file, buf, err);
+}
+
+int cg_read(const char *dir, const char *file, char **out) {
+  struct brig_error e;
+  _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
+  size_t len;
+  if (read_file_at(AT_FDCWD, path, 1 << 20, out, &len, &e) < 0) {
+    errno = e.errnum ? e.errnum : EIO;
+    return -1;
+  }
+  return 0;
+}
+
+int cg_read_u64(const char *dir, const char *file, uint64_t *out) {
+  _cleanup_free_ char *s = NULL;
+  if (cg_read(dir, file, &s) < 0)
+    return -1;
+  s[strcspn(s, "\n")] = '\0';
+  if (strcmp(s, "max") == 0) {
+    *out = UINT64_MAX;
+    return 0;
+  }
+  if (parse_u64(s, out) < 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  return 0;
+}
+
+bool cg_file_exists(const char *dir, const char *file) {
+  _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
+  return access(path, F_OK) == 0;
+}
+
+bool cg_dir_exists(const char *dir) {
+  struct stat st;
+  return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int cg_read_pids(const char *dir, pid_t **pids, size_t *n,
+                 struct brig_error *err) {
+  _cleanup_free_ char *s = NULL;
+  size_t cap = 0;
+  *pids = NULL;
+  *n = 0;
+  if (cg_read(dir, "cgroup.procs", &s) < 0)
+    return brig_err(err, errno, "read %s/cgroup.procs", dir);
+  for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+    uint64_t v;
+    if (parse_u64(line, &v) < 0 || v == 0 || v > INT32_MAX)
+      continue;
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 16;
+      *pids = xrealloc(*pids, cap * sizeof(**pids));
+    }
+    (*pids)[(*n)++] = (pid_t)v;
+  }
+  return 0;
+}
+
+int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
+                  int (*made_hook)(const char *dir, struct brig_error *err),
+                  struct brig_error *err) {
+  _cleanup_free_ char *dir = xstrdup(h->mount);
+  _cleanup_free_ char *rel = xstrdup(h->rel);
+  char *save = NULL;
+  for (char *c = strtok_r(rel, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+    char *next = xasprintf("%s/%s", dir, c);
+    free(dir);
+    dir = next;
+    if (mkdir(dir, 0755) == 0) {
+      cg->made = xrealloc(cg->made, (cg->n_made + 1) * sizeof(*cg->made));
+      cg->made[cg->n_made++] = xstrdup(dir);
+      if (made_hook != NULL && made_hook(dir, err) < 0)
+        return -1;
+    } else if (errno != EEXIST) {
+      return brig_err(err, errno, "create cgroup %s", dir);
+    }
+  }
+  return 0;
+}
+
+/* ---- hierarchies ---- */
+
+static bool in_list(const char *item, size_t len, const char *list) {
+  for (const char *p = list; *p;) {
+    size_t l = strcspn(p, ",");
+    if (l == len && strncmp(p, item, len) == 0)
+      return true;
+    p += l;
+    if (*p == ',')
+      p++;
+  }
+  return false;
+}
+
+/* Same comma-separated set, any order. */
+static bool same_set(const char *a, const char *b) {
+  size_t na = 0, nb = 0;
+  for (const char *p = a; *p;) {
+    size_t l = strcspn(p, ",");
+    if (!in_list(p, l, b))
+      return false;
+    na++;
+    p += l + (p[l] == ',');
+  }
+  for (const char *p = b; *p;) {
+    size_t l = strcspn(p, ",");
+    nb++;
+    p += l + (p[l] == ',');
+  }
+  return na == nb;
+}
+
+/* The controllers the kernel knows (/proc/cgroups), comma-separated. */
+static char *known_controllers(void) {
+  _cleanup_fclose_ FILE *f = fopen("/proc/cgroups", "re");
+  char line[256], name[64];
+  char *out = xstrdup("");
+  if (f == NULL)
+    return out;
+  while (fgets(line, sizeof(line), f)) {
+    if (line[0] == '#' || sscanf(line, "%63s", name) != 1)
+      continue;
+    char *n = xasprintf("%s%s%s", out, *out ? "," : "", name);
+    free(out);
+    out = n;
+  }
+  return out;
+}
+
+static void add_hier(struct cgroup *cg, const char *controllers,
+                     const char *mount, bool unified) {
+  for (size_t i = 0; i < cg->n; i++)
+    if (cg->h[i].unified == unified &&
+        same_set(cg->h[i].controllers, controllers))
+      return; /* the same hierarchy mounted twice: keep the first */
+  cg->h = xrealloc(cg->h, (cg->n + 1) * sizeof(*cg->h));
+  cg->h[cg->n] = (struct cgroup_hier){
+      .controllers = xstrdup(controllers),
+      .mount = xstrdup(mount),
+      .unified = unified,
+  };
+  cg->n++;
+}
+
+/* Fill cg->h from /proc/self/mountinfo: every v1 hierarchy under
+ * /sys/fs/cgroup, plus the cgroup2 one (unified on hybrid, the root on v2). */
+static int find_hierarchies(struct cgroup *cg, struct brig_error *err) {
+  _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+  _cleanup_free_ char *line = NULL;
+  _cleanup_free_ char *known = known_controllers();
+  size_t cap = 0;
+  if (f == NULL)
+    return brig_err(err, errno, "open /proc/self/mountinfo");
+  while (getline(&line, &cap, f) > 0) {
+    char *sep = strstr(line, " - ");
+    char mnt[4096], fstype[64], source[256], opts[1024];
+    if (sep == NULL || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+        sscanf(sep + 3, "%63s %255s %1023s", fstype, source, opts) != 3)
+      continue;
+    if (strncmp(mnt, CGROUP_ROOT, strlen(CGROUP_ROOT)) != 0)
+      continue;
+    if (strcmp(fstype, "cgroup2") == 0) {
+      if ((cg->layout == CGROUP_LAYOUT_V2 && strcmp(mnt, CGROUP_ROOT) == 0) ||
+          (cg->layout == CGROUP_LAYOUT_HYBRID &&
+           strcmp(mnt, CGROUP_UNIFIED) == 0))
+        add_hier(cg, "", mnt, true);
+      continue;
+    }
+    if (strcmp(fstype, "cgroup") != 0 || cg->layout == CGROUP_LAYOUT_V2)
+      continue;
+    /* The controllers are the super options the kernel knows, plus name=. */
+    _cleanup_free_ char *ctrls = xstrdup("");
+    char *save = NULL;
+    for (char *o = strtok_r(opts, ",", &save); o;
+         o = strtok_r(NULL, ",", &save)) {
+      if (strncmp(o, "name=", 5) != 0 && !in_list(o, strlen(o), known))
+        continue;
+      char *n = xasprintf("%s%s%s", ctrls, *ctrls ? "," : "", o);
+      free(ctrls);
+      ctrls = n;
+    }
+    if (*ctrls)
+      add_hier(cg, ctrls, mnt, false);
+  }
+  if (cg->n == 0)
+    return brig_err(err, 0, "no cgroup hierarchy is mounted under %s",
+                    CGROUP_ROOT);
+  return 0;
+}
+
+/* The caller's own path in hierarchy h (from /proc/self/cgroup). */
+static char *own_cgroup(const struct cgroup_hier *h, struct brig_error *err) {
+  _cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+  if (f == NULL)
+    return brig_err(err, errno, "open /proc/self/cgroup"), NULL;
+  while (getline(&line, &cap, f) > 0) {
+    line[strcspn(line, "\n")] = '\0';
+    char *c1 = strchr(line, ':');
+    char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    if (c2 == NULL)
+      continue;
+    *c2 = '\0';
+    bool v2line = strcmp(line, "0:") == 0 && c1[1] == '\0';
+    if (h->unified ? v2line : (!v2line && same_set(c1 + 1, h->controllers)))
+      return xstrdup(c2 + 1);
+  }
+  brig_err(err, 0, "cgroup %s: not listed in /proc/self/cgroup",
+           *h->controllers ? h->controllers : "(unified)");
+  return NULL;
+}
+
+static char *join_path(const char *a, const char *b) {
+  size_t la = strlen(a);
+  while (la > 0 && a[la - 1] == '/')
+    la--;
+  while (*b == '/')
+    b++;
+  return xasprintf("%.*s/%s", (int)la, a, b);
+}
+
+static bool path_is_clean(const char *p) {
+  /* no "..", no "." components: the path must stay inside the hierarchy */
+  for (const char *c = p; *c;) {
+    while (*c == '/')
+      c++;
+    size_t l = strcspn(c, "/");
+    if ((l == 1 && c[0] == '.') || (l == 2 && c[0] == '.' && c[1] == '.'))
+      return false;
+    c += l;
+  }
+  return true;
+}
+
+static void set_dir(struct cgroup_hier *h, const char *rel) {
+  free(h->rel);
+  free(h->dir);
+  h->rel = xstrdup(rel);
+  h->dir = join_path(h->mount, rel);
+}
+
+/* cgroup_path(): the common path, or one "controllers:path" line per
+ * hierarchy when they differ. */
+static void set_recorded_path(struct cgroup *cg) {
+  bool same = true;
+  free(cg->path);
+  for (size_t i = 1; i < cg->n; i++)
+    if (strcmp(cg->h[i].rel, cg->h[0].rel) != 0)
+      same = false;
+  if (same) {
+    cg->path = xstrdup(cg->h[0].rel);
+    return;
+  }
+  cg->path = xstrdup("");
+  for (size_t i = 0; i < cg->n; i++) {
+    char *n = xasprintf("%s%s%s:%s", cg->path, i ? "\n" : "",
+                        cg->h[i].controllers, cg->h[i].rel);
+    free(cg->path);
+    cg->path = n;
+  }
+}
+
+static struct cgroup *cgroup_new(struct brig_error *err) {
+  struct cgroup *cg = xcalloc(1, sizeof(*cg));
+  cg->layout = cgroup_detect_layout();
+  cg->drv =
+      cg->layout == CGROUP_LAYOUT_V2 ? &cgroup_driver_v2 : &cgroup_driver_v1;
+  if (find_hierarchies(cg, err) < 0) {
+    cgroup_free(cg);
+    return NULL;
+  }
+  return cg;
 }
 
 int cgroup_create(const char *id, const char *cgroups_path, struct cgroup **out,
                   struct brig_error *err) {
-  struct cgroup *cg = xcalloc(1, sizeof(*cg));
-  (void)err;
-  cg->path = cgroups_path && *cgroups_path ? xstrdup(cgroups_path)
-                                           : xasprintf("/brig/%s", id);
+  struct cgroup *cg;
+  *out = NULL;
+  if (cgroups_path != NULL && *cgroups_path && !path_is_clean(cgroups_path))
+    return brig_err(err, 0,
+                    "linux.cgroupsPath %s: must not contain \".\" or \"..\"",
+                    cgroups_path);
+  cg = cgroup_new(err);
+  if (cg == NULL)
+    return -1;
+  for (size_t i = 0; i < cg->n; i++) {
+    struct cgroup_hier *h = &cg->h[i];
+    _cleanup_free_ char *rel = NULL;
+    if (cgroups_path == NULL || *cgroups_path == '\0') {
+      rel = xasprintf("/brig/%s", id);
+    } else if (cgroups_path[0] == '/') {
+      rel = xstrdup(cgroups_path);
+    } else {
+      _cleanup_free_ char *own = own_cgroup(h, err);
+      if (own == NULL) {
+        cgroup_free(cg);
+        return -1;
+      }
+      rel = join_path(own, cgroups_path);
+    }
+    set_dir(h, rel);
+  }
+  set_recorded_path(cg);
+  if (cg->drv->create(cg, err) < 0) {
+    /* undo what was made, children first */
+    for (size_t i = cg->n_made; i-- > 0;)
+      rmdir(cg->made[i]);
+    cgroup_free(cg);
+    return -1;
+  }
   *out = cg;
   return 0;
 }
 
 int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err) {
-  struct cgroup *cg = xcalloc(1, sizeof(*cg));
-  (void)err;
-  cg->path = xstrdup(path);
+  struct cgroup *cg;
+  *out = NULL;
+  if (path == NULL || *path == '\0')
+    return brig_err(err, 0, "open cgroup: no cgroup path recorded");
+  cg = cgroup_new(err);
+  if (cg == NULL)
+    return -1;
+  if (strchr(path, '\n') == NULL) {
+    for (size_t i = 0; i < cg->n; i++)
+      set_dir(&cg->h[i], path);
+  } else {
+    _cleanup_free_ char *copy = xstrdup(path);
+    char *save = NULL;
+    for (char *l = strtok_r(copy, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save)) {
+      char *colon = strchr(l, ':');
+      if (colon == NULL)
+        continue;
+      *colon = '\0';
+      for (size_t i = 0; i < cg->n; i++)
+        if (cg->h[i].unified == (*l == '\0') &&
+            same_set(cg->h[i].controllers, l))
+          set_dir(&cg->h[i], colon + 1);
+    }
+    /* a hierarchy mounted since the container was made: not ours */
+    size_t k = 0;
+    for (size_t i = 0; i < cg->n; i++) {
+      if (cg->h[i].dir != NULL) {
+        cg->h[k++] = cg->h[i];
+      } else {
+        free(cg->h[i].controllers);
+        free(cg->h[i].mount);
+      }
+    }
+    cg->n = k;
+    if (k == 0) {
+      cgroup_free(cg);
+      return brig_err(err, 0, "open cgroup: no hierarchy in recorded path");
+    }
+  }
+  set_recorded_path(cg);
   *out = cg;
   return 0;
 }
@@ -35,48 +439,155 @@ const char *cgroup_path(const struct cgroup *cg) {
   return cg->path;
 }
 
+enum cgroup_layout cgroup_get_layout(const struct cgroup *cg) {
+  return cg->layout;
+}
+
+struct cgroup_hier *cg_hier(struct cgroup *cg, const char *controller) {
+  for (size_t i = 0; i < cg->n; i++) {
+    struct cgroup_hier *h = &cg->h[i];
+    if (*controller == '\0'
+            ? h->unified
+            : (!h->unified &&
+               in_list(controller, strlen(controller), h->controllers)))
+      return h;
+  }
+  return NULL;
+}
+
+const char *cgroup_hierarchy_path(const struct cgroup *cg,
+                                  const char *controller) {
+  struct cgroup_hier *h = cg_hier((struct cgroup *)cg, controller);
+  return h ? h->rel : NULL;
+}
+
 void cgroup_free(struct cgroup *cg) {
   if (cg == NULL)
     return;
+  for (size_t i = 0; i < cg->n; i++) {
+    free(cg->h[i].controllers);
+    free(cg->h[i].mount);
+    free(cg->h[i].rel);
+    free(cg->h[i].dir);
+  }
+  free(cg->h);
+  for (size_t i = 0; i < cg->n_made; i++)
+    free(cg->made[i]);
+  free(cg->made);
   free(cg->path);
   free(cg);
 }
 
+/* ---- dispatch ---- */
+
 int cgroup_apply(struct cgroup *cg, const struct spec_resources *res,
                  bool update, struct brig_error *err) {
-  (void)cg, (void)res, (void)update, (void)err;
-  return 0;
+  if (res == NULL)
+    return 0;
+  return cg->drv->apply(cg, res, update, err);
 }
 
 int cgroup_add_pid(struct cgroup *cg, pid_t pid, struct brig_error *err) {
-  (void)cg, (void)pid, (void)err;
-  return 0;
+  return cg->drv->add_pid(cg, pid, err);
 }
 
 int cgroup_freeze(struct cgroup *cg, bool freeze, struct brig_error *err) {
-  (void)cg, (void)freeze;
-  return brig_err(err, 0, "freezer not implemented");
+  return cg->drv->freeze(cg, freeze, err);
 }
 
 int cgroup_is_frozen(struct cgroup *cg) {
-  (void)cg;
-  return 0;
+  return cg->drv->is_frozen(cg);
 }
 
 int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *n,
                 struct brig_error *err) {
-  (void)cg, (void)err;
-  *pids = NULL;
-  *n = 0;
+  const char *dir = cg->drv->procs_dir(cg);
+  if (!cg_dir_exists(dir)) {
+    *pids = NULL;
+    *n = 0;
+    return 0; /* removed: nothing left in it */
+  }
+  return cg_read_pids(dir, pids, n, err);
+}
+
+int cgroup_stats(struct cgroup *cg, struct events_stats *st,
+                 struct brig_error *err) {
+  memset(st, 0, sizeof(*st));
+  return cg->drv->stats(cg, st, err);
+}
+
+int cgroup_oom_eventfd(struct cgroup *cg, struct brig_error *err) {
+  return cg->drv->oom_eventfd(cg, err);
+}
+
+static struct cgroup_hier *hier_for_key(struct cgroup *cg, const char *key,
+                                        struct brig_error *err) {
+  size_t l = strcspn(key, ".");
+  if (key[l] == '\0' || strchr(key, '/') != NULL || key[0] == '.')
+    return brig_err(err, 0, "%s: not a cgroup file name", key), NULL;
+  _cleanup_free_ char *ctrl = xasprintf("%.*s", (int)l, key);
+  struct cgroup_hier *h = NULL;
+  if (cg->layout != CGROUP_LAYOUT_V2 && strcmp(ctrl, "cgroup") != 0)
+    h = cg_hier(cg, ctrl);
+  if (h == NULL && cg->layout != CGROUP_LAYOUT_V1)
+    h = cg_hier(cg, "");
+  if (h == NULL && cg->n > 0 && strcmp(ctrl, "cgroup") == 0)
+    h = &cg->h[0];
+  if (h == NULL)
+    brig_err(err, 0, "%s: the %s controller is not mounted on this host", key,
+             ctrl);
+  return h;
+}
+
+int cgroup_get_value(struct cgroup *cg, const char *key, char **value,
+                     struct brig_error *err) {
+  struct cgroup_hier *h = hier_for_key(cg, key, err);
+  if (h == NULL)
+    return -1;
+  if (cg_read(h->dir, key, value) < 0)
+    return brig_err(err, errno, "read %s/%s", h->dir, key);
   return 0;
 }
 
+int cgroup_set_value(struct cgroup *cg, const char *key, const char *value,
+                     struct brig_error *err) {
+  struct cgroup_hier *h = hier_for_key(cg, key, err);
+  if (h == NULL)
+    return -1;
+  return cg_write(h->dir, key, value, err);
+}
+
+/* ---- kill and destroy (both drivers) ---- */
+
 int cgroup_kill_all(struct cgroup *cg, int sig, struct brig_error *err) {
-  (void)cg, (void)sig, (void)err;
-  return 0;
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n = 0;
+  struct brig_error ignored;
+  int was_frozen = cgroup_is_frozen(cg);
+  /* Freeze first so nothing forks past the signal. */
+  bool froze = was_frozen == 0 && cgroup_freeze(cg, true, &ignored) == 0;
+  int ret = cgroup_pids(cg, &pids, &n, err);
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    if (kill(pids[i], sig) < 0 && errno != ESRCH)
+      ret = brig_err(err, errno, "kill %d", (int)pids[i]);
+  /* A paused container is thawed for SIGKILL so its processes can die;
+   * other signals wait for `resume`. */
+  if (froze || (was_frozen == 1 && sig == SIGKILL))
+    cgroup_freeze(cg, false, &ignored);
+  return ret;
 }
 
 int cgroup_destroy(struct cgroup *cg, struct brig_error *err) {
-  (void)cg, (void)err;
-  return 0;
+  /* Kill until cgroup.procs is empty (about 5 s at most). */
+  for (int i = 0; i < 500; i++) {
+    _cleanup_free_ pid_t *pids = NULL;
+    size_t n = 0;
+    struct brig_error e;
+    if (cgroup_pids(cg, &pids, &n, &e) < 0 || n == 0)
+      break;
+    if (i % 10 == 0)
+      cgroup_kill_all(cg, SIGKILL, &e);
+    msleep(10);
+  }
+  return cg->drv->remove(cg, err);
 }

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "events.h"
 #include "spec.h"
 
 enum cgroup_layout { CGROUP_LAYOUT_V1, CGROUP_LAYOUT_HYBRID, CGROUP_LAYOUT_V2 };
@@ -36,7 +37,30 @@ int cgroup_is_frozen(struct cgroup *cg);
 int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *n,
                 struct brig_error *err);
 int cgroup_kill_all(struct cgroup *cg, int sig, struct brig_error *err);
-/* Kill what is left, remove the cgroup from every hierarchy. */
+/* Kill what is left, remove the cgroup from every hierarchy.  Safe on a
+ * cgroup that was only partly created or is already gone. */
 int cgroup_destroy(struct cgroup *cg, struct brig_error *err);
+
+/* The layout this cgroup lives in. */
+enum cgroup_layout cgroup_get_layout(const struct cgroup *cg);
+/* The container's path in the hierarchy holding `controller` ("memory",
+ * "name=systemd"; "" = the cgroup2 hierarchy), NULL when not mounted.
+ * Equal to cgroup_path() unless a relative cgroupsPath resolved
+ * differently per hierarchy (cgroup_path() then holds one line
+ * "controllers:path" per hierarchy, which cgroup_open() reads back). */
+const char *cgroup_hierarchy_path(const struct cgroup *cg,
+                                  const char *controller);
+/* Read the statistics `events` prints (free with events_stats_free). */
+int cgroup_stats(struct cgroup *cg, struct events_stats *st,
+                 struct brig_error *err);
+/* An eventfd that becomes readable on each OOM kill in the cgroup (v1:
+ * memory.oom_control through cgroup.event_control).  The caller closes it. */
+int cgroup_oom_eventfd(struct cgroup *cg, struct brig_error *err);
+/* Read / write one cgroup file by name ("memory.limit_in_bytes"); the
+ * controller is the part before the first dot. */
+int cgroup_get_value(struct cgroup *cg, const char *key, char **value,
+                     struct brig_error *err);
+int cgroup_set_value(struct cgroup *cg, const char *key, const char *value,
+                     struct brig_error *err);
 
 #endif

@@ -1,0 +1,81 @@
+/* Private to the cgroup drivers: the hierarchy list, the driver operations
+ * and the file helpers they share. */
+#ifndef BRIG_CGROUP_INTERNAL_H
+#define BRIG_CGROUP_INTERNAL_H
+
+#include "cgroup.h"
+
+#include <stdint.h>
+
+/* One mounted hierarchy and the container's directory in it. */
+struct cgroup_hier {
+  char *controllers; /* as /proc/self/cgroup names them: "cpu,cpuacct",
+                        "name=systemd"; "" for cgroup2 */
+  char *mount;       /* mount point, e.g. /sys/fs/cgroup/memory */
+  char *rel;         /* the container's path inside the hierarchy */
+  char *dir;         /* mount + rel */
+  bool unified;      /* the cgroup2 hierarchy */
+};
+
+struct cgroup_driver {
+  const char *name;
+  int (*create)(struct cgroup *cg, struct brig_error *err);
+  int (*apply)(struct cgroup *cg, const struct spec_resources *res, bool update,
+               struct brig_error *err);
+  int (*add_pid)(struct cgroup *cg, pid_t pid, struct brig_error *err);
+  int (*freeze)(struct cgroup *cg, bool freeze, struct brig_error *err);
+  int (*is_frozen)(struct cgroup *cg);
+  /* the directory whose cgroup.procs lists every process */
+  const char *(*procs_dir)(struct cgroup *cg);
+  int (*remove)(struct cgroup *cg, struct brig_error *err);
+  int (*stats)(struct cgroup *cg, struct events_stats *st,
+               struct brig_error *err);
+  int (*oom_eventfd)(struct cgroup *cg, struct brig_error *err);
+};
+
+struct cgroup {
+  const struct cgroup_driver *drv;
+  enum cgroup_layout layout;
+  char *path; /* what cgroup_path() returns */
+  struct cgroup_hier *h;
+  size_t n;
+  char **made; /* directories cgroup_create made, parents first */
+  size_t n_made;
+};
+
+extern const struct cgroup_driver cgroup_driver_v1;
+extern const struct cgroup_driver cgroup_driver_v2;
+/* cgroup_v1_resources.c */
+int cgroup_v1_apply(struct cgroup *cg, const struct spec_resources *res,
+                    bool update, struct brig_error *err);
+
+/* The v1 hierarchy holding `controller`, or the cgroup2 one for "". */
+struct cgroup_hier *cg_hier(struct cgroup *cg, const char *controller);
+/* A container cgroup directory exists (not removed yet). */
+bool cg_dir_exists(const char *dir);
+
+/* Write val to dir/file in one write(2).  Errors name the file and value:
+ * "set memory.limit_in_bytes=1048576: Device or resource busy". */
+int cg_write(const char *dir, const char *file, const char *val,
+             struct brig_error *err);
+int cg_write_u64(const char *dir, const char *file, uint64_t v,
+                 struct brig_error *err);
+int cg_write_i64(const char *dir, const char *file, int64_t v,
+                 struct brig_error *err);
+/* Read dir/file (trailing newline kept).  -1 with errno set, no message. */
+int cg_read(const char *dir, const char *file, char **out);
+/* Read a single number ("max" reads as UINT64_MAX).  -1 with errno. */
+int cg_read_u64(const char *dir, const char *file, uint64_t *out);
+bool cg_file_exists(const char *dir, const char *file);
+
+/* Parse a cgroup.procs-style list of pids. */
+int cg_read_pids(const char *dir, pid_t **pids, size_t *n,
+                 struct brig_error *err);
+
+/* mkdir every missing component of h->rel below h->mount, recording what
+ * was made in cg->made; `made_hook` runs for each new directory. */
+int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
+                  int (*made_hook)(const char *dir, struct brig_error *err),
+                  struct brig_error *err);
+
+#endif

@@ -1,0 +1,420 @@
+/* The cgroup v1 driver, also used on hybrid hosts (v1 controllers plus a
+ * cgroup2 mount at /sys/fs/cgroup/unified, which is created and joined at
+ * the same path).  Resources are in cgroup_v1_resources.c. */
+#include "cgroup_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static void msleep(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+static char *parent_dir(const char *dir) {
+  char *p = xstrdup(dir);
+  char *slash = strrchr(p, '/');
+  if (slash != NULL && slash != p)
+    *slash = '\0';
+  return p;
+}
+
+/* The kernel refuses tasks in a cpuset whose cpus or mems are empty, and a
+ * new cpuset starts empty: copy the parent's values down. */
+static int cpuset_inherit(const char *dir, struct brig_error *err) {
+  static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+  _cleanup_free_ char *parent = parent_dir(dir);
+  for (size_t i = 0; i < 2; i++) {
+    _cleanup_free_ char *cur = NULL, *up = NULL;
+    if (cg_read(dir, files[i], &cur) < 0)
+      return brig_err(err, errno, "read %s/%s", dir, files[i]);
+    if (cur[strspn(cur, " \n")] != '\0')
+      continue; /* already set */
+    if (cg_read(parent, files[i], &up) < 0)
+      return brig_err(err, errno, "read %s/%s", parent, files[i]);
+    up[strcspn(up, "\n")] = '\0';
+    if (*up && cg_write(dir, files[i], up, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int v1_create(struct cgroup *cg, struct brig_error *err) {
+  for (size_t i = 0; i < cg->n; i++) {
+    struct cgroup_hier *h = &cg->h[i];
+    bool cpuset = !h->unified && cg_hier(cg, "cpuset") == h;
+    if (cg_mkdir_path(cg, h, cpuset ? cpuset_inherit : NULL, err) < 0)
+      return -1;
+    /* an existing leaf may still be empty */
+    if (cpuset && cpuset_inherit(h->dir, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int v1_add_pid(struct cgroup *cg, pid_t pid, struct brig_error *err) {
+  char buf[16];
+  snprintf(buf, sizeof(buf), "%d", (int)pid);
+  for (size_t i = 0; i < cg->n; i++)
+    if (cg_write(cg->h[i].dir, "cgroup.procs", buf, err) < 0)
+      return brig_err_wrap(err, "join cgroup %s", cg->h[i].dir);
+  return 0;
+}
+
+static int freezer_state(const char *dir, char *buf, size_t len) {
+  _cleanup_free_ char *s = NULL;
+  if (cg_read(dir, "freezer.state", &s) < 0)
+    return -1;
+  s[strcspn(s, "\n")] = '\0';
+  snprintf(buf, len, "%s", s);
+  return 0;
+}
+
+static int v1_freeze(struct cgroup *cg, bool freeze, struct brig_error *err) {
+  struct cgroup_hier *h = cg_hier(cg, "freezer");
+  const char *want = freeze ? "FROZEN" : "THAWED";
+  char state[32];
+  if (h == NULL)
+    return brig_err(err, 0,
+                    "the freezer cgroup controller is not mounted "
+                    "on this host");
+  if (cg_write(h->dir, "freezer.state", want, err) < 0)
+    return -1;
+  /* About 10 s.  A freeze can stall on a task in an uninterruptible
+   * sleep: thaw and try again now and then, as runc does. */
+  for (int i = 0; i < 1000; i++) {
+    if (freezer_state(h->dir, state, sizeof(state)) < 0)
+      return brig_err(err, errno, "read %s/freezer.state", h->dir);
+    if (strcmp(state, want) == 0)
+      return 0;
+    if (freeze && i % 50 == 49) {
+      if (cg_write(h->dir, "freezer.state", "THAWED", err) < 0 ||
+          cg_write(h->dir, "freezer.state", "FROZEN", err) < 0)
+        return -1;
+    }
+    msleep(i < 10 ? 1 : 10);
+  }
+  if (freeze)
+    cg_write(h->dir, "freezer.state", "THAWED", err);
+  return brig_err(err, EBUSY, "%s %s: freezer.state stays %s",
+                  freeze ? "freeze" : "thaw", h->dir, state);
+}
+
+static int v1_is_frozen(struct cgroup *cg) {
+  struct cgroup_hier *h = cg_hier(cg, "freezer");
+  char state[32];
+  if (h == NULL)
+    return 0;
+  if (freezer_state(h->dir, state, sizeof(state)) < 0)
+    return errno == ENOENT ? 0 : -1;
+  return strcmp(state, "FROZEN") == 0;
+}
+
+static const char *v1_procs_dir(struct cgroup *cg) {
+  static const char *const prefer[] = {"pids", "freezer", "memory", "cpu"};
+  for (size_t i = 0; i < sizeof(prefer) / sizeof(prefer[0]); i++) {
+    struct cgroup_hier *h = cg_hier(cg, prefer[i]);
+    if (h != NULL)
+      return h->dir;
+  }
+  return cg->h[0].dir;
+}
+
+static int rmdir_retry(const char *dir) {
+  for (int i = 0; i < 100; i++) {
+    if (rmdir(dir) == 0 || errno == ENOENT)
+      return 0;
+    if (errno != EBUSY)
+      return -1;
+    msleep(10); /* tasks still exiting */
+  }
+  return -1;
+}
+
+static int v1_remove(struct cgroup *cg, struct brig_error *err) {
+  int ret = 0;
+  for (size_t i = 0; i < cg->n; i++) {
+    if (rmdir_retry(cg->h[i].dir) < 0 && ret == 0)
+      ret = brig_err(err, errno, "remove cgroup %s", cg->h[i].dir);
+  }
+  /* Parents this process made (a failed create), except the shared
+   * /brig, which another container may be entering right now. */
+  for (size_t i = cg->n_made; i-- > 0;) {
+    const char *base = strrchr(cg->made[i], '/');
+    bool leaf = false;
+    for (size_t j = 0; j < cg->n; j++)
+      leaf = leaf || strcmp(cg->made[i], cg->h[j].dir) == 0;
+    if (!leaf && !(base && strcmp(base, "/brig") == 0))
+      rmdir(cg->made[i]);
+  }
+  return ret;
+}
+
+/* ---- stats ---- */
+
+static void list_push(struct events_u64_list *l, uint64_t v) {
+  l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+  l->v[l->n++] = v;
+}
+
+static void read_u64_list(const char *dir, const char *file,
+                          struct events_u64_list *l) {
+  _cleanup_free_ char *s = NULL;
+  if (cg_read(dir, file, &s) < 0)
+    return;
+  for (char *t = strtok(s, " \n"); t; t = strtok(NULL, " \n")) {
+    uint64_t v;
+    if (parse_u64(t, &v) == 0)
+      list_push(l, v);
+  }
+}
+
+/* "0-3,5" -> 0 1 2 3 5 */
+static void read_range_list(const char *dir, const char *file,
+                            struct events_u64_list *l) {
+  _cleanup_free_ char *s = NULL;
+  if (cg_read(dir, file, &s) < 0)
+    return;
+  s[strcspn(s, "\n")] = '\0';
+  for (char *t = strtok(s, ","); t; t = strtok(NULL, ",")) {
+    unsigned long a, b;
+    int n = sscanf(t, "%lu-%lu", &a, &b);
+    if (n == 1)
+      b = a;
+    if (n < 1 || b < a || b - a > 65536)
+      continue;
+    for (unsigned long v = a; v <= b; v++)
+      list_push(l, v);
+  }
+}
+
+static uint64_t read_u64_or_0(const char *dir, const char *file) {
+  uint64_t v;
+  return cg_read_u64(dir, file, &v) == 0 ? v : 0;
+}
+
+/* Lines "key value" -> callback. */
+static void read_kv(const char *dir, const char *file,
+                    void (*fn)(void *ctx, const char *k, uint64_t v),
+                    void *ctx) {
+  _cleanup_free_ char *s = NULL;
+  if (cg_read(dir, file, &s) < 0)
+    return;
+  for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+    char key[128];
+    uint64_t v;
+    if (sscanf(line, "%127s %" SCNu64, key, &v) == 2)
+      fn(ctx, key, v);
+  }
+}
+
+static void cpuacct_stat_kv(void *ctx, const char *k, uint64_t v) {
+  struct events_cpu *c = ctx;
+  long hz = sysconf(_SC_CLK_TCK);
+  uint64_t ns = v * (1000000000ULL / (uint64_t)(hz > 0 ? hz : 100));
+  if (strcmp(k, "user") == 0)
+    c->user = ns;
+  else if (strcmp(k, "system") == 0)
+    c->kernel = ns;
+}
+
+static void cpu_stat_kv(void *ctx, const char *k, uint64_t v) {
+  struct events_cpu *c = ctx;
+  if (strcmp(k, "nr_periods") == 0)
+    c->periods = v;
+  else if (strcmp(k, "nr_throttled") == 0)
+    c->throttled_periods = v;
+  else if (strcmp(k, "throttled_time") == 0)
+    c->throttled_time = v;
+}
+
+static void memory_stat_kv(void *ctx, const char *k, uint64_t v) {
+  struct events_memory *m = ctx;
+  m->raw = xrealloc(m->raw, (m->n_raw + 1) * sizeof(*m->raw));
+  m->raw[m->n_raw++] = (struct events_u64_kv){xstrdup(k), v};
+  if (strcmp(k, "cache") == 0)
+    m->cache = v;
+}
+
+static void mem_entry(const char *dir, const char *prefix,
+                      struct events_mem_entry *e) {
+  char f[96];
+  snprintf(f, sizeof(f), "%s.limit_in_bytes", prefix);
+  e->limit = read_u64_or_0(dir, f);
+  snprintf(f, sizeof(f), "%s.usage_in_bytes", prefix);
+  e->usage = read_u64_or_0(dir, f);
+  snprintf(f, sizeof(f), "%s.max_usage_in_bytes", prefix);
+  e->max = read_u64_or_0(dir, f);
+  snprintf(f, sizeof(f), "%s.failcnt", prefix);
+  e->failcnt = read_u64_or_0(dir, f);
+}
+
+/* "8:0 Read 4096" lines; the "Total N" summary is skipped. */
+static void read_blkio(const char *dir, const char *file,
+                       struct events_blkio_list *l) {
+  _cleanup_free_ char *s = NULL;
+  if (cg_read(dir, file, &s) < 0)
+    return;
+  for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+    struct events_blkio_entry e = {0};
+    char op[16] = "";
+    int n = sscanf(line, "%" SCNu64 ":%" SCNu64 " %15s %" SCNu64, &e.major,
+                   &e.minor, op, &e.value);
+    if (n == 3) { /* "8:0 1234": no op */
+      e.value = strtoull(op, NULL, 10);
+      op[0] = '\0';
+    } else if (n != 4) {
+      continue;
+    }
+    snprintf(e.op, sizeof(e.op), "%s", op);
+    l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+    l->v[l->n++] = e;
+  }
+}
+
+static void hugetlb_stats(const char *dir, struct events_stats *st) {
+  static const char *const sizes[][2] = {
+      {"hugepages-2048kB", "2MB"},
+      {"hugepages-1048576kB", "1GB"},
+      {"hugepages-64kB", "64KB"},
+      {"hugepages-32768kB", "32MB"},
+  };
+  for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+    char f[96];
+    _cleanup_free_ char *sys =
+        xasprintf("/sys/kernel/mm/hugepages/%s", sizes[i][0]);
+    snprintf(f, sizeof(f), "hugetlb.%s.usage_in_bytes", sizes[i][1]);
+    if (access(sys, F_OK) != 0 || !cg_file_exists(dir, f))
+      continue;
+    struct events_hugetlb hs = {.page_size = xstrdup(sizes[i][1])};
+    hs.usage = read_u64_or_0(dir, f);
+    snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", sizes[i][1]);
+    hs.max = read_u64_or_0(dir, f);
+    snprintf(f, sizeof(f), "hugetlb.%s.failcnt", sizes[i][1]);
+    hs.failcnt = read_u64_or_0(dir, f);
+    st->hugetlb = xrealloc(st->hugetlb, (st->n_hugetlb + 1) * sizeof(hs));
+    st->hugetlb[st->n_hugetlb++] = hs;
+  }
+}
+
+static int v1_stats(struct cgroup *cg, struct events_stats *st,
+                    struct brig_error *err) {
+  struct cgroup_hier *h;
+  (void)err;
+  if ((h = cg_hier(cg, "cpuacct")) != NULL) {
+    st->cpu.total = read_u64_or_0(h->dir, "cpuacct.usage");
+    read_u64_list(h->dir, "cpuacct.usage_percpu", &st->cpu.percpu);
+    read_u64_list(h->dir, "cpuacct.usage_percpu_sys", &st->cpu.percpu_kernel);
+    read_u64_list(h->dir, "cpuacct.usage_percpu_user", &st->cpu.percpu_user);
+    read_kv(h->dir, "cpuacct.stat", cpuacct_stat_kv, &st->cpu);
+  }
+  if ((h = cg_hier(cg, "cpu")) != NULL)
+    read_kv(h->dir, "cpu.stat", cpu_stat_kv, &st->cpu);
+  if ((h = cg_hier(cg, "cpuset")) != NULL) {
+    struct events_cpuset *c = &st->cpuset;
+    _cleanup_free_ char *lvl = NULL;
+    c->present = true;
+    read_range_list(h->dir, "cpuset.cpus", &c->cpus);
+    read_range_list(h->dir, "cpuset.mems", &c->mems);
+    c->cpu_exclusive = read_u64_or_0(h->dir, "cpuset.cpu_exclusive");
+    c->mem_hardwall = read_u64_or_0(h->dir, "cpuset.mem_hardwall");
+    c->mem_exclusive = read_u64_or_0(h->dir, "cpuset.mem_exclusive");
+    c->memory_migrate = read_u64_or_0(h->dir, "cpuset.memory_migrate");
+    c->memory_spread_page = read_u64_or_0(h->dir, "cpuset.memory_spread_page");
+    c->memory_spread_slab = read_u64_or_0(h->dir, "cpuset.memory_spread_slab");
+    c->memory_pressure = read_u64_or_0(h->dir, "cpuset.memory_pressure");
+    c->sched_load_balance = read_u64_or_0(h->dir, "cpuset.sched_load_balance");
+    if (cg_read(h->dir, "cpuset.sched_relax_domain_level", &lvl) == 0)
+      c->sched_relax_domain_level = strtoll(lvl, NULL, 10);
+  }
+  if ((h = cg_hier(cg, "memory")) != NULL) {
+    mem_entry(h->dir, "memory", &st->memory.usage);
+    mem_entry(h->dir, "memory.memsw", &st->memory.swap);
+    mem_entry(h->dir, "memory.kmem", &st->memory.kernel);
+    mem_entry(h->dir, "memory.kmem.tcp", &st->memory.kernel_tcp);
+    read_kv(h->dir, "memory.stat", memory_stat_kv, &st->memory);
+  }
+  if ((h = cg_hier(cg, "pids")) != NULL) {
+    st->pids.current = read_u64_or_0(h->dir, "pids.current");
+    st->pids.limit = read_u64_or_0(h->dir, "pids.max");
+    if (st->pids.limit == UINT64_MAX)
+      st->pids.limit = 0; /* "max": no limit, as runc reports it */
+  }
+  if ((h = cg_hier(cg, "blkio")) != NULL) {
+    /* CFQ files when present, else BFQ, else the throttle counters. */
+    static const char *const sets[][2] = {
+        {"blkio.io_service_bytes_recursive", "blkio.io_serviced_recursive"},
+        {"blkio.bfq.io_service_bytes_recursive",
+         "blkio.bfq.io_serviced_recursive"},
+        {"blkio.throttle.io_service_bytes_recursive",
+         "blkio.throttle.io_serviced_recursive"},
+    };
+    for (size_t i = 0; i < 3; i++) {
+      if (!cg_file_exists(h->dir, sets[i][0]))
+        continue;
+      read_blkio(h->dir, sets[i][0], &st->blkio[EVENTS_BLKIO_SERVICE_BYTES]);
+      read_blkio(h->dir, sets[i][1], &st->blkio[EVENTS_BLKIO_SERVICED]);
+      if (i == 0) {
+        read_blkio(h->dir, "blkio.io_queued_recursive",
+                   &st->blkio[EVENTS_BLKIO_QUEUED]);
+        read_blkio(h->dir, "blkio.io_service_time_recursive",
+                   &st->blkio[EVENTS_BLKIO_SERVICE_TIME]);
+        read_blkio(h->dir, "blkio.io_wait_time_recursive",
+                   &st->blkio[EVENTS_BLKIO_WAIT_TIME]);
+        read_blkio(h->dir, "blkio.io_merged_recursive",
+                   &st->blkio[EVENTS_BLKIO_MERGED]);
+        read_blkio(h->dir, "blkio.time_recursive",
+                   &st->blkio[EVENTS_BLKIO_TIME]);
+        read_blkio(h->dir, "blkio.sectors_recursive",
+                   &st->blkio[EVENTS_BLKIO_SECTORS]);
+      }
+      break;
+    }
+  }
+  if ((h = cg_hier(cg, "hugetlb")) != NULL)
+    hugetlb_stats(h->dir, st);
+  return 0;
+}
+
+static int v1_oom_eventfd(struct cgroup *cg, struct brig_error *err) {
+  struct cgroup_hier *h = cg_hier(cg, "memory");
+  _cleanup_close_ int efd = -1, ofd = -1;
+  char buf[32];
+  if (h == NULL)
+    return brig_err(err, 0,
+                    "oom events: the memory cgroup controller is "
+                    "not mounted on this host");
+  _cleanup_free_ char *oc = xasprintf("%s/memory.oom_control", h->dir);
+  efd = eventfd(0, EFD_CLOEXEC);
+  if (efd < 0)
+    return brig_err(err, errno, "oom events: eventfd");
+  ofd = open(oc, O_RDONLY | O_CLOEXEC);
+  if (ofd < 0)
+    return brig_err(err, errno, "oom events: open %s", oc);
+  snprintf(buf, sizeof(buf), "%d %d", efd, ofd);
+  if (cg_write(h->dir, "cgroup.event_control", buf, err) < 0)
+    return brig_err_wrap(err, "oom events");
+  return steal_fd(&efd);
+}
+
+const struct cgroup_driver cgroup_driver_v1 = {
+    .name = "cgroupfs-v1",
+    .create = v1_create,
+    .apply = cgroup_v1_apply,
+    .add_pid = v1_add_pid,
+    .freeze = v1_freeze,
+    .is_frozen = v1_is_frozen,
+    .procs_dir = v1_procs_dir,
+    .remove = v1_remove,
+    .stats = v1_stats,
+    .oom_eventfd = v1_oom_eventfd,
+};

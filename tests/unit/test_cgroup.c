@@ -1,0 +1,252 @@
+/* The cgroup driver on this host (v1 controllers + cgroup2 at
+ * /sys/fs/cgroup/unified): create, apply, join, freeze, stats, kill,
+ * destroy, for a sleeping child, under /brig/unit-<pid>. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "tap.h"
+#include "util.h"
+
+static char *read_cg(const char *ctrl, const char *path, const char *file) {
+  char *p = xasprintf("/sys/fs/cgroup/%s%s/%s", ctrl, path, file);
+  char *s = NULL;
+  size_t len;
+  struct brig_error e;
+  if (read_file_at(AT_FDCWD, p, 1 << 20, &s, &len, &e) < 0)
+    s = xstrdup("(unreadable)");
+  else if (len > 0 && s[len - 1] == '\n')
+    s[len - 1] = '\0';
+  free(p);
+  return s;
+}
+
+static bool exists(const char *ctrl, const char *path) {
+  char *p = xasprintf("/sys/fs/cgroup/%s%s", ctrl, path);
+  struct stat st;
+  bool r = stat(p, &st) == 0;
+  free(p);
+  return r;
+}
+
+static const char *const ctrls[] = {"cpu",     "cpuacct", "cpuset", "memory",
+                                    "devices", "freezer", "blkio",  "pids",
+                                    "systemd", "unified"};
+#define N_CTRLS (sizeof(ctrls) / sizeof(ctrls[0]))
+
+static bool exists_everywhere(const char *path) {
+  for (size_t i = 0; i < N_CTRLS; i++)
+    if (!exists(ctrls[i], path))
+      return false;
+  return true;
+}
+
+static bool gone_everywhere(const char *path) {
+  for (size_t i = 0; i < N_CTRLS; i++)
+    if (exists(ctrls[i], path))
+      return false;
+  return true;
+}
+
+static void check_refused(const char *id, struct spec_resources *res,
+                          const char *want, const char *what) {
+  struct brig_error err = {0};
+  struct cgroup *cg = NULL;
+  char *path = xasprintf("/brig/%s", id);
+  int r = cgroup_create(id, NULL, &cg, &err);
+  ok(r == 0, "%s: create", what);
+  if (r == 0) {
+    r = cgroup_apply(cg, res, false, &err);
+    ok(r < 0 && strstr(err.msg, want) != NULL, "%s: refused: %s", what,
+       err.msg);
+    struct brig_error e2 = {0};
+    ok(cgroup_destroy(cg, &e2) == 0 && gone_everywhere(path),
+       "%s: destroyed (%s)", what, e2.msg);
+    cgroup_free(cg);
+  }
+  free(path);
+}
+
+int main(void) {
+  struct brig_error err = {0};
+  struct cgroup *cg = NULL;
+  char id[64], path[96];
+  snprintf(id, sizeof(id), "unit-%d", (int)getpid());
+  snprintf(path, sizeof(path), "/brig/%s", id);
+
+  ok(cgroup_detect_layout() == CGROUP_LAYOUT_HYBRID, "layout is hybrid");
+  ok(cgroup_create(id, NULL, &cg, &err) == 0, "create %s (%s)", path, err.msg);
+  if (cg == NULL)
+    return tap_done();
+  is_str(cgroup_path(cg), path, "recorded path");
+  ok(exists_everywhere(path), "made in every hierarchy incl. unified");
+  char *cpus = read_cg("cpuset", path, "cpuset.cpus");
+  ok(*cpus != '\0' && strcmp(cpus, "(unreadable)") != 0,
+     "cpuset.cpus copied from the parent: %s", cpus);
+  free(cpus);
+
+  struct spec_memory mem = {.limit = {true, 64 << 20},
+                            .swap = {true, 128 << 20},
+                            .reservation = {true, 32 << 20},
+                            .swappiness = {true, 10},
+                            .kernel_tcp = {true, 16 << 20}};
+  struct spec_cpu cpu = {.shares = {true, 512},
+                         .quota = {true, 50000},
+                         .period = {true, 100000},
+                         .burst = {true, 10000},
+                         .cpus = "0",
+                         .mems = "0"};
+  struct spec_device_cgroup devs[] = {
+      {.allow = false, .access = "rwm"},
+      {.allow = true,
+       .type = "c",
+       .major = {true, 1},
+       .minor = {true, 3},
+       .access = "rw"},
+  };
+  struct spec_throttle_device rbps = {254, 0, 1048576};
+  struct spec_block_io bio = {.throttle_read_bps_device = &rbps,
+                              .n_throttle_read_bps_device = 1};
+  struct spec_resources res = {.memory = &mem,
+                               .cpu = &cpu,
+                               .has_pids = true,
+                               .pids_limit = {true, 42},
+                               .devices = devs,
+                               .n_devices = 2,
+                               .block_io = &bio};
+  ok(cgroup_apply(cg, &res, false, &err) == 0, "apply (%s)", err.msg);
+  struct {
+    const char *ctrl, *file, *want;
+  } checks[] = {
+      {"memory", "memory.limit_in_bytes", "67108864"},
+      {"memory", "memory.memsw.limit_in_bytes", "134217728"},
+      {"memory", "memory.soft_limit_in_bytes", "33554432"},
+      {"memory", "memory.swappiness", "10"},
+      {"memory", "memory.kmem.tcp.limit_in_bytes", "16777216"},
+      {"cpu", "cpu.shares", "512"},
+      {"cpu", "cpu.cfs_quota_us", "50000"},
+      {"cpu", "cpu.cfs_period_us", "100000"},
+      {"cpu", "cpu.cfs_burst_us", "10000"},
+      {"cpuset", "cpuset.cpus", "0"},
+      {"pids", "pids.max", "42"},
+      {"blkio", "blkio.throttle.read_bps_device", "254:0 1048576"},
+  };
+  for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+    char *got = read_cg(checks[i].ctrl, path, checks[i].file);
+    is_str(got, checks[i].want, "%s", checks[i].file);
+    free(got);
+  }
+  char *dl = read_cg("devices", path, "devices.list");
+  ok(strstr(dl, "c 1:3 rw") && strstr(dl, "c 136:* rwm") &&
+         strstr(dl, "c *:* m") && !strstr(dl, "a *:*"),
+     "devices.list: deny all, c 1:3 rw, defaults");
+  free(dl);
+
+  /* raise, then lower, memory and memsw together: ordering matters */
+  mem = (struct spec_memory){.limit = {true, 512 << 20},
+                             .swap = {true, 1024 << 20}};
+  struct spec_resources up = {.memory = &mem};
+  ok(cgroup_apply(cg, &up, true, &err) == 0, "raise limit+swap (%s)", err.msg);
+  mem =
+      (struct spec_memory){.limit = {true, 8 << 20}, .swap = {true, 16 << 20}};
+  ok(cgroup_apply(cg, &up, true, &err) == 0, "lower limit+swap (%s)", err.msg);
+  char *lim = read_cg("memory", path, "memory.memsw.limit_in_bytes");
+  is_str(lim, "16777216", "memsw lowered");
+  free(lim);
+
+  pid_t child = fork();
+  if (child == 0) {
+    pause();
+    _exit(0);
+  }
+  ok(cgroup_add_pid(cg, child, &err) == 0, "add pid (%s)", err.msg);
+  pid_t *pids = NULL;
+  size_t n = 0;
+  ok(cgroup_pids(cg, &pids, &n, &err) == 0 && n == 1 && pids[0] == child,
+     "pids lists the child");
+  free(pids);
+  char *procs = read_cg("unified", path, "cgroup.procs");
+  ok(atoi(procs) == child, "joined the unified hierarchy too");
+  free(procs);
+
+  ok(cgroup_freeze(cg, true, &err) == 0 && cgroup_is_frozen(cg) == 1,
+     "freeze (%s)", err.msg);
+  ok(cgroup_freeze(cg, false, &err) == 0 && cgroup_is_frozen(cg) == 0,
+     "thaw (%s)", err.msg);
+
+  struct events_stats st;
+  ok(cgroup_stats(cg, &st, &err) == 0 && st.pids.current == 1 &&
+         st.pids.limit == 42 && st.memory.usage.limit == 8 << 20 &&
+         st.cpu.percpu.n > 0 && st.memory.n_raw > 0,
+     "stats: pids, memory, cpu");
+  char *js = events_emit_stats(id, &st, &err);
+  ok(js && strstr(js, "\"pids\":{\"current\":1,\"limit\":42}") &&
+         strstr(js, "\"network_interfaces\":null"),
+     "stats JSON");
+  free(js);
+  events_stats_free(&st);
+
+  int efd = cgroup_oom_eventfd(cg, &err);
+  ok(efd >= 0, "oom eventfd (%s)", err.msg);
+  if (efd >= 0)
+    close(efd);
+
+  char *v = NULL;
+  ok(cgroup_get_value(cg, "pids.max", &v, &err) == 0 && atoi(v) == 42,
+     "get pids.max");
+  free(v);
+  ok(cgroup_set_value(cg, "pids.max", "43", &err) == 0, "set pids.max");
+
+  /* a refused value: one line naming the file and the value */
+  struct spec_cpu tiny = {.quota = {true, 100}};
+  struct spec_resources bad = {.cpu = &tiny};
+  ok(cgroup_apply(cg, &bad, true, &err) < 0 &&
+         strcmp(err.msg, "set cpu.cfs_quota_us=100: Invalid argument") == 0,
+     "refused: %s", err.msg);
+
+  /* paused + SIGKILL: killed and thawed */
+  ok(cgroup_freeze(cg, true, &err) == 0, "freeze again");
+  ok(cgroup_kill_all(cg, SIGKILL, &err) == 0, "kill all");
+  int status = 0;
+  ok(waitpid(child, &status, 0) == child && WIFSIGNALED(status) &&
+         WTERMSIG(status) == SIGKILL,
+     "child killed");
+
+  struct cgroup *again = NULL;
+  ok(cgroup_open(path, &again, &err) == 0, "open by recorded path");
+  ok(again && cgroup_destroy(again, &err) == 0, "destroy (%s)", err.msg);
+  cgroup_free(again);
+  ok(gone_everywhere(path), "removed from every hierarchy");
+  ok(cgroup_destroy(cg, &err) == 0, "destroy twice is fine (%s)", err.msg);
+  cgroup_free(cg);
+
+  /* what this host lacks */
+  struct spec_network net = {.class_id = {true, 0x100001}};
+  struct spec_resources r1 = {.network = &net};
+  check_refused(id, &r1, "net_cls cgroup controller is not mounted", "net_cls");
+  struct spec_rdma rd = {.device = "mlx4_0", .hca_handles = {true, 2}};
+  struct spec_resources r2 = {.rdma = &rd, .n_rdma = 1};
+  check_refused(id, &r2, "rdma cgroup controller is not mounted", "rdma");
+  struct spec_hugepage_limit hp = {.page_size = "2MB", .limit = 1 << 21};
+  struct spec_resources r3 = {.hugepage_limits = &hp, .n_hugepage_limits = 1};
+  check_refused(id, &r3, "hugetlb.2MB.max", "hugetlb");
+  struct spec_block_io lw = {.leaf_weight = {true, 500}};
+  struct spec_resources r4 = {.block_io = &lw};
+  check_refused(id, &r4, "blkio.leaf_weight does not exist", "leafWeight");
+  struct spec_kv uni = {"memory.max", "1000000"};
+  struct spec_resources r5 = {.unified = &uni, .n_unified = 1};
+  check_refused(id, &r5, "memory controller is not available on the cgroup2",
+                "unified");
+
+  /* bad paths never reach the filesystem */
+  ok(cgroup_create(id, "/brig/../etc", &cg, &err) < 0, "\"..\" refused: %s",
+     err.msg);
+  return tap_done();
+}
