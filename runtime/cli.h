@@ -68,5 +68,4 @@ CMD(stop);
 CMD(wait);
 CMD(monitor);
 
-
 #endif

@@ -56,9 +56,11 @@ static struct watched *find(const char *id) {
 
 static struct watched *add(const char *id) {
   ws = xrealloc(ws, (nws + 1) * sizeof(*ws));
-  ws[nws] = (struct watched){
-      .id = xstrdup(id), .status = xstrdup(""), .wd = -1, .pidfd = -1,
-      .oomfd = -1};
+  ws[nws] = (struct watched){.id = xstrdup(id),
+                             .status = xstrdup(""),
+                             .wd = -1,
+                             .pidfd = -1,
+                             .oomfd = -1};
   return &ws[nws++];
 }
 
@@ -70,8 +72,8 @@ static void refresh(int ino, struct watched *w, bool quiet) {
   _cleanup_free_ char *dir = xasprintf("%s/%s", brig_g.root, w->id);
 
   if (w->wd < 0)
-    w->wd = inotify_add_watch(ino, dir, IN_MOVED_TO | IN_DELETE |
-                                            IN_DELETE_SELF | IN_ONLYDIR);
+    w->wd = inotify_add_watch(
+        ino, dir, IN_MOVED_TO | IN_DELETE | IN_DELETE_SELF | IN_ONLYDIR);
   if (container_load(brig_g.root, w->id, &c, &e) < 0) {
     now = (c == NULL && e.errnum == ENOENT) ? "deleted" : "creating";
   } else {
@@ -126,8 +128,7 @@ CMD(monitor) {
   int nids, c, ino, sfd;
   sigset_t mask;
 
-  while ((c = cli_next(argc, argv, "monitor", "f:", opts, usage, err)) !=
-         -1) {
+  while ((c = cli_next(argc, argv, "monitor", "f:", opts, usage, err)) != -1) {
     if (c == CLI_HELP)
       return 0;
     if (c == CLI_ERROR)
@@ -205,8 +206,8 @@ CMD(monitor) {
         for (char *p = buf; p < buf + len;) {
           struct inotify_event *ev = (struct inotify_event *)p;
           struct watched *w = NULL;
-          if (ev->len > 0 && ev->wd >= 0 && (ev->mask & (IN_CREATE | IN_DELETE)) &&
-              ev->mask & IN_ISDIR) {
+          if (ev->len > 0 && ev->wd >= 0 &&
+              (ev->mask & (IN_CREATE | IN_DELETE)) && ev->mask & IN_ISDIR) {
             /* a container dir under the root */
             if (wanted(ids, nids, ev->name)) {
               w = find(ev->name);

@@ -180,6 +180,10 @@ static int run_main(int argc, char **argv, bool execute,
   return code;
 }
 
-CMD(run) { return run_main(argc, argv, false, err); }
+CMD(run) {
+  return run_main(argc, argv, false, err);
+}
 
-CMD(execute) { return run_main(argc, argv, true, err); }
+CMD(execute) {
+  return run_main(argc, argv, true, err);
+}

@@ -78,8 +78,9 @@ static int validate_for_create(const struct spec_config *cfg,
   if (o->use_init) {
     const struct spec_namespace *pidns = ns_find(l, SPEC_NS_PID);
     if (pidns == NULL || (pidns->path != NULL && *pidns->path != '\0'))
-      return brig_err(err, 0, "--init requires a new pid namespace "
-                              "(.linux.namespaces)");
+      return brig_err(err, 0,
+                      "--init requires a new pid namespace "
+                      "(.linux.namespaces)");
   }
   if (cfg->process->terminal && o->detached && o->console_socket == NULL)
     return brig_err(err, 0,

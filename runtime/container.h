@@ -58,8 +58,8 @@ struct create_opts {
    * master itself (returned in *console_master). */
   bool receive_console;
   bool detached; /* create / run -d: a terminal needs a console socket */
-  bool use_init;  /* --init / execute: brig's init is PID 1 */
-  char **args;    /* execute -- CMD: replaces process.args */
+  bool use_init; /* --init / execute: brig's init is PID 1 */
+  char **args;   /* execute -- CMD: replaces process.args */
 };
 
 int container_create(const struct create_opts *o, pid_t *pid,

@@ -70,8 +70,7 @@ void init_run(const struct spec_process *p, const char *exe,
     while ((w = waitpid(-1, &status, WNOHANG)) > 0) {
       if (w != app)
         continue;
-      code = WIFEXITED(status) ? WEXITSTATUS(status)
-                               : 128 + WTERMSIG(status);
+      code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       /* The app is gone: end what is left, then leave with its status. */
       if (getpid() == 1) /* only ever in our own pid namespace */
         kill(-1, SIGKILL);

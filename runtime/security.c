@@ -194,8 +194,7 @@ unsigned int first_extra_fd(int preserve_fds) {
   if (listen != NULL && *listen != '\0' &&
       (parse_i64(listen, &extra) < 0 || extra < 0 || extra > INT_MAX / 2))
     extra = 0;
-  return 3u + (unsigned)(preserve_fds < 0 ? 0 : preserve_fds) +
-         (unsigned)extra;
+  return 3u + (unsigned)(preserve_fds < 0 ? 0 : preserve_fds) + (unsigned)extra;
 }
 
 int close_extra_fds(int preserve_fds, struct brig_error *err) {

@@ -120,8 +120,9 @@ int container_wait(const char *root, const char *id, const char *state,
   for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
     known |= strcmp(state, states[i]) == 0;
   if (!known)
-    return brig_err(err, 0, "wait: unknown state \"%s\" (created, running, "
-                            "paused, stopped, deleted)",
+    return brig_err(err, 0,
+                    "wait: unknown state \"%s\" (created, running, "
+                    "paused, stopped, deleted)",
                     state);
   if (container_id_valid(id, err) < 0)
     return -1;
@@ -144,8 +145,8 @@ int container_wait(const char *root, const char *id, const char *state,
       brig_err(err, 0, "container does not exist");
       break;
     }
-    inotify_add_watch(ino, dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE |
-                                    IN_DELETE_SELF);
+    inotify_add_watch(
+        ino, dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_DELETE_SELF);
     if (pidfd == -1 && strcmp(st, "deleted") != 0) {
       struct container *c = NULL;
       struct brig_error e = {0};
