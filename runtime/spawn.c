@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hooks.h"
+#include "log.h"
 #include "init.h"
 #include "namespaces.h"
 #include "netdev.h"
@@ -326,7 +327,8 @@ static void close_fds_except(int from, int *keep, size_t n) {
 static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   struct brig_error err = {0};
   struct security_ctx *sec = NULL;
-  int keep[] = {sock, fifo_path_fd, o->console_sock};
+  /* The log fd too (close-on-exec), so the child may still log. */
+  int keep[] = {sock, fifo_path_fd, o->console_sock, log_fd()};
   char fifo[64];
   int fifo_fd;
   char *exe;
