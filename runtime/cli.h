@@ -67,5 +67,6 @@ CMD(execute);
 CMD(stop);
 CMD(wait);
 CMD(monitor);
+CMD(cgroup);
 
 #endif

@@ -10,6 +10,7 @@
 #include "log.h"
 
 static const struct brig_command commands[] = {
+    {"cgroup", cmd_cgroup, "read or write one cgroup file (lxc-cgroup)"},
     {"create", cmd_create, "create a container"},
     {"delete", cmd_delete, "delete any resources held by the container"},
     {"exec", cmd_exec, "execute new process inside the container"},
@@ -18,6 +19,7 @@ static const struct brig_command commands[] = {
     {"features", cmd_features, "show the enabled features"},
     {"kill", cmd_kill, "send a signal to the container's init process"},
     {"list", cmd_list, "list containers started by brig with the given root"},
+    {"ls", cmd_list, "alias of list (lxc-ls)"},
     {"monitor", cmd_monitor,
      "print state changes as they happen (lxc-monitor)"},
     {"run", cmd_run, "create and run a container"},

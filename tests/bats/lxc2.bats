@@ -1,0 +1,45 @@
+#!/usr/bin/env bats
+# The LXC tool set, part 2: cgroup get/set, ls.
+
+load helpers
+
+@test "cgroup ID KEY reads and KEY VALUE writes the container's cgroup file" {
+  make_bundle sleep 1000
+  cfg '.linux.resources.memory = {"limit": 67108864}'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  run brig cgroup "$(cid)" memory.limit_in_bytes
+  [ "$status" -eq 0 ]
+  [ "$output" = 67108864 ]
+  brig cgroup "$(cid)" memory.limit_in_bytes 33554432
+  [ "$(cat /sys/fs/cgroup/memory/brig/$(cid)/memory.limit_in_bytes)" = 33554432 ]
+  run brig cgroup "$(cid)" pids.current
+  [ "$output" = 1 ]
+  # cpuset lives in its own hierarchy
+  brig cgroup "$(cid)" cpuset.cpus 0
+  [ "$(cat /sys/fs/cgroup/cpuset/brig/$(cid)/cpuset.cpus)" = 0 ]
+}
+
+@test "cgroup refuses keys with / or .., unknown keys and a stopped container" {
+  make_bundle sleep 1000
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  for k in ../memory.limit_in_bytes memory/../x nodot 'memory..x'; do
+    run brig cgroup "$(cid)" "$k"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"invalid key"* ]]
+  done
+  run brig cgroup "$(cid)" memory.nosuch
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"memory.nosuch"*"No such file or directory" ]]
+  brig kill "$(cid)" KILL
+  wait_for 50 eval "[ \"\$(brig state $(cid) | jq -r .status)\" = stopped ]"
+  run brig cgroup "$(cid)" memory.limit_in_bytes
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container not running"* ]]
+}
+
+@test "ls is list" {
+  make_bundle sleep 1000
+  brig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  [ "$(brig ls -q)" = "$(cid)" ]
+  [ "$(brig ls)" = "$(brig list)" ]
+}
