@@ -43,3 +43,27 @@ load helpers
   [ "$(brig ls -q)" = "$(cid)" ]
   [ "$(brig ls)" = "$(brig list)" ]
 }
+
+@test "run --report: a job over its memory limit is reported oom_killed" {
+  make_bundle sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a)'
+  cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+  run brig run --report "$TEST_TMP/r.json" -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 137 ]
+  [ "$(jq -r .oom_killed "$TEST_TMP/r.json")" = true ]
+  [ "$(jq -r .exit_code "$TEST_TMP/r.json")" = 137 ]
+  [ "$(jq -r .signal "$TEST_TMP/r.json")" = 9 ]
+  [ "$(jq -r .memory_peak_bytes "$TEST_TMP/r.json")" -gt 30000000 ]
+}
+
+@test "execute --report: a normal job's exit code, CPU time and times" {
+  make_bundle sh -c 'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; exit 3'
+  run brig execute --report "$TEST_TMP/r.json" -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 3 ]
+  r=$TEST_TMP/r.json
+  [ "$(jq -r .exit_code "$r")" = 3 ]
+  [ "$(jq -r .oom_killed "$r")" = false ]
+  [ "$(jq -r .cpu_total_ns "$r")" -gt 10000000 ]
+  [ "$(jq -r .cpu_user_ns "$r")" -gt 0 ]
+  [ "$(jq -r .wall_time_ms "$r")" -gt 0 ]
+  [[ "$(jq -r .started "$r")" < "$(jq -r .ended "$r")" ]]
+}
