@@ -59,5 +59,10 @@ CMD(list);
 CMD(spec);
 CMD(features);
 CMD(version);
+CMD(update);
+CMD(pause);
+CMD(resume);
+CMD(ps);
+CMD(events);
 
 #endif

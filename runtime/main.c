@@ -18,13 +18,21 @@ struct brig_globals brig_g = {
 static const struct brig_command commands[] = {
     {"create", cmd_create, "create a container"},
     {"delete", cmd_delete, "delete any resources held by the container"},
+    {"events", cmd_events,
+     "display container events such as OOM notifications, cpu, memory, and "
+     "IO usage statistics"},
     {"features", cmd_features, "show the enabled features"},
     {"kill", cmd_kill, "send a signal to the container's init process"},
     {"list", cmd_list, "list containers started by brig with the given root"},
+    {"pause", cmd_pause, "pause suspends all processes inside the container"},
+    {"ps", cmd_ps, "ps displays the processes running inside a container"},
+    {"resume", cmd_resume,
+     "resumes all processes that have been previously paused"},
     {"run", cmd_run, "create and run a container"},
     {"spec", cmd_spec, "create a new specification file"},
     {"start", cmd_start, "execute the user process in a created container"},
     {"state", cmd_state, "output the state of a container"},
+    {"update", cmd_update, "update container resource constraints"},
     {"version", cmd_version, "print the version"},
 };
 
