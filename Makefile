@@ -30,7 +30,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-all: $(BUILD)/brig
+all: $(BUILD)/brig $(BUILD)/seccomp-listener $(BUILD)/recvtty
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -41,10 +41,25 @@ $(BUILD)/brig: $(RUNTIME_OBJS) $(SPEC_OBJS)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Unit tests link everything but main.o.
-$(BUILD)/unit/%: tests/unit/%.c $(filter-out $(BUILD)/obj/runtime/main.o,$(RUNTIME_OBJS)) $(SPEC_OBJS) tests/unit/tap.h
+# The seccomp notify agent the tests use (tests/bats/seccomp.bats).
+$(BUILD)/seccomp-listener: tools/seccomp-listener.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(filter %.o,$^) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< -lseccomp
+
+# The console-socket receiver the terminal tests use.
+$(BUILD)/recvtty: tools/recvtty.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
+# Unit tests link everything but main.o, as an archive: a test pulls in
+# only the objects it uses.
+$(BUILD)/libbrig.a: $(filter-out $(BUILD)/obj/runtime/main.o,$(RUNTIME_OBJS)) $(SPEC_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libbrig.a tests/unit/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libbrig.a $(LDLIBS)
 
 unit: $(UNIT_BINS)
 
@@ -53,7 +68,7 @@ FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iruntime -Ispec \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(SPEC_SRCS) $(LIB_SRCS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(SPEC_SRCS) $(LIB_SRCS) -lyajl
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(SPEC_SRCS) $(LIB_SRCS) $(LDLIBS)
 
 fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \

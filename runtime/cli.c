@@ -1,10 +1,19 @@
 /* Helpers shared by the cmd_*.c front ends. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+
+/* Here, not in main.c, so the unit tests (everything but main.o) link. */
+struct brig_globals brig_g = {
+    .root = NULL,
+    .log_format = "text",
+    .rootless = "auto",
+};
 
 int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
              const struct option *opts, const char *usage,
@@ -58,5 +67,29 @@ int cli_parse_int(const char *cmd, const char *flag, const char *val,
   if (parse_i64(val, out) < 0 || *out < min || *out > max)
     return brig_err(err, 0, "%s: invalid value \"%s\" for flag --%s", cmd, val,
                     flag);
+  return 0;
+}
+
+int cli_parse_duration(const char *s, int64_t *ms) {
+  /* Go-style: "10s", "1.5s", "500ms", "2m", "1h", or plain seconds. */
+  char *end;
+  double v;
+  errno = 0;
+  v = strtod(s, &end);
+  if (errno != 0 || end == s || v < 0)
+    return -1;
+  if (*end == '\0' || strcmp(end, "s") == 0)
+    v *= 1000;
+  else if (strcmp(end, "ms") == 0)
+    ;
+  else if (strcmp(end, "m") == 0)
+    v *= 60000;
+  else if (strcmp(end, "h") == 0)
+    v *= 3600000;
+  else
+    return -1;
+  if (v > 1e12)
+    return -1;
+  *ms = (int64_t)v;
   return 0;
 }

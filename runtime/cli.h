@@ -48,6 +48,9 @@ int cli_parse_int(const char *cmd, const char *flag, const char *val,
                   int64_t min, int64_t max, int64_t *out,
                   struct brig_error *err);
 
+/* A duration ("10s", "500ms", "2m", "1h", plain seconds) in ms. */
+int cli_parse_duration(const char *s, int64_t *ms);
+
 #define CMD(name) int cmd_##name(int argc, char **argv, struct brig_error *err)
 CMD(create);
 CMD(start);
@@ -64,5 +67,10 @@ CMD(pause);
 CMD(resume);
 CMD(ps);
 CMD(events);
+CMD(exec);
+CMD(execute);
+CMD(stop);
+CMD(wait);
+CMD(monitor);
 
 #endif

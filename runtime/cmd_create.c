@@ -22,14 +22,17 @@ static const char usage[] =
     "   --no-new-keyring          do not create a new session keyring for "
     "the container\n"
     "   --preserve-fds value      Pass N additional file descriptors to the "
-    "container (stdio + $LISTEN_FDS + N in total) (default: 0)\n";
+    "container (stdio + $LISTEN_FDS + N in total) (default: 0)\n"
+    "   --init                    run brig's built-in init as PID 1 (the "
+    "process is PID 2; orphans are reaped, signals forwarded)\n";
 
 enum {
   OPT_PID_FILE = 256,
   OPT_CONSOLE,
   OPT_NO_PIVOT,
   OPT_NO_KEYRING,
-  OPT_PRESERVE
+  OPT_PRESERVE,
+  OPT_INIT
 };
 
 CMD(create) {
@@ -40,6 +43,7 @@ CMD(create) {
       {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
       {"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
       {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+      {"init", no_argument, NULL, OPT_INIT},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
@@ -67,6 +71,9 @@ CMD(create) {
       break;
     case OPT_NO_KEYRING:
       o.no_new_keyring = true;
+      break;
+    case OPT_INIT:
+      o.use_init = true;
       break;
     case OPT_PRESERVE:
       if (cli_parse_int("create", "preserve-fds", optarg, 0, 65536, &n, err))

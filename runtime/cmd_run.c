@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "container.h"
 #include "log.h"
+#include "supervise.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -41,7 +42,8 @@ static const char usage[] =
     "   --no-new-keyring          do not create a new session keyring for "
     "the container\n"
     "   --preserve-fds value      Pass N additional file descriptors to the "
-    "container (stdio + $LISTEN_FDS + N in total) (default: 0)\n";
+    "container (stdio + $LISTEN_FDS + N in total) (default: 0)\n"
+    "   --init                    run brig's built-in init as PID 1\n";
 
 enum {
   OPT_PID_FILE = 256,
@@ -50,93 +52,20 @@ enum {
   OPT_NO_KEYRING,
   OPT_PRESERVE,
   OPT_NO_SUBREAPER,
-  OPT_KEEP
+  OPT_KEEP,
+  OPT_INIT
 };
 
-static const int forwarded[] = {SIGHUP,  SIGINT,   SIGQUIT, SIGTERM, SIGUSR1,
-                                SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN,
-                                SIGTTOU, SIGALRM,  SIGPIPE, SIGCHLD};
+static const char execute_usage[] =
+    "usage: brig execute [run's options] <container-id> [-- command...]\n\n"
+    "Like run (lxc-execute), with brig's built-in init as PID 1: the "
+    "command (default: process.args) runs as PID 2, orphans are reaped, "
+    "SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH are "
+    "forwarded to it, and its exit status is the container's.\n";
 
-static int exit_code(int status) {
-  if (WIFEXITED(status))
-    return WEXITSTATUS(status);
-  if (WIFSIGNALED(status))
-    return 128 + WTERMSIG(status);
-  return 255;
-}
-
-/* Wait for the init, forwarding signals and relaying the terminal. */
-static int supervise(pid_t pid, int master) {
-  struct termios saved;
-  bool raw = false, stdin_open = master >= 0;
-  sigset_t mask;
-  int sfd, status = 0;
-
-  sigemptyset(&mask);
-  for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-    sigaddset(&mask, forwarded[i]);
-  sigprocmask(SIG_BLOCK, &mask, NULL);
-  sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-  if (master >= 0 && isatty(0) && tcgetattr(0, &saved) == 0) {
-    struct termios t = saved;
-    struct winsize ws;
-    cfmakeraw(&t);
-    raw = tcsetattr(0, TCSANOW, &t) == 0;
-    if (ioctl(0, TIOCGWINSZ, &ws) == 0)
-      ioctl(master, TIOCSWINSZ, &ws);
-  }
-  for (;;) {
-    struct pollfd pf[3] = {{.fd = sfd, .events = POLLIN},
-                           {.fd = master, .events = POLLIN},
-                           {.fd = stdin_open ? 0 : -1, .events = POLLIN}};
-    pid_t w = waitpid(pid, &status, WNOHANG);
-    if (w == pid)
-      break;
-    if (poll(pf, 3, -1) < 0 && errno != EINTR)
-      break;
-    if (pf[0].revents & POLLIN) {
-      struct signalfd_siginfo si;
-      if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
-        if (si.ssi_signo == SIGWINCH && master >= 0) {
-          struct winsize ws;
-          if (ioctl(0, TIOCGWINSZ, &ws) == 0)
-            ioctl(master, TIOCSWINSZ, &ws);
-        } else {
-          kill(pid, (int)si.ssi_signo);
-        }
-      }
-    }
-    if (master >= 0 && (pf[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-      char buf[8192];
-      ssize_t n = read(master, buf, sizeof(buf));
-      if (n > 0)
-        write_all(1, buf, (size_t)n);
-      else if (n == 0 || errno != EINTR) {
-        /* The pty hung up: the process is exiting; just wait for it. */
-        close(master);
-        master = -1;
-        stdin_open = false;
-      }
-    }
-    if (stdin_open && (pf[2].revents & (POLLIN | POLLHUP))) {
-      char buf[8192];
-      ssize_t n = read(0, buf, sizeof(buf));
-      if (n > 0)
-        write_all(master, buf, (size_t)n);
-      else
-        stdin_open = false;
-    }
-  }
-  if (raw)
-    tcsetattr(0, TCSANOW, &saved);
-  if (master >= 0)
-    close(master);
-  close(sfd);
-  sigprocmask(SIG_UNBLOCK, &mask, NULL);
-  return exit_code(status);
-}
-
-CMD(run) {
+static int run_main(int argc, char **argv, bool execute,
+                    struct brig_error *err) {
+  const char *cmd = execute ? "execute" : "run";
   static const struct option opts[] = {
       {"bundle", required_argument, NULL, 'b'},
       {"detach", no_argument, NULL, 'd'},
@@ -147,17 +76,19 @@ CMD(run) {
       {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
       {"no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER},
       {"keep", no_argument, NULL, OPT_KEEP},
+      {"init", no_argument, NULL, OPT_INIT},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
-  struct create_opts o = {.root = brig_g.root};
+  struct create_opts o = {.root = brig_g.root, .use_init = execute};
   bool detach = false, no_subreaper = false, keep = false;
   int master = -1, code;
   pid_t pid;
   int64_t n;
   int c;
 
-  while ((c = cli_next(argc, argv, "run", "b:d", opts, usage, err)) != -1) {
+  while ((c = cli_next(argc, argv, cmd, "b:d", opts,
+                       execute ? execute_usage : usage, err)) != -1) {
     switch (c) {
     case CLI_HELP:
       return 0;
@@ -182,7 +113,7 @@ CMD(run) {
       o.no_new_keyring = true;
       break;
     case OPT_PRESERVE:
-      if (cli_parse_int("run", "preserve-fds", optarg, 0, 65536, &n, err))
+      if (cli_parse_int(cmd, "preserve-fds", optarg, 0, 65536, &n, err))
         return 1;
       o.preserve_fds = (int)n;
       break;
@@ -192,11 +123,27 @@ CMD(run) {
     case OPT_KEEP:
       keep = true;
       break;
+    case OPT_INIT:
+      o.use_init = true;
+      break;
     }
   }
-  if (cli_exact_args(argc, 1, "run", err) < 0)
-    return 1;
-  o.id = argv[optind];
+  if (execute && argc - optind >= 1) {
+    /* execute ID [-- CMD...] */
+    int rest = argc - optind - 1;
+    if (rest > 0 && strcmp(argv[optind + 1], "--") == 0) {
+      argv[optind + 1] = NULL; /* args start after it */
+      o.args = rest > 1 ? argv + optind + 2 : NULL;
+    } else if (rest > 0) {
+      brig_err(err, 0, "execute: the command goes after \"--\"");
+      return 1;
+    }
+    o.id = argv[optind];
+  } else {
+    if (cli_exact_args(argc, 1, cmd, err) < 0)
+      return 1;
+    o.id = argv[optind];
+  }
   o.detached = detach;
   o.receive_console = !detach && o.console_socket == NULL;
   if (brig_g.systemd_cgroup) {
@@ -206,16 +153,19 @@ CMD(run) {
              o.id);
     return 1;
   }
-  if (!detach && !no_subreaper)
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
+  if (!detach) {
+    supervise_block_signals();
+    if (!no_subreaper)
+      prctl(PR_SET_CHILD_SUBREAPER, 1);
+  }
   if (container_create(&o, &pid, &master, err) < 0) {
     if (strncmp(err->msg, "config.json", 11) != 0)
-      brig_err_wrap(err, "run %s", o.id);
+      brig_err_wrap(err, "%s %s", cmd, o.id);
     return 1;
   }
   if (container_start(brig_g.root, o.id, err) < 0) {
     struct brig_error e = {0};
-    brig_err_wrap(err, "run %s", o.id);
+    brig_err_wrap(err, "%s %s", cmd, o.id);
     container_delete(brig_g.root, o.id, true, &e);
     return 1;
   }
@@ -225,7 +175,15 @@ CMD(run) {
   if (!keep) {
     struct brig_error e = {0};
     if (container_delete(brig_g.root, o.id, true, &e) < 0)
-      log_warn("run %s: delete: %s", o.id, e.msg);
+      log_warn("%s %s: delete: %s", cmd, o.id, e.msg);
   }
   return code;
+}
+
+CMD(run) {
+  return run_main(argc, argv, false, err);
+}
+
+CMD(execute) {
+  return run_main(argc, argv, true, err);
 }

@@ -6,5 +6,3 @@
     (void)argc, (void)argv;                                                    \
     return brig_err(err, 0, #name ": not implemented yet"), 1;                 \
   }
-STUB(spec)
-STUB(features)

@@ -17,9 +17,11 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
 #include "proc.h"
+#include "security.h"
 #include "spawn.h"
 #include "terminal.h"
 #include "util.h"
@@ -57,6 +59,29 @@ static int validate_for_create(const struct spec_config *cfg,
     return brig_err(err, 0,
                     "config.json: .hostname: unable to set hostname without "
                     "a private UTS namespace");
+  if (l != NULL && l->n_net_devices > 0) {
+    const struct spec_namespace *net = ns_find(l, SPEC_NS_NETWORK);
+    if (net == NULL || (net->path != NULL && *net->path != '\0'))
+      return brig_err(err, 0,
+                      "config.json: .linux.netDevices: requires a new "
+                      "network namespace");
+  }
+  if (l != NULL && l->intel_rdt != NULL) {
+    if (access("/sys/fs/resctrl/info", F_OK) < 0)
+      return brig_err(err, 0,
+                      "config.json: .linux.intelRdt: resctrl is not "
+                      "mounted on this host (/sys/fs/resctrl)");
+    return brig_err(err, 0,
+                    "config.json: .linux.intelRdt: not supported by "
+                    "brig yet");
+  }
+  if (o->use_init) {
+    const struct spec_namespace *pidns = ns_find(l, SPEC_NS_PID);
+    if (pidns == NULL || (pidns->path != NULL && *pidns->path != '\0'))
+      return brig_err(err, 0,
+                      "--init requires a new pid namespace "
+                      "(.linux.namespaces)");
+  }
   if (cfg->process->terminal && o->detached && o->console_socket == NULL)
     return brig_err(err, 0,
                     "cannot allocate tty if brig will detach without setting "
@@ -121,7 +146,18 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   cfg = spec_load_file(cfg_path, err);
   if (cfg == NULL)
     return -1;
+  if (o->args != NULL && cfg->process != NULL) {
+    size_t n = strv_len(o->args);
+    strv_free(cfg->process->args);
+    cfg->process->args = xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+      cfg->process->args[i] = xstrdup(o->args[i]);
+  }
   if (validate_for_create(cfg, o, err) < 0)
+    goto out;
+  /* LSM and seccomp requests the host cannot honour fail before anything
+   * is created. */
+  if (security_check_host(cfg, err) < 0)
     goto out;
   root_joined = cfg->root->path[0] == '/'
                     ? xstrdup(cfg->root->path)
@@ -165,6 +201,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   c->st.rootfs = xstrdup(rootfs);
   c->st.created = rfc3339_now();
   c->st.owner = xstrdup("");
+  c->st.use_init = o->use_init;
   if (cfg->n_annotations > 0) {
     c->st.annotations = xcalloc(cfg->n_annotations, sizeof(struct spec_kv));
     for (size_t i = 0; i < cfg->n_annotations; i++) {
@@ -187,6 +224,16 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   if (cfg->linux_ && cfg->linux_->resources &&
       cgroup_apply(cg, cfg->linux_->resources, false, err) < 0)
     goto fail;
+  /* start and delete read only state.json, unless there are hooks for
+   * them: keep the config those come from. */
+  if (cfg->hooks != NULL && cfg->hooks->n_poststart + cfg->hooks->n_poststop) {
+    _cleanup_free_ char *data = NULL;
+    size_t len;
+    if (read_file_at(AT_FDCWD, cfg_path, SPEC_MAX_CONFIG_SIZE, &data, &len,
+                     err) < 0 ||
+        write_file_atomic(c->dirfd, HOOKS_CONFIG, data, len, 0600, err) < 0)
+      goto fail;
+  }
 
   if (o->console_socket != NULL) {
     console_sock = console_socket_connect(o->console_socket, err);
@@ -211,7 +258,9 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .console_sock = console_sock,
                           .no_pivot = o->no_pivot,
                           .no_new_keyring = o->no_new_keyring,
-                          .preserve_fds = o->preserve_fds};
+                          .preserve_fds = o->preserve_fds,
+                          .use_init = o->use_init,
+                          .state = &c->st};
   if (spawn_container(&so, &res, err) < 0)
     goto fail;
   c->st.pid = res.pid;
@@ -240,10 +289,45 @@ out:
   return ret;
 }
 
+static int destroy(struct container *c, const struct spec_config *hooks_cfg,
+                   struct brig_error *err);
+
+/* Wait for the init to open the exec FIFO and answer: "0" to go on, or
+ * "1<message>" when a startContainer hook failed. */
+static int await_exec_fifo(struct container *c, int fifo,
+                           struct brig_error *err) {
+  char buf[BRIG_ERROR_MAX + 2];
+  size_t got = 0;
+  for (;;) {
+    struct pollfd pf = {.fd = fifo, .events = POLLIN};
+    int n = poll(&pf, 1, 100);
+    if (n < 0 && errno != EINTR)
+      return brig_err(err, errno, "wait on exec fifo");
+    if (n > 0) {
+      ssize_t r = read(fifo, buf + got, sizeof(buf) - 1 - got);
+      if (r > 0) {
+        got += (size_t)r;
+        if (buf[0] == '0')
+          return 0;
+        if (got < sizeof(buf) - 1)
+          continue;
+      }
+      if (r < 0 && errno == EAGAIN)
+        continue;
+      if (got > 0) { /* EOF after a failure message */
+        buf[got] = '\0';
+        return brig_err(err, 0, "%s", buf + 1);
+      }
+    }
+    if (!proc_alive(c->st.pid, c->st.init_start_time))
+      return brig_err(err, 0, "container init exited before start");
+  }
+}
+
 int container_start(const char *root, const char *id, struct brig_error *err) {
   struct container *c = NULL;
+  struct spec_config *hooks_cfg = NULL;
   _cleanup_close_ int fifo = -1;
-  char byte;
   int ret = -1;
 
   if (container_load(root, id, &c, err) < 0)
@@ -264,32 +348,33 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
     brig_err(err, errno, "open exec fifo");
     goto out;
   }
-  for (;;) {
-    struct pollfd pf = {.fd = fifo, .events = POLLIN};
-    int n = poll(&pf, 1, 100);
-    if (n > 0) {
-      ssize_t r = read(fifo, &byte, 1);
-      if (r == 1)
-        break;
-      if (r < 0 && errno == EAGAIN)
-        continue;
-    }
-    if (n < 0 && errno != EINTR) {
-      brig_err(err, errno, "wait on exec fifo");
-      goto out;
-    }
-    if (!proc_alive(c->st.pid, c->st.init_start_time)) {
-      brig_err(err, 0, "container init exited before start");
-      goto out;
-    }
+  if (await_exec_fifo(c, fifo, err) < 0) {
+    /* A failed startContainer hook: stop and remove the container. */
+    struct brig_error e = {0};
+    if (destroy(c, NULL, &e) < 0)
+      log_warn("start %s: remove: %s", id, e.msg);
+    goto out;
   }
   unlinkat(c->dirfd, EXEC_FIFO, 0);
   free(c->st.status);
   c->st.status = xstrdup("running");
   if (container_save(c, err) < 0)
     goto out;
+  if (container_load_hooks(c, &hooks_cfg, err) < 0)
+    goto out;
+  if (hooks_cfg != NULL && hooks_cfg->hooks->n_poststart > 0) {
+    _cleanup_free_ char *json = state_emit_public(&c->st, false);
+    if (hooks_run(hooks_cfg->hooks->poststart, hooks_cfg->hooks->n_poststart,
+                  "poststart", json, err) < 0) {
+      struct brig_error e = {0};
+      if (destroy(c, hooks_cfg, &e) < 0)
+        log_warn("start %s: remove: %s", id, e.msg);
+      goto out;
+    }
+  }
   ret = 0;
 out:
+  spec_free(hooks_cfg);
   container_free(c);
   return ret;
 }
@@ -344,11 +429,52 @@ static bool wait_pidfd(int pidfd, int timeout_ms) {
   return poll(&pf, 1, timeout_ms) > 0;
 }
 
+/* Kill the init (thawing it if frozen), remove the cgroup and the state
+ * dir, then run the poststop hooks of hooks_cfg (failures are warnings). */
+static int destroy(struct container *c, const struct spec_config *hooks_cfg,
+                   struct brig_error *err) {
+  struct cgroup *cg = NULL;
+  struct brig_error e = {0};
+  int ret = -1;
+
+  if (c->st.pid > 0 && proc_alive(c->st.pid, c->st.init_start_time)) {
+    int pidfd = proc_pidfd_open(c->st.pid, c->st.init_start_time, &e);
+    if (pidfd >= 0) {
+      proc_pidfd_signal(pidfd, SIGKILL);
+      if (c->st.cgroup_path && cgroup_open(c->st.cgroup_path, &cg, &e) == 0 &&
+          cgroup_is_frozen(cg) == 1)
+        cgroup_freeze(cg, false, &e);
+      wait_pidfd(pidfd, 10000);
+      close(pidfd);
+    }
+  }
+  if (c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
+    if (cg == NULL && cgroup_open(c->st.cgroup_path, &cg, err) < 0)
+      goto out;
+    if (cgroup_destroy(cg, err) < 0)
+      goto out;
+  }
+  if (container_remove_dir(c, err) < 0)
+    goto out;
+  ret = 0;
+  if (hooks_cfg != NULL && hooks_cfg->hooks->n_poststop > 0) {
+    _cleanup_free_ char *json = NULL;
+    free(c->st.status);
+    c->st.status = xstrdup("stopped");
+    json = state_emit_public(&c->st, false);
+    if (hooks_run(hooks_cfg->hooks->poststop, hooks_cfg->hooks->n_poststop,
+                  "poststop", json, &e) < 0)
+      log_warn("delete %s: %s", c->id, e.msg);
+  }
+out:
+  cgroup_free(cg);
+  return ret;
+}
+
 int container_delete(const char *root, const char *id, bool force,
                      struct brig_error *err) {
   struct container *c = NULL;
-  struct cgroup *cg = NULL;
-  struct brig_error e = {0};
+  struct spec_config *hooks_cfg = NULL;
   int ret = -1;
 
   if (container_load(root, id, &c, err) < 0) {
@@ -372,28 +498,16 @@ int container_delete(const char *root, const char *id, bool force,
              c->st.status);
     goto out;
   }
-  if (c->st.pid > 0 && proc_alive(c->st.pid, c->st.init_start_time)) {
-    int pidfd = proc_pidfd_open(c->st.pid, c->st.init_start_time, &e);
-    if (pidfd >= 0) {
-      proc_pidfd_signal(pidfd, SIGKILL);
-      if (c->st.cgroup_path && cgroup_open(c->st.cgroup_path, &cg, &e) == 0 &&
-          cgroup_is_frozen(cg) == 1)
-        cgroup_freeze(cg, false, &e);
-      wait_pidfd(pidfd, 10000);
-      close(pidfd);
-    }
-  }
-  if (c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
-    if (cg == NULL && cgroup_open(c->st.cgroup_path, &cg, err) < 0)
+  if (container_load_hooks(c, &hooks_cfg, err) < 0) {
+    if (!force)
       goto out;
-    if (cgroup_destroy(cg, err) < 0)
-      goto out;
+    brig_err_clear(err);
   }
-  if (container_remove_dir(c, err) < 0)
+  if (destroy(c, hooks_cfg, err) < 0)
     goto out;
   ret = 0;
 out:
-  cgroup_free(cg);
+  spec_free(hooks_cfg);
   container_free(c);
   return ret;
 }

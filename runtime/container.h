@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "spec.h"
 #include "state.h"
 
 struct container {
@@ -25,6 +26,12 @@ int container_id_valid(const char *id, struct brig_error *err);
 int container_load(const char *root, const char *id, struct container **out,
                    struct brig_error *err);
 #define EXEC_FIFO "exec.fifo"
+/* A copy of config.json, kept only when it has poststart/poststop hooks. */
+#define HOOKS_CONFIG "config.json"
+
+/* Load the kept config (NULL in *out when there is none). */
+int container_load_hooks(struct container *c, struct spec_config **out,
+                         struct brig_error *err);
 
 /* Open (and with create, make with mode 0700) the state root. */
 int container_root_open(const char *root, bool create, struct brig_error *err);
@@ -51,6 +58,8 @@ struct create_opts {
    * master itself (returned in *console_master). */
   bool receive_console;
   bool detached; /* create / run -d: a terminal needs a console socket */
+  bool use_init; /* --init / execute: brig's init is PID 1 */
+  char **args;   /* execute -- CMD: replaces process.args */
 };
 
 int container_create(const struct create_opts *o, pid_t *pid,

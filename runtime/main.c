@@ -9,21 +9,20 @@
 #include "cli.h"
 #include "log.h"
 
-struct brig_globals brig_g = {
-    .root = NULL,
-    .log_format = "text",
-    .rootless = "auto",
-};
-
 static const struct brig_command commands[] = {
     {"create", cmd_create, "create a container"},
     {"delete", cmd_delete, "delete any resources held by the container"},
     {"events", cmd_events,
      "display container events such as OOM notifications, cpu, memory, and "
      "IO usage statistics"},
+    {"exec", cmd_exec, "execute new process inside the container"},
+    {"execute", cmd_execute,
+     "run a container with brig's built-in init as PID 1 (lxc-execute)"},
     {"features", cmd_features, "show the enabled features"},
     {"kill", cmd_kill, "send a signal to the container's init process"},
     {"list", cmd_list, "list containers started by brig with the given root"},
+    {"monitor", cmd_monitor,
+     "print state changes as they happen (lxc-monitor)"},
     {"pause", cmd_pause, "pause suspends all processes inside the container"},
     {"ps", cmd_ps, "ps displays the processes running inside a container"},
     {"resume", cmd_resume,
@@ -32,8 +31,10 @@ static const struct brig_command commands[] = {
     {"spec", cmd_spec, "create a new specification file"},
     {"start", cmd_start, "execute the user process in a created container"},
     {"state", cmd_state, "output the state of a container"},
+    {"stop", cmd_stop, "signal, wait, then kill the container (lxc-stop)"},
     {"update", cmd_update, "update container resource constraints"},
     {"version", cmd_version, "print the version"},
+    {"wait", cmd_wait, "wait for a container state (lxc-wait)"},
 };
 
 int cli_usage_error(struct brig_error *err, const char *cmd, const char *fmt,

@@ -1,47 +1,291 @@
-/* Placeholder: bind + pivot_root only.  Replaced by the rootfs work. */
+/* The container's root: propagation, the rootfs bind, config mounts and
+ * /dev (rootfs_prepare), pivot_root or MS_MOVE + chroot (rootfs_pivot),
+ * /dev/console, masked and read-only paths and root.readonly
+ * (rootfs_finalize). */
 #include "rootfs.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
-int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
-  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-    return brig_err(err, errno, "make / private");
-  if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return brig_err(err, errno, "bind rootfs");
+#include "log.h"
+#include "mounts.h"
+#include "util.h"
+
+static int rootfs_propagation_flags(const char *name, unsigned long *flags) {
+  static const struct {
+    const char *name;
+    unsigned long flags;
+  } props[] = {
+      {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+      {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+      {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+      {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+  };
+  for (size_t i = 0; i < sizeof(props) / sizeof(*props); i++) {
+    if (strcmp(name, props[i].name) == 0) {
+      *flags = props[i].flags;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+/* linux.rootfsPropagation as MS_* flags; 0 when unset. */
+static int configured_propagation(const struct rootfs_ctx *ctx,
+                                  unsigned long *flags,
+                                  struct brig_error *err) {
+  const struct spec_linux *l = ctx->cfg->linux_;
+  *flags = 0;
+  if (l == NULL || l->rootfs_propagation == NULL ||
+      l->rootfs_propagation[0] == '\0')
+    return 0;
+  if (rootfs_propagation_flags(l->rootfs_propagation, flags) < 0)
+    return brig_err(err, EINVAL, "unknown rootfsPropagation \"%s\"",
+                    l->rootfs_propagation);
   return 0;
+}
+
+/* Whether path names directory `dir` ("/dev", "//dev/", "/dev/." alike). */
+static bool path_is(const char *path, const char *dir) {
+  const char *p = path, *d = dir;
+  for (;;) {
+    while (*p == '/' || (p[0] == '.' && (p[1] == '/' || p[1] == '\0')))
+      p++;
+    while (*d == '/')
+      d++;
+    if (*p == '\0' || *d == '\0')
+      return *p == '\0' && *d == '\0';
+    while (*p != '\0' && *p != '/' && *p == *d) {
+      p++;
+      d++;
+    }
+    if ((*p != '\0' && *p != '/') || (*d != '\0' && *d != '/'))
+      return false;
+  }
+}
+
+/* The mount point (from /proc/self/mountinfo) of the mount holding path;
+ * NULL when mountinfo cannot be read. */
+static char *mount_point_of(const char *path) {
+  FILE *f = fopen("/proc/self/mountinfo", "re");
+  _cleanup_free_ char *line = NULL;
+  char *best = NULL;
+  size_t cap = 0, best_len = 0;
+
+  if (f == NULL)
+    return NULL;
+  while (getline(&line, &cap, f) > 0) {
+    char mp[PATH_MAX];
+    size_t len;
+    if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+      continue;
+    len = strcmp(mp, "/") == 0 ? 0 : strlen(mp);
+    if (strncmp(path, mp, len) != 0 || (path[len] != '/' && path[len] != '\0'))
+      continue;
+    if (best == NULL || len >= best_len) {
+      free(best);
+      best = xstrdup(mp);
+      best_len = len;
+    }
+  }
+  fclose(f);
+  return best ? best : xstrdup("/");
+}
+
+/* pivot_root and MS_MOVE refuse a shared parent mount: make the mount that
+ * holds the rootfs private (only in this mount namespace). */
+static int make_rootfs_parent_private(const char *rootfs,
+                                      struct brig_error *err) {
+  _cleanup_free_ char *real = realpath(rootfs, NULL);
+  _cleanup_free_ char *mp = NULL;
+
+  if (real == NULL)
+    return brig_err(err, errno, "rootfs \"%s\"", rootfs);
+  mp = mount_point_of(real);
+  if (mp == NULL)
+    return brig_err(err, errno, "open /proc/self/mountinfo");
+  if (mount(NULL, mp, NULL, MS_PRIVATE, NULL) < 0)
+    return brig_err(err, errno,
+                    "make the parent mount \"%s\" of the rootfs private", mp);
+  return 0;
+}
+
+int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
+  const struct spec_config *cfg = ctx->cfg;
+  unsigned long prop;
+  _cleanup_close_ int rootfd = -1;
+  bool dev_is_tmpfs = false;
+
+  if (configured_propagation(ctx, &prop, err) < 0)
+    return -1;
+  /* Nothing done here may reach the host: slave by default. */
+  if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+    return brig_err(err, errno, "set the propagation of \"/\"");
+  if (make_rootfs_parent_private(ctx->rootfs, err) < 0)
+    return -1;
+  if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return brig_err(err, errno, "bind the rootfs \"%s\" onto itself",
+                    ctx->rootfs);
+  rootfd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return brig_err(err, errno, "open the rootfs \"%s\"", ctx->rootfs);
+
+  for (size_t i = 0; i < cfg->n_mounts; i++) {
+    const struct spec_mount *m = &cfg->mounts[i];
+    if (m->destination == NULL)
+      return brig_err(err, EINVAL, "mounts[%zu]: no destination", i);
+    if (mount_one(ctx, rootfd, m, err) < 0)
+      return -1;
+    if (path_is(m->destination, "/dev"))
+      dev_is_tmpfs = !mount_is_bind(m);
+  }
+  return setup_dev(ctx, rootfd, dev_is_tmpfs, err);
 }
 
 int rootfs_pivot(const struct rootfs_ctx *ctx, struct brig_error *err) {
-  if (chdir(ctx->rootfs) < 0)
-    return brig_err(err, errno, "chdir rootfs");
-  if (syscall(SYS_pivot_root, ".", ".") < 0)
-    return brig_err(err, errno, "pivot_root");
-  if (umount2(".", MNT_DETACH) < 0)
-    return brig_err(err, errno, "umount old root");
-  if (chdir("/") < 0)
-    return brig_err(err, errno, "chdir /");
-  if (mount("proc", "/proc", "proc", 0, NULL) < 0)
-    return brig_err(err, errno, "mount proc");
-  return 0;
-}
+  unsigned long prop;
+  _cleanup_close_ int rootfd = -1;
 
-int rootfs_sysctl(const struct rootfs_ctx *ctx, struct brig_error *err) {
-  (void)ctx;
-  (void)err;
+  if (configured_propagation(ctx, &prop, err) < 0)
+    return -1;
+  rootfd = open(ctx->rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0 || fchdir(rootfd) < 0)
+    return brig_err(err, errno, "enter the rootfs \"%s\"", ctx->rootfs);
+  if (ctx->no_pivot) {
+    if (mount(ctx->rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+      return brig_err(err, errno, "move the rootfs \"%s\" onto \"/\"",
+                      ctx->rootfs);
+    if (chroot(".") < 0)
+      return brig_err(err, errno, "chroot into \"%s\"", ctx->rootfs);
+  } else {
+    _cleanup_close_ int oldroot = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (oldroot < 0)
+      return brig_err(err, errno, "open the old root");
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+      return brig_err(err, errno, "pivot_root into \"%s\"", ctx->rootfs);
+    /* The old root sits on top of the new one now; "." could name either,
+     * so enter the old one by fd.  Make it a slave first so its unmount
+     * cannot propagate to the host's mounts (and the new root's mounts
+     * keep their propagation). */
+    if (fchdir(oldroot) < 0)
+      return brig_err(err, errno, "enter the old root");
+    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+      return brig_err(err, errno, "make the old root a slave");
+    if (umount2(".", MNT_DETACH) < 0)
+      return brig_err(err, errno, "unmount the old root");
+  }
+  if (chdir("/") < 0)
+    return brig_err(err, errno, "chdir \"/\"");
+  /* Applied to the container's "/" only now: on the old "/" a shared or
+   * slave setting would have reached the host. */
+  if (prop != 0 && mount(NULL, "/", NULL, prop, NULL) < 0)
+    return brig_err(err, errno, "set rootfsPropagation \"%s\" on \"/\"",
+                    ctx->cfg->linux_->rootfs_propagation);
   return 0;
 }
 
 int rootfs_bind_console(const char *pty_path, struct brig_error *err) {
-  (void)pty_path;
-  (void)err;
+  _cleanup_close_ int rootfd = -1, src = -1, dest = -1, mnt = -1;
+  struct stat st;
+
+  src = open(pty_path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (src < 0 || fstat(src, &st) < 0)
+    return brig_err(err, errno, "console \"%s\"", pty_path);
+  if (!S_ISCHR(st.st_mode))
+    return brig_err(err, ENOTTY, "console \"%s\"", pty_path);
+  rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return brig_err(err, errno, "open \"/\"");
+  dest = in_root_make_dest(rootfd, "/dev/console", true);
+  if (dest < 0)
+    return brig_err(err, errno, "create \"/dev/console\"");
+  mnt = bind_fd(src, dest, false);
+  if (mnt < 0)
+    return brig_err(err, errno, "mount \"%s\" on \"/dev/console\"", pty_path);
+  return 0;
+}
+
+/* A read-only, empty tmpfs over the directory at dest_fd. */
+static int mount_empty_tmpfs(int dest_fd) {
+  _cleanup_close_ int fs = -1, mnt = -1;
+  fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+  if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return -1;
+  mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+                MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                    MOUNT_ATTR_NOEXEC);
+  if (mnt < 0)
+    return -1;
+  return move_mount(mnt, "", dest_fd, "",
+                    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+static int mask_path(int rootfd, const char *path, struct brig_error *err) {
+  _cleanup_close_ int fd = -1, null_fd = -1, mnt = -1;
+  struct stat st;
+
+  fd = in_root_open(rootfd, path, O_PATH);
+  if (fd < 0 && errno == ENOENT)
+    return 0;
+  if (fd < 0 || fstat(fd, &st) < 0)
+    return brig_err(err, errno, "mask \"%s\"", path);
+  if (S_ISDIR(st.st_mode)) {
+    if (mount_empty_tmpfs(fd) < 0)
+      return brig_err(err, errno, "mask \"%s\" with a read-only tmpfs", path);
+    return 0;
+  }
+  null_fd = in_root_open(rootfd, "/dev/null", O_PATH);
+  if (null_fd < 0 || fstat(null_fd, &st) < 0)
+    return brig_err(err, errno, "mask \"%s\": open \"/dev/null\"", path);
+  if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+    return brig_err(err, EINVAL, "mask \"%s\": \"/dev/null\" is not 1:3", path);
+  mnt = bind_fd(null_fd, fd, false);
+  if (mnt < 0)
+    return brig_err(err, errno, "mask \"%s\" with \"/dev/null\"", path);
+  return 0;
+}
+
+static int readonly_path(int rootfd, const char *path, struct brig_error *err) {
+  _cleanup_close_ int fd = -1, mnt = -1;
+
+  fd = in_root_open(rootfd, path, O_PATH);
+  if (fd < 0 && errno == ENOENT)
+    return 0;
+  if (fd < 0)
+    return brig_err(err, errno, "read-only path \"%s\"", path);
+  mnt = bind_fd(fd, fd, true);
+  if (mnt < 0)
+    return brig_err(err, errno, "bind \"%s\" onto itself", path);
+  /* Only "ro" is added: nosuid, nodev, noexec stay as they were. */
+  if (mount_setattr_fd(mnt, true, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+    return brig_err(err, errno, "remount \"%s\" read-only", path);
   return 0;
 }
 
 int rootfs_finalize(const struct rootfs_ctx *ctx, struct brig_error *err) {
-  (void)ctx;
-  (void)err;
+  const struct spec_linux *l = ctx->cfg->linux_;
+  _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+  if (rootfd < 0)
+    return brig_err(err, errno, "open \"/\"");
+  for (size_t i = 0; l != NULL && l->masked_paths && l->masked_paths[i]; i++)
+    if (mask_path(rootfd, l->masked_paths[i], err) < 0)
+      return -1;
+  for (size_t i = 0; l != NULL && l->readonly_paths && l->readonly_paths[i];
+       i++)
+    if (readonly_path(rootfd, l->readonly_paths[i], err) < 0)
+      return -1;
+  if (ctx->cfg->root != NULL && ctx->cfg->root->readonly &&
+      mount_setattr_fd(rootfd, false, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+    return brig_err(err, errno, "remount \"/\" read-only");
   return 0;
 }

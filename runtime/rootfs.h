@@ -31,6 +31,12 @@ struct rootfs_ctx {
 int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err);
 int rootfs_pivot(const struct rootfs_ctx *ctx, struct brig_error *err);
 int rootfs_sysctl(const struct rootfs_ctx *ctx, struct brig_error *err);
+/* The checks rootfs_sysctl makes before writing, for the parent to refuse a
+ * config early: every key namespaced (ipc keys need an ipc namespace, net.*
+ * a network one, kernel.hostname/domainname a uts one), no "/" or "..". */
+int rootfs_sysctl_check(const struct spec_config *cfg, struct brig_error *err);
+int rootfs_sysctl_check_key(const struct spec_config *cfg, const char *key,
+                            struct brig_error *err);
 /* Bind-mount the pty slave at `pty_path` (inside the new root) over
  * /dev/console. */
 int rootfs_bind_console(const char *pty_path, struct brig_error *err);

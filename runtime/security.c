@@ -1,48 +1,211 @@
-/* Placeholder until the security work lands: applies only uid/gid. */
+/* The order of the security steps (see security.h); the work is in
+ * process_attrs.c, caps.c, seccomp.c and lsm.c. */
 #include "security.h"
 
+#include <dirent.h>
 #include <errno.h>
-#include <grp.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/close_range.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "log.h"
+#include "security_impl.h"
 #include "util.h"
 
 struct security_ctx {
+  const struct spec_config *cfg;
   const struct spec_process *p;
+  struct cap_plan caps;
+  struct brig_seccomp *seccomp;
+  int notify_fd;
+  security_notify_fn notify_fn;
+  void *notify_data;
+  char *state_json;
+  pid_t state_pid;
 };
 
-int proc_apply_attrs(const struct spec_config *cfg,
-                     const struct spec_process *p, struct brig_error *err) {
-  (void)cfg, (void)p, (void)err;
+static const struct spec_seccomp *cfg_seccomp(const struct spec_config *cfg) {
+  return cfg && cfg->linux_ ? cfg->linux_->seccomp : NULL;
+}
+
+bool security_uses_notify(const struct spec_config *cfg) {
+  const struct spec_seccomp *sc = cfg_seccomp(cfg);
+  for (size_t i = 0; sc && i < sc->n_syscalls; i++)
+    if (sc->syscalls[i].action &&
+        strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
+      return true;
+  return false;
+}
+
+int security_check_host(const struct spec_config *cfg, struct brig_error *err) {
+  const struct spec_seccomp *sc = cfg_seccomp(cfg);
+  const char *mount_label = cfg->linux_ ? cfg->linux_->mount_label : NULL;
+
+  /* Probe now, on the host: the child inherits the cached answers. */
+  (void)apparmor_enabled();
+  (void)selinux_enabled();
+  if (cfg->process != NULL && lsm_check(cfg->process, err) < 0)
+    return -1;
+  if (cfg->process != NULL) {
+    struct cap_plan plan;
+    if (caps_resolve(cfg->process->capabilities, &plan, true, err) < 0)
+      return -1;
+  }
+  if (mount_label != NULL && *mount_label != '\0' && !selinux_enabled())
+    return brig_err(err, 0,
+                    "linux.mountLabel \"%s\" requested but SELinux is not "
+                    "enabled on this host",
+                    mount_label);
+  for (char **f = sc ? sc->flags : NULL; f && *f; f++) {
+    int attr;
+    if (seccomp_flag_attr(*f, &attr, err) < 0)
+      return -1;
+  }
   return 0;
 }
 
 int security_prepare(const struct spec_config *cfg,
                      const struct spec_process *p, struct security_ctx **out,
                      struct brig_error *err) {
-  (void)cfg, (void)err;
-  *out = xcalloc(1, sizeof(**out));
-  (*out)->p = p;
+  struct security_ctx *ctx;
+
+  *out = NULL;
+  if (lsm_check(p, err) < 0)
+    return -1;
+  ctx = xcalloc(1, sizeof(*ctx));
+  ctx->cfg = cfg;
+  ctx->p = p;
+  ctx->notify_fd = -1;
+  if (caps_resolve(p->capabilities, &ctx->caps, false, err) < 0 ||
+      seccomp_build(cfg_seccomp(cfg), &ctx->seccomp, err) < 0) {
+    security_free(ctx);
+    return -1;
+  }
+  *out = ctx;
   return 0;
 }
 
+void security_set_notify_handler(struct security_ctx *ctx,
+                                 security_notify_fn fn, void *data) {
+  ctx->notify_fn = fn;
+  ctx->notify_data = data;
+}
+
+void security_set_state_json(struct security_ctx *ctx, const char *state_json,
+                             pid_t pid) {
+  free(ctx->state_json);
+  ctx->state_json = state_json ? xstrdup(state_json) : NULL;
+  ctx->state_pid = pid;
+}
+
+int security_notify_fd(const struct security_ctx *ctx) {
+  return ctx ? ctx->notify_fd : -1;
+}
+
+static int load_seccomp(struct security_ctx *ctx, struct brig_error *err) {
+  const struct spec_seccomp *sc = cfg_seccomp(ctx->cfg);
+
+  if (seccomp_load_filter(ctx->seccomp, &ctx->notify_fd, err) < 0)
+    return -1;
+  if (ctx->notify_fd < 0)
+    return 0;
+  if (ctx->notify_fn != NULL)
+    return ctx->notify_fn(ctx->notify_fd, ctx->notify_data, err);
+  return seccomp_notify_send(
+      sc->listener_path, ctx->notify_fd, sc->listener_metadata,
+      ctx->state_pid ? ctx->state_pid : getpid(), ctx->state_json, err);
+}
+
 int security_apply(struct security_ctx *ctx, struct brig_error *err) {
-  const struct spec_user *u = &ctx->p->user;
-  if (setgroups(u->n_additional_gids, u->additional_gids) < 0)
-    return brig_err(err, errno, "setgroups");
-  if (setresgid(u->gid, u->gid, u->gid) < 0)
-    return brig_err(err, errno, "setgid %u", u->gid);
-  if (setresuid(u->uid, u->uid, u->uid) < 0)
-    return brig_err(err, errno, "setuid %u", u->uid);
+  const struct spec_process *p = ctx->p;
+
+  if (lsm_apply(p, "/proc/self/attr", err) < 0)
+    return -1;
+  /* Without no_new_privs, loading needs CAP_SYS_ADMIN: do it while we
+   * still have it.  A notifying filter loads here too, whatever
+   * noNewPrivileges says, while the runtime still listens to hand the fd
+   * on (as runc does before the exec FIFO). */
+  if (ctx->seccomp != NULL &&
+      (!p->no_new_privileges || seccomp_filter_notifies(ctx->seccomp)) &&
+      load_seccomp(ctx, err) < 0)
+    return -1;
+  if (caps_apply_bounding(&ctx->caps, err) < 0)
+    return -1;
+  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return brig_err(err, errno, "prctl PR_SET_KEEPCAPS");
+  if (user_apply(&p->user, err) < 0)
+    return -1;
+  if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+    return brig_err(err, errno, "prctl PR_SET_KEEPCAPS");
+  if (caps_apply_sets(&ctx->caps, err) < 0)
+    return -1;
+  if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return brig_err(err, errno, "process.noNewPrivileges: prctl");
   return 0;
 }
 
 int security_before_exec(struct security_ctx *ctx, struct brig_error *err) {
-  (void)ctx, (void)err;
+  if (proc_apply_final_affinity(ctx->p, err) < 0)
+    return -1;
+  if (ctx->seccomp != NULL && ctx->p->no_new_privileges &&
+      !seccomp_filter_notifies(ctx->seccomp) && load_seccomp(ctx, err) < 0)
+    return -1;
   return 0;
 }
 
 void security_free(struct security_ctx *ctx) {
+  if (ctx == NULL)
+    return;
+  seccomp_filter_free(ctx->seccomp);
+  if (ctx->notify_fd >= 0)
+    close(ctx->notify_fd);
+  free(ctx->state_json);
   free(ctx);
+}
+
+/* Fallback without close_range: walk /proc/self/fd. */
+static int cloexec_from_proc(int first, struct brig_error *err) {
+  DIR *d = opendir("/proc/self/fd");
+  struct dirent *de;
+
+  if (d == NULL)
+    return brig_err(err, errno, "open /proc/self/fd");
+  while ((de = readdir(d)) != NULL) {
+    char *end;
+    long fd = strtol(de->d_name, &end, 10);
+    if (*end != '\0' || de->d_name[0] == '.' || fd < first || fd == dirfd(d))
+      continue;
+    int flags = fcntl((int)fd, F_GETFD);
+    if (flags >= 0 && !(flags & FD_CLOEXEC))
+      fcntl((int)fd, F_SETFD, flags | FD_CLOEXEC);
+  }
+  closedir(d);
+  return 0;
+}
+
+unsigned int first_extra_fd(int preserve_fds) {
+  const char *listen = getenv("LISTEN_FDS");
+  int64_t extra = 0;
+  if (listen != NULL && *listen != '\0' &&
+      (parse_i64(listen, &extra) < 0 || extra < 0 || extra > INT_MAX / 2))
+    extra = 0;
+  return 3u + (unsigned)(preserve_fds < 0 ? 0 : preserve_fds) + (unsigned)extra;
+}
+
+int close_extra_fds(int preserve_fds, struct brig_error *err) {
+  unsigned int first;
+
+  if (preserve_fds < 0)
+    return brig_err(err, EINVAL, "--preserve-fds %d", preserve_fds);
+  first = first_extra_fd(preserve_fds);
+  if (syscall(SYS_close_range, first, ~0u, CLOSE_RANGE_CLOEXEC) == 0)
+    return 0;
+  if (errno != ENOSYS && errno != EINVAL && errno != EPERM)
+    return brig_err(err, errno, "close_range %u", first);
+  return cloexec_from_proc((int)first, err);
 }

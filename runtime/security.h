@@ -3,16 +3,28 @@
  *   proc_apply_attrs      rlimits, oomScoreAdj, personality, scheduler,
  *                         ioPriority, execCPUAffinity.initial, memoryPolicy,
  *                         umask
- *   security_prepare      build the seccomp filter (libseccomp) if any
- *   security_apply        additionalGids, gid, uid (keep-caps), the five
+ *   security_prepare      resolve capabilities, build the seccomp filter
+ *                         (libseccomp) if any, check the LSM requests
+ *   security_apply        AppArmor/SELinux exec labels, bounding set,
+ *                         additionalGids, gid, uid (keep-caps), the other
  *                         capability sets, no_new_privs; loads seccomp here
  *                         when noNewPrivileges is false (before
  *                         CAP_SYS_ADMIN is gone)
- *   security_before_exec  loads seccomp when noNewPrivileges is true (as late
- *                         as possible), sends the notify fd to listenerPath
- * Each returns < 0 with err naming the field and errno. */
+ *   security_before_exec  execCPUAffinity.final; loads seccomp when
+ *                         noNewPrivileges is true (as late as possible)
+ * Each returns < 0 with err naming the field and errno.
+ *
+ * Seccomp notify (SCMP_ACT_NOTIFY): right after the filter is loaded the
+ * notify fd goes to the handler set with security_set_notify_handler (the
+ * child passes it to the runtime over the sync socket; the runtime, which
+ * sees the host's listenerPath and knows the host pid, calls
+ * seccomp_notify_send).  Without a handler the child sends it itself to
+ * listenerPath with the state given by security_set_state_json. */
 #ifndef BRIG_SECURITY_H
 #define BRIG_SECURITY_H
+
+#include <stdbool.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "spec.h"
@@ -27,5 +39,45 @@ int security_prepare(const struct spec_config *cfg,
 int security_apply(struct security_ctx *ctx, struct brig_error *err);
 int security_before_exec(struct security_ctx *ctx, struct brig_error *err);
 void security_free(struct security_ctx *ctx);
+
+/* Check, in the runtime before anything is created, what the host must
+ * offer for cfg: AppArmor/SELinux when a profile/label is asked for,
+ * seccomp flags libseccomp supports.  Also caches the LSM probe so the
+ * child (a clone) need not look at the host's /sys. */
+int security_check_host(const struct spec_config *cfg, struct brig_error *err);
+
+/* Seccomp notify: called with the notify fd right after the filter is
+ * loaded; the fd stays owned by the ctx (the handler dups or sends it). */
+typedef int (*security_notify_fn)(int notify_fd, void *data,
+                                  struct brig_error *err);
+void security_set_notify_handler(struct security_ctx *ctx,
+                                 security_notify_fn fn, void *data);
+/* For the child-side fallback: the runtime-spec state (JSON object) and the
+ * pid as the runtime sees it, sent in containerProcessState. */
+void security_set_state_json(struct security_ctx *ctx, const char *state_json,
+                             pid_t pid);
+/* The notify fd once loaded, -1 when none. */
+int security_notify_fd(const struct security_ctx *ctx);
+/* True when cfg's seccomp uses SCMP_ACT_NOTIFY (a listener is needed). */
+bool security_uses_notify(const struct spec_config *cfg);
+
+/* Connect to listener_path and send notify_fd with SCM_RIGHTS plus the
+ * containerProcessState JSON {ociVersion, fds:["seccompFd"], pid, metadata,
+ * state}.  state_json is the runtime-spec state object (NULL = {}). */
+int seccomp_notify_send(const char *listener_path, int notify_fd,
+                        const char *metadata, pid_t pid, const char *state_json,
+                        struct brig_error *err);
+
+/* Mark every fd above 2 + preserve_fds (+ $LISTEN_FDS when set and the
+ * listener is this process) close-on-exec, so the exec FIFO and sync
+ * socket stay usable until execve.  Call right before execve. */
+int close_extra_fds(int preserve_fds, struct brig_error *err);
+/* The first fd that is not stdio, --preserve-fds or $LISTEN_FDS. */
+unsigned int first_extra_fd(int preserve_fds);
+
+/* SELinux is enabled on this host (mountLabel becomes a context= mount
+ * option only then). */
+bool selinux_enabled(void);
+bool apparmor_enabled(void);
 
 #endif

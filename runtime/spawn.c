@@ -14,7 +14,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hooks.h"
+#include "log.h"
+#include "init.h"
 #include "namespaces.h"
+#include "netdev.h"
 #include "proc.h"
 #include "rootfs.h"
 #include "security.h"
@@ -28,7 +32,17 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERROR };
+/* SYNC_SECCOMP carries the seccomp notify fd (SCM_RIGHTS) to the parent,
+ * which forwards it to listenerPath and answers SYNC_GO. */
+/* SYNC_HOOKS asks the parent to run the prestart and createRuntime hooks
+ * (the container's namespaces exist now); it answers SYNC_GO. */
+enum sync_type {
+  SYNC_GO = 1,
+  SYNC_READY,
+  SYNC_ERROR,
+  SYNC_SECCOMP,
+  SYNC_HOOKS
+};
 
 struct sync_msg {
   int32_t type;
@@ -45,16 +59,86 @@ static int sync_send(int sock, int type, const struct brig_error *e) {
   return send(sock, &m, sizeof(m), MSG_NOSIGNAL) == sizeof(m) ? 0 : -1;
 }
 
-/* 0 and a message, or -1 on EOF / error. */
-static int sync_recv(int sock, struct sync_msg *m) {
+/* 0 and a message, or -1 on EOF / error.  A passed fd lands in *fd when
+ * fd is not NULL (else it is closed); -1 when none came. */
+static int sync_recv_fd(int sock, struct sync_msg *m, int *fd) {
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
+  struct msghdr mh = {.msg_iov = &iov,
+                      .msg_iovlen = 1,
+                      .msg_control = control.buf,
+                      .msg_controllen = sizeof(control.buf)};
+  struct cmsghdr *cm;
+  int got = -1;
   ssize_t n;
+
   do
-    n = recv(sock, m, sizeof(*m), 0);
+    n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
+  for (cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm))
+    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+      memcpy(&got, CMSG_DATA(cm), sizeof(int));
+  if (fd != NULL)
+    *fd = got;
+  else if (got >= 0)
+    close(got);
   if (n != sizeof(*m))
     return -1;
   m->msg[sizeof(m->msg) - 1] = '\0';
   return 0;
+}
+
+static int sync_recv(int sock, struct sync_msg *m) {
+  return sync_recv_fd(sock, m, NULL);
+}
+
+/* Child: hand the seccomp notify fd to the parent and wait for its
+ * answer (the fd is then with the listener). */
+static int send_notify_fd(int notify_fd, void *data, struct brig_error *err) {
+  int sock = *(int *)data;
+  struct sync_msg m = {.type = SYNC_SECCOMP};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+  struct msghdr mh = {.msg_iov = &iov,
+                      .msg_iovlen = 1,
+                      .msg_control = control.buf,
+                      .msg_controllen = sizeof(control.buf)};
+  struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+  memset(control.buf, 0, sizeof(control.buf));
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
+  if (sendmsg(sock, &mh, MSG_NOSIGNAL) != sizeof(m))
+    return brig_err(err, errno, "send seccomp notify fd to the runtime");
+  if (sync_recv(sock, &m) < 0 || m.type != SYNC_GO)
+    _exit(1); /* the parent failed and reports it */
+  return 0;
+}
+
+/* Parent: forward a notify fd to listenerPath with the state. */
+static int forward_notify_fd(const struct spawn_opts *o, pid_t pid, int fd,
+                             struct brig_error *err) {
+  const struct spec_seccomp *sc = o->cfg->linux_->seccomp;
+  _cleanup_free_ char *state = NULL;
+  int ret;
+
+  if (o->state != NULL) {
+    struct container_state st = *o->state;
+    st.pid = pid;
+    state = state_emit_public(&st, false);
+  }
+  ret = seccomp_notify_send(sc->listener_path, fd, sc->listener_metadata, pid,
+                            state, err);
+  close(fd);
+  return ret;
 }
 
 static const char *env_get(char *const *env, const char *key) {
@@ -78,8 +162,7 @@ static int check_exec(const char *path) {
 
 /* As exec.LookPath: a name with '/' is used as is, else searched in the
  * process's PATH.  Messages use runc's wording (engines match on them). */
-static char *find_executable(const struct spec_process *p,
-                             struct brig_error *err) {
+char *find_executable(const struct spec_process *p, struct brig_error *err) {
   const char *name = p->args[0];
   const char *path = env_get(p->env, "PATH");
 
@@ -126,6 +209,20 @@ static int join_namespaces(const struct spec_linux *l, struct brig_error *err) {
   return 0;
 }
 
+/* Hooks run by the container init itself, in the container's namespaces.
+ * As runc, their state carries the init's pid in its own namespace. */
+static int run_child_hooks(const struct spawn_opts *o,
+                           const struct spec_hook *h, size_t n,
+                           const char *kind, const char *status,
+                           struct brig_error *err) {
+  struct container_state st = *o->state;
+  _cleanup_free_ char *json = NULL;
+  st.pid = getpid();
+  st.status = (char *)status;
+  json = state_emit_public(&st, false);
+  return hooks_run(h, n, kind, json, err);
+}
+
 /* Everything the child does up to READY.  Returns the resolved executable
  * path, or NULL with err. */
 static char *child_setup(const struct spawn_opts *o, int sock,
@@ -160,6 +257,12 @@ static char *child_setup(const struct spawn_opts *o, int sock,
     brig_err(err, errno, "become root in the user namespace");
     return NULL;
   }
+  if (cfg->hooks != NULL &&
+      cfg->hooks->n_prestart + cfg->hooks->n_create_runtime > 0) {
+    if (sync_send(sock, SYNC_HOOKS, NULL) < 0 || sync_recv(sock, &m) < 0 ||
+        m.type != SYNC_GO)
+      _exit(1); /* the parent reports the hook's failure */
+  }
   if (cfg->hostname != NULL &&
       sethostname(cfg->hostname, strlen(cfg->hostname)) < 0) {
     brig_err(err, errno, "sethostname %s", cfg->hostname);
@@ -170,10 +273,16 @@ static char *child_setup(const struct spawn_opts *o, int sock,
     brig_err(err, errno, "setdomainname %s", cfg->domainname);
     return NULL;
   }
-  if (rootfs_prepare(&rc, err) < 0 || rootfs_pivot(&rc, err) < 0 ||
-      rootfs_sysctl(&rc, err) < 0)
+  if (rootfs_prepare(&rc, err) < 0)
     return NULL;
-  if (p->terminal && terminal_setup_child(o->console_sock, p, err) < 0)
+  if (cfg->hooks != NULL && cfg->hooks->n_create_container > 0 &&
+      run_child_hooks(o, cfg->hooks->create_container,
+                      cfg->hooks->n_create_container, "createContainer",
+                      "creating", err) < 0)
+    return NULL;
+  if (rootfs_pivot(&rc, err) < 0 || rootfs_sysctl(&rc, err) < 0)
+    return NULL;
+  if (p->terminal && terminal_setup_child(o->console_sock, p, true, err) < 0)
     return NULL;
   if (rootfs_finalize(&rc, err) < 0)
     return NULL;
@@ -184,7 +293,10 @@ static char *child_setup(const struct spawn_opts *o, int sock,
     return NULL;
   }
   if (proc_apply_attrs(cfg, p, err) < 0 ||
-      security_prepare(cfg, p, sec, err) < 0 || security_apply(*sec, err) < 0)
+      security_prepare(cfg, p, sec, err) < 0)
+    return NULL;
+  security_set_notify_handler(*sec, send_notify_fd, &sock);
+  if (security_apply(*sec, err) < 0)
     return NULL;
   if (chdir(p->cwd) < 0) {
     brig_err(err, errno, "chdir to cwd (\"%s\") set in config.json failed",
@@ -194,13 +306,40 @@ static char *child_setup(const struct spawn_opts *o, int sock,
   return find_executable(p, err);
 }
 
+static int cmp_int(const void *a, const void *b) {
+  return *(const int *)a - *(const int *)b;
+}
+
+/* Close every fd from `from` up, except those in keep.  Run first thing in
+ * the child, so no runtime fd (the state dir lock above all) lives on. */
+static void close_fds_except(int from, int *keep, size_t n) {
+  qsort(keep, n, sizeof(int), cmp_int);
+  for (size_t i = 0; i < n; i++) {
+    if (keep[i] < from)
+      continue;
+    if (keep[i] > from)
+      syscall(SYS_close_range, (unsigned)from, (unsigned)keep[i] - 1, 0);
+    from = keep[i] + 1;
+  }
+  syscall(SYS_close_range, (unsigned)from, ~0U, 0);
+}
+
 static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   struct brig_error err = {0};
   struct security_ctx *sec = NULL;
+  /* The log fd too (close-on-exec), so the child may still log. */
+  int keep[] = {sock, fifo_path_fd, o->console_sock, log_fd()};
   char fifo[64];
   int fifo_fd;
   char *exe;
 
+  sigset_t none;
+
+  close_fds_except((int)first_extra_fd(o->preserve_fds), keep,
+                   sizeof(keep) / sizeof(keep[0]));
+  /* `run` blocks the signals it forwards: the process starts clean. */
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
   exe = child_setup(o, sock, &sec, &err);
   if (exe == NULL) {
     sync_send(sock, SYNC_ERROR, &err);
@@ -212,21 +351,55 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
     _exit(1);
   close(sock);
   fifo_fd = open(fifo, O_WRONLY | O_CLOEXEC);
-  if (fifo_fd < 0 || write(fifo_fd, "0", 1) != 1) {
+  if (fifo_fd < 0) {
     fprintf(stderr, "brig: open exec fifo: %m\n");
     _exit(1);
   }
-  close(fifo_fd);
   close(fifo_path_fd);
-  if (security_before_exec(sec, &err) < 0) {
+  /* `start` is reading: "0" means go on; "1<message>" a failure it
+   * reports (and then removes the container). */
+  if (o->cfg->hooks != NULL && o->cfg->hooks->n_start_container > 0 &&
+      run_child_hooks(o, o->cfg->hooks->start_container,
+                      o->cfg->hooks->n_start_container, "startContainer",
+                      "created", &err) < 0) {
+    char msg[BRIG_ERROR_MAX + 1];
+    int len = snprintf(msg, sizeof(msg), "1%s", err.msg);
+    if (write(fifo_fd, msg, (size_t)len) < 0)
+      fprintf(stderr, "brig: %s\n", err.msg);
+    _exit(1);
+  }
+  if (write(fifo_fd, "0", 1) != 1) {
+    fprintf(stderr, "brig: write exec fifo: %m\n");
+    _exit(1);
+  }
+  close(fifo_fd);
+  if (o->use_init)
+    init_run(o->cfg->process, exe, sec, o->preserve_fds);
+  /* Only 0, 1, 2 and --preserve-fds (+ LISTEN_FDS) reach the process;
+   * marked before the seccomp filter may deny close_range. */
+  if (close_extra_fds(o->preserve_fds, &err) < 0 ||
+      security_before_exec(sec, &err) < 0) {
     fprintf(stderr, "brig: %s\n", err.msg);
     _exit(1);
   }
-  /* Only 0, 1, 2 and --preserve-fds reach the process. */
-  syscall(SYS_close_range, 3 + o->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
   execve(exe, o->cfg->process->args, o->cfg->process->env);
   fprintf(stderr, "brig: exec %s: %m\n", exe);
   _exit(127);
+}
+
+/* prestart (deprecated) then createRuntime, in the runtime's namespaces. */
+static int run_runtime_hooks(const struct spawn_opts *o, pid_t pid,
+                             struct brig_error *err) {
+  const struct spec_hooks *h = o->cfg->hooks;
+  struct container_state st = *o->state;
+  _cleanup_free_ char *json = NULL;
+  st.pid = pid;
+  st.status = "creating";
+  json = state_emit_public(&st, false);
+  if (hooks_run(h->prestart, h->n_prestart, "prestart", json, err) < 0)
+    return -1;
+  return hooks_run(h->create_runtime, h->n_create_runtime, "createRuntime",
+                   json, err);
 }
 
 static void kill_child(pid_t pid) {
@@ -242,9 +415,11 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   _cleanup_close_ int fifo_path_fd = -1;
   struct sync_msg m;
   pid_t pid;
-  int status;
+  int status, got, notify_fd = -1;
 
-  if (mkfifoat(o->state_dirfd, "exec.fifo", 0622) < 0)
+  /* 0622 whatever the umask: a non-root process.user opens it to write. */
+  if (mkfifoat(o->state_dirfd, "exec.fifo", 0622) < 0 ||
+      fchmodat(o->state_dirfd, "exec.fifo", 0622, 0) < 0)
     return brig_err(err, errno, "create exec fifo");
   fifo_path_fd = openat(o->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
   if (fifo_path_fd < 0)
@@ -276,11 +451,37 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     goto fail;
   if (o->cg != NULL && cgroup_add_pid(o->cg, pid, err) < 0)
     goto fail;
+  if (netdev_move_all(l, pid, err) < 0)
+    goto fail;
   if (sync_send(sp[0], SYNC_GO, NULL) < 0) {
     brig_err(err, errno, "sync with container init");
     goto fail;
   }
-  if (sync_recv(sp[0], &m) < 0) {
+  while ((got = sync_recv_fd(sp[0], &m, &notify_fd)) == 0 &&
+         (m.type == SYNC_SECCOMP || m.type == SYNC_HOOKS)) {
+    if (m.type == SYNC_HOOKS) {
+      if (run_runtime_hooks(o, pid, err) < 0)
+        goto fail;
+      if (sync_send(sp[0], SYNC_GO, NULL) < 0) {
+        brig_err(err, errno, "sync with container init");
+        goto fail;
+      }
+      continue;
+    }
+    if (notify_fd < 0) {
+      brig_err(err, 0, "seccomp notify fd missing from the container init");
+      goto fail;
+    }
+    if (forward_notify_fd(o, pid, steal_fd(&notify_fd), err) < 0)
+      goto fail;
+    if (sync_send(sp[0], SYNC_GO, NULL) < 0) {
+      brig_err(err, errno, "sync with container init");
+      goto fail;
+    }
+  }
+  if (notify_fd >= 0)
+    close(notify_fd);
+  if (got < 0) {
     if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status))
       brig_err(err, 0, "container init killed by signal %d", WTERMSIG(status));
     else

@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "error.h"
 #include "spec.h"
+#include "state.h"
 
 struct spawn_opts {
   const struct spec_config *cfg;
@@ -24,12 +25,20 @@ struct spawn_opts {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  bool use_init; /* PID 1 is brig's built-in init, the process PID 2 */
+  /* The state sent with a seccomp notify fd to listenerPath (pid filled
+   * in), NULL when the caller has none. */
+  const struct container_state *state;
 };
 
 struct spawn_result {
   pid_t pid;
   uint64_t start_time;
 };
+
+/* Resolve process.args[0] as exec.LookPath does (PATH from process.env);
+ * errors in runc's wording.  Returns a malloc'd path or NULL. */
+char *find_executable(const struct spec_process *p, struct brig_error *err);
 
 int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
                     struct brig_error *err);

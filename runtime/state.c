@@ -181,3 +181,20 @@ void container_free(struct container *c) {
   free(c->dir);
   free(c);
 }
+
+int container_load_hooks(struct container *c, struct spec_config **out,
+                         struct brig_error *err) {
+  _cleanup_free_ char *data = NULL;
+  size_t len;
+  *out = NULL;
+  if (read_file_at(c->dirfd, HOOKS_CONFIG, SPEC_MAX_CONFIG_SIZE, &data, &len,
+                   err) < 0) {
+    if (err->errnum == ENOENT) {
+      brig_err_clear(err);
+      return 0;
+    }
+    return -1;
+  }
+  *out = spec_parse(data, len, HOOKS_CONFIG, err);
+  return *out == NULL ? -1 : 0;
+}

@@ -75,7 +75,7 @@ int fd_recv(int sock, struct brig_error *err) {
 }
 
 int terminal_setup_child(int sock, const struct spec_process *p,
-                         struct brig_error *err) {
+                         bool bind_console, struct brig_error *err) {
   _cleanup_close_ int master = -1, slave = -1;
   char slave_path[64];
   int ptn, unlock = 0;
@@ -104,76 +104,7 @@ int terminal_setup_child(int sock, const struct spec_process *p,
   for (int i = 0; i < 3; i++)
     if (dup2(slave, i) < 0)
       return brig_err(err, errno, "dup pty to fd %d", i);
-  if (rootfs_bind_console(slave_path, err) < 0)
+  if (bind_console && rootfs_bind_console(slave_path, err) < 0)
     return -1;
-  return 0;
-}
-
-static void copy_winsize(int from, int to) {
-  struct winsize ws;
-  if (ioctl(from, TIOCGWINSZ, &ws) == 0)
-    ioctl(to, TIOCSWINSZ, &ws);
-}
-
-/* Copy what is readable on `from` to `to`; 0 at EOF, -1 on error. */
-static int pump(int from, int to) {
-  char buf[8192];
-  ssize_t n = read(from, buf, sizeof(buf));
-  if (n < 0)
-    return (errno == EINTR || errno == EAGAIN) ? 1 : -1;
-  if (n == 0)
-    return 0;
-  return write_all(to, buf, (size_t)n) < 0 ? -1 : 1;
-}
-
-int terminal_relay(int master, struct brig_error *err) {
-  struct termios saved, raw;
-  bool is_tty = isatty(0) == 1;
-  bool stdin_open = true;
-  sigset_t mask;
-  int sfd;
-
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGWINCH);
-  sigprocmask(SIG_BLOCK, &mask, NULL);
-  sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-  if (is_tty && tcgetattr(0, &saved) == 0) {
-    raw = saved;
-    cfmakeraw(&raw);
-    tcsetattr(0, TCSANOW, &raw);
-    copy_winsize(0, master);
-  } else {
-    is_tty = false;
-  }
-  for (;;) {
-    struct pollfd pf[3] = {{.fd = stdin_open ? 0 : -1, .events = POLLIN},
-                           {.fd = master, .events = POLLIN},
-                           {.fd = sfd, .events = POLLIN}};
-    if (poll(pf, 3, -1) < 0) {
-      if (errno == EINTR)
-        continue;
-      break;
-    }
-    if (pf[1].revents & POLLIN) {
-      if (pump(master, 1) <= 0)
-        break;
-    } else if (pf[1].revents & (POLLHUP | POLLERR)) {
-      break;
-    }
-    if (pf[0].revents & (POLLIN | POLLHUP)) {
-      if (pump(0, master) <= 0)
-        stdin_open = false; /* EOF on stdin: keep relaying output */
-    }
-    if (pf[2].revents & POLLIN) {
-      struct signalfd_siginfo si;
-      if (read(sfd, &si, sizeof(si)) > 0 && is_tty)
-        copy_winsize(0, master);
-    }
-  }
-  if (is_tty)
-    tcsetattr(0, TCSANOW, &saved);
-  if (sfd >= 0)
-    close(sfd);
-  (void)err;
   return 0;
 }

@@ -4,6 +4,8 @@
 #ifndef BRIG_TERMINAL_H
 #define BRIG_TERMINAL_H
 
+#include <stdbool.h>
+
 #include "error.h"
 #include "spec.h"
 
@@ -11,15 +13,11 @@
 int console_socket_connect(const char *path, struct brig_error *err);
 /* In the child, after pivot_root: open /dev/ptmx, set consoleSize, send the
  * master over sock, make the slave the controlling terminal and stdio, and
- * bind it over /dev/console. */
+ * (for the container's init) bind it over /dev/console. */
 int terminal_setup_child(int sock, const struct spec_process *p,
-                         struct brig_error *err);
+                         bool bind_console, struct brig_error *err);
 /* Receive a file descriptor sent with SCM_RIGHTS. */
 int fd_recv(int sock, struct brig_error *err);
 /* Send fd with SCM_RIGHTS and `name` as the data. */
 int fd_send(int sock, int fd, const char *name);
-/* Foreground run: relay stdin/stdout and the pty master until the master
- * hangs up; raw mode and SIGWINCH when stdin is a terminal. */
-int terminal_relay(int master, struct brig_error *err);
-
 #endif

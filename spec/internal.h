@@ -99,6 +99,34 @@ void free_kv(struct spec_kv *kv, size_t n);
 void free_linux(struct spec_linux *l);
 void free_resources_fields(struct spec_resources *r);
 
+/* JSON output over yajl_gen; a failed call is remembered (sticky) and
+ * reported once by em_finish. */
+#include <yajl/yajl_gen.h>
+struct emitter {
+  yajl_gen g;
+  yajl_gen_status st;
+};
+void em_init(struct emitter *e, const char *indent); /* NULL: compact */
+char *em_finish(struct emitter *e, struct brig_error *err);
+void em_open(struct emitter *e);  /* { */
+void em_close(struct emitter *e); /* } */
+void em_array_open(struct emitter *e);
+void em_array_close(struct emitter *e);
+void em_key(struct emitter *e, const char *key);
+void em_str(struct emitter *e, const char *s);
+void em_u64(struct emitter *e, uint64_t v);
+void em_i64(struct emitter *e, int64_t v);
+void em_bool(struct emitter *e, bool v);
+/* key + value, skipped when the value is absent (NULL / unset). */
+void em_kstr(struct emitter *e, const char *key, const char *s);
+void em_kstrv(struct emitter *e, const char *key, char *const *v);
+void em_ku64(struct emitter *e, const char *key, uint64_t v);
+void em_ki64(struct emitter *e, const char *key, int64_t v);
+void em_kbool(struct emitter *e, const char *key, bool v);
+void em_kopt_u64(struct emitter *e, const char *key, struct opt_u64 v);
+void em_kopt_i64(struct emitter *e, const char *key, struct opt_i64 v);
+void em_kopt_bool(struct emitter *e, const char *key, struct opt_bool v);
+
 /* Name tables shared by the parser and features.json. */
 extern const char *const spec_seccomp_actions[];
 extern const char *const spec_seccomp_operators[];

@@ -166,6 +166,47 @@ static int scan_text(struct pctx *c, const char *s, size_t len) {
   return 0;
 }
 
+/* Strict UTF-8 (RFC 3629): yajl lets overlong forms and surrogates by.
+ * Returns the offset of the first bad byte, or len. */
+static size_t utf8_invalid_at(const unsigned char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    unsigned char b = s[i];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    if (b >= 0xC2 && b <= 0xDF) {
+      n = 1;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      n = 2;
+      if (b == 0xE0)
+        lo = 0xA0; /* overlong */
+      if (b == 0xED)
+        hi = 0x9F; /* surrogates */
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      n = 3;
+      if (b == 0xF0)
+        lo = 0x90; /* overlong */
+      if (b == 0xF4)
+        hi = 0x8F; /* above U+10FFFF */
+    } else {
+      return i;
+    }
+    if (i + n >= len)
+      return i; /* cut short by the end of the text */
+    if (s[i + 1] < lo || s[i + 1] > hi)
+      return i;
+    for (size_t k = 2; k <= n; k++)
+      if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+        return i;
+    i += n + 1;
+  }
+  return len;
+}
+
 yajl_val p_tree(struct pctx *c, const char *data, size_t len) {
   char errbuf[256] = "";
   _cleanup_free_ char *text = NULL;
@@ -180,6 +221,11 @@ yajl_val p_tree(struct pctx *c, const char *data, size_t len) {
   nul = memchr(data, '\0', len);
   if (nul != NULL) {
     p_fail(c, "contains a NUL byte at offset %zu", (size_t)(nul - data));
+    return NULL;
+  }
+  i = utf8_invalid_at((const unsigned char *)data, len);
+  if (i < len) {
+    p_fail(c, "invalid UTF-8 at offset %zu", i);
     return NULL;
   }
   for (i = 0; i < len; i++)

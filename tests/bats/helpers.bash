@@ -10,6 +10,8 @@ TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 
 setup_brig() {
   TEST_TMP=$(mktemp -d /tmp/brig-bats.XXXXXX)
+  # containers running as other uids (user namespaces) must reach the bundle
+  chmod 755 "$TEST_TMP"
   BRIG_ROOT=$TEST_TMP/root
   BUNDLE=$TEST_TMP/bundle
   make_bundle sh -c 'echo ok'

@@ -1,0 +1,156 @@
+/* Capabilities (libcap) and the uid/gid change, in runc's order:
+ *   caps_apply_bounding  PR_CAPBSET_DROP for every cap not in bounding
+ *                        (while still root with CAP_SETPCAP effective)
+ *   PR_SET_KEEPCAPS, user_apply (setgroups, setresgid, setresuid),
+ *   PR_SET_KEEPCAPS 0
+ *   caps_apply_sets      effective/permitted/inheritable (cap_set_proc),
+ *                        then ambient (PR_CAP_AMBIENT_RAISE)
+ * execve then recomputes the sets: for uid 0 permitted = bounding (plus
+ * inheritable), for other uids only ambient survives. */
+#include "security.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "security_impl.h"
+#include "util.h"
+
+static int kernel_last_cap(void) {
+  int n = (int)cap_max_bits() - 1;
+  return n > 63 ? 63 : n;
+}
+
+/* Add name to the list of dropped names (comma separated, once). */
+static void note_dropped(char *buf, size_t size, const char *name) {
+  size_t len = strlen(buf);
+  char needle[128];
+
+  snprintf(needle, sizeof(needle), "%s,", name);
+  if (strstr(buf, needle) != NULL)
+    return;
+  snprintf(buf + len, size - len, "%s", needle);
+}
+
+int caps_resolve(const struct spec_capabilities *c, struct cap_plan *plan,
+                 bool warn, struct brig_error *err) {
+  char dropped[1024] = "";
+  char *const *lists[CAPSET_COUNT];
+
+  (void)err;
+  memset(plan, 0, sizeof(*plan));
+  plan->last_cap = kernel_last_cap();
+  if (c == NULL)
+    return 0;
+  lists[CAPSET_BOUNDING] = c->bounding;
+  lists[CAPSET_EFFECTIVE] = c->effective;
+  lists[CAPSET_PERMITTED] = c->permitted;
+  lists[CAPSET_INHERITABLE] = c->inheritable;
+  lists[CAPSET_AMBIENT] = c->ambient;
+  for (int s = 0; s < CAPSET_COUNT; s++) {
+    for (char *const *n = lists[s]; n && *n; n++) {
+      int cap = spec_capability_from_name(*n);
+      if (cap < 0 || cap > plan->last_cap ||
+          prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1) {
+        note_dropped(dropped, sizeof(dropped), *n);
+        continue;
+      }
+      plan->sets[s] |= 1ULL << cap;
+    }
+  }
+  if (*dropped != '\0') {
+    dropped[strlen(dropped) - 1] = '\0';
+    log_msg(warn ? LOG_LVL_WARN : LOG_LVL_DEBUG,
+            "ignoring capabilities unknown to the kernel or missing from "
+            "brig's bounding set: %s",
+            dropped);
+  }
+  return 0;
+}
+
+int caps_apply_bounding(const struct cap_plan *plan, struct brig_error *err) {
+  for (int cap = 0; cap <= plan->last_cap; cap++) {
+    if (plan->sets[CAPSET_BOUNDING] & (1ULL << cap))
+      continue;
+    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
+      continue;
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+      return brig_err(err, errno, "process.capabilities.bounding: drop %s",
+                      spec_capability_name(cap) ? spec_capability_name(cap)
+                                                : "capability");
+  }
+  return 0;
+}
+
+static int set_flag(cap_t c, cap_flag_t flag, uint64_t bits, int last) {
+  for (int cap = 0; cap <= last; cap++) {
+    cap_value_t v = cap;
+    if ((bits & (1ULL << cap)) && cap_set_flag(c, flag, 1, &v, CAP_SET) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+int caps_apply_sets(const struct cap_plan *plan, struct brig_error *err) {
+  cap_t c = cap_init();
+  int ret;
+
+  if (c == NULL)
+    return brig_err(err, errno, "cap_init");
+  if (set_flag(c, CAP_EFFECTIVE, plan->sets[CAPSET_EFFECTIVE], plan->last_cap) <
+          0 ||
+      set_flag(c, CAP_PERMITTED, plan->sets[CAPSET_PERMITTED], plan->last_cap) <
+          0 ||
+      set_flag(c, CAP_INHERITABLE, plan->sets[CAPSET_INHERITABLE],
+               plan->last_cap) < 0) {
+    cap_free(c);
+    return brig_err(err, errno, "cap_set_flag");
+  }
+  ret = cap_set_proc(c);
+  cap_free(c);
+  if (ret < 0)
+    return brig_err(err, errno,
+                    "process.capabilities: set effective %#llx permitted "
+                    "%#llx inheritable %#llx",
+                    (unsigned long long)plan->sets[CAPSET_EFFECTIVE],
+                    (unsigned long long)plan->sets[CAPSET_PERMITTED],
+                    (unsigned long long)plan->sets[CAPSET_INHERITABLE]);
+
+  /* Clear what the runtime may carry, then raise: the kernel allows an
+   * ambient cap only when it is both permitted and inheritable; runc skips
+   * the others silently, so do we (logged at debug level). */
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+      errno != EINVAL)
+    return brig_err(err, errno, "process.capabilities.ambient: clear");
+  for (int cap = 0; cap <= plan->last_cap; cap++) {
+    uint64_t bit = 1ULL << cap;
+    if (!(plan->sets[CAPSET_AMBIENT] & bit))
+      continue;
+    if (!(plan->sets[CAPSET_PERMITTED] & bit) ||
+        !(plan->sets[CAPSET_INHERITABLE] & bit)) {
+      log_debug("ambient capability %s skipped: not both permitted and "
+                "inheritable",
+                spec_capability_name(cap));
+      continue;
+    }
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+      return brig_err(err, errno, "process.capabilities.ambient: raise %s",
+                      spec_capability_name(cap));
+  }
+  return 0;
+}
+
+int user_apply(const struct spec_user *u, struct brig_error *err) {
+  if (setgroups(u->n_additional_gids, u->additional_gids) < 0)
+    return brig_err(err, errno, "process.user.additionalGids: setgroups");
+  if (setresgid(u->gid, u->gid, u->gid) < 0)
+    return brig_err(err, errno, "process.user.gid: setresgid %u", u->gid);
+  if (setresuid(u->uid, u->uid, u->uid) < 0)
+    return brig_err(err, errno, "process.user.uid: setresuid %u", u->uid);
+  return 0;
+}

@@ -1,0 +1,229 @@
+/* brig monitor [-f text|json] [ID...] (lxc-monitor): print each state change
+ * as it happens, until interrupted.  No daemon: inotify sees what any brig
+ * command records in the state directories, pidfds see init exits. */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cli.h"
+#include "container.h"
+#include "proc.h"
+#include "util.h"
+
+static const char usage[] =
+    "usage: brig monitor [command options] [container-id...]\n\n"
+    "Print each state change of the named containers (default: all under "
+    "--root) as it happens: created, running, paused, resumed, stopped, "
+    "oom, deleted (lxc-monitor).\n\n"
+    "Options:\n"
+    "   --format value, -f value  text or json (default: \"text\")\n";
+
+struct watched {
+  char *id;
+  char *status; /* last seen; "" before the first look */
+  int wd;       /* inotify watch of its state dir */
+  int pidfd;    /* its init, -1 when none */
+  int oomfd;    /* memory.oom_control eventfd, -1 when none */
+};
+
+static struct watched *ws;
+static size_t nws;
+static bool json;
+
+static void emit(const char *id, const char *event) {
+  _cleanup_free_ char *t = rfc3339_now();
+  if (json)
+    printf("{\"time\":\"%s\",\"id\":\"%s\",\"event\":\"%s\"}\n", t, id, event);
+  else
+    printf("%s %s %s\n", t, id, event);
+  fflush(stdout);
+}
+
+static struct watched *find(const char *id) {
+  for (size_t i = 0; i < nws; i++)
+    if (strcmp(ws[i].id, id) == 0)
+      return &ws[i];
+  return NULL;
+}
+
+static struct watched *add(const char *id) {
+  ws = xrealloc(ws, (nws + 1) * sizeof(*ws));
+  ws[nws] = (struct watched){.id = xstrdup(id),
+                             .status = xstrdup(""),
+                             .wd = -1,
+                             .pidfd = -1,
+                             .oomfd = -1};
+  return &ws[nws++];
+}
+
+/* Look at the container again; print the transition, if any. */
+static void refresh(int ino, struct watched *w, bool quiet) {
+  struct container *c = NULL;
+  struct brig_error e = {0};
+  const char *now;
+  _cleanup_free_ char *dir = xasprintf("%s/%s", brig_g.root, w->id);
+
+  if (w->wd < 0)
+    w->wd = inotify_add_watch(
+        ino, dir, IN_MOVED_TO | IN_DELETE | IN_DELETE_SELF | IN_ONLYDIR);
+  if (container_load(brig_g.root, w->id, &c, &e) < 0) {
+    now = (c == NULL && e.errnum == ENOENT) ? "deleted" : "creating";
+  } else {
+    now = c->st.status;
+    if (w->pidfd < 0 && c->st.pid > 0 && strcmp(now, "stopped") != 0)
+      w->pidfd = proc_pidfd_open(c->st.pid, c->st.init_start_time, &e);
+    if (w->oomfd < 0 && c->st.cgroup_path && *c->st.cgroup_path) {
+      struct cgroup *cg = NULL;
+      if (cgroup_open(c->st.cgroup_path, &cg, &e) == 0)
+        w->oomfd = cgroup_oom_eventfd(cg, &e);
+      cgroup_free(cg);
+    }
+  }
+  if (strcmp(now, w->status) != 0 && strcmp(now, "creating") != 0) {
+    if (!quiet) {
+      if (strcmp(now, "running") == 0 && strcmp(w->status, "paused") == 0)
+        emit(w->id, "resumed");
+      else if (strcmp(now, "deleted") != 0 || *w->status != '\0')
+        emit(w->id, now);
+    }
+    free(w->status);
+    w->status = xstrdup(now);
+  }
+  if (strcmp(now, "deleted") == 0 || strcmp(now, "stopped") == 0) {
+    if (w->pidfd >= 0)
+      close(w->pidfd);
+    w->pidfd = -1;
+  }
+  if (strcmp(now, "deleted") == 0) {
+    if (w->oomfd >= 0)
+      close(w->oomfd);
+    w->oomfd = -1;
+    w->wd = -1;
+  }
+  container_free(c);
+}
+
+static bool wanted(char **ids, int n, const char *id) {
+  if (n == 0)
+    return id[0] != '.';
+  for (int i = 0; i < n; i++)
+    if (strcmp(ids[i], id) == 0)
+      return true;
+  return false;
+}
+
+CMD(monitor) {
+  static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  char **ids;
+  int nids, c, ino, sfd;
+  sigset_t mask;
+
+  while ((c = cli_next(argc, argv, "monitor", "f:", opts, usage, err)) != -1) {
+    if (c == CLI_HELP)
+      return 0;
+    if (c == CLI_ERROR)
+      return 1;
+    if (strcmp(optarg, "json") == 0)
+      json = true;
+    else if (strcmp(optarg, "text") != 0) {
+      brig_err(err, 0, "monitor: invalid format \"%s\"", optarg);
+      return 1;
+    }
+  }
+  ids = argv + optind;
+  nids = argc - optind;
+  for (int i = 0; i < nids; i++)
+    if (container_id_valid(ids[i], err) < 0)
+      return 1;
+  if (mkdir_p(brig_g.root, 0700) < 0) {
+    brig_err(err, errno, "create state root %s", brig_g.root);
+    return 1;
+  }
+  ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  if (ino < 0 || inotify_add_watch(ino, brig_g.root,
+                                   IN_CREATE | IN_DELETE | IN_ONLYDIR) < 0) {
+    brig_err(err, errno, "watch %s", brig_g.root);
+    return 1;
+  }
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGTERM);
+  sigprocmask(SIG_BLOCK, &mask, NULL);
+  sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+  for (int i = 0; i < nids; i++)
+    refresh(ino, add(ids[i]), true);
+  if (nids == 0) {
+    _cleanup_close_ int rfd = container_root_open(brig_g.root, false, err);
+    DIR *d = rfd >= 0 ? fdopendir(dup(rfd)) : NULL;
+    struct dirent *de;
+    while (d != NULL && (de = readdir(d)) != NULL)
+      if (de->d_name[0] != '.')
+        refresh(ino, add(de->d_name), true);
+    if (d != NULL)
+      closedir(d);
+  }
+  for (;;) {
+    struct pollfd *pf = xcalloc(2 + 2 * nws, sizeof(*pf));
+    size_t n = 2;
+    pf[0] = (struct pollfd){.fd = ino, .events = POLLIN};
+    pf[1] = (struct pollfd){.fd = sfd, .events = POLLIN};
+    for (size_t i = 0; i < nws; i++) {
+      pf[n++] = (struct pollfd){.fd = ws[i].pidfd, .events = POLLIN};
+      pf[n++] = (struct pollfd){.fd = ws[i].oomfd, .events = POLLIN};
+    }
+    if (poll(pf, n, -1) < 0 && errno != EINTR) {
+      free(pf);
+      break;
+    }
+    if (pf[1].revents & POLLIN) {
+      free(pf);
+      break;
+    }
+    for (size_t i = 0; i < nws; i++) {
+      if (pf[2 + 2 * i].revents & POLLIN)
+        refresh(ino, &ws[i], false);
+      if (pf[3 + 2 * i].revents & POLLIN) {
+        uint64_t cnt;
+        if (read(ws[i].oomfd, &cnt, sizeof(cnt)) == sizeof(cnt))
+          emit(ws[i].id, "oom");
+      }
+    }
+    free(pf);
+    if (1) {
+      char buf[4096] __attribute__((aligned(8)));
+      ssize_t len;
+      while ((len = read(ino, buf, sizeof(buf))) > 0) {
+        for (char *p = buf; p < buf + len;) {
+          struct inotify_event *ev = (struct inotify_event *)p;
+          struct watched *w = NULL;
+          if (ev->len > 0 && ev->wd >= 0 &&
+              (ev->mask & (IN_CREATE | IN_DELETE)) && ev->mask & IN_ISDIR) {
+            /* a container dir under the root */
+            if (wanted(ids, nids, ev->name)) {
+              w = find(ev->name);
+              if (w == NULL)
+                w = add(ev->name);
+              refresh(ino, w, false);
+            }
+          } else {
+            for (size_t i = 0; i < nws; i++)
+              if (ws[i].wd == ev->wd)
+                refresh(ino, &ws[i], false);
+          }
+          p += sizeof(*ev) + ev->len;
+        }
+      }
+    }
+  }
+  return 0;
+}

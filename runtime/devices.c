@@ -1,0 +1,176 @@
+/* /dev: the default devices (null, zero, full, random, urandom, tty), the
+ * standard symlinks, and linux.devices.  Nodes are made with mknodat in
+ * their resolved parent; in a user namespace, where mknod is refused, the
+ * host's node is bind-mounted onto an empty file instead. */
+#include "mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "rootfs.h"
+#include "util.h"
+
+struct dev_node {
+  const char *path;
+  mode_t type; /* S_IFCHR, S_IFBLK, S_IFIFO */
+  unsigned major, minor;
+  mode_t mode;
+  uid_t uid;
+  gid_t gid;
+};
+
+static const struct dev_node default_devices[] = {
+    {"/dev/null", S_IFCHR, 1, 3, 0666, 0, 0},
+    {"/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0},
+    {"/dev/full", S_IFCHR, 1, 7, 0666, 0, 0},
+    {"/dev/random", S_IFCHR, 1, 8, 0666, 0, 0},
+    {"/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0},
+    {"/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0},
+};
+
+static const struct {
+  const char *target, *link;
+} default_symlinks[] = {
+    {"/proc/self/fd", "/dev/fd"},       {"/proc/self/fd/0", "/dev/stdin"},
+    {"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
+    {"pts/ptmx", "/dev/ptmx"},
+};
+
+/* Split path into a resolved (created) parent fd and the last name. */
+static int open_parent(int rootfd, const char *path, const char **name) {
+  _cleanup_free_ char *dir = xstrdup(path);
+  char *slash = strrchr(dir, '/');
+  *name = strrchr(path, '/');
+  *name = *name ? *name + 1 : path;
+  if (slash == NULL)
+    return in_root_open(rootfd, ".", O_PATH | O_DIRECTORY);
+  *slash = '\0';
+  return in_root_mkdir_p(rootfd, dir, 0755);
+}
+
+static int bind_host_node(int rootfd, const struct dev_node *d,
+                          struct brig_error *err) {
+  _cleanup_close_ int src = -1, dest = -1, mnt = -1;
+  src = open(d->path, O_PATH | O_CLOEXEC);
+  if (src < 0)
+    return brig_err(err, errno, "device \"%s\": open the host's node", d->path);
+  dest = in_root_make_dest(rootfd, d->path, true);
+  if (dest < 0)
+    return brig_err(err, errno, "device \"%s\": create the file", d->path);
+  mnt = bind_fd(src, dest, false);
+  if (mnt < 0)
+    return brig_err(err, errno, "device \"%s\": bind the host's node", d->path);
+  return 0;
+}
+
+static int make_node(int rootfd, const struct dev_node *d, bool userns,
+                     struct brig_error *err) {
+  _cleanup_close_ int parent = -1;
+  const char *name;
+
+  if (userns)
+    return bind_host_node(rootfd, d, err);
+  parent = open_parent(rootfd, d->path, &name);
+  if (parent < 0)
+    return brig_err(err, errno, "device \"%s\": parent directory", d->path);
+  if (mknodat(parent, name, d->type | (d->mode & 07777),
+              makedev(d->major, d->minor)) < 0) {
+    if (errno == EEXIST)
+      return 0; /* the first one listed wins */
+    return brig_err(err, errno, "mknod \"%s\"", d->path);
+  }
+  /* mknod is subject to the umask: set the exact mode. */
+  if (fchmodat(parent, name, d->mode & 07777, 0) < 0 ||
+      fchownat(parent, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return brig_err(err, errno, "device \"%s\": mode and owner", d->path);
+  return 0;
+}
+
+static int device_from_spec(const struct spec_device *s, struct dev_node *d,
+                            struct brig_error *err) {
+  memset(d, 0, sizeof(*d));
+  d->path = s->path;
+  switch (s->type) {
+  case 'c':
+  case 'u':
+    d->type = S_IFCHR;
+    break;
+  case 'b':
+    d->type = S_IFBLK;
+    break;
+  case 'p':
+    d->type = S_IFIFO;
+    break;
+  default:
+    return brig_err(err, EINVAL, "device \"%s\": unknown type '%c'", s->path,
+                    s->type);
+  }
+  if (s->path == NULL || strncmp(s->path, "/dev/", 5) != 0)
+    return brig_err(err, EINVAL, "device \"%s\": path not under /dev",
+                    s->path ? s->path : "");
+  d->major = (unsigned)s->major;
+  d->minor = (unsigned)s->minor;
+  d->mode = s->file_mode.set ? (mode_t)s->file_mode.v : 0666;
+  d->uid = s->uid.set ? (uid_t)s->uid.v : 0;
+  d->gid = s->gid.set ? (gid_t)s->gid.v : 0;
+  return 0;
+}
+
+static bool spec_lists_device(const struct spec_linux *l, const char *path) {
+  for (size_t i = 0; l != NULL && i < l->n_devices; i++)
+    if (l->devices[i].path && strcmp(l->devices[i].path, path) == 0)
+      return true;
+  return false;
+}
+
+static int make_symlink(int rootfd, const char *target, const char *link,
+                        struct brig_error *err) {
+  _cleanup_close_ int parent = -1;
+  const char *name;
+  parent = open_parent(rootfd, link, &name);
+  if (parent < 0 || (symlinkat(target, parent, name) < 0 && errno != EEXIST))
+    return brig_err(err, errno, "symlink \"%s\" -> \"%s\"", link, target);
+  return 0;
+}
+
+int setup_dev(const struct rootfs_ctx *ctx, int rootfd, bool dev_is_tmpfs,
+              struct brig_error *err) {
+  const struct spec_linux *l = ctx->cfg->linux_;
+
+  for (size_t i = 0; l != NULL && i < l->n_devices; i++) {
+    struct dev_node d;
+    if (device_from_spec(&l->devices[i], &d, err) < 0 ||
+        make_node(rootfd, &d, ctx->userns, err) < 0)
+      return -1;
+  }
+  if (!dev_is_tmpfs)
+    return 0;
+  for (size_t i = 0; i < sizeof(default_devices) / sizeof(*default_devices);
+       i++) {
+    if (spec_lists_device(l, default_devices[i].path))
+      continue;
+    if (make_node(rootfd, &default_devices[i], ctx->userns, err) < 0)
+      return -1;
+  }
+  for (size_t i = 0; i < sizeof(default_symlinks) / sizeof(*default_symlinks);
+       i++)
+    if (make_symlink(rootfd, default_symlinks[i].target,
+                     default_symlinks[i].link, err) < 0)
+      return -1;
+  {
+    /* /dev is the config's fresh mount: everything in it is ours. */
+    _cleanup_close_ int shm_path = in_root_mkdir_p(rootfd, "/dev/shm", 0755);
+    _cleanup_close_ int shm = -1;
+    if (shm_path < 0)
+      return brig_err(err, errno, "mkdir \"/dev/shm\"");
+    shm = in_root_open(rootfd, "/dev/shm", O_RDONLY | O_DIRECTORY);
+    if (shm < 0 || fchmod(shm, 01777) < 0)
+      return brig_err(err, errno, "chmod \"/dev/shm\"");
+  }
+  return 0;
+}

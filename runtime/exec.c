@@ -1,0 +1,309 @@
+/* exec: a helper child joins the container's cgroup and namespaces, then
+ * clones (CLONE_PARENT, so brig can wait for it) the process that execs;
+ * that one reports a failure over the sync socket, or execs and the socket
+ * closes on exec. */
+#include "exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "container.h"
+#include "namespaces.h"
+#include "security.h"
+#include "spawn.h"
+#include "supervise.h"
+#include "terminal.h"
+#include "util.h"
+
+struct exec_msg {
+  int32_t pid;    /* helper -> brig: the process's host pid */
+  int32_t errnum; /* process -> brig: failure */
+  char msg[BRIG_ERROR_MAX];
+};
+
+struct spec_config *exec_load_config(const char *root, const char *id,
+                                     struct brig_error *err) {
+  struct container *c = NULL;
+  struct spec_config *cfg = NULL;
+  _cleanup_free_ char *path = NULL;
+  if (container_load(root, id, &c, err) < 0) {
+    container_free(c);
+    return NULL;
+  }
+  path = xasprintf("%s/config.json", c->st.bundle);
+  container_free(c);
+  cfg = spec_load_file(path, err);
+  return cfg;
+}
+
+static void send_failure(int sock, const struct brig_error *e) {
+  struct exec_msg m = {.errnum = e->errnum ? e->errnum : EINVAL};
+  memcpy(m.msg, e->msg, sizeof(m.msg));
+  if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+    fprintf(stderr, "brig: %s\n", e->msg);
+}
+
+/* The process itself, inside every namespace of the container. */
+static void exec_process(const struct spec_config *cfg,
+                         const struct exec_opts *o, int sock, int console_sock,
+                         const char *state_json) {
+  const struct spec_process *p = o->process;
+  struct brig_error err = {0};
+  struct security_ctx *sec = NULL;
+  char *exe;
+  sigset_t none;
+
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  if (setsid() < 0) {
+    brig_err(&err, errno, "setsid");
+    goto fail;
+  }
+  if (p->terminal && terminal_setup_child(console_sock, p, false, &err) < 0)
+    goto fail;
+  if (console_sock >= 0)
+    close(console_sock);
+  if (proc_apply_attrs(cfg, p, &err) < 0 ||
+      security_prepare(cfg, p, &sec, &err) < 0)
+    goto fail;
+  security_set_state_json(sec, state_json, getpid());
+  if (security_apply(sec, &err) < 0)
+    goto fail;
+  if (chdir(p->cwd) < 0) {
+    brig_err(&err, errno, "chdir to cwd (\"%s\") set in config.json failed",
+             p->cwd);
+    goto fail;
+  }
+  exe = find_executable(p, &err);
+  if (exe == NULL)
+    goto fail;
+  if (close_extra_fds(o->preserve_fds, &err) < 0 ||
+      security_before_exec(sec, &err) < 0)
+    goto fail;
+  execve(exe, p->args, p->env);
+  brig_err(&err, errno, "exec %s", exe);
+fail:
+  send_failure(sock, &err);
+  _exit(255);
+}
+
+static int join_container_namespaces(pid_t pid, struct brig_error *err) {
+  /* user first (the others belong to it), mount last (paths). */
+  static const enum spec_ns_type order[] = {
+      SPEC_NS_USER, SPEC_NS_IPC,    SPEC_NS_UTS,  SPEC_NS_NETWORK,
+      SPEC_NS_PID,  SPEC_NS_CGROUP, SPEC_NS_TIME, SPEC_NS_MOUNT};
+  static const char *files[] = {"user", "ipc",    "uts",  "net",
+                                "pid",  "cgroup", "time", "mnt"};
+  for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+    char theirs[64], ours[64];
+    struct stat a, b;
+    snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, files[i]);
+    snprintf(ours, sizeof(ours), "/proc/self/ns/%s", files[i]);
+    if (stat(theirs, &a) < 0 || stat(ours, &b) < 0)
+      continue; /* a kind this kernel lacks */
+    if (a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+      continue; /* shared with the host: nothing to join */
+    if (ns_join_path(theirs, order[i], err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* The helper: cgroup, namespaces, then the process as brig's child. */
+static void exec_helper(const struct spec_config *cfg,
+                        const struct exec_opts *o, pid_t init,
+                        struct cgroup *cg, int sock, int console_sock,
+                        const char *state_json) {
+  struct brig_error err = {0};
+  struct exec_msg m = {0};
+  pid_t pid;
+
+  if (cg != NULL && cgroup_add_pid(cg, getpid(), &err) < 0)
+    goto fail;
+  if (join_container_namespaces(init, &err) < 0)
+    goto fail;
+  pid = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), NULL,
+                       NULL, NULL, 0);
+  if (pid < 0) {
+    brig_err(&err, errno, "clone");
+    goto fail;
+  }
+  if (pid == 0)
+    exec_process(cfg, o, sock, console_sock, state_json);
+  m.pid = pid;
+  if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+    _exit(1);
+  _exit(0);
+fail:
+  send_failure(sock, &err);
+  _exit(1);
+}
+
+static int write_pid(const char *path, pid_t pid, struct brig_error *err) {
+  char buf[32];
+  int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+  _cleanup_free_ char *tmp = xasprintf("%s.tmp", path);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return brig_err(err, errno, "write pid file %s", path);
+  if (write_all(fd, buf, (size_t)n) < 0) {
+    close(fd);
+    return brig_err(err, errno, "write pid file %s", path);
+  }
+  close(fd);
+  if (rename(tmp, path) < 0)
+    return brig_err(err, errno, "write pid file %s", path);
+  return 0;
+}
+
+int container_exec(const struct exec_opts *o, int *code,
+                   struct brig_error *err) {
+  struct container *c = NULL;
+  const struct spec_config *cfg;
+  struct cgroup *cg = NULL;
+  _cleanup_free_ char *state_json = NULL, *cg_path = NULL;
+  _cleanup_close_ int console_sock = -1, console_peer = -1;
+  int sp[2] = {-1, -1}, master = -1, status, ret = -1;
+  struct exec_msg m;
+  pid_t helper, pid = -1, init;
+  ssize_t n;
+
+  if (container_load(o->root, o->id, &c, err) < 0)
+    goto out;
+  if (strcmp(c->st.status, "stopped") == 0 ||
+      strcmp(c->st.status, "creating") == 0) {
+    brig_err(err, 0, "cannot exec in a stopped container");
+    goto out;
+  }
+  if (strcmp(c->st.status, "paused") == 0 && !o->ignore_paused) {
+    brig_err(err, 0,
+             "cannot exec in a paused container (use --ignore-paused to "
+             "override)");
+    goto out;
+  }
+  init = c->st.pid;
+  state_json = state_emit_public(&c->st, false);
+  cfg = o->cfg;
+  if (c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
+    if (o->cgroup != NULL) {
+      if (strstr(o->cgroup, "..") != NULL) {
+        brig_err(err, 0, "--cgroup %s: must not contain \"..\"", o->cgroup);
+        goto out;
+      }
+      cg_path = xasprintf("%s/%s", c->st.cgroup_path, o->cgroup);
+    } else {
+      cg_path = xstrdup(c->st.cgroup_path);
+    }
+    if (cgroup_open(cg_path, &cg, err) < 0)
+      goto out;
+  }
+  /* The lock is not held while the process runs. */
+  container_free(c);
+  c = NULL;
+
+  if (o->process->terminal) {
+    if (o->console_socket != NULL) {
+      console_sock = console_socket_connect(o->console_socket, err);
+      if (console_sock < 0)
+        goto out;
+    } else if (o->detach) {
+      brig_err(err, 0,
+               "cannot allocate tty if brig will detach without "
+               "setting console socket");
+      goto out;
+    } else {
+      int tp[2];
+      if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tp) < 0) {
+        brig_err(err, errno, "console socketpair");
+        goto out;
+      }
+      console_sock = tp[0];
+      console_peer = tp[1];
+    }
+  } else if (o->console_socket != NULL) {
+    brig_err(err, 0,
+             "cannot use console socket if brig will not detach or "
+             "allocate tty");
+    goto out;
+  }
+  if (!o->detach)
+    supervise_block_signals();
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+    brig_err(err, errno, "socketpair");
+    goto out;
+  }
+  fflush(NULL);
+  helper = fork();
+  if (helper < 0) {
+    brig_err(err, errno, "fork");
+    goto out;
+  }
+  if (helper == 0) {
+    close(sp[0]);
+    exec_helper(cfg, o, init, cg, sp[1], console_sock, state_json);
+  }
+  close(sp[1]);
+  sp[1] = -1;
+  while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
+    ;
+  n = recv(sp[0], &m, sizeof(m), 0);
+  if (n != sizeof(m) || m.pid <= 0) {
+    if (n == sizeof(m))
+      brig_err(err, 0, "%s", m.msg);
+    else
+      brig_err(err, 0, "exec helper exited unexpectedly");
+    goto out;
+  }
+  pid = m.pid;
+  if (console_peer >= 0) {
+    master = fd_recv(console_peer, err);
+    if (master < 0) {
+      /* the process failed before sending it: its message follows */
+      n = recv(sp[0], &m, sizeof(m), 0);
+      if (n == sizeof(m))
+        brig_err(err, 0, "%s", m.msg);
+      goto out;
+    }
+  }
+  /* EOF: the socket closed on execve.  A message: the process failed. */
+  n = recv(sp[0], &m, sizeof(m), 0);
+  if (n == sizeof(m)) {
+    brig_err(err, 0, "%s", m.msg);
+    err->errnum = m.errnum;
+    goto out;
+  }
+  if (o->pid_file != NULL && write_pid(o->pid_file, pid, err) < 0)
+    goto out;
+  if (o->detach) {
+    ret = 0;
+    pid = -1; /* the caller (or its subreaper) reaps it */
+    goto out;
+  }
+  *code = supervise(pid, master);
+  master = -1;
+  pid = -1;
+  ret = 0;
+out:
+  if (pid > 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+  }
+  if (master >= 0)
+    close(master);
+  if (sp[0] >= 0)
+    close(sp[0]);
+  cgroup_free(cg);
+  container_free(c);
+  return ret;
+}

@@ -1,0 +1,36 @@
+/* exec: run a new process in a running container, joining its namespaces
+ * and cgroup. */
+#ifndef BRIG_EXEC_H
+#define BRIG_EXEC_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "spec.h"
+
+struct exec_opts {
+  const char *root;
+  const char *id;
+  /* The container's config (its linux section applies: seccomp...). */
+  const struct spec_config *cfg;
+  /* The process: from --process, or the container's own changed by the
+   * flags (cmd_exec.c). */
+  const struct spec_process *process;
+  const char *console_socket;
+  const char *pid_file;
+  const char *cgroup; /* --cgroup: a sub-cgroup of the container's */
+  bool detach;
+  bool ignore_paused;
+  int preserve_fds;
+};
+
+/* Load the container's config.json process as the base for flags (NULL
+ * with err when the container or its bundle cannot be read). */
+struct spec_config *exec_load_config(const char *root, const char *id,
+                                     struct brig_error *err);
+/* Run it.  Foreground: *code is the process's exit code.  Returns -1 when
+ * brig itself failed (the caller exits 255, as runc). */
+int container_exec(const struct exec_opts *o, int *code,
+                   struct brig_error *err);
+
+#endif

@@ -1,0 +1,17 @@
+/* OCI hooks: run each in order with the state JSON on stdin, its args and
+ * env, and its timeout. */
+#ifndef BRIG_HOOKS_H
+#define BRIG_HOOKS_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "spec.h"
+
+/* Run hooks[0..n) of `kind` ("createRuntime"...).  The first failure
+ * (exit status != 0, killed, timed out, cannot exec) stops and fills err
+ * with "<kind> hook #i (<path>): ...". */
+int hooks_run(const struct spec_hook *hooks, size_t n, const char *kind,
+              const char *state_json, struct brig_error *err);
+
+#endif

@@ -1,0 +1,82 @@
+#include "init.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const int forwarded[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
+                                SIGUSR1, SIGUSR2, SIGWINCH};
+
+static void die(const char *what, struct brig_error *err) {
+  fprintf(stderr, "brig: init: %s%s%s\n", what, err ? ": " : "",
+          err ? err->msg : "");
+  _exit(255);
+}
+
+void init_run(const struct spec_process *p, const char *exe,
+              struct security_ctx *sec, int preserve_fds) {
+  struct brig_error err = {0};
+  sigset_t mask;
+  pid_t app;
+  int sfd, status = 0, code;
+
+  /* No one in the container may open /proc/1/exe or /proc/1/mem of the
+   * init (which runs brig's binary). */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    die("set non-dumpable", NULL);
+  sigemptyset(&mask);
+  for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+    sigaddset(&mask, forwarded[i]);
+  sigaddset(&mask, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &mask, NULL);
+  /* The filter (when loaded late) and the fd hygiene cover both. */
+  if (close_extra_fds(preserve_fds, &err) < 0 ||
+      security_before_exec(sec, &err) < 0)
+    die("prepare", &err);
+  app = fork();
+  if (app < 0)
+    die("fork", NULL);
+  if (app == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execve(exe, p->args, p->env);
+    fprintf(stderr, "brig: exec %s: %m\n", exe);
+    _exit(127);
+  }
+  /* The init keeps nothing of the host: only stdio, which the app shares. */
+  syscall(SYS_close_range, 3u, ~0u, 0);
+  sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+  if (sfd < 0)
+    die("signalfd", NULL);
+  for (;;) {
+    struct signalfd_siginfo si;
+    pid_t w;
+    if (read(sfd, &si, sizeof(si)) != sizeof(si)) {
+      if (errno == EINTR)
+        continue;
+      die("read signalfd", NULL);
+    }
+    if (si.ssi_signo != SIGCHLD) {
+      kill(app, (int)si.ssi_signo);
+      continue;
+    }
+    /* Reap every child: the app and any orphan re-parented to us. */
+    while ((w = waitpid(-1, &status, WNOHANG)) > 0) {
+      if (w != app)
+        continue;
+      code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      /* The app is gone: end what is left, then leave with its status. */
+      if (getpid() == 1) /* only ever in our own pid namespace */
+        kill(-1, SIGKILL);
+      while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+      _exit(code);
+    }
+  }
+}

@@ -1,0 +1,472 @@
+/* Config mounts: each destination resolved inside the rootfs through fds
+ * (openat2 RESOLVE_IN_ROOT), then a bind (open_tree + move_mount), a
+ * filesystem (mount(2) on /proc/self/fd/N), or the cgroup layout. */
+#include "mounts.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "rootfs.h"
+#include "util.h"
+
+int in_root_open(int rootfd, const char *path, int flags) {
+  struct open_how how = {
+      .flags = (uint64_t)(flags | O_CLOEXEC),
+      .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+  };
+  int fd;
+  while (*path == '/')
+    path++;
+  if (*path == '\0')
+    path = ".";
+  do
+    fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+  while (fd < 0 && errno == EAGAIN);
+  return fd;
+}
+
+/* The next component of *p (skipping slashes); advances *p.  Returns its
+ * length, 0 at the end. */
+static size_t next_component(const char **p, const char **start) {
+  const char *s = *p;
+  while (*s == '/')
+    s++;
+  *start = s;
+  while (*s != '\0' && *s != '/')
+    s++;
+  *p = s;
+  return (size_t)(s - *start);
+}
+
+#define MAX_LINK_DEPTH 40
+
+static int make_path(int rootfd, const char *path, bool last_is_file,
+                     mode_t mode, int depth);
+
+/* Make (if missing) the component `name` under parent_fd, then open the
+ * whole prefix again inside the root.  A dangling symlink is followed by
+ * making its target, inside the root too. */
+static int make_component(int rootfd, int parent_fd, const char *prefix,
+                          const char *name, bool file, mode_t mode, int depth) {
+  char target[PATH_MAX];
+  _cleanup_free_ char *next = NULL;
+  ssize_t n;
+  int fd = in_root_open(rootfd, prefix, O_PATH);
+
+  if (fd >= 0 || errno != ENOENT)
+    return fd;
+  if (file) {
+    int f = openat(parent_fd, name,
+                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (f >= 0) {
+      close(f);
+      return in_root_open(rootfd, prefix, O_PATH);
+    }
+  } else if (mkdirat(parent_fd, name, mode) == 0) {
+    return in_root_open(rootfd, prefix, O_PATH);
+  }
+  if (errno != EEXIST)
+    return -1;
+  n = readlinkat(parent_fd, name, target, sizeof(target) - 1);
+  if (n < 0)
+    return -1;
+  target[n] = '\0';
+  if (depth >= MAX_LINK_DEPTH) {
+    errno = ELOOP;
+    return -1;
+  }
+  /* Relative targets start from the symlink's directory (prefix minus its
+   * last component); ".." cannot climb above the root. */
+  if (target[0] == '/') {
+    next = xstrdup(target);
+  } else {
+    size_t dir_len = strlen(prefix) - strlen(name);
+    next = xasprintf("%.*s%s", (int)dir_len, prefix, target);
+  }
+  fd = make_path(rootfd, next, file, mode, depth + 1);
+  if (fd < 0)
+    return -1;
+  close(fd);
+  return in_root_open(rootfd, prefix, O_PATH);
+}
+
+static int make_path(int rootfd, const char *path, bool last_is_file,
+                     mode_t mode, int depth) {
+  _cleanup_free_ char *prefix = xmalloc(strlen(path) + 2);
+  int fd = in_root_open(rootfd, ".", O_PATH | O_DIRECTORY);
+  const char *p = path, *start;
+  size_t len, used = 0;
+
+  if (fd < 0)
+    return -1;
+  prefix[0] = '\0';
+  while ((len = next_component(&p, &start)) > 0) {
+    _cleanup_free_ char *name = xasprintf("%.*s", (int)len, start);
+    bool last;
+    int next;
+
+    prefix[used] = '/';
+    memcpy(prefix + used + 1, start, len);
+    used += len + 1;
+    prefix[used] = '\0';
+    while (*p == '/')
+      p++;
+    last = *p == '\0';
+    next = make_component(rootfd, fd, prefix, name, last && last_is_file,
+                          last && last_is_file ? 0644 : mode, depth);
+    close(fd);
+    if (next < 0)
+      return -1;
+    fd = next;
+  }
+  return fd;
+}
+
+int in_root_mkdir_p(int rootfd, const char *path, mode_t mode) {
+  return make_path(rootfd, path, false, mode, 0);
+}
+
+int in_root_make_dest(int rootfd, const char *path, bool want_file) {
+  return make_path(rootfd, path, want_file, 0755, 0);
+}
+
+int bind_fd(int src_fd, int dest_fd, bool recursive) {
+  unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
+  int tree;
+  if (recursive)
+    flags |= AT_RECURSIVE;
+  tree = open_tree(src_fd, "", flags);
+  if (tree < 0)
+    return -1;
+  if (move_mount(tree, "", dest_fd, "",
+                 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+    int saved = errno;
+    close(tree);
+    errno = saved;
+    return -1;
+  }
+  return tree;
+}
+
+int mount_setattr_fd(int fd, bool recursive, uint64_t attr_set,
+                     uint64_t attr_clr, uint64_t propagation) {
+  struct mount_attr attr = {
+      .attr_set = attr_set,
+      .attr_clr = attr_clr,
+      .propagation = propagation,
+  };
+  if (attr_set == 0 && attr_clr == 0 && propagation == 0)
+    return 0;
+  return mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
+                       &attr, sizeof(attr));
+}
+
+/* Propagation and recursive attributes, the same for every kind of mount;
+ * mnt_fd is the fd of the new mount. */
+static int apply_after(int mnt_fd, const struct spec_mount *m,
+                       const struct mount_opts *o, struct brig_error *err) {
+  if (o->propagation != 0 &&
+      mount_setattr_fd(mnt_fd, (o->propagation & MS_REC) != 0, 0, 0,
+                       o->propagation & ~(unsigned long)MS_REC) < 0)
+    return brig_err(err, errno, "set propagation of \"%s\"", m->destination);
+  if ((o->rec_set || o->rec_clr) &&
+      mount_setattr_fd(mnt_fd, true, o->rec_set, o->rec_clr, 0) < 0)
+    return brig_err(err, errno, "set recursive options of \"%s\"",
+                    m->destination);
+  return 0;
+}
+
+static char *bind_source_path(const struct rootfs_ctx *ctx,
+                              const struct spec_mount *m) {
+  if (m->source[0] == '/' || ctx->bundle == NULL)
+    return xstrdup(m->source);
+  return xasprintf("%s/%s", ctx->bundle, m->source);
+}
+
+static int mount_bind(const struct rootfs_ctx *ctx, int rootfd,
+                      const struct spec_mount *m, const struct mount_opts *o,
+                      struct brig_error *err) {
+  _cleanup_free_ char *src = NULL;
+  _cleanup_close_ int src_fd = -1, dest_fd = -1, mnt_fd = -1;
+  struct stat st;
+  uint64_t set, clr;
+
+  if (m->source == NULL)
+    return brig_err(err, EINVAL, "mount on \"%s\": bind mount without source",
+                    m->destination);
+  src = bind_source_path(ctx, m);
+  /* The source is the caller's (host) path: symlinks in it are followed. */
+  src_fd = open(src, O_PATH | O_CLOEXEC);
+  if (src_fd < 0 || fstat(src_fd, &st) < 0)
+    return brig_err(err, errno, "mount source \"%s\" of \"%s\"", src,
+                    m->destination);
+  dest_fd = in_root_make_dest(rootfd, m->destination, !S_ISDIR(st.st_mode));
+  if (dest_fd < 0)
+    return brig_err(err, errno, "mount destination \"%s\" in the rootfs",
+                    m->destination);
+  mnt_fd = bind_fd(src_fd, dest_fd, o->recursive);
+  if (mnt_fd < 0)
+    return brig_err(err, errno, "mount \"%s\" on \"%s\"", src, m->destination);
+  /* The per-mount flags ("ro", "nosuid"...) of a bind are a remount of the
+   * new mount alone; flags not named stay as they are (locked ones too). */
+  mount_flags_to_attr(o->flags, o->clear, &set, &clr);
+  if (mount_setattr_fd(mnt_fd, false, set, clr, 0) < 0)
+    return brig_err(err, errno, "remount \"%s\" with its options",
+                    m->destination);
+  return apply_after(mnt_fd, m, o, err);
+}
+
+/* mount(2) of a filesystem on the fd dest_fd. */
+static int mount_on_fd(const char *source, int dest_fd, const char *type,
+                       unsigned long flags, const char *data) {
+  char target[64];
+  snprintf(target, sizeof(target), "/proc/self/fd/%d", dest_fd);
+  return mount(source, target, type, flags, data);
+}
+
+static int mount_tmpfs_copyup(int rootfd, int dest_fd,
+                              const struct spec_mount *m,
+                              const struct mount_opts *o,
+                              struct brig_error *err) {
+  _cleanup_close_ int old_dir = -1, new_dir = -1;
+  struct stat st;
+  unsigned long flags = o->flags & ~(unsigned long)MS_RDONLY;
+
+  old_dir = in_root_open(rootfd, m->destination, O_RDONLY | O_DIRECTORY);
+  if (old_dir < 0 || fstat(old_dir, &st) < 0)
+    return brig_err(err, errno, "tmpcopyup: open \"%s\"", m->destination);
+  if (mount_on_fd(m->source ? m->source : "tmpfs", dest_fd, "tmpfs", flags,
+                  o->data) < 0)
+    return brig_err(err, errno, "mount \"tmpfs\" on \"%s\"", m->destination);
+  new_dir = in_root_open(rootfd, m->destination, O_RDONLY | O_DIRECTORY);
+  if (new_dir < 0)
+    return brig_err(err, errno, "tmpcopyup: open new \"%s\"", m->destination);
+  if (copy_tree(old_dir, new_dir, err) < 0)
+    return brig_err_wrap(err, "tmpcopyup \"%s\"", m->destination);
+  /* The tmpfs root takes the directory's owner, and its mode unless the
+   * options chose one. */
+  if (fchown(new_dir, st.st_uid, st.st_gid) < 0 ||
+      ((o->data == NULL || strstr(o->data, "mode=") == NULL) &&
+       fchmod(new_dir, st.st_mode & 07777) < 0))
+    return brig_err(err, errno, "tmpcopyup: owner and mode of \"%s\"",
+                    m->destination);
+  if ((o->flags & MS_RDONLY) &&
+      mount_setattr_fd(new_dir, false, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+    return brig_err(err, errno, "remount \"%s\" read-only", m->destination);
+  return 0;
+}
+
+/* One v1 hierarchy of the host, from /proc/self/mountinfo. */
+struct cgroup_hier {
+  char *mountpoint; /* /sys/fs/cgroup/cpu */
+  char *root;       /* the hierarchy's root as seen by this mount */
+};
+
+static void cgroup_hiers_free(struct cgroup_hier *h, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(h[i].mountpoint);
+    free(h[i].root);
+  }
+  free(h);
+}
+
+static int cgroup_v1_hiers(struct cgroup_hier **out, size_t *n,
+                           struct brig_error *err) {
+  _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+  struct cgroup_hier *h = NULL;
+
+  *n = 0;
+  if (f == NULL)
+    return brig_err(err, errno, "open /proc/self/mountinfo");
+  while (getline(&line, &cap, f) > 0) {
+    char root[PATH_MAX], mp[PATH_MAX], fstype[64];
+    const char *sep = strstr(line, " - ");
+    if (sep == NULL || sscanf(sep, " - %63s", fstype) != 1 ||
+        strcmp(fstype, "cgroup") != 0)
+      continue;
+    if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, mp) != 2)
+      continue;
+    h = xrealloc(h, (*n + 1) * sizeof(*h));
+    h[*n].mountpoint = xstrdup(mp);
+    h[*n].root = xstrdup(root);
+    (*n)++;
+  }
+  *out = h;
+  return 0;
+}
+
+/* On a v1/hybrid host: a tmpfs at the destination, and under it each
+ * hierarchy's directory of the container's own cgroup, bound read-only. */
+static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
+                           int dest_fd, const struct spec_mount *m,
+                           const struct mount_opts *o, struct brig_error *err) {
+  struct cgroup_hier *h = NULL;
+  size_t n = 0;
+  int ret = 0;
+  const uint64_t ro_attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+                            MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+
+  if (ctx->cgroup_path == NULL)
+    return brig_err(err, EINVAL,
+                    "mount \"cgroup\" on \"%s\": no cgroup path for the "
+                    "container",
+                    m->destination);
+  if (mount_on_fd("tmpfs", dest_fd, "tmpfs",
+                  (o->flags & ~(unsigned long)MS_RDONLY) | MS_NOSUID |
+                      MS_NODEV | MS_NOEXEC,
+                  "mode=755") < 0)
+    return brig_err(err, errno, "mount \"cgroup\" on \"%s\"", m->destination);
+  if (cgroup_v1_hiers(&h, &n, err) < 0)
+    return -1;
+  for (size_t i = 0; i < n && ret == 0; i++) {
+    const char *name = strrchr(h[i].mountpoint, '/') + 1;
+    const char *rel = ctx->cgroup_path;
+    size_t rlen = strlen(h[i].root);
+    _cleanup_free_ char *src = NULL, *dest = NULL;
+    _cleanup_close_ int src_fd = -1, sub_fd = -1, mnt_fd = -1;
+
+    /* A mount of a sub-tree (inside a cgroup namespace) shows the path
+     * relative to its root. */
+    if (strcmp(h[i].root, "/") != 0 && strncmp(rel, h[i].root, rlen) == 0)
+      rel += rlen;
+    src = xasprintf("%s%s%s", h[i].mountpoint, rel[0] == '/' ? "" : "/", rel);
+    src_fd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (src_fd < 0) {
+      if (errno == ENOENT)
+        continue; /* the container is not in this hierarchy */
+      ret = brig_err(err, errno, "cgroup mount: open \"%s\"", src);
+      break;
+    }
+    dest = xasprintf("%s/%s", m->destination, name);
+    sub_fd = in_root_make_dest(rootfd, dest, false);
+    if (sub_fd < 0) {
+      ret = brig_err(err, errno, "cgroup mount: create \"%s\"", dest);
+      break;
+    }
+    mnt_fd = bind_fd(src_fd, sub_fd, false);
+    if (mnt_fd < 0 || mount_setattr_fd(mnt_fd, false, ro_attrs, 0, 0) < 0) {
+      ret = brig_err(err, errno, "mount \"%s\" on \"%s\"", src, dest);
+      break;
+    }
+    /* "cpu,cpuacct" is also reachable as "cpu" and "cpuacct". */
+    if (strchr(name, ',') != NULL) {
+      _cleanup_free_ char *names = xstrdup(name);
+      _cleanup_close_ int dir_fd = in_root_open(rootfd, m->destination, O_PATH);
+      char *save = NULL;
+      for (char *c = strtok_r(names, ",", &save); c && dir_fd >= 0;
+           c = strtok_r(NULL, ",", &save))
+        if (symlinkat(name, dir_fd, c) < 0 && errno != EEXIST) {
+          ret = brig_err(err, errno, "cgroup mount: symlink \"%s/%s\"",
+                         m->destination, c);
+          break;
+        }
+    }
+  }
+  cgroup_hiers_free(h, n);
+  if (ret < 0)
+    return ret;
+  if (o->flags & MS_RDONLY) {
+    _cleanup_close_ int top = in_root_open(rootfd, m->destination, O_PATH);
+    if (top < 0 || mount_setattr_fd(top, false, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+      return brig_err(err, errno, "remount \"%s\" read-only", m->destination);
+  }
+  return 0;
+}
+
+static int mount_cgroup(const struct rootfs_ctx *ctx, int rootfd, int dest_fd,
+                        const struct spec_mount *m, const struct mount_opts *o,
+                        struct brig_error *err) {
+  struct statfs sfs;
+  if (statfs("/sys/fs/cgroup", &sfs) == 0 &&
+      sfs.f_type == (typeof(sfs.f_type))CGROUP2_SUPER_MAGIC) {
+    if (mount_on_fd("cgroup2", dest_fd, "cgroup2",
+                    o->flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, o->data) < 0)
+      return brig_err(err, errno, "mount \"cgroup2\" on \"%s\"",
+                      m->destination);
+    return 0;
+  }
+  return mount_cgroup_v1(ctx, rootfd, dest_fd, m, o, err);
+}
+
+static int bind_sysfs(int dest_fd, const struct spec_mount *m,
+                      const struct mount_opts *o, struct brig_error *err) {
+  _cleanup_close_ int src_fd = open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_close_ int mnt_fd = -1;
+  uint64_t set, clr;
+
+  if (src_fd < 0)
+    return brig_err(err, errno, "mount \"sysfs\" on \"%s\": open /sys",
+                    m->destination);
+  mnt_fd = bind_fd(src_fd, dest_fd, true);
+  if (mnt_fd < 0)
+    return brig_err(err, errno, "bind \"/sys\" on \"%s\"", m->destination);
+  mount_flags_to_attr(o->flags, o->clear, &set, &clr);
+  if (mount_setattr_fd(mnt_fd, true, set, clr, 0) < 0)
+    return brig_err(err, errno, "remount \"%s\" with its options",
+                    m->destination);
+  return 0;
+}
+
+int mount_one(const struct rootfs_ctx *ctx, int rootfd,
+              const struct spec_mount *m, struct brig_error *err) {
+  struct mount_opts o;
+  _cleanup_close_ int dest_fd = -1, mnt_fd = -1;
+  int ret = 0;
+
+  if (m->n_uid_mappings > 0 || m->n_gid_mappings > 0)
+    return brig_err(err, ENOTSUP, "mount on \"%s\": idmapped mounts",
+                    m->destination);
+  mount_opts_parse(m->options, &o);
+  if (mount_is_bind(m)) {
+    ret = mount_bind(ctx, rootfd, m, &o, err);
+    mount_opts_free(&o);
+    return ret;
+  }
+  if (m->type == NULL) {
+    mount_opts_free(&o);
+    return brig_err(err, EINVAL, "mount on \"%s\": no type and no bind option",
+                    m->destination);
+  }
+  dest_fd = in_root_make_dest(rootfd, m->destination, false);
+  if (dest_fd < 0) {
+    ret = brig_err(err, errno, "mount destination \"%s\" in the rootfs",
+                   m->destination);
+  } else if (strcmp(m->type, "cgroup") == 0) {
+    ret = mount_cgroup(ctx, rootfd, dest_fd, m, &o, err);
+  } else if (strcmp(m->type, "tmpfs") == 0 && o.tmpcopyup) {
+    ret = mount_tmpfs_copyup(rootfd, dest_fd, m, &o, err);
+  } else if (mount_on_fd(m->source ? m->source : m->type, dest_fd, m->type,
+                         o.flags, o.data) < 0) {
+    /* In a user namespace without its own network namespace the kernel
+     * refuses sysfs: bind the host's /sys instead, as runc does. */
+    if (errno == EPERM && ctx->userns && strcmp(m->type, "sysfs") == 0)
+      ret = bind_sysfs(dest_fd, m, &o, err);
+    else
+      ret = brig_err(err, errno, "mount \"%s\" on \"%s\"", m->type,
+                     m->destination);
+  }
+  if (ret == 0 && (o.propagation || o.rec_set || o.rec_clr)) {
+    mnt_fd = in_root_open(rootfd, m->destination, O_PATH);
+    if (mnt_fd < 0)
+      ret = brig_err(err, errno, "open mount \"%s\"", m->destination);
+    else
+      ret = apply_after(mnt_fd, m, &o, err);
+  }
+  mount_opts_free(&o);
+  return ret;
+}

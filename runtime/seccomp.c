@@ -1,0 +1,486 @@
+/* linux.seccomp with libseccomp: build the filter (security_prepare, no
+ * privileges needed), load it (security_apply or security_before_exec),
+ * hand the SCMP_ACT_NOTIFY fd to listenerPath.
+ *
+ * Newer syscalls: when the default action is an errno other than ENOSYS,
+ * every syscall that the profile does not name and whose native number is
+ * above the highest one the profile names gets ERRNO(ENOSYS), so a libc
+ * probing clone3, openat2, ... falls back instead of failing with EPERM.
+ * This covers the syscalls libseccomp knows by name (every architecture in
+ * the filter) and, on the native architecture, numbers up to
+ * SECCOMP_ENOSYS_LIMIT it has no name for: the native architecture is
+ * built in its own context (exact rules need one architecture) and the
+ * others merged in.  (runc patches the BPF program instead.) */
+#include "security.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "security_impl.h"
+#include "util.h"
+
+/* Above every syscall number any architecture uses today (x86_64 is
+ * below 500); x32's numbers carry a high bit and are not counted. */
+#define SECCOMP_ENOSYS_LIMIT 1024
+
+struct brig_seccomp {
+  scmp_filter_ctx ctx;
+  bool notify;
+};
+
+struct name_value {
+  const char *name;
+  long value;
+};
+
+int seccomp_action_from_name(const char *name, bool errno_set,
+                             uint64_t errno_ret, uint32_t *action) {
+  uint32_t ret = errno_set ? (uint32_t)errno_ret : (uint32_t)EPERM;
+
+  if (name == NULL)
+    return -1;
+  if (errno_set && errno_ret > 0xffff)
+    return -1;
+  if (strcmp(name, "SCMP_ACT_KILL") == 0 ||
+      strcmp(name, "SCMP_ACT_KILL_THREAD") == 0)
+    *action = SCMP_ACT_KILL_THREAD;
+  else if (strcmp(name, "SCMP_ACT_KILL_PROCESS") == 0)
+    *action = SCMP_ACT_KILL_PROCESS;
+  else if (strcmp(name, "SCMP_ACT_TRAP") == 0)
+    *action = SCMP_ACT_TRAP;
+  else if (strcmp(name, "SCMP_ACT_ERRNO") == 0)
+    *action = SCMP_ACT_ERRNO(ret);
+  else if (strcmp(name, "SCMP_ACT_TRACE") == 0)
+    *action = SCMP_ACT_TRACE(ret);
+  else if (strcmp(name, "SCMP_ACT_ALLOW") == 0)
+    *action = SCMP_ACT_ALLOW;
+  else if (strcmp(name, "SCMP_ACT_LOG") == 0)
+    *action = SCMP_ACT_LOG;
+  else if (strcmp(name, "SCMP_ACT_NOTIFY") == 0)
+    *action = SCMP_ACT_NOTIFY;
+  else
+    return -1;
+  return 0;
+}
+
+int seccomp_op_from_name(const char *name) {
+  static const struct name_value t[] = {
+      {"SCMP_CMP_NE", SCMP_CMP_NE},
+      {"SCMP_CMP_LT", SCMP_CMP_LT},
+      {"SCMP_CMP_LE", SCMP_CMP_LE},
+      {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+      {"SCMP_CMP_GE", SCMP_CMP_GE},
+      {"SCMP_CMP_GT", SCMP_CMP_GT},
+      {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
+      {NULL, 0}};
+  for (const struct name_value *e = t; name && e->name; e++)
+    if (strcmp(e->name, name) == 0)
+      return (int)e->value;
+  return -1;
+}
+
+uint32_t seccomp_arch_from_name(const char *name) {
+  char lower[32];
+  size_t i;
+
+  if (name == NULL || strncmp(name, "SCMP_ARCH_", 10) != 0)
+    return 0;
+  name += 10;
+  for (i = 0; name[i] && i + 1 < sizeof(lower); i++)
+    lower[i] =
+        (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+  lower[i] = '\0';
+  if (name[i] != '\0' || i == 0)
+    return 0;
+  return seccomp_arch_resolve_name(lower);
+}
+
+int seccomp_flag_attr(const char *name, int *attr, struct brig_error *err) {
+  if (strcmp(name, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
+    *attr = SCMP_FLTATR_CTL_TSYNC;
+  else if (strcmp(name, "SECCOMP_FILTER_FLAG_LOG") == 0)
+    *attr = SCMP_FLTATR_CTL_LOG;
+  else if (strcmp(name, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+    *attr = SCMP_FLTATR_CTL_SSB;
+  else if (strcmp(name, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0) {
+    const struct scmp_version *v = seccomp_version();
+    return brig_err(err, 0,
+                    "linux.seccomp.flags: %s is not supported by "
+                    "libseccomp %u.%u.%u",
+                    name, v->major, v->minor, v->micro);
+  } else
+    return brig_err(err, 0, "linux.seccomp.flags: unknown flag \"%s\"", name);
+  return 0;
+}
+
+static int set_flags(scmp_filter_ctx ctx, char **flags,
+                     struct brig_error *err) {
+  for (char **f = flags; f && *f; f++) {
+    int attr, rc;
+    if (seccomp_flag_attr(*f, &attr, err) < 0)
+      return -1;
+    rc = seccomp_attr_set(ctx, (enum scmp_filter_attr)attr, 1);
+    if (rc < 0)
+      return brig_err(err, -rc, "linux.seccomp.flags: %s", *f);
+  }
+  return 0;
+}
+
+/* Is any index used twice?  Then each comparison becomes its own rule
+ * (OR), else all go in one rule (AND) -- as runc does. */
+static bool args_share_index(const struct spec_seccomp_syscall *s) {
+  for (size_t i = 0; i < s->n_args; i++)
+    for (size_t j = i + 1; j < s->n_args; j++)
+      if (s->args[i].index == s->args[j].index)
+        return true;
+  return false;
+}
+
+static int make_cond(const struct spec_seccomp_arg *a, size_t k,
+                     struct scmp_arg_cmp *out, struct brig_error *err) {
+  int op = seccomp_op_from_name(a->op);
+  if (op < 0)
+    return brig_err(err, 0, "args[%zu].op: unknown operator \"%s\"", k,
+                    a->op ? a->op : "");
+  if (a->index > 5)
+    return brig_err(err, 0, "args[%zu].index: %u is not 0..5", k, a->index);
+  out->arg = a->index;
+  out->op = (enum scmp_compare)op;
+  out->datum_a = a->value;
+  out->datum_b = a->value_two;
+  return 0;
+}
+
+static int add_syscall_rules(scmp_filter_ctx ctx, size_t idx,
+                             const struct spec_seccomp_syscall *s,
+                             uint32_t action, int nr, const char *name,
+                             struct brig_error *err) {
+  struct scmp_arg_cmp conds[6];
+  int rc;
+
+  if (s->n_args == 0) {
+    rc = seccomp_rule_add(ctx, action, nr, 0);
+  } else if (args_share_index(s)) {
+    for (size_t k = 0; k < s->n_args; k++) {
+      if (make_cond(&s->args[k], k, &conds[0], err) < 0)
+        return brig_err_wrap(err, "linux.seccomp.syscalls[%zu]", idx);
+      rc = seccomp_rule_add_array(ctx, action, nr, 1, conds);
+      if (rc < 0)
+        return brig_err(err, -rc, "linux.seccomp.syscalls[%zu]: add %s", idx,
+                        name);
+    }
+    return 0;
+  } else {
+    if (s->n_args > 6)
+      return brig_err(err, 0, "linux.seccomp.syscalls[%zu]: more than 6 args",
+                      idx);
+    for (size_t k = 0; k < s->n_args; k++)
+      if (make_cond(&s->args[k], k, &conds[k], err) < 0)
+        return brig_err_wrap(err, "linux.seccomp.syscalls[%zu]", idx);
+    rc = seccomp_rule_add_array(ctx, action, nr, (unsigned)s->n_args, conds);
+  }
+  if (rc < 0)
+    return brig_err(err, -rc, "linux.seccomp.syscalls[%zu]: add %s", idx, name);
+  return 0;
+}
+
+/* The syscalls a notified child would need to hand its fd over. */
+static bool notify_forbidden(const char *name) {
+  static const char *const names[] = {"write", "sendmsg", "socket", "connect",
+                                      NULL};
+  for (const char *const *n = names; *n; n++)
+    if (strcmp(*n, name) == 0)
+      return true;
+  return false;
+}
+
+/* Syscalls above `highest` get ERRNO(ENOSYS): by name (translated to each
+ * architecture of ctx) and, when ctx holds just the native architecture,
+ * numbers libseccomp has no name for (exact rules need a single arch). */
+static int add_enosys_rules(scmp_filter_ctx ctx, bool native, int highest,
+                            struct brig_error *err) {
+  uint32_t enosys = SCMP_ACT_ERRNO(ENOSYS);
+  int added = 0, rc;
+
+  for (int nr = highest + 1; nr < SECCOMP_ENOSYS_LIMIT; nr++) {
+    char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+    if (name != NULL)
+      rc = seccomp_rule_add(ctx, enosys, nr, 0);
+    else if (native)
+      rc = seccomp_rule_add_exact(ctx, enosys, nr, 0);
+    else
+      rc = 1;
+    free(name);
+    if (rc < 0)
+      return brig_err(err, -rc, "linux.seccomp: ENOSYS rule for %d", nr);
+    added += rc == 0;
+  }
+  log_debug("seccomp: %d syscalls above %d return ENOSYS", added, highest);
+  return 0;
+}
+
+/* The highest native number the profile names, -1 when none. */
+static int highest_named(const struct spec_seccomp *sc) {
+  int highest = -1;
+  for (size_t i = 0; i < sc->n_syscalls; i++)
+    for (char **n = sc->syscalls[i].names; n && *n; n++) {
+      int nr = seccomp_syscall_resolve_name(*n);
+      if (nr != __NR_SCMP_ERROR && nr > highest)
+        highest = nr;
+    }
+  return highest;
+}
+
+/* Fill ctx: attributes, flags, the rules, the ENOSYS rules.  native: ctx
+ * holds only the native architecture, else the profile's others. */
+static int fill_filter(struct brig_seccomp *f, scmp_filter_ctx ctx,
+                       const struct spec_seccomp *sc, uint32_t def, bool native,
+                       struct brig_error *err) {
+  int rc;
+
+  /* no_new_privs is process.noNewPrivileges' business, not libseccomp's. */
+  rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+  if (rc < 0)
+    return brig_err(err, -rc, "linux.seccomp: clear the NNP attribute");
+  if (!native) {
+    rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+    if (rc < 0)
+      return brig_err(err, -rc, "linux.seccomp: remove the native arch");
+    for (char **a = sc->architectures; a && *a; a++) {
+      uint32_t arch = seccomp_arch_from_name(*a);
+      if (arch == seccomp_arch_native())
+        continue;
+      rc = seccomp_arch_add(ctx, arch);
+      if (rc < 0 && rc != -EEXIST)
+        return brig_err(err, -rc, "linux.seccomp.architectures: add %s", *a);
+    }
+  }
+  if (set_flags(ctx, sc->flags, err) < 0)
+    return -1;
+
+  for (size_t i = 0; i < sc->n_syscalls; i++) {
+    const struct spec_seccomp_syscall *s = &sc->syscalls[i];
+    uint32_t action;
+    if (seccomp_action_from_name(s->action, s->errno_ret.set, s->errno_ret.v,
+                                 &action) < 0)
+      return brig_err(err, 0,
+                      "linux.seccomp.syscalls[%zu].action: unknown \"%s\"", i,
+                      s->action ? s->action : "");
+    for (char **n = s->names; n && *n; n++) {
+      int nr = seccomp_syscall_resolve_name(*n);
+      if (nr == __NR_SCMP_ERROR) {
+        if (native)
+          log_debug("seccomp: skipping syscall \"%s\" unknown to libseccomp",
+                    *n);
+        continue;
+      }
+      if (action == SCMP_ACT_NOTIFY) {
+        if (notify_forbidden(*n))
+          return brig_err(err, 0,
+                          "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY "
+                          "cannot be used for \"%s\" (brig needs it to hand "
+                          "over the fd)",
+                          i, *n);
+        f->notify = true;
+      }
+      if (action == def)
+        continue; /* libseccomp refuses a rule equal to the default */
+      if (add_syscall_rules(ctx, i, s, action, nr, *n, err) < 0)
+        return -1;
+    }
+  }
+  if ((def & 0xffff0000U) == SCMP_ACT_ERRNO(0) && def != SCMP_ACT_ERRNO(ENOSYS))
+    return add_enosys_rules(ctx, native, highest_named(sc), err);
+  return 0;
+}
+
+int seccomp_build(const struct spec_seccomp *sc, struct brig_seccomp **out,
+                  struct brig_error *err) {
+  struct brig_seccomp *f;
+  scmp_filter_ctx others = NULL;
+  uint32_t def;
+  bool foreign = false;
+  int rc;
+
+  *out = NULL;
+  if (sc == NULL)
+    return 0;
+  if (seccomp_action_from_name(sc->default_action, sc->default_errno_ret.set,
+                               sc->default_errno_ret.v, &def) < 0)
+    return brig_err(err, 0, "linux.seccomp.defaultAction: unknown \"%s\"%s",
+                    sc->default_action ? sc->default_action : "",
+                    sc->default_errno_ret.v > 0xffff ? " (errnoRet too big)"
+                                                     : "");
+  if (def == SCMP_ACT_NOTIFY)
+    return brig_err(err, 0,
+                    "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be "
+                    "the default action");
+  for (char **a = sc->architectures; a && *a; a++) {
+    uint32_t arch = seccomp_arch_from_name(*a);
+    if (arch == 0)
+      return brig_err(err, 0, "linux.seccomp.architectures: unknown \"%s\"",
+                      *a);
+    if (arch != seccomp_arch_native())
+      foreign = true;
+  }
+  f = xcalloc(1, sizeof(*f));
+  f->ctx = seccomp_init(def);
+  if (f->ctx == NULL) {
+    free(f);
+    return brig_err(err, EINVAL, "linux.seccomp: seccomp_init");
+  }
+  if (fill_filter(f, f->ctx, sc, def, true, err) < 0)
+    goto fail;
+  /* Other architectures are built apart and merged in, so the native part
+   * can hold exact rules. */
+  if (foreign) {
+    others = seccomp_init(def);
+    if (others == NULL) {
+      brig_err(err, EINVAL, "linux.seccomp: seccomp_init");
+      goto fail;
+    }
+    if (fill_filter(f, others, sc, def, false, err) < 0)
+      goto fail;
+    rc = seccomp_merge(f->ctx, others);
+    if (rc < 0) {
+      brig_err(err, -rc, "linux.seccomp: merge the architectures");
+      goto fail;
+    }
+    others = NULL; /* merged: released by libseccomp */
+  }
+  if (f->notify && (sc->listener_path == NULL || *sc->listener_path == '\0')) {
+    brig_err(err, 0,
+             "linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY");
+    goto fail;
+  }
+  *out = f;
+  return 0;
+fail:
+  if (others != NULL)
+    seccomp_release(others);
+  seccomp_filter_free(f);
+  return -1;
+}
+
+int seccomp_load_filter(struct brig_seccomp *f, int *notify_fd,
+                        struct brig_error *err) {
+  int rc;
+
+  *notify_fd = -1;
+  rc = seccomp_load(f->ctx);
+  if (rc < 0)
+    return brig_err(err, -rc, "linux.seccomp: load the filter");
+  if (f->notify) {
+    *notify_fd = seccomp_notify_fd(f->ctx);
+    if (*notify_fd < 0)
+      return brig_err(err, -*notify_fd, "linux.seccomp: get the notify fd");
+  }
+  return 0;
+}
+
+bool seccomp_filter_notifies(const struct brig_seccomp *f) {
+  return f != NULL && f->notify;
+}
+
+void seccomp_filter_free(struct brig_seccomp *f) {
+  if (f == NULL)
+    return;
+  seccomp_release(f->ctx);
+  free(f);
+}
+
+char *json_append_string(char *buf, const char *s) {
+  size_t len = buf ? strlen(buf) : 0;
+  size_t cap = len + 3 + (s ? strlen(s) * 6 : 0);
+  char *o = xrealloc(buf, cap);
+  size_t n = len;
+
+  o[n++] = '"';
+  for (; s && *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') {
+      o[n++] = '\\';
+      o[n++] = (char)c;
+    } else if (c < 0x20) {
+      n += (size_t)snprintf(o + n, cap - n, "\\u%04x", c);
+    } else {
+      o[n++] = (char)c;
+    }
+  }
+  o[n++] = '"';
+  o[n] = '\0';
+  return o;
+}
+
+char *seccomp_process_state_json(const char *metadata, pid_t pid,
+                                 const char *state_json) {
+  char *buf = xasprintf("{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],"
+                        "\"pid\":%d,\"metadata\":",
+                        SPEC_OCI_VERSION, (int)pid);
+  char *out;
+
+  buf = json_append_string(buf, metadata ? metadata : "");
+  out = xasprintf("%s,\"state\":%s}", buf,
+                  state_json && *state_json ? state_json : "{}");
+  free(buf);
+  return out;
+}
+
+int seccomp_notify_send(const char *listener_path, int notify_fd,
+                        const char *metadata, pid_t pid, const char *state_json,
+                        struct brig_error *err) {
+  _cleanup_close_ int sock = -1;
+  _cleanup_free_ char *msg = NULL;
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov;
+  struct msghdr mh = {0};
+  struct cmsghdr *cm;
+  size_t len;
+  ssize_t n;
+
+  if (strlen(listener_path) >= sizeof(addr.sun_path))
+    return brig_err(err, ENAMETOOLONG, "seccomp listener \"%s\"",
+                    listener_path);
+  strcpy(addr.sun_path, listener_path);
+  sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (sock < 0)
+    return brig_err(err, errno, "seccomp listener: socket");
+  if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+    return brig_err(err, errno, "seccomp listener: connect \"%s\"",
+                    listener_path);
+  msg = seccomp_process_state_json(metadata, pid, state_json);
+  len = strlen(msg);
+  memset(&control, 0, sizeof(control));
+  iov.iov_base = msg;
+  iov.iov_len = len;
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control.buf;
+  mh.msg_controllen = sizeof(control.buf);
+  cm = CMSG_FIRSTHDR(&mh);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
+  do
+    n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return brig_err(err, errno, "seccomp listener: send to \"%s\"",
+                    listener_path);
+  if ((size_t)n < len && write_all(sock, msg + n, len - (size_t)n) < 0)
+    return brig_err(err, errno, "seccomp listener: send to \"%s\"",
+                    listener_path);
+  return 0;
+}

@@ -1,0 +1,107 @@
+/* The foreground side of run and exec: wait for the process, forwarding
+ * signals and relaying the terminal when brig holds its master. */
+#include "supervise.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static const int forwarded[] = {SIGHUP,  SIGINT,   SIGQUIT, SIGTERM, SIGUSR1,
+                                SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN,
+                                SIGTTOU, SIGALRM,  SIGPIPE, SIGCHLD};
+
+int exit_code(int status) {
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
+  return 255;
+}
+
+static void forwarded_set(sigset_t *mask) {
+  sigemptyset(mask);
+  for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+    sigaddset(mask, forwarded[i]);
+}
+
+/* Wait for the init, forwarding signals and relaying the terminal.  The
+ * signals were blocked before create, so none is lost in between. */
+int supervise(pid_t pid, int master) {
+  struct termios saved;
+  bool raw = false, stdin_open = master >= 0;
+  sigset_t mask;
+  int sfd, status = 0;
+
+  forwarded_set(&mask);
+  sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+  if (master >= 0 && isatty(0) && tcgetattr(0, &saved) == 0) {
+    struct termios t = saved;
+    struct winsize ws;
+    cfmakeraw(&t);
+    raw = tcsetattr(0, TCSANOW, &t) == 0;
+    if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+      ioctl(master, TIOCSWINSZ, &ws);
+  }
+  for (;;) {
+    struct pollfd pf[3] = {{.fd = sfd, .events = POLLIN},
+                           {.fd = master, .events = POLLIN},
+                           {.fd = stdin_open ? 0 : -1, .events = POLLIN}};
+    pid_t w = waitpid(pid, &status, WNOHANG);
+    if (w == pid)
+      break;
+    if (poll(pf, 3, -1) < 0 && errno != EINTR)
+      break;
+    if (pf[0].revents & POLLIN) {
+      struct signalfd_siginfo si;
+      if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
+        if (si.ssi_signo == SIGWINCH && master >= 0) {
+          struct winsize ws;
+          if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+            ioctl(master, TIOCSWINSZ, &ws);
+        } else {
+          kill(pid, (int)si.ssi_signo);
+        }
+      }
+    }
+    if (master >= 0 && (pf[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      char buf[8192];
+      ssize_t n = read(master, buf, sizeof(buf));
+      if (n > 0)
+        write_all(1, buf, (size_t)n);
+      else if (n == 0 || errno != EINTR) {
+        /* The pty hung up: the process is exiting; just wait for it. */
+        close(master);
+        master = -1;
+        stdin_open = false;
+      }
+    }
+    if (stdin_open && (pf[2].revents & (POLLIN | POLLHUP))) {
+      char buf[8192];
+      ssize_t n = read(0, buf, sizeof(buf));
+      if (n > 0)
+        write_all(master, buf, (size_t)n);
+      else
+        stdin_open = false;
+    }
+  }
+  if (raw)
+    tcsetattr(0, TCSANOW, &saved);
+  if (master >= 0)
+    close(master);
+  close(sfd);
+  sigprocmask(SIG_UNBLOCK, &mask, NULL);
+  return exit_code(status);
+}
+
+void supervise_block_signals(void) {
+  sigset_t mask;
+  forwarded_set(&mask);
+  sigprocmask(SIG_BLOCK, &mask, NULL);
+}

@@ -1,0 +1,17 @@
+/* The foreground side of run and exec. */
+#ifndef BRIG_SUPERVISE_H
+#define BRIG_SUPERVISE_H
+
+#include <sys/types.h>
+
+/* Block the signals supervise() forwards; call before the process exists
+ * so none is lost. */
+void supervise_block_signals(void);
+/* Wait for pid (a child of ours): forward signals, relay the pty master
+ * (-1 when none) with stdin in raw mode when it is a terminal.  Returns the
+ * exit code: the status, or 128+N when killed by signal N. */
+int supervise(pid_t pid, int master);
+/* The exit code of a wait status. */
+int exit_code(int status);
+
+#endif

@@ -1,0 +1,108 @@
+/* linux.sysctl: only keys that belong to a namespace the container has of
+ * its own are allowed (as runc validates); each is written under the
+ * container's /proc/sys, which must be a real procfs. */
+#include "rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static bool has_namespace(const struct spec_config *cfg, enum spec_ns_type t) {
+  const struct spec_linux *l = cfg->linux_;
+  for (size_t i = 0; l != NULL && i < l->n_namespaces; i++)
+    if (l->namespaces[i].type == t)
+      return true;
+  return false;
+}
+
+static const char *const ipc_keys[] = {
+    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+    "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+};
+
+/* A refusal by policy: errno EPERM, but no strerror in the message. */
+static int refuse(struct brig_error *err, const char *key, const char *why) {
+  brig_err(err, 0, "sysctl \"%s\" %s", key, why);
+  err->errnum = EPERM;
+  return -1;
+}
+
+int rootfs_sysctl_check_key(const struct spec_config *cfg, const char *key,
+                            struct brig_error *err) {
+  if (key[0] == '\0' || strchr(key, '/') != NULL || strstr(key, "..") != NULL ||
+      key[0] == '.')
+    return brig_err(err, EINVAL, "sysctl \"%s\": not a valid key", key);
+  for (size_t i = 0; i < sizeof(ipc_keys) / sizeof(*ipc_keys); i++)
+    if (strcmp(key, ipc_keys[i]) == 0)
+      return has_namespace(cfg, SPEC_NS_IPC)
+                 ? 0
+                 : refuse(err, key, "needs the container's own ipc namespace");
+  if (strncmp(key, "fs.mqueue.", 10) == 0)
+    return has_namespace(cfg, SPEC_NS_IPC)
+               ? 0
+               : refuse(err, key, "needs the container's own ipc namespace");
+  if (strncmp(key, "net.", 4) == 0)
+    return has_namespace(cfg, SPEC_NS_NETWORK)
+               ? 0
+               : refuse(err, key,
+                        "needs the container's own network namespace");
+  if (strcmp(key, "kernel.hostname") == 0 ||
+      strcmp(key, "kernel.domainname") == 0)
+    return has_namespace(cfg, SPEC_NS_UTS)
+               ? 0
+               : refuse(err, key, "needs the container's own uts namespace");
+  return refuse(err, key, "is not in a separate kernel namespace: refused");
+}
+
+int rootfs_sysctl_check(const struct spec_config *cfg, struct brig_error *err) {
+  const struct spec_linux *l = cfg->linux_;
+  for (size_t i = 0; l != NULL && i < l->n_sysctl; i++)
+    if (rootfs_sysctl_check_key(cfg, l->sysctl[i].key, err) < 0)
+      return -1;
+  return 0;
+}
+
+int rootfs_sysctl(const struct rootfs_ctx *ctx, struct brig_error *err) {
+  const struct spec_linux *l = ctx->cfg->linux_;
+  _cleanup_close_ int procsys = -1;
+  struct statfs sfs;
+
+  if (l == NULL || l->n_sysctl == 0)
+    return 0;
+  if (rootfs_sysctl_check(ctx->cfg, err) < 0)
+    return -1;
+  /* A rootfs could put anything at /proc/sys when proc is not mounted. */
+  procsys = open("/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (procsys < 0 || fstatfs(procsys, &sfs) < 0)
+    return brig_err(err, errno, "sysctl: open \"/proc/sys\"");
+  if (sfs.f_type != PROC_SUPER_MAGIC)
+    return brig_err(err, EINVAL, "sysctl: \"/proc/sys\" is not on procfs");
+  for (size_t i = 0; i < l->n_sysctl; i++) {
+    const char *key = l->sysctl[i].key, *value = l->sysctl[i].value;
+    _cleanup_free_ char *path = xstrdup(key);
+    _cleanup_close_ int fd = -1;
+    struct open_how how = {
+        .flags = O_WRONLY | O_CLOEXEC,
+        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV,
+    };
+
+    for (char *p = path; *p; p++)
+      if (*p == '.')
+        *p = '/';
+    fd = (int)syscall(SYS_openat2, procsys, path, &how, sizeof(how));
+    if (fd < 0)
+      return brig_err(err, errno, "sysctl \"%s\": open /proc/sys/%s", key,
+                      path);
+    if (write_all(fd, value ? value : "", value ? strlen(value) : 0) < 0)
+      return brig_err(err, errno, "sysctl \"%s\": write \"%s\"", key,
+                      value ? value : "");
+  }
+  return 0;
+}

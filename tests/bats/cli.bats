@@ -1,0 +1,223 @@
+#!/usr/bin/env bats
+# The command line outside the lifecycle: spec, features, version, help,
+# and how unknown commands and flags are refused.
+
+load helpers
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+  setup_brig
+  SPECDIR=$TEST_TMP/spec
+  mkdir -p "$SPECDIR"
+}
+
+@test "spec: writes runc's default config with brig's version and hostname" {
+  cd "$SPECDIR"
+  run --separate-stderr brig spec
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$(jq -r .ociVersion config.json)" = "1.3.0" ]
+  [ "$(jq -r .hostname config.json)" = "brig" ]
+  [ "$(jq -c .process.args config.json)" = '["sh"]' ]
+  [ "$(jq -r .process.terminal config.json)" = "true" ]
+  [ "$(jq -r .process.cwd config.json)" = "/" ]
+  [ "$(jq -c .process.capabilities.bounding config.json)" = \
+    '["CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE"]' ]
+  [ "$(jq -c .process.rlimits config.json)" = \
+    '[{"type":"RLIMIT_NOFILE","hard":1024,"soft":1024}]' ]
+  [ "$(jq -c '[.mounts[].destination]' config.json)" = \
+    '["/proc","/dev","/dev/pts","/dev/shm","/dev/mqueue","/sys","/sys/fs/cgroup"]' ]
+  [ "$(jq -c '[.linux.namespaces[].type]' config.json)" = \
+    '["pid","network","ipc","uts","mount"]' ]
+  [ "$(jq -c .linux.resources.devices config.json)" = \
+    '[{"allow":false,"access":"rwm"}]' ]
+  [ "$(jq -r '.linux.maskedPaths | length' config.json)" = 10 ]
+  [ "$(jq -c .linux.readonlyPaths config.json)" = \
+    '["/proc/bus","/proc/fs","/proc/irq","/proc/sys","/proc/sysrq-trigger"]' ]
+  [ "$(jq -r .root.path config.json)" = rootfs ]
+  [ "$(jq -r .root.readonly config.json)" = true ]
+}
+
+@test "spec: equal to runc spec but for ociVersion and hostname" {
+  command -v runc >/dev/null || skip "runc not installed"
+  mkdir "$SPECDIR/runc"
+  (cd "$SPECDIR/runc" && runc spec)
+  brig spec -b "$SPECDIR"
+  diff <(jq -S . "$SPECDIR/config.json") \
+    <(jq -S '.ociVersion = "1.3.0" | .hostname = "brig"' \
+      "$SPECDIR/runc/config.json")
+}
+
+@test "spec: refuses to overwrite an existing config.json" {
+  echo '{"mine":true}' > "$SPECDIR/config.json"
+  run --separate-stderr brig spec --bundle "$SPECDIR"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: File config.json exists. Remove it first" ]
+  [ "$(cat "$SPECDIR/config.json")" = '{"mine":true}' ]
+}
+
+@test "spec: -b and --bundle write into the bundle, not the cwd" {
+  cd "$TEST_TMP"
+  brig spec -b "$SPECDIR"
+  [ -f "$SPECDIR/config.json" ]
+  [ ! -e "$TEST_TMP/config.json" ]
+  mkdir "$TEST_TMP/other"
+  brig spec --bundle="$TEST_TMP/other"
+  [ -f "$TEST_TMP/other/config.json" ]
+}
+
+@test "spec: a missing bundle directory is an error" {
+  run --separate-stderr brig spec -b "$TEST_TMP/nope"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: open bundle $TEST_TMP/nope: No such file or directory" ]
+}
+
+@test "spec --rootless: user namespace, caller's ids, no network, /sys bound" {
+  brig spec --rootless -b "$SPECDIR"
+  c=$SPECDIR/config.json
+  [ "$(jq -c '[.linux.namespaces[].type]' "$c")" = \
+    '["pid","ipc","uts","mount","user"]' ]
+  [ "$(jq -c .linux.uidMappings "$c")" = \
+    "[{\"containerID\":0,\"hostID\":$(id -u),\"size\":1}]" ]
+  [ "$(jq -c .linux.gidMappings "$c")" = \
+    "[{\"containerID\":0,\"hostID\":$(id -g),\"size\":1}]" ]
+  [ "$(jq -c '.mounts[] | select(.destination == "/sys")' "$c")" = \
+    '{"destination":"/sys","type":"none","source":"/sys","options":["rbind","nosuid","noexec","nodev","ro"]}' ]
+  [ "$(jq '[.mounts[] | select(.type == "cgroup")] | length' "$c")" = 0 ]
+  [ "$(jq -c '.mounts[] | select(.destination == "/dev/pts") | .options' "$c")" = \
+    '["nosuid","noexec","newinstance","ptmxmode=0666","mode=0620"]' ]
+  [ "$(jq -r '.linux.resources' "$c")" = null ]
+}
+
+@test "spec: the written config is accepted back by brig's parser" {
+  brig spec -b "$SPECDIR"
+  mkdir "$SPECDIR/rootfs"
+  # A parse error would name config.json; create gets past the parser.
+  run --separate-stderr brig create -b "$SPECDIR" "$(cid)"
+  [ "$status" -eq 1 ]
+  [ -n "$stderr" ]
+  [[ "$stderr" != *"config.json:"* ]]
+}
+
+@test "spec: an unknown flag, a missing value, an extra argument" {
+  run --separate-stderr brig spec -x
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: spec: flag provided but not defined: -x" ]
+  run --separate-stderr brig spec --bogus
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: spec: flag provided but not defined: --bogus" ]
+  run --separate-stderr brig spec -b
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: spec: flag needs an argument: -b" ]
+  run --separate-stderr brig spec extra
+  [ "$status" -eq 1 ]
+  [ "$stderr" = 'brig: "spec" requires exactly 0 argument(s)' ]
+}
+
+@test "features: runtime-spec features.json of what brig implements" {
+  run --separate-stderr brig features
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  f=$TEST_TMP/features.json
+  printf '%s\n' "$output" > "$f"
+  [ "$(jq -r .ociVersionMin "$f")" = "1.0.0" ]
+  [ "$(jq -r .ociVersionMax "$f")" = "1.3.0" ]
+  [ "$(jq -c .hooks "$f")" = \
+    '["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]' ]
+  [ "$(jq -c .linux.namespaces "$f")" = \
+    '["pid","network","mount","ipc","uts","user","cgroup","time"]' ]
+  [ "$(jq -r '.linux.capabilities | length' "$f")" = 41 ]
+  [ "$(jq -r '.linux.capabilities[40]' "$f")" = CAP_CHECKPOINT_RESTORE ]
+  [ "$(jq -c .linux.cgroup "$f")" = \
+    '{"v1":true,"v2":true,"systemd":false,"systemdUser":false,"rdma":false}' ]
+  [ "$(jq -r .linux.seccomp.enabled "$f")" = true ]
+  [ "$(jq -c .linux.seccomp.supportedFlags "$f")" = \
+    '["SECCOMP_FILTER_FLAG_TSYNC","SECCOMP_FILTER_FLAG_LOG","SECCOMP_FILTER_FLAG_SPEC_ALLOW"]' ]
+  [ "$(jq -r '.linux.seccomp.actions | index("SCMP_ACT_NOTIFY")' "$f")" != null ]
+  [ "$(jq -r '.linux.seccomp.operators | length' "$f")" = 7 ]
+  [ "$(jq -r '.linux.seccomp.archs | index("SCMP_ARCH_X86_64")' "$f")" != null ]
+  [ "$(jq -r .linux.apparmor.enabled "$f")" = false ]
+  [ "$(jq -r .linux.selinux.enabled "$f")" = false ]
+  [ "$(jq -r .linux.intelRdt.enabled "$f")" = false ]
+  [ "$(jq -r .linux.mountExtensions.idmap.enabled "$f")" = false ]
+  [ "$(jq -r '.mountOptions | index("rbind")' "$f")" != null ]
+  lsv=$(dpkg-query -W -f='${Version}' libseccomp2 2>/dev/null | cut -d- -f1)
+  [ -z "$lsv" ] ||
+    [ "$(jq -r '.annotations["io.github.seccomp.libseccomp.version"]' "$f")" = "$lsv" ]
+}
+
+@test "features: -h prints usage; a flag or argument is refused" {
+  run --separate-stderr brig features -h
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "usage: brig features" ]
+  run --separate-stderr brig features -q
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: features: flag provided but not defined: -q" ]
+  run --separate-stderr brig features extra
+  [ "$status" -eq 1 ]
+  [ "$stderr" = 'brig: "features" requires exactly 0 argument(s)' ]
+}
+
+@test "--version and version print version, commit, spec and libraries" {
+  run --separate-stderr brig --version
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 6 ]
+  [ "${lines[0]}" = "brig version 0.1.0" ]
+  [[ "${lines[1]}" =~ ^commit:\ ([0-9a-f]{7,}|unknown)$ ]]
+  [ "${lines[2]}" = "spec: 1.3.0" ]
+  [[ "${lines[3]}" =~ ^libseccomp:\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+  [ "${lines[4]}" = "yajl: 2.1.0" ]
+  [[ "${lines[5]}" =~ ^libcap:\ [0-9]+\.[0-9]+$ ]]
+  first=$output
+  run --separate-stderr brig version
+  [ "$status" -eq 0 ]
+  [ "$output" = "$first" ]
+  run --separate-stderr brig -v
+  [ "$output" = "$first" ]
+}
+
+@test "--help and every command's --help exit 0 with usage on stdout" {
+  run --separate-stderr brig --help
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "usage: brig [global options] COMMAND [options] [args]" ]
+  [[ "$output" == *"   spec       create a new specification file"* ]]
+  [[ "$output" == *"   features   show the enabled features"* ]]
+  [ "$stderr" = "" ]
+  for c in create start state kill delete run list spec features; do
+    run --separate-stderr brig "$c" --help
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "usage: brig $c"* ]]
+    [ "$stderr" = "" ]
+  done
+  run --separate-stderr brig spec -h
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "usage: brig spec [command options]" ]
+}
+
+@test "an unknown command exits 1 with one line on stderr" {
+  run --separate-stderr brig frobnicate
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "brig: No help topic for 'frobnicate'" ]
+}
+
+@test "a bad global flag exits 1 with one line on stderr" {
+  run --separate-stderr brig --bogus list
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: flag provided but not defined: --bogus" ]
+  run --separate-stderr brig -x list
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: flag provided but not defined: -x" ]
+  run --separate-stderr brig --log-format yaml list
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: invalid log-format: yaml" ]
+}
+
+@test "a config error names the file, the JSON path and the problem" {
+  cfg '.linux.resources = {"memory": {"limit": "1G"}}'
+  run --separate-stderr brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$stderr" == *'config.json: .linux.resources.memory.limit: expected an integer, got "1G"' ]]
+  [ "${#stderr_lines[@]}" -eq 1 ]
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bats
+# /dev: default devices and symlinks on a /dev tmpfs, linux.devices,
+# devpts with its own ptmx, mqueue, /dev/shm, /dev/console.
+
+load helpers
+
+@test "default devices: null zero full random urandom tty with their numbers, mode 0666" {
+  make_bundle sh -c 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a %u:%g" /dev/$d; done'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/dev/null character special file 1:3 666 0:0" ]
+  [ "${lines[1]}" = "/dev/zero character special file 1:5 666 0:0" ]
+  [ "${lines[2]}" = "/dev/full character special file 1:7 666 0:0" ]
+  [ "${lines[3]}" = "/dev/random character special file 1:8 666 0:0" ]
+  [ "${lines[4]}" = "/dev/urandom character special file 1:9 666 0:0" ]
+  [ "${lines[5]}" = "/dev/tty character special file 5:0 666 0:0" ]
+}
+
+@test "default devices work: /dev/null swallows, /dev/zero gives zeros, /dev/full is full" {
+  make_bundle sh -c 'echo x > /dev/null && echo NULL_OK; head -c 4 /dev/zero | od -An -tx1; echo x > /dev/full || echo FULL_ERR'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [[ "$output" == *NULL_OK* ]]
+  [[ "$output" == *" 00 00 00 00"* ]]
+  [[ "$output" == *"No space left on device"* ]]
+}
+
+@test "symlinks: /dev/fd, stdin, stdout, stderr, ptmx" {
+  make_bundle sh -c 'for l in fd stdin stdout stderr ptmx; do echo "$l -> $(readlink /dev/$l)"; done'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "fd -> /proc/self/fd" ]
+  [ "${lines[1]}" = "stdin -> /proc/self/fd/0" ]
+  [ "${lines[2]}" = "stdout -> /proc/self/fd/1" ]
+  [ "${lines[3]}" = "stderr -> /proc/self/fd/2" ]
+  [ "${lines[4]}" = "ptmx -> pts/ptmx" ]
+}
+
+@test "devpts is a new instance: its own ptmx with ptmxmode, no host ptys" {
+  make_bundle sh -c 'stat -c "%t:%T %a" /dev/pts/ptmx; ls /dev/pts | wc -l'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "5:2 666" ]
+  [ "${lines[1]}" = 1 ]
+}
+
+@test "mqueue is mounted on /dev/mqueue and empty in the container's ipc namespace" {
+  # A queue in the host's ipc namespace, seen through a mount of our own.
+  mkdir "$TEST_TMP/mq"
+  mount -t mqueue brig-test-mq "$TEST_TMP/mq"
+  touch "$TEST_TMP/mq/brig-bats-$$"
+  make_bundle sh -c 'grep " /dev/mqueue " /proc/self/mountinfo | grep -c " - mqueue "; ls /dev/mqueue | wc -l'
+  run brig run -b "$BUNDLE" "$(cid)"
+  rm -f "$TEST_TMP/mq/brig-bats-$$"
+  umount "$TEST_TMP/mq"
+  [ "${lines[0]}" = 1 ]
+  [ "${lines[1]}" = 0 ]
+}
+
+@test "/dev/shm exists as a 1777 directory when the config does not mount it" {
+  make_bundle sh -c 'stat -c "%F %a" /dev/shm; grep -c " /dev/shm " /proc/self/mountinfo'
+  cfg '.mounts |= map(select(.destination != "/dev/shm"))'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "${lines[0]}" = "directory 1777" ]
+  [ "${lines[1]}" = 0 ]
+}
+
+@test "linux.devices: char, block and fifo nodes with numbers, fileMode, uid, gid" {
+  make_bundle sh -c 'for d in fuse net/tun loop-test fifo-test; do stat -c "%n %F %t:%T %a %u:%g" /dev/$d; done'
+  cfg '.linux.devices = [
+    {"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 384, "uid": 0, "gid": 0},
+    {"path": "/dev/net/tun", "type": "c", "major": 10, "minor": 200, "fileMode": 438, "uid": 1000, "gid": 5},
+    {"path": "/dev/loop-test", "type": "b", "major": 7, "minor": 42, "fileMode": 432},
+    {"path": "/dev/fifo-test", "type": "p", "fileMode": 420}]'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/dev/fuse character special file a:e5 600 0:0" ]
+  [ "${lines[1]}" = "/dev/net/tun character special file a:c8 666 1000:5" ]
+  [ "${lines[2]}" = "/dev/loop-test block special file 7:2a 660 0:0" ]
+  [ "${lines[3]}" = "/dev/fifo-test fifo 0:0 644 0:0" ]
+}
+
+@test "linux.devices overrides a default device" {
+  make_bundle stat -c "%t:%T %a" /dev/null
+  cfg '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 384}]'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$output" = "1:3 600" ]
+}
+
+@test "a linux.devices path outside /dev is refused" {
+  cfg '.linux.devices = [{"path": "/etc/evil", "type": "c", "major": 1, "minor": 3}]'
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'device "/etc/evil": path not under /dev'* ]]
+  [ ! -e "$BUNDLE/rootfs/etc/evil" ]
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+}
+
+@test "without a /dev mount no default device is created in the rootfs" {
+  make_bundle sh -c 'ls /dev | wc -l'
+  cfg '.mounts |= map(select(.destination | startswith("/dev") | not)) | .linux.maskedPaths = []'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$output" = 0 ]
+  [ -z "$(ls "$BUNDLE/rootfs/dev")" ]
+}
+
+@test "/dev/console is the container's pty when process.terminal is set" {
+  command -v script >/dev/null || skip "script(1) not installed"
+  make_bundle sh -c 'stat -c "%t %F" /dev/console; tty'
+  cfg '.process.terminal = true'
+  run script -qec "$BRIG --root $BRIG_ROOT run -b $BUNDLE $(cid)" /dev/null
+  [[ "$output" == *"88 character special file"* ]]
+  [[ "$output" == *"/dev/pts/0"* ]]
+}

@@ -1,0 +1,154 @@
+#!/usr/bin/env bats
+# exec: a new process in a running container, with each flag observed from
+# inside.
+
+load helpers
+
+start_ctr() {
+  make_bundle sleep 1000
+  cfg '.process.capabilities.bounding += ["CAP_SYS_ADMIN", "CAP_NET_RAW"]'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  ID=$(cid)
+  PID=$(brig state "$ID" | jq -r .pid)
+}
+
+@test "exec joins every namespace and the cgroup of the container" {
+  start_ctr
+  run brig exec "$ID" sh -c 'for n in pid net ipc uts mnt cgroup; do readlink /proc/self/ns/$n; done'
+  [ "$status" -eq 0 ]
+  expected=$(for n in pid net ipc uts mnt cgroup; do readlink /proc/$PID/ns/$n; done)
+  [ "$output" = "$expected" ]
+  # from the host's view: the exec'd process shares the init's cgroups
+  brig exec -d --pid-file "$TEST_TMP/p" "$ID" sleep 999 </dev/null >/dev/null 2>&1
+  [ "$(cat /proc/$(cat "$TEST_TMP/p")/cgroup)" = "$(cat /proc/$PID/cgroup)" ]
+  kill -9 "$(cat "$TEST_TMP/p")"
+}
+
+@test "exec returns the process's exit status; 255 when brig cannot exec" {
+  start_ctr
+  run brig exec "$ID" sh -c 'exit 7'
+  [ "$status" -eq 7 ]
+  run brig exec "$ID" /nosuch
+  [ "$status" -eq 255 ]
+  [ "$output" = 'brig: exec failed: exec: "/nosuch": stat /nosuch: no such file or directory' ]
+  run brig exec nosuch true
+  [ "$status" -eq 255 ]
+  [ "$output" = "brig: exec failed: container does not exist" ]
+}
+
+@test "exec: a process killed by signal N gives 128+N" {
+  start_ctr
+  run brig exec "$ID" sh -c 'kill -9 $$'
+  [ "$status" -eq 137 ]
+}
+
+@test "exec --user, --additional-gids, --env, --cwd" {
+  start_ctr
+  run brig exec -u 1000:1000 -g 5 -g 65534 -e FOO=bar -e PATH=/bin --cwd /home/user "$ID" sh -c 'echo "$(id -u):$(id -g):$(id -G):$FOO:$PATH:$(pwd)"'
+  [ "$status" -eq 0 ]
+  [ "$output" = "1000:1000:1000 5 65534:bar:/bin:/home/user" ]
+  run brig exec -u 1000 "$ID" id -u
+  [ "$output" = 1000 ]
+}
+
+@test "exec --cap adds a capability; the default sets come from config.json" {
+  start_ctr
+  run brig exec "$ID" grep CapEff /proc/self/status
+  base=$(echo "$output" | awk '{print $2}')
+  run brig exec --cap CAP_SYS_ADMIN "$ID" grep CapEff /proc/self/status
+  with=$(echo "$output" | awk '{print $2}')
+  [ $(( 0x$with & (1 << 21) )) -ne 0 ]
+  [ $(( 0x$base & (1 << 21) )) -eq 0 ]
+}
+
+@test "exec --no-new-privs sets NoNewPrivs" {
+  start_ctr
+  cfg '.process.noNewPrivileges = false'
+  run brig exec --no-new-privs "$ID" grep NoNewPrivs /proc/self/status
+  [ "$output" = "NoNewPrivs:	1" ]
+}
+
+@test "exec --tty gives the process a terminal; --console-socket sends it" {
+  start_ctr
+  run brig exec -t "$ID" sh -c 'tty; [ -t 0 ] && echo yes'
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | tr -d '\r' | sed -n 2p)" = yes ]
+  [[ "$(echo "$output" | tr -d '\r' | sed -n 1p)" == /dev/pts/* ]]
+  "$TOP/build/recvtty" "$TEST_TMP/tty.sock" > "$TEST_TMP/tty.out" &
+  rpid=$!
+  wait_for 50 test -S "$TEST_TMP/tty.sock"
+  brig exec -t -d --console-socket "$TEST_TMP/tty.sock" "$ID" sh -c 'tty; echo via-socket'
+  wait $rpid
+  grep -q via-socket "$TEST_TMP/tty.out"
+  run brig exec -t -d "$ID" true
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"cannot allocate tty"* ]]
+}
+
+@test "exec --detach with --pid-file: the caller reaps the process" {
+  start_ctr
+  brig exec -d --pid-file "$TEST_TMP/pid" "$ID" sleep 999 </dev/null >/dev/null 2>&1
+  p=$(cat "$TEST_TMP/pid")
+  grep -q 'sleep' "/proc/$p/cmdline"
+  [ "$(readlink /proc/$p/ns/pid)" = "$(readlink /proc/$PID/ns/pid)" ]
+  kill -9 "$p"
+}
+
+@test "exec --process FILE runs the process described there" {
+  start_ctr
+  cat > "$TEST_TMP/proc.json" <<'JSON'
+{"args": ["sh", "-c", "echo $X; id -u; pwd"], "env": ["X=from-file", "PATH=/bin"], "cwd": "/tmp", "user": {"uid": 65534, "gid": 65534}}
+JSON
+  run brig exec -p "$TEST_TMP/proc.json" "$ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'from-file\n65534\n/tmp')" ]
+  echo '{"args": []}' > "$TEST_TMP/bad.json"
+  run brig exec -p "$TEST_TMP/bad.json" "$ID"
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"bad.json"*".args"* ]]
+}
+
+@test "exec --preserve-fds passes extra fds" {
+  start_ctr
+  run brig exec --preserve-fds 1 "$ID" ls /proc/self/fd 3</dev/null
+  [ "$(echo "$output" | tr '\n' ' ')" = "0 1 2 3 4 " ]
+  run brig exec "$ID" ls /proc/self/fd 3</dev/null
+  [ "$(echo "$output" | tr '\n' ' ')" = "0 1 2 3 " ]
+}
+
+@test "exec into a stopped container is refused with runc's message" {
+  start_ctr
+  brig kill "$ID" KILL
+  wait_for 50 eval "! kill -0 $PID 2>/dev/null"
+  run brig exec "$ID" true
+  [ "$status" -eq 255 ]
+  [ "$output" = "brig: exec failed: cannot exec in a stopped container" ]
+}
+
+@test "exec into a paused container is refused unless --ignore-paused" {
+  start_ctr
+  brig pause "$ID"
+  run brig exec "$ID" true
+  [ "$status" -eq 255 ]
+  [ "$output" = "brig: exec failed: cannot exec in a paused container (use --ignore-paused to override)" ]
+  brig exec -d --ignore-paused "$ID" true
+  brig resume "$ID"
+}
+
+@test "exec forwards signals to the process" {
+  start_ctr
+  "$BRIG" --root "$BRIG_ROOT" exec "$ID" sh -c 'trap "exit 42" USR1; while :; do sleep 0.1; done' &
+  epid=$!
+  sleep 0.5
+  kill -USR1 $epid
+  rc=0; wait $epid || rc=$?
+  [ "$rc" -eq 42 ]
+}
+
+@test "exec usage errors exit 1" {
+  run brig exec
+  [ "$status" -eq 1 ]
+  [ "$output" = 'brig: "exec" requires a minimum of 2 argument(s)' ]
+  run brig exec --bogus x true
+  [ "$status" -eq 1 ]
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env bats
+# OCI hooks: each kind at its moment, in its namespaces, with the state on
+# stdin; timeouts; the failure rules.
+
+load helpers
+
+# A hook that records what it sees: hook.sh KIND DIR
+write_hook() {
+  mkdir -p "$TEST_TMP/out"
+  cat > "$1" <<'SH'
+#!/bin/sh
+kind=$1 dir=$2
+cat > "$dir/$kind.state"
+readlink /proc/self/ns/mnt > "$dir/$kind.mnt"
+readlink /proc/self/ns/pid > "$dir/$kind.pid"
+echo "$0|$#|$(env | grep -v '^PWD=\|^SHLVL=\|^_=' | sort | tr '\n' ' ')" > "$dir/$kind.env"
+SH
+  chmod +x "$1"
+}
+
+hooks_bundle() {
+  make_bundle sleep 1000
+  write_hook "$TEST_TMP/hook.sh"
+  cp "$TEST_TMP/hook.sh" "$BUNDLE/rootfs/hook.sh"
+  mkdir -p "$BUNDLE/rootfs/hookout"
+  local h=$TEST_TMP/hook.sh o=$TEST_TMP/out
+  cfg --arg h "$h" --arg o "$o" '
+    .mounts += [{"destination": "/hookout", "type": "bind", "source": $o, "options": ["rbind", "rw"]}] |
+    .hooks = {
+      "prestart": [{"path": $h, "args": ["hook.sh", "prestart", $o], "env": ["HOOK_VAR=p"]}],
+      "createRuntime": [{"path": $h, "args": ["hook.sh", "createRuntime", $o], "env": ["HOOK_VAR=cr"]}],
+      "createContainer": [{"path": $h, "args": ["hook.sh", "createContainer", $o], "env": ["HOOK_VAR=cc"]}],
+      "startContainer": [{"path": "/hook.sh", "args": ["hook.sh", "startContainer", "/hookout"], "env": ["HOOK_VAR=sc", "PATH=/bin"]}],
+      "poststart": [{"path": $h, "args": ["hook.sh", "poststart", $o], "env": ["HOOK_VAR=ps"]}],
+      "poststop": [{"path": $h, "args": ["hook.sh", "poststop", $o], "env": ["HOOK_VAR=pst"]}]
+    }'
+}
+
+@test "each hook kind runs at its moment with the state on stdin" {
+  hooks_bundle
+  id=$(cid)
+  o=$TEST_TMP/out
+  brig create -b "$BUNDLE" "$id" >/dev/null
+  pid=$(brig state "$id" | jq -r .pid)
+  for k in prestart createRuntime createContainer; do [ -s "$o/$k.state" ]; done
+  for k in startContainer poststart poststop; do [ ! -e "$o/$k.state" ]; done
+  [ "$(jq -r .status "$o/createRuntime.state")" = creating ]
+  [ "$(jq -r .pid "$o/createRuntime.state")" = "$pid" ]
+  [ "$(jq -r .id "$o/prestart.state")" = "$id" ]
+  [ "$(jq -r .bundle "$o/createRuntime.state")" = "$BUNDLE" ]
+  [ "$(jq -r .status "$o/createContainer.state")" = creating ]
+  brig start "$id"
+  [ "$(jq -r .status "$o/startContainer.state")" = created ]
+  [ "$(jq -r .status "$o/poststart.state")" = running ]
+  [ "$(jq -r .pid "$o/poststart.state")" = "$pid" ]
+  [ ! -e "$o/poststop.state" ]
+  brig delete -f "$id"
+  [ "$(jq -r .status "$o/poststop.state")" = stopped ]
+  [ ! -e "$BRIG_ROOT/$id" ]
+}
+
+@test "hooks run in the runtime's or the container's namespaces as the spec says" {
+  hooks_bundle
+  id=$(cid)
+  o=$TEST_TMP/out
+  brig run -d -b "$BUNDLE" "$id" >/dev/null
+  pid=$(brig state "$id" | jq -r .pid)
+  host_mnt=$(readlink /proc/self/ns/mnt)
+  ctr_mnt=$(readlink /proc/$pid/ns/mnt)
+  ctr_pid=$(readlink /proc/$pid/ns/pid)
+  [ "$host_mnt" != "$ctr_mnt" ]
+  for k in prestart createRuntime poststart; do
+    [ "$(cat "$o/$k.mnt")" = "$host_mnt" ]
+  done
+  for k in createContainer startContainer; do
+    [ "$(cat "$o/$k.mnt")" = "$ctr_mnt" ]
+    [ "$(cat "$o/$k.pid")" = "$ctr_pid" ]
+  done
+}
+
+@test "hooks get their own args and env only" {
+  hooks_bundle
+  brig run -d -b "$BUNDLE" "$(cid)" >/dev/null
+  o=$TEST_TMP/out
+  [ "$(cat "$o/createRuntime.env")" = "$TEST_TMP/hook.sh|2|HOOK_VAR=cr " ]
+  [ "$(cat "$o/startContainer.env")" = "/hook.sh|2|HOOK_VAR=sc PATH=/bin " ]
+}
+
+@test "the state on stdin is compact JSON with slashes not escaped" {
+  hooks_bundle
+  brig run -d -b "$BUNDLE" "$(cid)" >/dev/null
+  grep -q "\"bundle\":\"$BUNDLE\"" "$TEST_TMP/out/createRuntime.state"
+  [ "$(wc -l < "$TEST_TMP/out/createRuntime.state")" -eq 0 ]
+}
+
+assert_nothing_left() {
+  [ ! -e "$BRIG_ROOT/$1" ]
+  for c in /sys/fs/cgroup/*/; do [ ! -e "$c/brig/$1" ]; done
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" != "$BUNDLE/rootfs" ]
+  done
+}
+
+@test "a hook over its timeout is killed and create fails, leaving nothing" {
+  make_bundle sleep 1000
+  cfg '.hooks = {"createRuntime": [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]}'
+  id=$(cid)
+  SECONDS=0
+  run brig create -b "$BUNDLE" "$id"
+  [ "$status" -eq 1 ]
+  [ "$SECONDS" -lt 10 ]
+  [ "$output" = "brig: create $id: createRuntime hook #0 (/bin/sleep): timed out after 1s" ]
+  assert_nothing_left "$id"
+}
+
+@test "a failing prestart, createRuntime or createContainer hook fails create and leaves nothing" {
+  for kind in prestart createRuntime createContainer; do
+    make_bundle sleep 1000
+    cfg --arg k "$kind" '.hooks = {($k): [{"path": "/bin/false"}]}'
+    id=$(cid "$kind")
+    run brig create -b "$BUNDLE" "$id"
+    [ "$status" -eq 1 ]
+    [ "$output" = "brig: create $id: $kind hook #0 (/bin/false): exit status 1" ]
+    assert_nothing_left "$id"
+  done
+}
+
+@test "a failing startContainer or poststart hook fails start and removes the container" {
+  for kind in startContainer poststart; do
+    make_bundle sleep 1000
+    cfg --arg k "$kind" '.hooks = {($k): [{"path": "/bin/false"}]}'
+    id=$(cid "$kind")
+    brig create -b "$BUNDLE" "$id" >/dev/null
+    run brig start "$id"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"$kind hook #0 (/bin/false): exit status 1"* ]]
+    assert_nothing_left "$id"
+  done
+}
+
+@test "a failing poststop hook is a warning; delete goes on" {
+  make_bundle sleep 1000
+  cfg '.hooks = {"poststop": [{"path": "/bin/false"}]}'
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id" >/dev/null
+  run brig delete -f "$id"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"warning"*"poststop hook #0 (/bin/false): exit status 1"* ]]
+  assert_nothing_left "$id"
+}

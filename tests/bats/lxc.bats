@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# The LXC tool set, part 1: execute (built-in init), stop, wait, monitor.
+
+load helpers
+
+# The app (PID 1 under run, 2 under execute) double-forks 50 children in a
+# background job, then becomes `sleep`, which never reaps: the orphans go to
+# PID 1, and only an init that reaps them leaves no zombie.
+zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sleep 1.5; n=0; for s in /proc/[0-9]*/stat; do case "$(cut -d" " -f3 "$s" 2>/dev/null)" in Z) n=$((n+1));; esac; done; echo "zombies=$n" ) & exec sleep 2.5'
+
+@test "execute: the process is PID 2 and double-forked orphans leave no zombie" {
+  make_bundle sh -c "$zombies_script"
+  run brig execute -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'pid=2\nzombies=0')" ]
+}
+
+@test "without an init the same orphans stay zombies (the test can fail)" {
+  make_bundle sh -c "$zombies_script"
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = pid=1 ]
+  [[ "${lines[1]}" =~ ^zombies=[1-9][0-9]*$ ]]
+}
+
+@test "execute -- CMD replaces process.args; PID 1 is brig's init" {
+  run brig execute -b "$BUNDLE" "$(cid)" -- sh -c 'echo $$; cat /proc/1/status | grep -E "^(Name|CapEff)"; grep CapEff /proc/self/status'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 2 ]
+  [[ "${lines[1]}" == Name:*brig* ]]
+  # the init runs with the process's capabilities
+  [ "$(echo "${lines[2]}" | awk '{print $2}')" = "$(echo "${lines[3]}" | awk '{print $2}')" ]
+}
+
+@test "execute: SIGTERM to brig execute reaches the app; its exit code comes back" {
+  make_bundle sh -c 'trap "exit 33" TERM; while :; do sleep 0.1; done'
+  "$BRIG" --root "$BRIG_ROOT" execute -b "$BUNDLE" "$(cid)" &
+  p=$!
+  wait_for 50 eval "[ \"\$(brig state $(cid) 2>/dev/null | jq -r .status)\" = running ]"
+  sleep 0.3
+  kill -TERM $p
+  rc=0; wait $p || rc=$?
+  [ "$rc" -eq 33 ]
+}
+
+@test "execute: the init forwards each listed signal and kill reaches the app" {
+  make_bundle sh -c 'for s in INT HUP QUIT USR1 USR2 WINCH; do trap "echo got-$s" $s; done; trap "exit 0" TERM; while :; do sleep 0.1; done'
+  brig run -d --init -b "$BUNDLE" "$(cid)" > "$TEST_TMP/out" 2>&1 </dev/null
+  sleep 0.3
+  for s in INT HUP QUIT USR1 USR2 WINCH; do
+    brig kill "$(cid)" $s
+    wait_for 30 grep -q "got-$s" "$TEST_TMP/out"
+  done
+  brig kill "$(cid)" TERM
+  run brig wait -t 5s "$(cid)"
+  [ "$status" -eq 0 ]
+}
+
+@test "execute: the init is non-dumpable and holds no host fd" {
+  make_bundle sleep 1000
+  brig run -d --init -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  ipid=$(brig state "$(cid)" | jq -r .pid)
+  wait_for 50 eval "[ \"\$(ls /proc/$ipid/fd | sort -n | tr '\n' ' ')\" = '0 1 2 3 ' ]" # 3: its signalfd
+  [ "$(readlink /proc/$ipid/fd/3)" = "anon_inode:[signalfd]" ]
+  [ "$(awk '/^Uid/{print $2}' /proc/$ipid/status)" = 0 ]
+  # non-dumpable: /proc/<init>/ files belong to root and are not readable
+  # by the container's processes even as root without CAP_SYS_PTRACE
+  run brig exec "$(cid)" cat /proc/1/environ
+  [ "$status" -ne 0 ]
+}
+
+@test "--init requires a new pid namespace" {
+  cfg '.linux.namespaces |= map(select(.type != "pid"))'
+  run brig run --init -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"--init requires a new pid namespace"* ]]
+  [ -z "$(ls -A "$BRIG_ROOT")" ]
+}
+
+@test "stop: SIGTERM first, SIGKILL after the timeout for a process that ignores it" {
+  make_bundle sh -c 'trap "" TERM; while :; do sleep 0.1; done'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  SECONDS=0
+  run brig stop -t 1s "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$SECONDS" -ge 1 ]
+  [ "$SECONDS" -lt 15 ]
+  [ "$(brig state "$(cid)" | jq -r .status)" = stopped ]
+}
+
+@test "stop: a process that handles SIGTERM stops without SIGKILL" {
+  make_bundle sh -c 'trap "echo term > /dev/shm/x; exit 0" TERM; while :; do sleep 0.1; done'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  sleep 0.3
+  SECONDS=0
+  run brig stop -t 30s "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$SECONDS" -lt 10 ]
+  run brig stop "$(cid)"
+  [ "$status" -eq 0 ]
+  run brig stop -s BOGUS "$(cid)"
+  [ "$status" -eq 1 ]
+}
+
+@test "wait: 124 on timeout, 0 on reaching the state" {
+  make_bundle sleep 1000
+  brig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  run brig wait --state running --timeout 500ms "$(cid)"
+  [ "$status" -eq 124 ]
+  ( sleep 0.5; "$BRIG" --root "$BRIG_ROOT" start "$(cid)" ) &
+  run brig wait --state running --timeout 10s "$(cid)"
+  [ "$status" -eq 0 ]
+  ( sleep 0.5; "$BRIG" --root "$BRIG_ROOT" kill "$(cid)" KILL ) &
+  SECONDS=0
+  run brig wait "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$SECONDS" -lt 5 ]
+  run brig wait --state bogus "$(cid)"
+  [ "$status" -eq 1 ]
+}
+
+@test "monitor prints created, running, stopped, deleted made by other commands" {
+  "$BRIG" --root "$BRIG_ROOT" monitor -f json > "$TEST_TMP/mon" 2>&1 &
+  mpid=$!
+  sleep 0.3
+  make_bundle sleep 1000
+  brig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  brig start "$(cid)"
+  brig kill "$(cid)" KILL
+  wait_for 50 grep -q '"stopped"' "$TEST_TMP/mon"
+  brig delete "$(cid)"
+  wait_for 50 grep -q '"deleted"' "$TEST_TMP/mon"
+  kill $mpid; wait $mpid || true
+  [ "$(jq -r .event "$TEST_TMP/mon" | tr '\n' ' ')" = "created running stopped deleted " ]
+  [ "$(jq -r .id "$TEST_TMP/mon" | sort -u)" = "$(cid)" ]
+}
+
+@test "monitor reports an oom" {
+  make_bundle sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a); echo survived'
+  cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+  "$BRIG" --root "$BRIG_ROOT" monitor "$(cid)" > "$TEST_TMP/mon" 2>&1 &
+  mpid=$!
+  sleep 0.3
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  wait_for 100 grep -q " oom$" "$TEST_TMP/mon"
+  kill $mpid; wait $mpid || true
+  grep -q "$(cid) oom" "$TEST_TMP/mon"
+}

@@ -1,0 +1,335 @@
+#!/usr/bin/env bats
+# The container's filesystem: config mounts (each kind and option), the
+# cgroup layout, tmpcopyup, symlinks in the rootfs, masked and read-only
+# paths, sysctl, root.readonly, rootfsPropagation and --no-pivot.
+
+load helpers
+
+# mnt_field DEST N: field N of the last /proc/self/mountinfo line in $output
+# whose mount point is DEST (6 = per-mount options, 4 = root in the fs).
+mnt_field() {
+  echo "$output" | awk -v d="$1" -v n="$2" '$5 == d { f = $n } END { print f }'
+}
+# mnt_fstype DEST: the filesystem type of the mount at DEST.
+mnt_fstype() {
+  echo "$output" | awk -v d="$1" '$5 == d { for (i = 7; $i != "-"; i++); f = $(i + 1) } END { print f }'
+}
+# has_opt LIST OPT: OPT is one of the comma-separated LIST.
+has_opt() { [[ ",$1," == *",$2,"* ]]; }
+
+add_mount() { cfg ".mounts += [$1]"; }
+
+# host_mounts_under DIR: mounts of the host (this shell) under DIR.
+host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
+
+@test "the default config's proc, sysfs, tmpfs, devpts, mqueue get their types and options" {
+  make_bundle cat /proc/self/mountinfo
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(mnt_fstype /proc)" = proc ]
+  [ "$(mnt_fstype /sys)" = sysfs ]
+  o=$(mnt_field /sys 6)
+  has_opt "$o" ro && has_opt "$o" nosuid && has_opt "$o" nodev && has_opt "$o" noexec
+  [ "$(mnt_fstype /dev)" = tmpfs ]
+  has_opt "$(mnt_field /dev 6)" nosuid
+  ! has_opt "$(mnt_field /dev 6)" relatime # strictatime
+  [ "$(mnt_fstype /dev/pts)" = devpts ]
+  [[ "$output" == *"devpts devpts rw,gid=5,mode=620,ptmxmode=666"* ]]
+  [ "$(mnt_fstype /dev/mqueue)" = mqueue ]
+  has_opt "$(mnt_field /dev/mqueue 6)" nodev
+  [ "$(mnt_fstype /tmp)" = tmpfs ]
+  o=$(mnt_field /tmp 6)
+  has_opt "$o" nosuid && has_opt "$o" nodev && ! has_opt "$o" noexec
+}
+
+@test "bind mount with ro,nosuid,nodev,noexec,noatime: flags on the bind, writes fail" {
+  mkdir -p "$TEST_TMP/src"
+  echo content > "$TEST_TMP/src/f"
+  make_bundle sh -c 'cat /proc/self/mountinfo; cat /mnt/b/f; touch /mnt/b/new && echo WROTE'
+  add_mount "{\"destination\": \"/mnt/b\", \"type\": \"bind\", \"source\": \"$TEST_TMP/src\", \"options\": [\"bind\", \"ro\", \"nosuid\", \"nodev\", \"noexec\", \"noatime\"]}"
+  run brig run -b "$BUNDLE" "$(cid)"
+  o=$(mnt_field /mnt/b 6)
+  has_opt "$o" ro && has_opt "$o" nosuid && has_opt "$o" nodev
+  has_opt "$o" noexec && has_opt "$o" noatime
+  [[ "$output" == *content* ]]
+  [[ "$output" == *"Read-only file system"* ]]
+  [[ "$output" != *WROTE* ]]
+  [ ! -e "$TEST_TMP/src/new" ]
+}
+
+@test "bind mount with rw: writes reach the source" {
+  mkdir -p "$TEST_TMP/src"
+  make_bundle sh -c 'echo hi > /mnt/b/new'
+  add_mount "{\"destination\": \"/mnt/b\", \"source\": \"$TEST_TMP/src\", \"options\": [\"rbind\", \"rw\"]}"
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(cat "$TEST_TMP/src/new")" = hi ]
+}
+
+@test "a file bind mount creates the destination file; a relative source is the bundle's" {
+  echo "from bundle" > "$BUNDLE/data.txt"
+  make_bundle sh -c 'cat /etc/brig/data.txt; [ -f /etc/brig/data.txt ] && echo ISFILE'
+  echo "from bundle" > "$BUNDLE/data.txt"
+  add_mount '{"destination": "/etc/brig/data.txt", "type": "bind", "source": "data.txt", "options": ["bind", "ro"]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "from bundle" ]
+  [ "${lines[1]}" = ISFILE ]
+  [ -f "$BUNDLE/rootfs/etc/brig/data.txt" ]
+}
+
+@test "rbind carries submounts, bind does not; rro makes submounts read-only, ro does not" {
+  mkdir -p "$TEST_TMP/src/sub"
+  mount -t tmpfs brig-test-sub "$TEST_TMP/src/sub"
+  make_bundle sh -c 'cat /proc/self/mountinfo
+    touch /mnt/ro/sub/x && echo RO_SUB_WRITABLE
+    touch /mnt/rro/sub/x || echo RRO_SUB_READONLY
+    touch /mnt/rro/y || echo RRO_TOP_READONLY'
+  add_mount "{\"destination\": \"/mnt/plain\", \"source\": \"$TEST_TMP/src\", \"options\": [\"bind\"]}"
+  add_mount "{\"destination\": \"/mnt/ro\", \"source\": \"$TEST_TMP/src\", \"options\": [\"rbind\", \"ro\"]}"
+  add_mount "{\"destination\": \"/mnt/rro\", \"source\": \"$TEST_TMP/src\", \"options\": [\"rbind\", \"rro\"]}"
+  run brig run -b "$BUNDLE" "$(cid)"
+  umount "$TEST_TMP/src/sub"
+  [ -z "$(mnt_fstype /mnt/plain/sub)" ]
+  [ "$(mnt_fstype /mnt/ro/sub)" = tmpfs ]
+  has_opt "$(mnt_field /mnt/ro 6)" ro
+  has_opt "$(mnt_field /mnt/ro/sub 6)" rw
+  has_opt "$(mnt_field /mnt/rro/sub 6)" ro
+  [[ "$output" == *RO_SUB_WRITABLE* ]]
+  [[ "$output" == *RRO_SUB_READONLY* ]]
+  [[ "$output" == *RRO_TOP_READONLY* ]]
+}
+
+@test "recursive rnosuid, rnodev, rnoexec, rnoatime reach submounts" {
+  mkdir -p "$TEST_TMP/src/sub"
+  mount -t tmpfs brig-test-sub "$TEST_TMP/src/sub"
+  make_bundle cat /proc/self/mountinfo
+  add_mount "{\"destination\": \"/mnt/r\", \"source\": \"$TEST_TMP/src\", \"options\": [\"rbind\", \"rnosuid\", \"rnodev\", \"rnoexec\", \"rnoatime\"]}"
+  run brig run -b "$BUNDLE" "$(cid)"
+  umount "$TEST_TMP/src/sub"
+  [ "$status" -eq 0 ]
+  for d in /mnt/r /mnt/r/sub; do
+    o=$(mnt_field $d 6)
+    has_opt "$o" nosuid && has_opt "$o" nodev && has_opt "$o" noexec
+    has_opt "$o" noatime
+  done
+}
+
+@test "mount propagation options: rshared shows a peer group, rprivate none" {
+  make_bundle cat /proc/self/mountinfo
+  add_mount '{"destination": "/mnt/s", "type": "tmpfs", "source": "tmpfs", "options": ["rshared"]}'
+  add_mount '{"destination": "/mnt/p", "type": "tmpfs", "source": "tmpfs", "options": ["rprivate"]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [[ "$(echo "$output" | awk '$5 == "/mnt/s"')" == *" shared:"* ]]
+  [[ "$(echo "$output" | awk '$5 == "/mnt/p"')" != *" shared:"* ]]
+}
+
+@test "tmpfs with tmpcopyup gets the directory's contents, owners and modes" {
+  mkdir -p "$BUNDLE/rootfs/opt/app/sub"
+  echo payload > "$BUNDLE/rootfs/opt/app/file"
+  ln -s file "$BUNDLE/rootfs/opt/app/link"
+  chown 1000:1000 "$BUNDLE/rootfs/opt/app/sub"
+  chmod 0750 "$BUNDLE/rootfs/opt/app/sub"
+  chmod 0711 "$BUNDLE/rootfs/opt/app"
+  cfg '.process.args = ["sh", "-c", "cat /proc/self/mountinfo; cat /opt/app/link; stat -c \"%u:%g %a\" /opt/app/sub /opt/app; echo x > /opt/app/new && echo WROTE"]'
+  add_mount '{"destination": "/opt/app", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "nosuid"]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(mnt_fstype /opt/app)" = tmpfs ]
+  [[ "$output" == *payload* ]]
+  [[ "$output" == *"1000:1000 750"* ]]
+  [[ "$output" == *"0:0 711"* ]]
+  [[ "$output" == *WROTE* ]]
+  # The copy went to the tmpfs, not the rootfs.
+  [ ! -e "$BUNDLE/rootfs/opt/app/new" ]
+}
+
+@test "tmpfs with tmpcopyup and ro is read-only after the copy" {
+  mkdir -p "$BUNDLE/rootfs/opt/app"
+  echo payload > "$BUNDLE/rootfs/opt/app/file"
+  cfg '.process.args = ["sh", "-c", "cat /opt/app/file; touch /opt/app/new && echo WROTE"]'
+  add_mount '{"destination": "/opt/app", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "ro"]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [[ "$output" == *payload* ]]
+  [[ "$output" == *"Read-only file system"* ]]
+  [[ "$output" != *WROTE* ]]
+}
+
+@test "cgroup mount: a read-only tmpfs with the container's own cgroup of each controller" {
+  cgp=/brig-bats-$$-$BATS_TEST_NUMBER
+  made=()
+  for c in memory pids systemd; do
+    if [ ! -d /sys/fs/cgroup/$c$cgp ]; then mkdir /sys/fs/cgroup/$c$cgp; made+=($c); fi
+  done
+  make_bundle sh -c 'cat /proc/self/mountinfo; ls /sys/fs/cgroup; touch /sys/fs/cgroup/x; touch /sys/fs/cgroup/memory/x'
+  # Without a cgroup namespace mountinfo shows the cgroup's full path.
+  cfg ".linux.cgroupsPath = \"$cgp\" | .linux.namespaces |= map(select(.type != \"cgroup\"))"
+  add_mount '{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  for c in "${made[@]}"; do rmdir /sys/fs/cgroup/$c$cgp 2>/dev/null || true; done
+  [ "$(mnt_fstype /sys/fs/cgroup)" = tmpfs ]
+  has_opt "$(mnt_field /sys/fs/cgroup 6)" ro
+  # name=systemd appears as "systemd".
+  for c in memory pids systemd; do
+    [ "$(mnt_fstype /sys/fs/cgroup/$c)" = cgroup ]
+    [ "$(mnt_field /sys/fs/cgroup/$c 4)" = "$cgp" ]
+    has_opt "$(mnt_field /sys/fs/cgroup/$c 6)" ro
+  done
+  [[ "$output" == *"touch: /sys/fs/cgroup/x: Read-only file system"* ]]
+  [[ "$output" == *"touch: /sys/fs/cgroup/memory/x: Read-only file system"* ]]
+  # Controllers the container has no directory in are left out.
+  [ -z "$(mnt_fstype /sys/fs/cgroup/unified)" ]
+}
+
+@test "an unknown mount type fails create naming the mount, and leaves nothing" {
+  add_mount '{"destination": "/mnt/x", "type": "nosuchfs", "source": "x"}'
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'mount "nosuchfs" on "/mnt/x": No such device'* ]]
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+}
+
+@test "a missing bind source refuses create with a clear line and leaves nothing" {
+  add_mount "{\"destination\": \"/mnt/x\", \"type\": \"bind\", \"source\": \"$TEST_TMP/nope\", \"options\": [\"rbind\"]}"
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "$output" == *"mount source \"$TEST_TMP/nope\" of \"/mnt/x\": No such file or directory"* ]]
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  [ -z "$(host_mounts_under "$TEST_TMP")" ]
+}
+
+@test "a destination through a symlink to a host path stays inside the rootfs" {
+  mkdir -p "$TEST_TMP/host/etc"
+  echo original > "$TEST_TMP/host/etc/file"
+  echo replaced > "$TEST_TMP/repl"
+  make_bundle sh -c 'cat /proc/self/mountinfo; echo written > /evil/etc/new'
+  ln -s "$TEST_TMP/host" "$BUNDLE/rootfs/evil"
+  ln -s "../../../../../../../../$TEST_TMP/host" "$BUNDLE/rootfs/evil2"
+  # No tmpfs on /tmp, so what is made under $TEST_TMP stays in the rootfs.
+  cfg '.mounts |= map(select(.destination != "/tmp"))'
+  add_mount '{"destination": "/evil/etc", "type": "tmpfs", "source": "tmpfs"}'
+  add_mount '{"destination": "/evil2/made/here", "type": "tmpfs", "source": "tmpfs"}'
+  add_mount "{\"destination\": \"/evil/etc/file\", \"source\": \"$TEST_TMP/repl\", \"options\": [\"bind\"]}"
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  # Inside, the mounts sit at the symlinks' targets taken inside the root.
+  [ "$(mnt_fstype "$TEST_TMP/host/etc")" = tmpfs ]
+  [ "$(mnt_fstype "$TEST_TMP/host/made/here")" = tmpfs ]
+  # The host's directory is untouched: no new entries, same file.
+  [ "$(ls "$TEST_TMP/host")" = etc ]
+  [ "$(ls "$TEST_TMP/host/etc")" = file ]
+  [ "$(cat "$TEST_TMP/host/etc/file")" = original ]
+  # What was made was made in the rootfs.
+  [ -d "$BUNDLE/rootfs/$TEST_TMP/host/made/here" ]
+}
+
+@test "maskedPaths: a file reads empty, a directory is an empty read-only tmpfs, a missing path is ignored" {
+  make_bundle sh -c 'cat /proc/self/mountinfo; echo "[$(cat /opt/secretfile)]"; echo "[$(ls /opt/secretdir)]"; touch /opt/secretdir/x'
+  mkdir -p "$BUNDLE/rootfs/opt/secretdir"
+  echo secret > "$BUNDLE/rootfs/opt/secretdir/key"
+  echo secret > "$BUNDLE/rootfs/opt/secretfile"
+  cfg '.linux.maskedPaths += ["/opt/secretfile", "/opt/secretdir", "/opt/missing"]'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "${lines[-3]}" = "[]" ]
+  [ "${lines[-2]}" = "[]" ]
+  [[ "${lines[-1]}" == *"Read-only file system"* ]]
+  [ "$(mnt_fstype /opt/secretdir)" = tmpfs ]
+  has_opt "$(mnt_field /opt/secretdir 6)" ro
+  [ "$(mnt_field /opt/secretfile 4)" = /null ]
+  [ "$(mnt_field /proc/timer_list 4)" = /null ]
+}
+
+@test "readonlyPaths: /proc/sys and a rootfs path refuse writes, a missing path is ignored" {
+  make_bundle sh -c 'cat /proc/self/mountinfo; echo x > /proc/sys/kernel/domainname; touch /data/f'
+  mkdir -p "$BUNDLE/rootfs/data"
+  cfg '.root.readonly = false | .linux.readonlyPaths += ["/data", "/nonexistent"]'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  has_opt "$(mnt_field /proc/sys 6)" ro
+  has_opt "$(mnt_field /data 6)" ro
+  [[ "$output" == *"can't create /proc/sys/kernel/domainname: Read-only file system"* ]]
+  [[ "$output" == *"touch: /data/f: Read-only file system"* ]]
+  [ ! -e "$BUNDLE/rootfs/data/f" ]
+}
+
+@test "sysctl: namespaced keys are written and read back inside" {
+  make_bundle sh -c 'cat /proc/sys/kernel/shmmax /proc/sys/net/ipv4/ip_forward /proc/sys/fs/mqueue/msg_max'
+  cfg '.linux.sysctl = {"kernel.shmmax": "123456789", "net.ipv4.ip_forward": "1", "fs.mqueue.msg_max": "42"}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 123456789 ]
+  [ "${lines[1]}" = 1 ]
+  [ "${lines[2]}" = 42 ]
+  [ "$(cat /proc/sys/fs/mqueue/msg_max)" != 42 ]
+}
+
+@test "sysctl: a non-namespaced key is refused naming the key, and nothing is left" {
+  before=$(cat /proc/sys/vm/swappiness)
+  cfg '.linux.sysctl = {"vm.swappiness": "7"}'
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'sysctl "vm.swappiness" is not in a separate kernel namespace'* ]]
+  [ "$(cat /proc/sys/vm/swappiness)" = "$before" ]
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+}
+
+@test "sysctl: net.* without a network namespace is refused" {
+  cfg '.linux.namespaces |= map(select(.type != "network")) | .linux.sysctl = {"net.ipv4.ip_forward": "1"}'
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'sysctl "net.ipv4.ip_forward" needs the container'"'"'s own network namespace'* ]]
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+}
+
+@test "root.readonly: / is read-only, /tmp stays writable" {
+  make_bundle sh -c 'cat /proc/self/mountinfo; touch /rootfile; touch /tmp/ok && echo TMP_OK'
+  cfg '.root.readonly = true'
+  run brig run -b "$BUNDLE" "$(cid)"
+  has_opt "$(mnt_field / 6)" ro
+  [[ "$output" == *"touch: /rootfile: Read-only file system"* ]]
+  [[ "$output" == *TMP_OK* ]]
+  [ ! -e "$BUNDLE/rootfs/rootfile" ]
+}
+
+@test "root.readonly false: / is writable" {
+  make_bundle sh -c 'touch /rootfile && echo ROOT_OK'
+  cfg '.root.readonly = false'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ -e "$BUNDLE/rootfs/rootfile" ]
+}
+
+@test "rootfsPropagation rshared makes / shared; the default does not" {
+  make_bundle cat /proc/self/mountinfo
+  run brig run -b "$BUNDLE" "$(cid a)"
+  [ "$status" -eq 0 ]
+  [[ "$(echo "$output" | awk '$5 == "/"')" != *" shared:"* ]]
+  cfg '.linux.rootfsPropagation = "rshared"'
+  run brig run -b "$BUNDLE" "$(cid b)"
+  [ "$status" -eq 0 ]
+  [[ "$(echo "$output" | awk '$5 == "/"')" == *" shared:"* ]]
+  [[ "$(echo "$output" | awk '$5 == "/proc"')" == *" shared:"* ]]
+}
+
+@test "an unknown rootfsPropagation is refused" {
+  cfg '.linux.rootfsPropagation = "sideways"'
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *sideways* ]]
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+}
+
+@test "--no-pivot: the container runs in its rootfs with the same mounts as with pivot_root" {
+  make_bundle sh -c 'cut -d" " -f5 /proc/self/mountinfo; ls /'
+  cfg '.root.readonly = false'
+  run brig run -b "$BUNDLE" "$(cid p)"
+  [ "$status" -eq 0 ]
+  pivoted=$output
+  run brig run --no-pivot -b "$BUNDLE" "$(cid n)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$pivoted" ]
+  [[ "$output" == *linuxrc* ]]
+  [[ "$output" == *"/dev/pts"* ]]
+}

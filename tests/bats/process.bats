@@ -1,0 +1,63 @@
+#!/usr/bin/env bats
+# personality, scheduler, ioPriority, execCPUAffinity, memoryPolicy.
+
+load helpers
+
+@test "personality LINUX32 makes uname -m report a 32-bit machine" {
+  make_bundle uname -m
+  cfg '.linux.personality = {domain: "LINUX32"}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$output" = i686 ]
+}
+
+@test "an unknown personality domain is refused" {
+  make_bundle true
+  cfg '.linux.personality = {domain: "LINUX16"}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"LINUX16"* ]]
+}
+
+@test "scheduler SCHED_BATCH with nice 5" {
+  make_bundle sh -c 'grep -E "^(policy|prio) " /proc/self/sched | tr -s " "'
+  cfg '.process.scheduler = {policy: "SCHED_BATCH", nice: 5}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "policy : 3" ]
+  [ "${lines[1]}" = "prio : 125" ]
+}
+
+@test "ioPriority IOPRIO_CLASS_BE 6 is read back by ionice" {
+  make_bundle ionice
+  cfg '.process.ioPriority = {class: "IOPRIO_CLASS_BE", priority: 6}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "best-effort: prio 6" ]
+}
+
+@test "execCPUAffinity initial and final" {
+  make_bundle sh -c 'grep Cpus_allowed_list /proc/self/status'
+  cfg '.process.execCPUAffinity = {initial: "0-1", final: "1"}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "Cpus_allowed_list:	1" ]
+}
+
+@test "a malformed cpu list is refused naming the field" {
+  make_bundle true
+  cfg '.process.execCPUAffinity = {initial: "0-x"}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"process.execCPUAffinity.initial"* ]]
+}
+
+@test "memoryPolicy MPOL_BIND nodes 0 with MPOL_F_STATIC_NODES shows in numa_maps" {
+  [ -e /proc/self/numa_maps ]
+  make_bundle sh -c 'grep -c " bind=static:0 " /proc/self/numa_maps'
+  cfg '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "0",
+        flags: ["MPOL_F_STATIC_NODES"]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$output" -gt 0 ]
+}

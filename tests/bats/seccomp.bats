@@ -1,0 +1,156 @@
+#!/usr/bin/env bats
+# linux.seccomp: actions, errnoRet, defaultErrnoRet, argument filters,
+# unknown names, flags and the notify listener, seen from inside.
+
+load helpers
+
+LISTENER=$TOP/build/seccomp-listener
+
+deny_mkdir() { # deny_mkdir [ERRNO]: default allow, mkdir/mkdirat -> errno
+  cfg ".linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\",
+        syscalls: [{names: [\"mkdir\", \"mkdirat\"], action: \"SCMP_ACT_ERRNO\"
+                    ${1:+, errnoRet: $1}}]}"
+}
+
+@test "a profile denying mkdir makes mkdir fail with EPERM; Seccomp is 2" {
+  make_bundle sh -c 'grep "^Seccomp:" /proc/self/status; mkdir /tmp/d'
+  deny_mkdir
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [ "${lines[0]}" = "Seccomp:	2" ]
+  [[ "${lines[1]}" == *"Operation not permitted"* ]]
+}
+
+@test "errnoRet chooses the errno" {
+  make_bundle mkdir /tmp/d
+  deny_mkdir 30
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Read-only file system"* ]]
+}
+
+@test "defaultErrnoRet applies to syscalls the profile does not allow" {
+  make_bundle mkdir /tmp/d
+  # Allow every x86_64 syscall but mkdir/mkdirat; the default is EROFS.
+  names=$(awk '/^#define __NR_/ {sub("__NR_", "", $2); print $2}' \
+    /usr/include/x86_64-linux-gnu/asm/unistd_64.h |
+    grep -vx -e mkdir -e mkdirat | jq -R . | jq -s -c .)
+  [ "$(echo "$names" | jq length)" -gt 300 ]
+  cfg ".linux.seccomp = {defaultAction: \"SCMP_ACT_ERRNO\", defaultErrnoRet: 30,
+        architectures: [\"SCMP_ARCH_X86_64\"],
+        syscalls: [{names: $names, action: \"SCMP_ACT_ALLOW\"}]}"
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"mkdir: can't create directory '/tmp/d': Read-only file system"* ]]
+}
+
+@test "an argument filter denies personality(PER_LINUX32) only" {
+  make_bundle sh -c 'linux64 true && echo linux64-ok; linux32 true'
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+        syscalls: [{names: ["personality"], action: "SCMP_ACT_ERRNO",
+                    args: [{index: 0, value: 8, op: "SCMP_CMP_EQ"}]}]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [ "${lines[0]}" = linux64-ok ]
+  [[ "${lines[1]}" == *"Operation not permitted"* ]]
+}
+
+@test "a syscall name libseccomp does not know is skipped" {
+  make_bundle sh -c 'mkdir /tmp/d'
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+        syscalls: [{names: ["no_such_syscall_brig", "mkdir", "mkdirat"],
+                    action: "SCMP_ACT_ERRNO"}]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Operation not permitted"* ]]
+  [[ "$output" != *no_such_syscall_brig* ]]
+}
+
+@test "SCMP_ACT_KILL_PROCESS kills the process with SIGSYS" {
+  make_bundle mkdir /tmp/d
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+        syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_KILL_PROCESS"}]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq $((128 + 31)) ]
+}
+
+@test "the filter loads with noNewPrivileges false (before capabilities go)" {
+  make_bundle sh -c 'grep "^NoNewPrivs:" /proc/self/status; mkdir /tmp/d'
+  deny_mkdir
+  cfg '.process.noNewPrivileges = false'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [ "${lines[0]}" = "NoNewPrivs:	0" ]
+  [[ "${lines[1]}" == *"Operation not permitted"* ]]
+}
+
+@test "flags LOG, SPEC_ALLOW, TSYNC are accepted" {
+  make_bundle sh -c 'mkdir /tmp/d'
+  deny_mkdir
+  cfg '.linux.seccomp.flags = ["SECCOMP_FILTER_FLAG_LOG",
+        "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC"]'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Operation not permitted"* ]]
+}
+
+@test "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: clear error, nothing left behind" {
+  make_bundle true
+  deny_mkdir
+  cfg '.linux.seccomp.flags = ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is not supported by libseccomp 2.5.4"* ]]
+  [ -z "$(ls "$BRIG_ROOT" 2>/dev/null)" ]
+}
+
+start_listener() { # start_listener MODE
+  [ -x "$LISTENER" ]
+  SOCK=$TEST_TMP/listener.sock
+  "$LISTENER" "$SOCK" "$TEST_TMP/state.json" "$1" 3>&- &
+  LISTENER_PID=$!
+  wait_for 50 test -S "$SOCK"
+  cfg ".linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\",
+        listenerPath: \"$SOCK\", listenerMetadata: \"bats-meta\",
+        syscalls: [{names: [\"mkdir\", \"mkdirat\"], action: \"SCMP_ACT_NOTIFY\"}]}"
+}
+
+stop_listener() {
+  kill "$LISTENER_PID" 2>/dev/null || true
+  wait "$LISTENER_PID" 2>/dev/null || true
+}
+
+@test "notify: the listener gets the fd and the state, and answers mkdir" {
+  make_bundle sh -c 'mkdir /tmp/d && echo mkdir-ok; test -d /tmp/d || echo not-made'
+  start_listener success
+  run brig run -b "$BUNDLE" "$(cid)"
+  stop_listener
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = mkdir-ok ]
+  [ "${lines[1]}" = not-made ]
+  run jq -r '[.ociVersion, (.fds | join(",")), .metadata, .state.id,
+              .state.status, (.pid == .state.pid | tostring)] | join(" ")' \
+    "$TEST_TMP/state.json"
+  [ "$output" = "1.3.0 seccompFd bats-meta $(cid) creating true" ]
+}
+
+@test "notify: the listener's errno reaches the process (noNewPrivileges true)" {
+  make_bundle mkdir /tmp/d
+  cfg '.process.noNewPrivileges = true'
+  start_listener errno:28
+  cfg '.process.noNewPrivileges = true'
+  run brig run -b "$BUNDLE" "$(cid)"
+  stop_listener
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"No space left on device"* ]]
+}
+
+@test "notify without a listener at listenerPath fails create" {
+  make_bundle true
+  cfg ".linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\",
+        listenerPath: \"$TEST_TMP/nobody.sock\",
+        syscalls: [{names: [\"mkdir\"], action: \"SCMP_ACT_NOTIFY\"}]}"
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"seccomp listener: connect \"$TEST_TMP/nobody.sock\": No such file or directory"* ]]
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bats
+# Terminals: the pty in the container's devpts, --console-socket (the
+# protocol containerd and conmon speak), consoleSize, /dev/console, and the
+# foreground relay of `run`.
+
+load helpers
+
+RECVTTY=$TOP/build/recvtty
+
+# recv_start: a receiver on $TEST_TMP/tty.sock writing to $TEST_TMP/tty.out
+recv_start() {
+  "$RECVTTY" "$@" "$TEST_TMP/tty.sock" > "$TEST_TMP/tty.out" 2>&1 &
+  RECV_PID=$!
+  wait_for 50 test -S "$TEST_TMP/tty.sock"
+}
+
+@test "--console-socket receives a working pty master with consoleSize" {
+  make_bundle sh -c 'tty; stty size; [ -t 0 ] && [ -t 1 ] && echo is-a-tty'
+  cfg '.process.terminal = true | .process.consoleSize = {"height": 30, "width": 100}'
+  recv_start
+  brig create --console-socket "$TEST_TMP/tty.sock" -b "$BUNDLE" "$(cid)"
+  brig start "$(cid)"
+  wait "$RECV_PID"
+  out=$(tr -d '\r' < "$TEST_TMP/tty.out")
+  [ "$(echo "$out" | sed -n 1p)" = /dev/pts/0 ]
+  [ "$(echo "$out" | sed -n 2p)" = "30 100" ]
+  [ "$(echo "$out" | sed -n 3p)" = is-a-tty ]
+}
+
+@test "input written to the master reaches the process" {
+  make_bundle sh -c 'read line; echo "got:$line"'
+  cfg '.process.terminal = true'
+  recv_start -i $'hello\n'
+  brig create --console-socket "$TEST_TMP/tty.sock" -b "$BUNDLE" "$(cid)"
+  brig start "$(cid)"
+  wait "$RECV_PID"
+  grep -q '^got:hello' <(tr -d '\r' < "$TEST_TMP/tty.out")
+}
+
+@test "/dev/console is the container's pty" {
+  make_bundle sh -c 'stat -c "%t:%T" /dev/console /dev/pts/0'
+  cfg '.process.terminal = true'
+  recv_start
+  brig create --console-socket "$TEST_TMP/tty.sock" -b "$BUNDLE" "$(cid)"
+  brig start "$(cid)"
+  wait "$RECV_PID"
+  out=$(tr -d '\r' < "$TEST_TMP/tty.out")
+  # devpts major 136 (0x88), minor 0, on both
+  [ "$(echo "$out" | sed -n 1p)" = "88:0" ]
+  [ "$(echo "$out" | sed -n 2p)" = "88:0" ]
+}
+
+@test "create of a terminal container without a console socket is refused" {
+  cfg '.process.terminal = true'
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: create $(cid): cannot allocate tty if brig will detach without setting console socket" ]
+  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+}
+
+@test "--console-socket without terminal is refused" {
+  run brig create --console-socket "$TEST_TMP/nosock" -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"cannot use console socket"* ]]
+}
+
+@test "a console socket nobody listens on fails create and leaves nothing" {
+  cfg '.process.terminal = true'
+  run brig create --console-socket "$TEST_TMP/nosock" -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"connect console socket $TEST_TMP/nosock: No such file or directory"* ]]
+  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+}
+
+@test "foreground run relays the terminal itself" {
+  make_bundle sh -c 'tty; echo "exit-code-follows"; exit 5'
+  cfg '.process.terminal = true'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 5 ]
+  out=$(echo "$output" | tr -d '\r')
+  [ "$(echo "$out" | sed -n 1p)" = /dev/pts/0 ]
+  [ "$(echo "$out" | sed -n 2p)" = exit-code-follows ]
+}
+
+@test "foreground run under a real terminal: raw mode restored on exit" {
+  command -v script
+  make_bundle sh -c 'stty -a | grep -o "\-icanon\|icanon" | head -1'
+  cfg '.process.terminal = true'
+  run script -qec "$BRIG --root $BRIG_ROOT run -b $BUNDLE $(cid); stty -a | grep -o -- '-icanon\|icanon' | head -1" /dev/null
+  [ "$status" -eq 0 ]
+  out=$(echo "$output" | tr -d '\r' | grep -x -- '-\?icanon')
+  # inside: the container's own pty starts canonical; after: ours is back
+  [ "$(echo "$out" | sed -n 1p)" = icanon ]
+  [ "$(echo "$out" | sed -n 2p)" = icanon ]
+}
