@@ -31,7 +31,7 @@ static int parse_duration(const char *s, int64_t *ms) {
   static const struct {
     const char *unit;
     double ms;
-  } units[] = {{"ns", 1e-6}, {"us", 1e-3}, {"µs", 1e-3}, {"ms", 1},
+  } units[] = {{"ns", 1e-6}, {"us", 1e-3}, {"µs", 1e-3},  {"ms", 1},
                {"s", 1000},  {"m", 60000}, {"h", 3600000}};
   double total = 0;
   bool neg = false;
@@ -166,8 +166,9 @@ CMD(events) {
     if (opt == 's') {
       stats_only = true;
     } else if (parse_duration(optarg, &interval) < 0) {
-      brig_err(err, 0, "invalid value \"%s\" for flag --interval: "
-                       "time: invalid duration",
+      brig_err(err, 0,
+               "invalid value \"%s\" for flag --interval: "
+               "time: invalid duration",
                optarg);
       return 1;
     }

@@ -118,7 +118,8 @@ static int print_table(char **ps_args, size_t n_args, const pid_t *pids,
   if (col < 0)
     return brig_err(err, 0, "couldn't find PID field in ps output");
   printf("%s\n", header);
-  for (char *l = strtok_r(NULL, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+  for (char *l = strtok_r(NULL, "\n", &save); l;
+       l = strtok_r(NULL, "\n", &save)) {
     bool bad = false;
     if (row_in(l, col, pids, n, err, &bad))
       printf("%s\n", l);

@@ -168,8 +168,8 @@ static int apply_flag(struct update_flags *u, int opt, const char *val,
   }
   case OPT_CPU_QUOTA:
   case OPT_RT_RUNTIME:
-    if (cli_parse_int("update", opt == OPT_CPU_QUOTA ? "cpu-quota"
-                                                     : "cpu-rt-runtime",
+    if (cli_parse_int("update",
+                      opt == OPT_CPU_QUOTA ? "cpu-quota" : "cpu-rt-runtime",
                       val, INT64_MIN, INT64_MAX, &v, err) < 0)
       return -1;
     *(opt == OPT_CPU_QUOTA ? &u->cpu.quota : &u->cpu.realtime_runtime) =
@@ -212,11 +212,13 @@ static int apply_flag(struct update_flags *u, int opt, const char *val,
     u->any_bio = v != 0;
     return 0;
   case OPT_L3:
-    return brig_err(err, 0, "Intel RDT/CAT: l3 cache schema is not enabled "
-                            "(brig has no resctrl support)");
+    return brig_err(err, 0,
+                    "Intel RDT/CAT: l3 cache schema is not enabled "
+                    "(brig has no resctrl support)");
   case OPT_MBA:
-    return brig_err(err, 0, "Intel RDT/MBA: memory bandwidth schema is not "
-                            "enabled (brig has no resctrl support)");
+    return brig_err(err, 0,
+                    "Intel RDT/MBA: memory bandwidth schema is not "
+                    "enabled (brig has no resctrl support)");
   }
   return brig_err(err, 0, "update: unknown flag");
 }
@@ -249,8 +251,7 @@ CMD(update) {
   struct cgroup *cg = NULL;
   int opt, ret = 1;
 
-  while ((opt = cli_next(argc, argv, "update", "r:", opts, usage, err)) !=
-         -1) {
+  while ((opt = cli_next(argc, argv, "update", "r:", opts, usage, err)) != -1) {
     if (opt == CLI_HELP)
       return 0;
     if (opt == CLI_ERROR)
