@@ -73,5 +73,6 @@ CMD(stop);
 CMD(wait);
 CMD(monitor);
 CMD(cgroup);
+CMD(info);
 
 #endif

@@ -20,6 +20,7 @@ static const struct brig_command commands[] = {
     {"execute", cmd_execute,
      "run a container with brig's built-in init as PID 1 (lxc-execute)"},
     {"features", cmd_features, "show the enabled features"},
+    {"info", cmd_info, "show a container's state and resource use (lxc-info)"},
     {"kill", cmd_kill, "send a signal to the container's init process"},
     {"list", cmd_list, "list containers started by brig with the given root"},
     {"ls", cmd_list, "alias of list (lxc-ls)"},

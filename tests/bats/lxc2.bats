@@ -67,3 +67,24 @@ load helpers
   [ "$(jq -r .wall_time_ms "$r")" -gt 0 ]
   [[ "$(jq -r .started "$r")" < "$(jq -r .ended "$r")" ]]
 }
+
+@test "info shows state, cgroups, live usage and namespace inodes" {
+  make_bundle sleep 1000
+  cfg '.linux.resources.memory = {"limit": 67108864}'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  run brig info -f json "$(cid)"
+  [ "$status" -eq 0 ]
+  j=$output
+  [ "$(echo "$j" | jq -r .state)" = running ]
+  [ "$(echo "$j" | jq -r .pid)" = "$pid" ]
+  [ "$(echo "$j" | jq -r .bundle)" = "$BUNDLE" ]
+  echo "$j" | jq -r '.cgroups[]' | grep -qx "/sys/fs/cgroup/memory/brig/$(cid)"
+  [ "$(echo "$j" | jq -r .memory_bytes)" = "$(cat /sys/fs/cgroup/memory/brig/$(cid)/memory.usage_in_bytes)" ] ||
+    [ "$(echo "$j" | jq -r .memory_bytes)" -gt 0 ]
+  [ "$(echo "$j" | jq -r .pids)" = 1 ]
+  [ "$(echo "$j" | jq -r .namespaces.net)" = "$(stat -L -c %i /proc/$pid/ns/net)" ]
+  run brig info "$(cid)"
+  [[ "$output" == *"State:          running"* ]]
+  [[ "$output" == *"Memory use:"* ]]
+}
