@@ -74,5 +74,6 @@ CMD(wait);
 CMD(monitor);
 CMD(cgroup);
 CMD(info);
+CMD(checkconfig);
 
 #endif

@@ -11,6 +11,8 @@
 
 static const struct brig_command commands[] = {
     {"cgroup", cmd_cgroup, "read or write one cgroup file (lxc-cgroup)"},
+    {"checkconfig", cmd_checkconfig,
+     "report the kernel features brig can use (lxc-checkconfig)"},
     {"create", cmd_create, "create a container"},
     {"delete", cmd_delete, "delete any resources held by the container"},
     {"events", cmd_events,

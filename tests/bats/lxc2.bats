@@ -88,3 +88,15 @@ load helpers
   [[ "$output" == *"State:          running"* ]]
   [[ "$output" == *"Memory use:"* ]]
 }
+
+@test "checkconfig reports this machine's hybrid layout and exits 0" {
+  run brig checkconfig
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"cgroups"*"enabled: hybrid layout"* ]]
+  echo "$output" | grep -q "^pid namespace  *enabled$"
+  echo "$output" | grep -q "^openat2 (RESOLVE_IN_ROOT)  *enabled$"
+  echo "$output" | grep -q "^cgroup controller rdma  *not available (optional): not in the kernel$"
+  echo "$output" | grep -q "^CLONE_INTO_CGROUP  *not available (optional): needs the cgroup v2 layout$"
+  # no colour when stdout is not a terminal
+  ! echo "$output" | grep -q $'\033'
+}
