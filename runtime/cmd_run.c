@@ -189,6 +189,11 @@ static int run_main(int argc, char **argv, bool execute,
   if (detach)
     return 0;
   code = supervise(pid, master);
+  {
+    struct brig_error e = {0};
+    if (container_record_exit(brig_g.root, o.id, code, &e) < 0)
+      log_warn("%s %s: record exit status: %s", cmd, o.id, e.msg);
+  }
   if (report != NULL) {
     struct brig_error e = {0};
     if (report_write(report, brig_g.root, o.id, &rs, code, &e) < 0)

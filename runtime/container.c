@@ -203,6 +203,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   c->st.created = rfc3339_now();
   c->st.owner = xstrdup("");
   c->st.use_init = o->use_init;
+  c->st.exit_status = -1;
   if (cfg->n_annotations > 0) {
     c->st.annotations = xcalloc(cfg->n_annotations, sizeof(struct spec_kv));
     for (size_t i = 0; i < cfg->n_annotations; i++) {
@@ -523,6 +524,18 @@ int container_delete(const char *root, const char *id, bool force,
   ret = 0;
 out:
   spec_free(hooks_cfg);
+  container_free(c);
+  return ret;
+}
+
+int container_record_exit(const char *root, const char *id, int code,
+                          struct brig_error *err) {
+  struct container *c = NULL;
+  int ret = -1;
+  if (container_load(root, id, &c, err) == 0) {
+    c->st.exit_status = code;
+    ret = container_save(c, err);
+  }
   container_free(c);
   return ret;
 }

@@ -161,3 +161,15 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   kill $mpid; wait $mpid || true
   [ "$(awk '{print $3}' "$TEST_TMP/mon" | tr '\n' ' ')" = "paused resumed " ]
 }
+
+@test "monitor: a foreground run's exit status comes with stopped" {
+  "$BRIG" --root "$BRIG_ROOT" monitor -f json "$(cid)" > "$TEST_TMP/mon" 2>&1 &
+  mpid=$!
+  sleep 0.3
+  make_bundle sh -c 'sleep 0.3; exit 7'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 7 ]
+  wait_for 50 grep -q '"deleted"' "$TEST_TMP/mon"
+  kill $mpid; wait $mpid || true
+  [ "$(jq -c 'select(.event == "stopped") | .status' "$TEST_TMP/mon")" = 7 ]
+}
