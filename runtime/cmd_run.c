@@ -46,6 +46,8 @@ static const char usage[] =
     "   --preserve-fds value      Pass N additional file descriptors to the "
     "container (stdio + $LISTEN_FDS + N in total) (default: 0)\n"
     "   --init                    run brig's built-in init as PID 1\n"
+    "   --console-file value      with --detach: a relay process keeps the "
+    "terminal and appends its output to this file (lxc-start -c)\n"
     "   --report value            on exit, write a JSON report of the job "
     "(exit code, oom, CPU, memory, I/O, times) to this file\n";
 
@@ -58,7 +60,8 @@ enum {
   OPT_NO_SUBREAPER,
   OPT_KEEP,
   OPT_INIT,
-  OPT_REPORT
+  OPT_REPORT,
+  OPT_CONSOLE_FILE
 };
 
 static const char execute_usage[] =
@@ -83,12 +86,13 @@ static int run_main(int argc, char **argv, bool execute,
       {"keep", no_argument, NULL, OPT_KEEP},
       {"init", no_argument, NULL, OPT_INIT},
       {"report", required_argument, NULL, OPT_REPORT},
+      {"console-file", required_argument, NULL, OPT_CONSOLE_FILE},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
   struct create_opts o = {.root = brig_g.root, .use_init = execute};
   bool detach = false, no_subreaper = false, keep = false;
-  const char *report = NULL;
+  const char *report = NULL, *console_file = NULL;
   struct report_start rs = {0};
   int master = -1, code;
   pid_t pid;
@@ -137,6 +141,9 @@ static int run_main(int argc, char **argv, bool execute,
     case OPT_REPORT:
       report = optarg;
       break;
+    case OPT_CONSOLE_FILE:
+      console_file = optarg;
+      break;
     }
   }
   if (execute && argc - optind >= 1) {
@@ -155,8 +162,16 @@ static int run_main(int argc, char **argv, bool execute,
       return 1;
     o.id = argv[optind];
   }
-  o.detached = detach;
-  o.receive_console = !detach && o.console_socket == NULL;
+  if (console_file != NULL && (!detach || o.console_socket != NULL)) {
+    brig_err(err, 0,
+             "%s: --console-file needs --detach and no "
+             "--console-socket",
+             cmd);
+    return 1;
+  }
+  o.detached = detach && console_file == NULL;
+  o.receive_console =
+      (!detach || console_file != NULL) && o.console_socket == NULL;
   if (brig_g.systemd_cgroup) {
     brig_err(err, 0,
              "run %s: --systemd-cgroup: the systemd cgroup driver is "
@@ -185,6 +200,22 @@ static int run_main(int argc, char **argv, bool execute,
     brig_err_wrap(err, "%s %s", cmd, o.id);
     container_delete(brig_g.root, o.id, true, &e);
     return 1;
+  }
+  if (detach && console_file != NULL) {
+    if (master < 0) {
+      struct brig_error e = {0};
+      brig_err(err, 0, "%s %s: --console-file needs process.terminal", cmd,
+               o.id);
+      container_delete(brig_g.root, o.id, true, &e);
+      return 1;
+    }
+    if (console_relay_spawn(master, console_file, err) < 0) {
+      struct brig_error e = {0};
+      brig_err_wrap(err, "%s %s", cmd, o.id);
+      container_delete(brig_g.root, o.id, true, &e);
+      return 1;
+    }
+    return 0;
   }
   if (detach)
     return 0;

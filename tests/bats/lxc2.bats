@@ -100,3 +100,16 @@ load helpers
   # no colour when stdout is not a terminal
   ! echo "$output" | grep -q $'\033'
 }
+
+@test "run -d --console-file: a relay keeps the terminal and appends its output" {
+  make_bundle sh -c 'tty; for i in 1 2 3; do echo line$i; sleep 0.2; done'
+  cfg '.process.terminal = true'
+  echo "earlier" > "$TEST_TMP/console.log"
+  brig run -d --console-file "$TEST_TMP/console.log" -b "$BUNDLE" "$(cid)"
+  wait_for 50 grep -q line3 "$TEST_TMP/console.log"
+  [ "$(tr -d '\r' < "$TEST_TMP/console.log")" = "$(printf 'earlier\n/dev/pts/0\nline1\nline2\nline3')" ]
+  # the relay exits with the container
+  wait_for 50 eval "! pgrep -f 'console-file $TEST_TMP/console.log' >/dev/null"
+  run brig run -d --console-file "$TEST_TMP/x.log" -b "$BUNDLE" --console-socket /nonexistent "$(cid 2)"
+  [ "$status" -eq 1 ]
+}
