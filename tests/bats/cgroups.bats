@@ -42,7 +42,7 @@ teardown() {
   # a test that moved a shell or used an absolute path cleans up here too
   local h d
   for h in $HIERS; do
-    for d in "$CG/$h/brig-test-$$" "$CG/$h/brig-abs-$$"; do
+    for d in "$CG/$h/brig-test-$$" "$CG/$h/brig-abs-$$" "$CG/$h/brig-rel-$$"; do
       [ -d "$d" ] || continue
       find "$d" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
       rmdir "$d" 2>/dev/null || true
@@ -314,6 +314,34 @@ teardown() {
   grep -qx "$pid" "$CG/memory/$d/rel/x/cgroup.procs"
   brig delete -f "$(cid)"
   no_cgroup "/$d/rel/x"
+}
+
+@test "relative cgroupsPath resolving differently per hierarchy: pause, ps, delete still find it" {
+  d=brig-test-$$
+  moved="cpu cpuacct cpuset memory devices freezer blkio pids"
+  for h in $moved; do mkdir "$CG/$h/$d"; done
+  cat "$CG/cpuset/cpuset.cpus" > "$CG/cpuset/$d/cpuset.cpus"
+  cat "$CG/cpuset/cpuset.mems" > "$CG/cpuset/$d/cpuset.mems"
+  make_bundle sleep 1000
+  cfg ".linux.cgroupsPath = \"brig-rel-$$/x\""
+  (
+    # name=systemd and the unified hierarchy stay at the caller's "/"
+    for h in $moved; do echo "$BASHPID" > "$CG/$h/$d/cgroup.procs"; done
+    brig run -d -b "$BUNDLE" "$(cid)" > "$TEST_TMP/out" 2>&1 < /dev/null
+  )
+  for h in $moved; do [ -d "$CG/$h/$d/brig-rel-$$/x" ]; done
+  [ -d "$CG/systemd/brig-rel-$$/x" ]
+  [ -d "$CG/unified/brig-rel-$$/x" ]
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  brig pause "$(cid)"
+  [ "$(brig state "$(cid)" | jq -r .status)" = paused ]
+  [ "$(cat "$CG/freezer/$d/brig-rel-$$/x/freezer.state")" = FROZEN ]
+  brig resume "$(cid)"
+  [ "$(brig ps -f json "$(cid)")" = "[$pid]" ]
+  brig delete -f "$(cid)"
+  for h in $moved; do [ ! -e "$CG/$h/$d/brig-rel-$$/x" ]; done
+  [ ! -e "$CG/systemd/brig-rel-$$/x" ]
+  [ ! -e "$CG/unified/brig-rel-$$/x" ]
 }
 
 @test "missing on this host: net_cls" {
