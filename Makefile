@@ -30,7 +30,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-all: $(BUILD)/brig $(BUILD)/seccomp-listener $(BUILD)/recvtty
+all: $(BUILD)/brig $(BUILD)/seccomp-listener $(BUILD)/recvtty $(BUILD)/sdnotify
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -50,6 +50,11 @@ $(BUILD)/seccomp-listener: tools/seccomp-listener.c
 $(BUILD)/recvtty: tools/recvtty.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
+
+# A static sd_notify client the NOTIFY_SOCKET tests copy into rootfs.
+$(BUILD)/sdnotify: tools/sdnotify.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
 
 # Unit tests link everything but main.o, as an archive: a test pulls in
 # only the objects it uses.

@@ -640,3 +640,7 @@ int cgroup_destroy(struct cgroup *cg, struct brig_error *err) {
   }
   return cg->drv->remove(cg, err);
 }
+
+const char *cgroup_dir_at(const struct cgroup *cg, size_t i) {
+  return i < cg->n ? cg->h[i].dir : NULL;
+}

@@ -72,5 +72,8 @@ CMD(execute);
 CMD(stop);
 CMD(wait);
 CMD(monitor);
+CMD(cgroup);
+CMD(info);
+CMD(checkconfig);
 
 #endif

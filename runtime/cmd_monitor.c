@@ -38,13 +38,23 @@ static struct watched *ws;
 static size_t nws;
 static bool json;
 
-static void emit(const char *id, const char *event) {
+static void emit_status(const char *id, const char *event, int status) {
   _cleanup_free_ char *t = rfc3339_now();
-  if (json)
+  if (json && status >= 0)
+    printf("{\"time\":\"%s\",\"id\":\"%s\",\"event\":\"%s\","
+           "\"status\":%d}\n",
+           t, id, event, status);
+  else if (json)
     printf("{\"time\":\"%s\",\"id\":\"%s\",\"event\":\"%s\"}\n", t, id, event);
+  else if (status >= 0)
+    printf("%s %s %s %d\n", t, id, event, status);
   else
     printf("%s %s %s\n", t, id, event);
   fflush(stdout);
+}
+
+static void emit(const char *id, const char *event) {
+  emit_status(id, event, -1);
 }
 
 static struct watched *find(const char *id) {
@@ -62,6 +72,25 @@ static struct watched *add(const char *id) {
                              .pidfd = -1,
                              .oomfd = -1};
   return &ws[nws++];
+}
+
+/* A foreground `run` records the exit code just after the process ends:
+ * give it a moment (best effort: -1 when it never comes). */
+static int exit_status(const char *id, const struct container *c) {
+  if (c != NULL && c->st.exit_status >= 0)
+    return c->st.exit_status;
+  for (int i = 0; i < 20; i++) {
+    struct container *again = NULL;
+    struct brig_error e = {0};
+    int st = -1;
+    usleep(10000);
+    if (container_load(brig_g.root, id, &again, &e) == 0)
+      st = again->st.exit_status;
+    container_free(again);
+    if (st >= 0)
+      return st;
+  }
+  return -1;
 }
 
 /* Look at the container again; print the transition, if any. */
@@ -91,6 +120,8 @@ static void refresh(int ino, struct watched *w, bool quiet) {
     if (!quiet) {
       if (strcmp(now, "running") == 0 && strcmp(w->status, "paused") == 0)
         emit(w->id, "resumed");
+      else if (strcmp(now, "stopped") == 0)
+        emit_status(w->id, now, exit_status(w->id, c));
       else if (strcmp(now, "deleted") != 0 || *w->status != '\0')
         emit(w->id, now);
     }

@@ -1,10 +1,12 @@
 /* brig pause ID, brig resume ID: freeze and thaw every process of the
  * container through its cgroup's freezer. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cgroup.h"
 #include "cli.h"
 #include "container.h"
+#include "util.h"
 
 static const char pause_usage[] =
     "usage: brig pause <container-id>\n\n"
@@ -42,6 +44,11 @@ static int set_paused(int argc, char **argv, bool pause,
   }
   if (cgroup_open(c->st.cgroup_path, &cg, err) < 0 ||
       cgroup_freeze(cg, pause, err) < 0)
+    goto out;
+  /* Recorded in state.json too, where `monitor` and `wait` watch. */
+  free(c->st.status);
+  c->st.status = xstrdup(container_live_status(c));
+  if (container_save(c, err) < 0)
     goto out;
   ret = 0;
 out:

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -17,6 +18,7 @@
 #include "cli.h"
 #include "container.h"
 #include "log.h"
+#include "report.h"
 #include "supervise.h"
 #include "terminal.h"
 #include "util.h"
@@ -43,7 +45,9 @@ static const char usage[] =
     "the container\n"
     "   --preserve-fds value      Pass N additional file descriptors to the "
     "container (stdio + $LISTEN_FDS + N in total) (default: 0)\n"
-    "   --init                    run brig's built-in init as PID 1\n";
+    "   --init                    run brig's built-in init as PID 1\n"
+    "   --report value            on exit, write a JSON report of the job "
+    "(exit code, oom, CPU, memory, I/O, times) to this file\n";
 
 enum {
   OPT_PID_FILE = 256,
@@ -53,7 +57,8 @@ enum {
   OPT_PRESERVE,
   OPT_NO_SUBREAPER,
   OPT_KEEP,
-  OPT_INIT
+  OPT_INIT,
+  OPT_REPORT
 };
 
 static const char execute_usage[] =
@@ -77,11 +82,14 @@ static int run_main(int argc, char **argv, bool execute,
       {"no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER},
       {"keep", no_argument, NULL, OPT_KEEP},
       {"init", no_argument, NULL, OPT_INIT},
+      {"report", required_argument, NULL, OPT_REPORT},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
   struct create_opts o = {.root = brig_g.root, .use_init = execute};
   bool detach = false, no_subreaper = false, keep = false;
+  const char *report = NULL;
+  struct report_start rs = {0};
   int master = -1, code;
   pid_t pid;
   int64_t n;
@@ -126,6 +134,9 @@ static int run_main(int argc, char **argv, bool execute,
     case OPT_INIT:
       o.use_init = true;
       break;
+    case OPT_REPORT:
+      report = optarg;
+      break;
     }
   }
   if (execute && argc - optind >= 1) {
@@ -158,6 +169,12 @@ static int run_main(int argc, char **argv, bool execute,
     if (!no_subreaper)
       prctl(PR_SET_CHILD_SUBREAPER, 1);
   }
+  if (report != NULL && detach) {
+    brig_err(err, 0, "%s: --report needs the foreground (no --detach)", cmd);
+    return 1;
+  }
+  if (report != NULL)
+    report_begin(&rs);
   if (container_create(&o, &pid, &master, err) < 0) {
     if (strncmp(err->msg, "config.json", 11) != 0)
       brig_err_wrap(err, "%s %s", cmd, o.id);
@@ -172,6 +189,17 @@ static int run_main(int argc, char **argv, bool execute,
   if (detach)
     return 0;
   code = supervise(pid, master);
+  {
+    struct brig_error e = {0};
+    if (container_record_exit(brig_g.root, o.id, code, &e) < 0)
+      log_warn("%s %s: record exit status: %s", cmd, o.id, e.msg);
+  }
+  if (report != NULL) {
+    struct brig_error e = {0};
+    if (report_write(report, brig_g.root, o.id, &rs, code, &e) < 0)
+      log_warn("%s %s: %s", cmd, o.id, e.msg);
+    free(rs.started);
+  }
   if (!keep) {
     struct brig_error e = {0};
     if (container_delete(brig_g.root, o.id, true, &e) < 0)

@@ -20,6 +20,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
+#include "notify.h"
 #include "proc.h"
 #include "security.h"
 #include "spawn.h"
@@ -202,6 +203,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   c->st.created = rfc3339_now();
   c->st.owner = xstrdup("");
   c->st.use_init = o->use_init;
+  c->st.exit_status = -1;
   if (cfg->n_annotations > 0) {
     c->st.annotations = xcalloc(cfg->n_annotations, sizeof(struct spec_kv));
     for (size_t i = 0; i < cfg->n_annotations; i++) {
@@ -211,6 +213,8 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     c->st.n_annotations = cfg->n_annotations;
   }
 
+  if (notify_prepare(cfg, c->dirfd, c->dir, err) < 0)
+    goto fail;
   if (cgroup_create(o->id, cfg->linux_ ? cfg->linux_->cgroups_path : NULL, &cg,
                     err) < 0) {
     cg = NULL;
@@ -327,7 +331,7 @@ static int await_exec_fifo(struct container *c, int fifo,
 int container_start(const char *root, const char *id, struct brig_error *err) {
   struct container *c = NULL;
   struct spec_config *hooks_cfg = NULL;
-  _cleanup_close_ int fifo = -1;
+  _cleanup_close_ int fifo = -1, notify = -1;
   int ret = -1;
 
   if (container_load(root, id, &c, err) < 0)
@@ -342,6 +346,9 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
                c->st.status);
     goto out;
   }
+  notify = notify_listen(c->dirfd, err);
+  if (notify < 0 && err->msg[0] != '\0')
+    goto out;
   /* Non-blocking open: the init may have died; poll while it lives. */
   fifo = openat(c->dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0) {
@@ -371,6 +378,15 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
         log_warn("start %s: remove: %s", id, e.msg);
       goto out;
     }
+  }
+  if (notify >= 0) {
+    /* As runc: start returns once the container said READY=1. */
+    pid_t pid = c->st.pid;
+    uint64_t st = c->st.init_start_time;
+    close(c->lock_fd);
+    c->lock_fd = -1;
+    if (notify_relay(notify, pid, st, err) < 0)
+      goto out;
   }
   ret = 0;
 out:
@@ -508,6 +524,18 @@ int container_delete(const char *root, const char *id, bool force,
   ret = 0;
 out:
   spec_free(hooks_cfg);
+  container_free(c);
+  return ret;
+}
+
+int container_record_exit(const char *root, const char *id, int code,
+                          struct brig_error *err) {
+  struct container *c = NULL;
+  int ret = -1;
+  if (container_load(root, id, &c, err) == 0) {
+    c->st.exit_status = code;
+    ret = container_save(c, err);
+  }
   container_free(c);
   return ret;
 }

@@ -10,6 +10,9 @@
 #include "log.h"
 
 static const struct brig_command commands[] = {
+    {"cgroup", cmd_cgroup, "read or write one cgroup file (lxc-cgroup)"},
+    {"checkconfig", cmd_checkconfig,
+     "report the kernel features brig can use (lxc-checkconfig)"},
     {"create", cmd_create, "create a container"},
     {"delete", cmd_delete, "delete any resources held by the container"},
     {"events", cmd_events,
@@ -19,8 +22,10 @@ static const struct brig_command commands[] = {
     {"execute", cmd_execute,
      "run a container with brig's built-in init as PID 1 (lxc-execute)"},
     {"features", cmd_features, "show the enabled features"},
+    {"info", cmd_info, "show a container's state and resource use (lxc-info)"},
     {"kill", cmd_kill, "send a signal to the container's init process"},
     {"list", cmd_list, "list containers started by brig with the given root"},
+    {"ls", cmd_list, "alias of list (lxc-ls)"},
     {"monitor", cmd_monitor,
      "print state changes as they happen (lxc-monitor)"},
     {"pause", cmd_pause, "pause suspends all processes inside the container"},

@@ -131,8 +131,14 @@ JSON
   run brig exec "$ID" true
   [ "$status" -eq 255 ]
   [ "$output" = "brig: exec failed: cannot exec in a paused container (use --ignore-paused to override)" ]
-  brig exec -d --ignore-paused "$ID" true
+  # allowed with --ignore-paused: the process runs once the container thaws
+  "$BRIG" --root "$BRIG_ROOT" exec --ignore-paused "$ID" echo ran > "$TEST_TMP/out" 2>&1 &
+  epid=$!
+  sleep 0.5
+  [ ! -s "$TEST_TMP/out" ]
   brig resume "$ID"
+  wait $epid
+  [ "$(cat "$TEST_TMP/out")" = ran ]
 }
 
 @test "exec forwards signals to the process" {

@@ -146,3 +146,30 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   kill $mpid; wait $mpid || true
   grep -q "$(cid) oom" "$TEST_TMP/mon"
 }
+
+@test "monitor prints paused and resumed, and wait sees paused" {
+  make_bundle sleep 1000
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  "$BRIG" --root "$BRIG_ROOT" monitor "$(cid)" > "$TEST_TMP/mon" 2>&1 &
+  mpid=$!
+  sleep 0.3
+  ( sleep 0.3; "$BRIG" --root "$BRIG_ROOT" pause "$(cid)" ) &
+  run brig wait --state paused --timeout 10s "$(cid)"
+  [ "$status" -eq 0 ]
+  brig resume "$(cid)"
+  wait_for 50 grep -q " resumed$" "$TEST_TMP/mon"
+  kill $mpid; wait $mpid || true
+  [ "$(awk '{print $3}' "$TEST_TMP/mon" | tr '\n' ' ')" = "paused resumed " ]
+}
+
+@test "monitor: a foreground run's exit status comes with stopped" {
+  "$BRIG" --root "$BRIG_ROOT" monitor -f json "$(cid)" > "$TEST_TMP/mon" 2>&1 &
+  mpid=$!
+  sleep 0.3
+  make_bundle sh -c 'sleep 0.3; exit 7'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 7 ]
+  wait_for 50 grep -q '"deleted"' "$TEST_TMP/mon"
+  kill $mpid; wait $mpid || true
+  [ "$(jq -c 'select(.event == "stopped") | .status' "$TEST_TMP/mon")" = 7 ]
+}
