@@ -68,7 +68,8 @@ $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libbrig.a tests/unit/tap.h
 
 unit: $(UNIT_BINS)
 
-# libFuzzer over the config parser (clang, ASan + UBSan).
+# libFuzzer targets tests/fuzz/fuzz_*.c (clang, ASan + UBSan); each seeds
+# from tests/fuzz/corpus-<target>/, else tests/fuzz/corpus/.
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iruntime -Ispec \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(SPEC_SRCS) $(LIB_SRCS) $(HEADERS)
@@ -77,9 +78,10 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(SPEC_SRCS) $(LIB_SRCS) $(HEADERS)
 
 fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \
+	  seeds=tests/fuzz/corpus-$$t; [ -d $$seeds ] || seeds=tests/fuzz/corpus; \
 	  mkdir -p $(BUILD)/fuzz/corpus-$$t; \
 	  $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	    -print_final_stats=1 $(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus || exit 1; \
+	    -print_final_stats=1 $(BUILD)/fuzz/corpus-$$t $$seeds || exit 1; \
 	done
 
 deps:

@@ -5,13 +5,14 @@
 
 #include "cli.h"
 #include "container.h"
+#include "create_config.h"
 
 static const char usage[] =
     "usage: brig create [command options] <container-id>\n\n"
     "Create a container from the bundle's config.json; `start` runs it.\n\n"
     "Options:\n"
     "   --bundle value, -b value  path to the root of the bundle directory "
-    "(default: current directory)\n"
+    "(default: current directory)\n" CREATE_CONFIG_USAGE
     "   --console-socket value    path to an AF_UNIX socket which will "
     "receive a file descriptor referencing the master end of the console's "
     "pseudoterminal\n"
@@ -28,6 +29,8 @@ static const char usage[] =
 
 enum {
   OPT_PID_FILE = 256,
+  OPT_CONFIG,
+  OPT_SET,
   OPT_CONSOLE,
   OPT_NO_PIVOT,
   OPT_NO_KEYRING,
@@ -38,6 +41,8 @@ enum {
 CMD(create) {
   static const struct option opts[] = {
       {"bundle", required_argument, NULL, 'b'},
+      {"config", required_argument, NULL, OPT_CONFIG},
+      {"set", required_argument, NULL, OPT_SET},
       {"pid-file", required_argument, NULL, OPT_PID_FILE},
       {"console-socket", required_argument, NULL, OPT_CONSOLE},
       {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
@@ -59,6 +64,12 @@ CMD(create) {
       return 1;
     case 'b':
       o.bundle = optarg;
+      break;
+    case OPT_CONFIG:
+      o.config_file = optarg;
+      break;
+    case OPT_SET:
+      create_add_set(&o.sets, optarg);
       break;
     case OPT_PID_FILE:
       o.pid_file = optarg;
@@ -93,7 +104,7 @@ CMD(create) {
     return 1;
   }
   if (container_create(&o, NULL, NULL, err) < 0) {
-    if (strncmp(err->msg, "config.json", 11) != 0)
+    if (!create_config_error(&o, err))
       brig_err_wrap(err, "create %s", o.id);
     return 1;
   }

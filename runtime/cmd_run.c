@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "container.h"
+#include "create_config.h"
 #include "log.h"
 #include "report.h"
 #include "supervise.h"
@@ -28,7 +29,7 @@ static const char usage[] =
     "Create and start a container from the bundle's config.json.\n\n"
     "Options:\n"
     "   --bundle value, -b value  path to the root of the bundle directory "
-    "(default: current directory)\n"
+    "(default: current directory)\n" CREATE_CONFIG_USAGE
     "   --console-socket value    path to an AF_UNIX socket which will "
     "receive a file descriptor referencing the master end of the console's "
     "pseudoterminal\n"
@@ -53,6 +54,8 @@ static const char usage[] =
 
 enum {
   OPT_PID_FILE = 256,
+  OPT_CONFIG,
+  OPT_SET,
   OPT_CONSOLE,
   OPT_NO_PIVOT,
   OPT_NO_KEYRING,
@@ -76,6 +79,8 @@ static int run_main(int argc, char **argv, bool execute,
   const char *cmd = execute ? "execute" : "run";
   static const struct option opts[] = {
       {"bundle", required_argument, NULL, 'b'},
+      {"config", required_argument, NULL, OPT_CONFIG},
+      {"set", required_argument, NULL, OPT_SET},
       {"detach", no_argument, NULL, 'd'},
       {"pid-file", required_argument, NULL, OPT_PID_FILE},
       {"console-socket", required_argument, NULL, OPT_CONSOLE},
@@ -108,6 +113,12 @@ static int run_main(int argc, char **argv, bool execute,
       return 1;
     case 'b':
       o.bundle = optarg;
+      break;
+    case OPT_CONFIG:
+      o.config_file = optarg;
+      break;
+    case OPT_SET:
+      create_add_set(&o.sets, optarg);
       break;
     case 'd':
       detach = true;
@@ -191,7 +202,7 @@ static int run_main(int argc, char **argv, bool execute,
   if (report != NULL)
     report_begin(&rs);
   if (container_create(&o, &pid, &master, err) < 0) {
-    if (strncmp(err->msg, "config.json", 11) != 0)
+    if (!create_config_error(&o, err))
       brig_err_wrap(err, "%s %s", cmd, o.id);
     return 1;
   }
