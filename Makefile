@@ -30,7 +30,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-all: $(BUILD)/brig $(BUILD)/seccomp-listener $(BUILD)/recvtty $(BUILD)/sdnotify
+all: $(BUILD)/brig $(BUILD)/seccomp-listener $(BUILD)/recvtty $(BUILD)/sdnotify \
+	$(BUILD)/brig-faults $(BUILD)/escape-probe
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -40,6 +41,27 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 $(BUILD)/brig: $(RUNTIME_OBJS) $(SPEC_OBJS)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The fault-injection build the escape tests use (tests/bats/escapes.bats):
+# -DBRIG_FAULTS compiles in fault_delay() (runtime/contain.h), which only
+# this binary has; build/brig never reads $BRIG_FAULT_DELAY_MS.
+FAULT_OBJS := $(RUNTIME_SRCS:%.c=$(BUILD)/obj-faults/%.o) \
+	$(SPEC_SRCS:%.c=$(BUILD)/obj-faults/%.o)
+$(BUILD)/obj-faults/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (faults)"
+	@$(CC) $(CFLAGS) -DBRIG_FAULTS -c -o $@ $<
+
+$(BUILD)/brig-faults: $(FAULT_OBJS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# A static helper the escape tests copy into container rootfses.
+$(BUILD)/escape-probe: tools/escape-probe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+faults: $(BUILD)/brig-faults $(BUILD)/escape-probe
 
 # The seccomp notify agent the tests use (tests/bats/seccomp.bats).
 $(BUILD)/seccomp-listener: tools/seccomp-listener.c
@@ -111,5 +133,5 @@ lint:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all unit fuzz deps demo test install check-format format lint clean
+.PHONY: all faults unit fuzz deps demo test install check-format format lint clean
 .SECONDARY:
