@@ -30,7 +30,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-all: $(BUILD)/brig $(BUILD)/seccomp-listener $(BUILD)/recvtty \
+all: $(BUILD)/brig $(BUILD)/seccomp-listener $(BUILD)/recvtty $(BUILD)/sdnotify \
 	$(BUILD)/brig-faults $(BUILD)/escape-probe
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
@@ -73,6 +73,11 @@ $(BUILD)/recvtty: tools/recvtty.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
+# A static sd_notify client the NOTIFY_SOCKET tests copy into rootfs.
+$(BUILD)/sdnotify: tools/sdnotify.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
 # Unit tests link everything but main.o, as an archive: a test pulls in
 # only the objects it uses.
 $(BUILD)/libbrig.a: $(filter-out $(BUILD)/obj/runtime/main.o,$(RUNTIME_OBJS)) $(SPEC_OBJS)
@@ -85,7 +90,8 @@ $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libbrig.a tests/unit/tap.h
 
 unit: $(UNIT_BINS)
 
-# libFuzzer over the config parser (clang, ASan + UBSan).
+# libFuzzer targets tests/fuzz/fuzz_*.c (clang, ASan + UBSan); each seeds
+# from tests/fuzz/corpus-<target>/, else tests/fuzz/corpus/.
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iruntime -Ispec \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(SPEC_SRCS) $(LIB_SRCS) $(HEADERS)
@@ -94,9 +100,10 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(SPEC_SRCS) $(LIB_SRCS) $(HEADERS)
 
 fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \
+	  seeds=tests/fuzz/corpus-$$t; [ -d $$seeds ] || seeds=tests/fuzz/corpus; \
 	  mkdir -p $(BUILD)/fuzz/corpus-$$t; \
 	  $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	    -print_final_stats=1 $(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus || exit 1; \
+	    -print_final_stats=1 $(BUILD)/fuzz/corpus-$$t $$seeds || exit 1; \
 	done
 
 deps:

@@ -62,10 +62,18 @@ CMD(list);
 CMD(spec);
 CMD(features);
 CMD(version);
+CMD(update);
+CMD(pause);
+CMD(resume);
+CMD(ps);
+CMD(events);
 CMD(exec);
 CMD(execute);
 CMD(stop);
 CMD(wait);
 CMD(monitor);
+CMD(cgroup);
+CMD(info);
+CMD(checkconfig);
 
 #endif

@@ -31,20 +31,6 @@ static int by_id(const void *a, const void *b) {
   return strcmp(((const struct row *)a)->c->id, ((const struct row *)b)->c->id);
 }
 
-static void json_str(const char *s) {
-  putchar('"');
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\')
-      printf("\\%c", ch);
-    else if (ch < 0x20)
-      printf("\\u%04x", ch);
-    else
-      putchar(ch);
-  }
-  putchar('"');
-}
-
 /* Column width as Go's tabwriter(minwidth 12, padding 3). */
 static int width(const struct row *rows, size_t n, size_t col) {
   static const char *hdr[] = {"ID", "PID", "STATUS", "BUNDLE", "CREATED"};
@@ -129,19 +115,19 @@ CMD(list) {
       for (size_t i = 0; i < n; i++) {
         const struct container_state *st = &rows[i].c->st;
         printf("%s{\"ociVersion\":", i ? "," : "");
-        json_str(st->oci_version);
+        json_put_str(stdout, st->oci_version);
         printf(",\"id\":");
-        json_str(st->id);
+        json_put_str(stdout, st->id);
         printf(",\"pid\":%s,\"status\":", rows[i].pid);
-        json_str(st->status);
+        json_put_str(stdout, st->status);
         printf(",\"bundle\":");
-        json_str(st->bundle);
+        json_put_str(stdout, st->bundle);
         printf(",\"rootfs\":");
-        json_str(st->rootfs);
+        json_put_str(stdout, st->rootfs);
         printf(",\"created\":");
-        json_str(st->created);
+        json_put_str(stdout, st->created);
         printf(",\"owner\":");
-        json_str(rows[i].owner);
+        json_put_str(stdout, rows[i].owner);
         putchar('}');
       }
       printf("]\n");

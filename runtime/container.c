@@ -18,9 +18,11 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "create_config.h"
 #include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
+#include "notify.h"
 #include "proc.h"
 #include "security.h"
 #include "spawn.h"
@@ -127,7 +129,7 @@ static void create_cleanup(struct container *c, struct cgroup *cg) {
 
 int container_create(const struct create_opts *o, pid_t *pid_out,
                      int *console_master, struct brig_error *err) {
-  _cleanup_free_ char *bundle = NULL, *rootfs = NULL, *cfg_path = NULL;
+  _cleanup_free_ char *bundle = NULL, *rootfs = NULL;
   _cleanup_free_ char *root_joined = NULL;
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int console_sock = -1, console_peer = -1;
@@ -143,8 +145,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   bundle = realpath(o->bundle ? o->bundle : ".", NULL);
   if (bundle == NULL)
     return brig_err(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
-  cfg_path = xasprintf("%s/config.json", bundle);
-  cfg = spec_load_file(cfg_path, err);
+  cfg = create_load_config(o, bundle, err);
   if (cfg == NULL)
     return -1;
   if (o->args != NULL && cfg->process != NULL) {
@@ -205,6 +206,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   c->st.created = rfc3339_now();
   c->st.owner = xstrdup("");
   c->st.use_init = o->use_init;
+  c->st.exit_status = -1;
   if (cfg->n_annotations > 0) {
     c->st.annotations = xcalloc(cfg->n_annotations, sizeof(struct spec_kv));
     for (size_t i = 0; i < cfg->n_annotations; i++) {
@@ -214,6 +216,8 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     c->st.n_annotations = cfg->n_annotations;
   }
 
+  if (notify_prepare(cfg, c->dirfd, c->dir, err) < 0)
+    goto fail;
   if (cgroup_create(o->id, cfg->linux_ ? cfg->linux_->cgroups_path : NULL, &cg,
                     err) < 0) {
     cg = NULL;
@@ -230,11 +234,10 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   /* start and delete read only state.json, unless there are hooks for
    * them: keep the config those come from. */
   if (cfg->hooks != NULL && cfg->hooks->n_poststart + cfg->hooks->n_poststop) {
-    _cleanup_free_ char *data = NULL;
-    size_t len;
-    if (read_file_at(AT_FDCWD, cfg_path, SPEC_MAX_CONFIG_SIZE, &data, &len,
-                     err) < 0 ||
-        write_file_atomic(c->dirfd, HOOKS_CONFIG, data, len, 0600, err) < 0)
+    /* as parsed: --config and --set included */
+    _cleanup_free_ char *data = spec_emit(cfg, false, err);
+    if (data == NULL || write_file_atomic(c->dirfd, HOOKS_CONFIG, data,
+                                          strlen(data), 0600, err) < 0)
       goto fail;
   }
 
@@ -330,7 +333,7 @@ static int await_exec_fifo(struct container *c, int fifo,
 int container_start(const char *root, const char *id, struct brig_error *err) {
   struct container *c = NULL;
   struct spec_config *hooks_cfg = NULL;
-  _cleanup_close_ int fifo = -1;
+  _cleanup_close_ int fifo = -1, notify = -1;
   int ret = -1;
 
   if (container_load(root, id, &c, err) < 0)
@@ -345,6 +348,9 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
                c->st.status);
     goto out;
   }
+  notify = notify_listen(c->dirfd, err);
+  if (notify < 0 && err->msg[0] != '\0')
+    goto out;
   /* Non-blocking open: the init may have died; poll while it lives. */
   fifo = openat(c->dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0) {
@@ -374,6 +380,15 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
         log_warn("start %s: remove: %s", id, e.msg);
       goto out;
     }
+  }
+  if (notify >= 0) {
+    /* As runc: start returns once the container said READY=1. */
+    pid_t pid = c->st.pid;
+    uint64_t st = c->st.init_start_time;
+    close(c->lock_fd);
+    c->lock_fd = -1;
+    if (notify_relay(notify, pid, st, err) < 0)
+      goto out;
   }
   ret = 0;
 out:
@@ -511,6 +526,18 @@ int container_delete(const char *root, const char *id, bool force,
   ret = 0;
 out:
   spec_free(hooks_cfg);
+  container_free(c);
+  return ret;
+}
+
+int container_record_exit(const char *root, const char *id, int code,
+                          struct brig_error *err) {
+  struct container *c = NULL;
+  int ret = -1;
+  if (container_load(root, id, &c, err) == 0) {
+    c->st.exit_status = code;
+    ret = container_save(c, err);
+  }
   container_free(c);
   return ret;
 }

@@ -33,6 +33,22 @@ static void forwarded_set(sigset_t *mask) {
 
 /* Wait for the init, forwarding signals and relaying the terminal.  The
  * signals were blocked before create, so none is lost in between. */
+/* Copy what is left on the master to stdout: until it hangs up (the last
+ * slave fd is gone) or stays quiet for 100 ms (a child still holds it). */
+static void drain(int master) {
+  char buf[8192];
+  for (;;) {
+    struct pollfd pf = {.fd = master, .events = POLLIN};
+    ssize_t n;
+    if (poll(&pf, 1, 100) <= 0 || !(pf.revents & POLLIN))
+      return;
+    n = read(master, buf, sizeof(buf));
+    if (n <= 0)
+      return;
+    write_all(1, buf, (size_t)n);
+  }
+}
+
 int supervise(pid_t pid, int master) {
   struct termios saved;
   bool raw = false, stdin_open = master >= 0;
@@ -54,8 +70,12 @@ int supervise(pid_t pid, int master) {
                            {.fd = master, .events = POLLIN},
                            {.fd = stdin_open ? 0 : -1, .events = POLLIN}};
     pid_t w = waitpid(pid, &status, WNOHANG);
-    if (w == pid)
+    if (w == pid) {
+      /* What the process wrote just before exiting is still in the pty. */
+      if (master >= 0)
+        drain(master);
       break;
+    }
     if (poll(pf, 3, -1) < 0 && errno != EINTR)
       break;
     if (pf[0].revents & POLLIN) {

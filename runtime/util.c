@@ -220,3 +220,17 @@ int parse_i64(const char *s, int64_t *out) {
   *out = v;
   return 0;
 }
+
+void json_put_str(FILE *out, const char *s) {
+  fputc('"', out);
+  for (; s != NULL && *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\')
+      fprintf(out, "\\%c", ch);
+    else if (ch < 0x20)
+      fprintf(out, "\\u%04x", ch);
+    else
+      fputc(ch, out);
+  }
+  fputc('"', out);
+}

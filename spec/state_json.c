@@ -1,11 +1,13 @@
 /* state.json (brig's private record) and the runtime-spec state JSON. */
 #include "state.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "internal.h"
 #include "util.h"
 
 static void gen_str(yajl_gen g, const char *s) {
@@ -77,6 +79,10 @@ char *state_emit_file(const struct container_state *st) {
   yajl_gen_bool(g, st->use_init);
   gen_str(g, "systemdCgroup");
   yajl_gen_bool(g, st->systemd_cgroup);
+  if (st->exit_status >= 0) {
+    gen_str(g, "exitStatus");
+    yajl_gen_integer(g, st->exit_status);
+  }
   yajl_gen_map_close(g);
   yajl_gen_map_close(g);
   return gen_finish(g);
@@ -106,19 +112,30 @@ static bool get_bool(yajl_val root, const char *k1, const char *k2) {
 
 int state_parse_file(const char *data, size_t len, const char *name,
                      struct container_state *out, struct brig_error *err) {
-  char ebuf[256];
+  struct pctx pc = {.name = name, .err = err};
   yajl_val root, ann;
   long long n;
   const char *required[] = {"ociVersion", "id", "status", "bundle", "created"};
   const char *ann_path[] = {"annotations", NULL};
 
   memset(out, 0, sizeof(*out));
-  if (strlen(data) != len)
-    return brig_err(err, 0, "%s: contains a NUL byte", name);
-  root = yajl_tree_parse(data, ebuf, sizeof(ebuf));
-  if (root == NULL || !YAJL_IS_OBJECT(root)) {
+  /* The config parser's checks (size, NUL, UTF-8, depth) guard yajl. */
+  root = p_tree(&pc, data, len);
+  if (root == NULL) {
+    if (err == NULL)
+      return -1;
+    /* "<name>: <what>" -> "<name>: corrupt state: <what>" */
+    size_t nlen = strlen(name);
+    char what[BRIG_ERROR_MAX];
+    snprintf(what, sizeof(what), "%s",
+             strncmp(err->msg, name, nlen) == 0 && err->msg[nlen] == ':'
+                 ? err->msg + nlen + 2
+                 : err->msg);
+    return brig_err(err, 0, "%s: corrupt state: %s", name, what);
+  }
+  if (!YAJL_IS_OBJECT(root)) {
     yajl_tree_free(root);
-    return brig_err(err, 0, "%s: corrupt state (not a JSON object)", name);
+    return brig_err(err, 0, "%s: corrupt state: not a JSON object", name);
   }
   for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
     if (get_str(root, required[i], NULL) == NULL) {
@@ -143,6 +160,9 @@ int state_parse_file(const char *data, size_t len, const char *name,
     out->init_start_time = (uint64_t)n;
   out->cgroup_path = xstrdup(get_str(root, "brig", "cgroupPath"));
   out->use_init = get_bool(root, "brig", "useInit");
+  out->exit_status = -1;
+  if (get_int(root, "brig", "exitStatus", &n) == 0 && n >= 0 && n <= 255)
+    out->exit_status = (int)n;
   out->systemd_cgroup = get_bool(root, "brig", "systemdCgroup");
   ann = yajl_tree_get(root, ann_path, yajl_t_object);
   if (ann != NULL && YAJL_IS_OBJECT(ann) && ann->u.object.len > 0) {

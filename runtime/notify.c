@@ -1,0 +1,134 @@
+#include "notify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "util.h"
+
+#define NOTIFY_DIR "notify"
+#define NOTIFY_SOCK "notify/notify.sock"
+
+static const char *host_socket(void) {
+  const char *p = getenv("NOTIFY_SOCKET");
+  return (p != NULL && p[0] == '/') ? p : NULL;
+}
+
+int notify_prepare(struct spec_config *cfg, int state_dirfd,
+                   const char *state_dir, struct brig_error *err) {
+  const char *path = host_socket();
+  _cleanup_free_ char *copy = NULL;
+  struct spec_mount *m;
+  char **opts;
+  size_t n;
+
+  if (path == NULL || cfg->process == NULL)
+    return 0;
+  if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+    return brig_err(err, ENAMETOOLONG, "NOTIFY_SOCKET %s", path);
+  if (mkdirat(state_dirfd, NOTIFY_DIR, 0755) < 0 && errno != EEXIST)
+    return brig_err(err, errno, "create %s/%s", state_dir, NOTIFY_DIR);
+  copy = xstrdup(path);
+  cfg->mounts = xrealloc(cfg->mounts, (cfg->n_mounts + 1) * sizeof(*m));
+  m = &cfg->mounts[cfg->n_mounts++];
+  memset(m, 0, sizeof(*m));
+  m->destination = xstrdup(dirname(copy));
+  m->type = xstrdup("bind");
+  m->source = xasprintf("%s/%s", state_dir, NOTIFY_DIR);
+  opts = xcalloc(5, sizeof(char *));
+  opts[0] = xstrdup("bind");
+  opts[1] = xstrdup("nosuid");
+  opts[2] = xstrdup("noexec");
+  opts[3] = xstrdup("nodev");
+  m->options = opts;
+  /* The process finds the socket at the caller's path. */
+  n = strv_len(cfg->process->env);
+  for (size_t i = 0; i < n; i++) {
+    if (strncmp(cfg->process->env[i], "NOTIFY_SOCKET=", 14) == 0) {
+      free(cfg->process->env[i]);
+      cfg->process->env[i] = xasprintf("NOTIFY_SOCKET=%s", path);
+      return 0;
+    }
+  }
+  cfg->process->env = xrealloc(cfg->process->env, (n + 2) * sizeof(char *));
+  cfg->process->env[n] = xasprintf("NOTIFY_SOCKET=%s", path);
+  cfg->process->env[n + 1] = NULL;
+  return 0;
+}
+
+int notify_listen(int state_dirfd, struct brig_error *err) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  struct stat sb;
+  char dir[64];
+  int fd, n;
+
+  if (fstatat(state_dirfd, NOTIFY_DIR, &sb, 0) < 0)
+    return -1;
+  /* Bind through /proc/self/fd: the state dir path may be long. */
+  snprintf(dir, sizeof(dir), "/proc/self/fd/%d/", state_dirfd);
+  n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s%s", dir, NOTIFY_SOCK);
+  if (n >= (int)sizeof(sa.sun_path))
+    return brig_err(err, ENAMETOOLONG, "notify socket"), -1;
+  unlinkat(state_dirfd, NOTIFY_SOCK, 0);
+  fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return brig_err(err, errno, "notify socket");
+  if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+    int saved = errno;
+    close(fd);
+    return brig_err(err, saved, "bind notify socket");
+  }
+  /* Any uid in the container may notify. */
+  fchmodat(state_dirfd, NOTIFY_SOCK, 0777, 0);
+  return fd;
+}
+
+static int forward(const char *msg, size_t len, struct brig_error *err) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  const char *path = host_socket();
+  _cleanup_close_ int fd = -1;
+  if (path == NULL)
+    return 0;
+  strncpy(sa.sun_path, path, sizeof(sa.sun_path) - 1);
+  fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return brig_err(err, errno, "socket");
+  if (sendto(fd, msg, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+    return brig_err(err, errno, "forward READY=1 to %s", path);
+  return 0;
+}
+
+int notify_relay(int sock, pid_t pid, uint64_t start_time,
+                 struct brig_error *err) {
+  char buf[4096];
+  for (;;) {
+    struct pollfd pf = {.fd = sock, .events = POLLIN};
+    int n = poll(&pf, 1, 200);
+    if (n > 0) {
+      ssize_t len = recv(sock, buf, sizeof(buf) - 1, 0);
+      if (len <= 0)
+        continue;
+      buf[len] = '\0';
+      /* One message may carry several assignments, one per line. */
+      for (char *line = buf; line != NULL;) {
+        char *next = strchr(line, '\n');
+        if (next != NULL)
+          *next++ = '\0';
+        if (strcmp(line, "READY=1") == 0)
+          return forward("READY=1", 7, err);
+        line = next;
+      }
+    } else if (!proc_alive(pid, start_time)) {
+      return brig_err(err, 0, "container exited before it was ready");
+    }
+  }
+}

@@ -1,0 +1,26 @@
+/* NOTIFY_SOCKET passthrough (podman --sdnotify=container): the container
+ * gets a socket of brig's at the caller's NOTIFY_SOCKET path, and `start`
+ * relays its READY=1 to the caller's socket. */
+#ifndef BRIG_NOTIFY_H
+#define BRIG_NOTIFY_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "spec.h"
+
+/* create: when NOTIFY_SOCKET is set, make <state dir>/notify, bind it over
+ * the socket's directory in the container and point the process's
+ * NOTIFY_SOCKET at it. */
+int notify_prepare(struct spec_config *cfg, int state_dirfd,
+                   const char *state_dir, struct brig_error *err);
+/* start: bind <state dir>/notify/notify.sock (when create prepared it).
+ * Returns the socket, -1 when there is none (not an error). */
+int notify_listen(int state_dirfd, struct brig_error *err);
+/* start: wait for READY=1 from the container (until its init exits) and
+ * forward the message to the caller's NOTIFY_SOCKET. */
+int notify_relay(int sock, pid_t pid, uint64_t start_time,
+                 struct brig_error *err);
+
+#endif

@@ -1,0 +1,101 @@
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "container.h"
+#include "events.h"
+#include "util.h"
+
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void report_begin(struct report_start *r) {
+  r->started = rfc3339_now();
+  r->start_ms = mono_ms();
+}
+
+/* "oom_kill N" of memory.oom_control (v1) or memory.events (v2). */
+static uint64_t oom_kills(struct cgroup *cg) {
+  static const char *files[] = {"memory.oom_control", "memory.events"};
+  for (size_t i = 0; i < 2; i++) {
+    char *v = NULL, *p;
+    struct brig_error e = {0};
+    uint64_t n = 0;
+    if (cgroup_get_value(cg, files[i], &v, &e) < 0)
+      continue;
+    p = strstr(v, "oom_kill ");
+    if (p != NULL)
+      n = strtoull(p + 9, NULL, 10);
+    free(v);
+    return n;
+  }
+  return 0;
+}
+
+static uint64_t blkio_total(const struct events_stats *st) {
+  uint64_t sum = 0;
+  const struct events_blkio_list *l = &st->blkio[EVENTS_BLKIO_SERVICE_BYTES];
+  for (size_t i = 0; i < l->n; i++)
+    if (strcmp(l->v[i].op, "Total") == 0 || strcmp(l->v[i].op, "total") == 0)
+      sum += l->v[i].value;
+  return sum;
+}
+
+int report_write(const char *path, const char *root, const char *id,
+                 const struct report_start *r, int code,
+                 struct brig_error *err) {
+  struct container *c = NULL;
+  struct cgroup *cg = NULL;
+  struct events_stats st;
+  _cleanup_free_ char *ended = rfc3339_now();
+  _cleanup_free_ char *json = NULL;
+  uint64_t ooms = 0;
+  bool have_stats = false;
+  int ret;
+
+  memset(&st, 0, sizeof(st));
+  if (container_load(root, id, &c, err) == 0 && c->st.cgroup_path != NULL &&
+      *c->st.cgroup_path != '\0' &&
+      cgroup_open(c->st.cgroup_path, &cg, err) == 0) {
+    have_stats = cgroup_stats(cg, &st, err) == 0;
+    ooms = oom_kills(cg);
+  }
+  brig_err_clear(err);
+  json = xasprintf(
+      "{\"id\":\"%s\",\"exit_code\":%d,\"signal\":%d,\"oom_killed\":%s,"
+      "\"wall_time_ms\":%lld,\"cpu_user_ns\":%llu,\"cpu_system_ns\":%llu,"
+      "\"cpu_total_ns\":%llu,\"memory_peak_bytes\":%llu,\"pids_current\":%llu,"
+      "\"block_io_bytes\":%llu,\"stats\":%s,\"started\":\"%s\","
+      "\"ended\":\"%s\"}\n",
+      id, code, code > 128 ? code - 128 : 0, ooms > 0 ? "true" : "false",
+      (long long)(mono_ms() - r->start_ms), (unsigned long long)st.cpu.user,
+      (unsigned long long)st.cpu.kernel, (unsigned long long)st.cpu.total,
+      (unsigned long long)st.memory.usage.max,
+      (unsigned long long)st.pids.current, (unsigned long long)blkio_total(&st),
+      have_stats ? "true" : "false", r->started, ended);
+  if (have_stats)
+    events_stats_free(&st);
+  cgroup_free(cg);
+  container_free(c);
+  {
+    _cleanup_free_ char *tmp = xasprintf("%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+      return brig_err(err, errno, "write report %s", path);
+    ret = write_all(fd, json, strlen(json));
+    close(fd);
+    if (ret < 0 || rename(tmp, path) < 0)
+      return brig_err(err, errno, "write report %s", path);
+  }
+  return 0;
+}
