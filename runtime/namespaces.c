@@ -153,9 +153,10 @@ static int run_map_helper(const char *helper, pid_t pid,
                      "%s: %s (as a non-root user, id mappings other than the "
                      "user's own id need %s, Debian package uidmap)",
                      helper, msg, helper);
+    else if (strncmp(msg, helper, strlen(helper)) == 0)
+      ret = brig_err(err, 0, "%s", msg); /* "newuidmap: ..." */
     else
-      ret = brig_err(err, 0, "%s %d: %s", helper, (int)pid,
-                     *msg ? msg : "failed");
+      ret = brig_err(err, 0, "%s: %s", helper, *msg ? msg : "failed");
   } else {
     ret = 0;
   }
