@@ -442,7 +442,9 @@ int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err) {
   struct cgroup *cg;
   *out = NULL;
   if (path == NULL || *path == '\0')
-    return brig_err(err, 0, "open cgroup: no cgroup path recorded");
+    return brig_err(err, 0,
+                    "the container has no cgroup (rootless, without a "
+                    "cgroup delegated to its user)");
   cg = cgroup_new(err);
   if (cg == NULL)
     return -1;

@@ -24,6 +24,7 @@
 #include "namespaces.h"
 #include "notify.h"
 #include "proc.h"
+#include "rootless.h"
 #include "security.h"
 #include "spawn.h"
 #include "terminal.h"
@@ -218,17 +219,17 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
 
   if (notify_prepare(cfg, c->dirfd, c->dir, err) < 0)
     goto fail;
-  if (cgroup_create(o->id, cfg->linux_ ? cfg->linux_->cgroups_path : NULL, &cg,
-                    err) < 0) {
+  /* Rootless without a delegated cgroup: none (cg NULL, path ""). */
+  if (rootless_cgroup_create(o->id, cfg, &cg, err) < 0) {
     cg = NULL;
     goto fail;
   }
-  c->st.cgroup_path = xstrdup(cgroup_path(cg));
+  c->st.cgroup_path = xstrdup(cg != NULL ? cgroup_path(cg) : "");
   /* Record what exists so far: a crash from here on is cleaned by
    * `delete --force`. */
   if (container_save(c, err) < 0)
     goto fail;
-  if (cfg->linux_ && cfg->linux_->resources &&
+  if (cg != NULL && cfg->linux_ && cfg->linux_->resources &&
       cgroup_apply(cg, cfg->linux_->resources, false, err) < 0)
     goto fail;
   /* start and delete read only state.json, unless there are hooks for
@@ -411,7 +412,8 @@ int container_kill(const char *root, const char *id, int sig, bool all,
     brig_err(err, 0, "container not running");
     goto out;
   }
-  if (all) {
+  /* Without a cgroup (rootless), --all signals the init alone. */
+  if (all && c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
     if (cgroup_open(c->st.cgroup_path, &cg, err) < 0 ||
         cgroup_kill_all(cg, sig, err) < 0)
       goto out;

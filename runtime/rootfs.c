@@ -143,7 +143,10 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
     const struct spec_mount *m = &cfg->mounts[i];
     if (m->destination == NULL)
       return brig_err(err, EINVAL, "mounts[%zu]: no destination", i);
-    if (mount_one(ctx, rootfd, m, err) < 0)
+    int idmap_fd = ctx->idmap_fds != NULL ? ctx->idmap_fds[i] : -1;
+    if (ctx->idmap_fds != NULL)
+      ctx->idmap_fds[i] = -1; /* taken by mount_one */
+    if (mount_one(ctx, rootfd, m, idmap_fd, err) < 0)
       return -1;
     if (path_is(m->destination, "/dev"))
       dev_is_tmpfs = !mount_is_bind(m);

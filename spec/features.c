@@ -67,7 +67,7 @@ char *spec_features_json(struct brig_error *err) {
   em_enabled(&e, "intelRdt", false);
   em_key(&e, "mountExtensions");
   em_open(&e);
-  em_enabled(&e, "idmap", false);
+  em_enabled(&e, "idmap", true);
   em_close(&e);
   em_close(&e);
 

@@ -141,7 +141,7 @@ setup() {
   [ "$(jq -r .linux.apparmor.enabled "$f")" = true ]
   [ "$(jq -r .linux.selinux.enabled "$f")" = true ]
   [ "$(jq -r .linux.intelRdt.enabled "$f")" = false ]
-  [ "$(jq -r .linux.mountExtensions.idmap.enabled "$f")" = false ]
+  [ "$(jq -r .linux.mountExtensions.idmap.enabled "$f")" = true ]
   [ "$(jq -r '.mountOptions | index("rbind")' "$f")" != null ]
   lsv=$(dpkg-query -W -f='${Version}' libseccomp2 2>/dev/null | cut -d- -f1)
   [ -z "$lsv" ] ||
