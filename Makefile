@@ -35,7 +35,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 all: $(BUILD)/brig $(BUILD)/seccomp-listener $(BUILD)/recvtty $(BUILD)/sdnotify \
-	$(BUILD)/benchrun $(BUILD)/bench-floor
+	$(BUILD)/benchrun $(BUILD)/bench-floor $(BUILD)/brig-faults $(BUILD)/escape-probe
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -47,6 +47,27 @@ $(BUILD)/brig: $(RUNTIME_OBJS) $(SPEC_OBJS)
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(BRIG_LDLIBS)
 	@objcopy --only-keep-debug $@ $@.debug
 	@objcopy --strip-debug --add-gnu-debuglink=$@.debug $@
+
+# The fault-injection build the escape tests use (tests/bats/escapes.bats):
+# -DBRIG_FAULTS compiles in fault_delay() (runtime/contain.h), which only
+# this binary has; build/brig never reads $BRIG_FAULT_DELAY_MS.
+FAULT_OBJS := $(RUNTIME_SRCS:%.c=$(BUILD)/obj-faults/%.o) \
+	$(SPEC_SRCS:%.c=$(BUILD)/obj-faults/%.o)
+$(BUILD)/obj-faults/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (faults)"
+	@$(CC) $(CFLAGS) -DBRIG_FAULTS -c -o $@ $<
+
+$(BUILD)/brig-faults: $(FAULT_OBJS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(BRIG_LDLIBS)
+
+# A static helper the escape tests copy into container rootfses.
+$(BUILD)/escape-probe: tools/escape-probe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+faults: $(BUILD)/brig-faults $(BUILD)/escape-probe
 
 # The seccomp notify agent the tests use (tests/bats/seccomp.bats).
 $(BUILD)/seccomp-listener: tools/seccomp-listener.c
@@ -84,7 +105,8 @@ $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libbrig.a tests/unit/tap.h
 
 unit: $(UNIT_BINS)
 
-# libFuzzer over the config parser (clang, ASan + UBSan).
+# libFuzzer targets tests/fuzz/fuzz_*.c (clang, ASan + UBSan); each seeds
+# from tests/fuzz/corpus-<target>/, else tests/fuzz/corpus/.
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iruntime -Ispec \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(SPEC_SRCS) $(LIB_SRCS) $(HEADERS)
@@ -93,9 +115,10 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(SPEC_SRCS) $(LIB_SRCS) $(HEADERS)
 
 fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \
+	  seeds=tests/fuzz/corpus-$$t; [ -d $$seeds ] || seeds=tests/fuzz/corpus; \
 	  mkdir -p $(BUILD)/fuzz/corpus-$$t; \
 	  $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	    -print_final_stats=1 $(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus || exit 1; \
+	    -print_final_stats=1 $(BUILD)/fuzz/corpus-$$t $$seeds || exit 1; \
 	done
 
 deps:
@@ -132,5 +155,5 @@ lint:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all unit fuzz deps demo test bench install check-format format lint clean
+.PHONY: all faults unit fuzz deps demo test bench install check-format format lint clean
 .SECONDARY:

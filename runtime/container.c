@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "create_config.h"
 #include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
@@ -127,7 +128,7 @@ static void create_cleanup(struct container *c, struct cgroup *cg) {
 
 int container_create(const struct create_opts *o, pid_t *pid_out,
                      int *console_master, struct brig_error *err) {
-  _cleanup_free_ char *bundle = NULL, *rootfs = NULL, *cfg_path = NULL;
+  _cleanup_free_ char *bundle = NULL, *rootfs = NULL;
   _cleanup_free_ char *root_joined = NULL;
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int console_sock = -1, console_peer = -1;
@@ -143,8 +144,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   bundle = realpath(o->bundle ? o->bundle : ".", NULL);
   if (bundle == NULL)
     return brig_err(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
-  cfg_path = xasprintf("%s/config.json", bundle);
-  cfg = spec_load_file(cfg_path, err);
+  cfg = create_load_config(o, bundle, err);
   if (cfg == NULL)
     return -1;
   if (o->args != NULL && cfg->process != NULL) {
@@ -232,11 +232,10 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   /* start and delete read only state.json, unless there are hooks for
    * them: keep the config those come from. */
   if (cfg->hooks != NULL && cfg->hooks->n_poststart + cfg->hooks->n_poststop) {
-    _cleanup_free_ char *data = NULL;
-    size_t len;
-    if (read_file_at(AT_FDCWD, cfg_path, SPEC_MAX_CONFIG_SIZE, &data, &len,
-                     err) < 0 ||
-        write_file_atomic(c->dirfd, HOOKS_CONFIG, data, len, 0600, err) < 0)
+    /* as parsed: --config and --set included */
+    _cleanup_free_ char *data = spec_emit(cfg, false, err);
+    if (data == NULL || write_file_atomic(c->dirfd, HOOKS_CONFIG, data,
+                                          strlen(data), 0600, err) < 0)
       goto fail;
   }
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "procfs.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -441,6 +442,13 @@ int mount_one(const struct rootfs_ctx *ctx, int rootfd,
     mount_opts_free(&o);
     return brig_err(err, EINVAL, "mount on \"%s\": no type and no bind option",
                     m->destination);
+  }
+  /* CVE-2023-27561/28642: a /proc that is a symlink would make brig's
+   * procfs writes land elsewhere. */
+  if (strcmp(m->type, "proc") == 0 &&
+      procfs_check_mount_dest(rootfd, m->destination, err) < 0) {
+    mount_opts_free(&o);
+    return -1;
   }
   dest_fd = in_root_make_dest(rootfd, m->destination, false);
   if (dest_fd < 0) {

@@ -133,7 +133,7 @@ static int load_seccomp(struct security_ctx *ctx, struct brig_error *err) {
 int security_apply(struct security_ctx *ctx, struct brig_error *err) {
   const struct spec_process *p = ctx->p;
 
-  if (lsm_apply(p, "/proc/self/attr", err) < 0)
+  if (lsm_apply(p, err) < 0)
     return -1;
   /* Without no_new_privs, loading needs CAP_SYS_ADMIN: do it while we
    * still have it.  A notifying filter loads here too, whatever

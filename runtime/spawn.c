@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "contain.h"
 #include "hooks.h"
 #include "log.h"
 #include "init.h"
@@ -298,11 +299,8 @@ static char *child_setup(const struct spawn_opts *o, int sock,
   security_set_notify_handler(*sec, send_notify_fd, &sock);
   if (security_apply(*sec, err) < 0)
     return NULL;
-  if (chdir(p->cwd) < 0) {
-    brig_err(err, errno, "chdir to cwd (\"%s\") set in config.json failed",
-             p->cwd);
+  if (contain_chdir(p->cwd, err) < 0)
     return NULL;
-  }
   return find_executable(p, err);
 }
 
@@ -335,6 +333,12 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
 
   sigset_t none;
 
+  /* A clone of brig until it execs: nothing in the container may trace it
+   * or open its exe, fds or memory. */
+  if (contain_enter(&err) < 0) {
+    sync_send(sock, SYNC_ERROR, &err);
+    _exit(1);
+  }
   close_fds_except((int)first_extra_fd(o->preserve_fds), keep,
                    sizeof(keep) / sizeof(keep[0]));
   /* `run` blocks the signals it forwards: the process starts clean. */
@@ -382,6 +386,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
     fprintf(stderr, "brig: %s\n", err.msg);
     _exit(1);
   }
+  fault_delay("init");
   execve(exe, o->cfg->process->args, o->cfg->process->env);
   fprintf(stderr, "brig: exec %s: %m\n", exe);
   _exit(127);

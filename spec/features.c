@@ -75,6 +75,9 @@ char *spec_features_json(struct brig_error *err) {
   snprintf(version, sizeof(version), "%u.%u.%u", sv->major, sv->minor,
            sv->micro);
   em_kstr(&e, "io.github.seccomp.libseccomp.version", version);
+  /* issue 12: the config on the command line (lxc -f / -s) */
+  em_kstr(&e, "org.brig.cmdline.config",
+          "create, run, execute: --config FILE, --set PATH=VALUE");
   em_close(&e);
   em_close(&e);
   return em_finish(&e, err);
