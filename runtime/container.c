@@ -176,6 +176,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   rootfd = container_root_open(o->root, true, err);
   if (rootfd < 0)
     goto out;
+  security_precompile(cfg, o->root);
   if (mkdirat(rootfd, o->id, 0711) < 0) {
     if (errno == EEXIST)
       brig_err(err, 0, "container with id exists: %s", o->id);
