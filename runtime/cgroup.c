@@ -415,8 +415,8 @@ static struct cgroup *cgroup_new(struct brig_error *err) {
   return cg;
 }
 
-int cgroup_create(const char *id, const char *cgroups_path, struct cgroup **out,
-                  struct brig_error *err) {
+int cgroup_resolve(const char *id, const char *cgroups_path,
+                   struct cgroup **out, struct brig_error *err) {
   struct cgroup *cg;
   *out = NULL;
   if (cgroups_path != NULL && *cgroups_path && !path_is_clean(cgroups_path))
@@ -444,14 +444,29 @@ int cgroup_create(const char *id, const char *cgroups_path, struct cgroup **out,
     set_dir(h, rel);
   }
   set_recorded_path(cg);
+  *out = cg;
+  return 0;
+}
+
+int cgroup_make(struct cgroup *cg, struct brig_error *err) {
   if (cg->drv->create(cg, err) < 0) {
     /* undo what was made, children first */
     for (size_t i = cg->n_made; i-- > 0;)
       rmdir(cg->made[i]);
-    cgroup_free(cg);
     return -1;
   }
-  *out = cg;
+  return 0;
+}
+
+int cgroup_create(const char *id, const char *cgroups_path, struct cgroup **out,
+                  struct brig_error *err) {
+  if (cgroup_resolve(id, cgroups_path, out, err) < 0)
+    return -1;
+  if (cgroup_make(*out, err) < 0) {
+    cgroup_free(*out);
+    *out = NULL;
+    return -1;
+  }
   return 0;
 }
 

@@ -20,6 +20,12 @@ enum cgroup_layout cgroup_detect_layout(void);
  * container's cgroup in every hierarchy.  Fails if it cannot be created. */
 int cgroup_create(const char *id, const char *cgroups_path, struct cgroup **out,
                   struct brig_error *err);
+/* cgroup_create in two steps: resolve the paths (nothing made yet:
+ * cgroup_path() can be recorded first), then make the directories
+ * (undone on failure; cg is still the caller's to free). */
+int cgroup_resolve(const char *id, const char *cgroups_path,
+                   struct cgroup **out, struct brig_error *err);
+int cgroup_make(struct cgroup *cg, struct brig_error *err);
 /* Reopen the cgroup of an existing container from the path recorded in its
  * state (cgroup_path()). */
 int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err);

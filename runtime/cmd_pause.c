@@ -46,8 +46,12 @@ static int set_paused(int argc, char **argv, bool pause,
       cgroup_freeze(cg, pause, err) < 0)
     goto out;
   /* Recorded in state.json too, where `monitor` and `wait` watch. */
-  free(c->st.status);
-  c->st.status = xstrdup(container_live_status(c));
+  {
+    /* the live status reads st.status: replace it after */
+    char *now = xstrdup(container_live_status(c));
+    free(c->st.status);
+    c->st.status = now;
+  }
   if (container_save(c, err) < 0)
     goto out;
   ret = 0;

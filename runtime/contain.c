@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -85,5 +86,11 @@ void fault_delay(const char *where) {
   ts.tv_nsec = (long)(v % 1000) * 1000000L;
   while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
     ;
+}
+
+void fault_kill(const char *step) {
+  const char *at = getenv("BRIG_FAULT_KILL");
+  if (at != NULL && strcmp(at, step) == 0)
+    raise(SIGKILL);
 }
 #endif

@@ -10,7 +10,11 @@
  *   fault_delay      in the test build (make build/brig-faults,
  *                    -DBRIG_FAULTS) sleep $BRIG_FAULT_DELAY_MS ms at a
  *                    named in-container step ($BRIG_FAULT_AT, all steps
- *                    when unset); compiled out of build/brig */
+ *                    when unset); compiled out of build/brig
+ *   fault_kill       in the same build, SIGKILL brig itself at the named
+ *                    step of create, start, exec or delete when
+ *                    $BRIG_FAULT_KILL names it (the crash-safety tests,
+ *                    tests/bats/crash.bats) */
 #ifndef BRIG_CONTAIN_H
 #define BRIG_CONTAIN_H
 
@@ -28,9 +32,13 @@ int rootfs_path_check(const char *root_path, const char *bundle,
 
 #ifdef BRIG_FAULTS
 void fault_delay(const char *where);
+void fault_kill(const char *step);
 #else
 static inline void fault_delay(const char *where) {
   (void)where;
+}
+static inline void fault_kill(const char *step) {
+  (void)step;
 }
 #endif
 

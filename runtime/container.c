@@ -118,6 +118,17 @@ static int write_pid_file(const char *path, pid_t pid, struct brig_error *err) {
   return 0;
 }
 
+/* Without a cgroup, `delete --force` after a crash finds the init only by
+ * the pid in state.json ("creating" still): record it at once. */
+static void record_init(pid_t pid, void *arg) {
+  struct container *c = arg;
+  struct brig_error e = {0};
+  c->st.pid = pid;
+  if (proc_start_time(pid, &c->st.init_start_time, NULL) < 0 ||
+      container_save(c, &e) < 0)
+    log_warn("record the pid of container init %d: %s", (int)pid, e.msg);
+}
+
 /* Undo a failed create: kill, cgroup, state dir.  Keeps err. */
 static void create_cleanup(struct container *c, struct cgroup *cg) {
   struct brig_error e = {0};
@@ -218,17 +229,30 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     c->st.n_annotations = cfg->n_annotations;
   }
 
-  if (notify_prepare(cfg, c->dirfd, c->dir, err) < 0)
+  fault_kill("create-dir");
+  /* Record the cgroup before making it: a crash from here on leaves a
+   * state.json ("creating") that `delete --force` cleans up. */
+  if (cgroup_resolve(o->id, cfg->linux_ ? cfg->linux_->cgroups_path : NULL, &cg,
+                     err) < 0)
     goto fail;
-  /* Rootless without a delegated cgroup: none (cg NULL, path ""). */
-  if (rootless_cgroup_create(o->id, cfg, &cg, err) < 0) {
+  c->st.cgroup_path = xstrdup(cgroup_path(cg));
+  if (container_save(c, err) < 0) {
+    cgroup_free(cg);
     cg = NULL;
     goto fail;
   }
-  c->st.cgroup_path = xstrdup(cg != NULL ? cgroup_path(cg) : "");
-  /* Record what exists so far: a crash from here on is cleaned by
-   * `delete --force`. */
-  if (container_save(c, err) < 0)
+  fault_kill("create-saved");
+  /* Rootless without a delegated cgroup: none (cg NULL, path ""). */
+  if (rootless_cgroup_make(&cg, cfg, err) < 0)
+    goto fail;
+  if (cg == NULL) {
+    free(c->st.cgroup_path);
+    c->st.cgroup_path = xstrdup("");
+    if (container_save(c, err) < 0)
+      goto fail;
+  }
+  fault_kill("create-cgroup");
+  if (notify_prepare(cfg, c->dirfd, c->dir, err) < 0)
     goto fail;
   if (cg != NULL && cfg->linux_ && cfg->linux_->resources &&
       cgroup_apply(cg, cfg->linux_->resources, false, err) < 0)
@@ -268,9 +292,12 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .no_new_keyring = o->no_new_keyring,
                           .preserve_fds = o->preserve_fds,
                           .use_init = o->use_init,
-                          .state = &c->st};
+                          .state = &c->st,
+                          .on_clone = cg == NULL ? record_init : NULL,
+                          .on_clone_arg = c};
   if (spawn_container(&so, &res, err) < 0)
     goto fail;
+  fault_kill("create-spawned");
   c->st.pid = res.pid;
   c->st.init_start_time = res.start_time;
   free(c->st.status);
@@ -282,6 +309,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   }
   if (container_save(c, err) < 0)
     goto fail;
+  fault_kill("create-done");
   if (o->pid_file != NULL && write_pid_file(o->pid_file, res.pid, err) < 0)
     goto fail;
   if (pid_out != NULL)
@@ -359,6 +387,10 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
     brig_err(err, errno, "open exec fifo");
     goto out;
   }
+  /* The open let the init go on: from now on it is no longer "created",
+   * even if this start dies before the init answers. */
+  unlinkat(c->dirfd, EXEC_FIFO, 0);
+  fault_kill("start-opened");
   if (await_exec_fifo(c, fifo, err) < 0) {
     /* A failed startContainer hook: stop and remove the container. */
     struct brig_error e = {0};
@@ -366,11 +398,12 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
       log_warn("start %s: remove: %s", id, e.msg);
     goto out;
   }
-  unlinkat(c->dirfd, EXEC_FIFO, 0);
+  fault_kill("start-released");
   free(c->st.status);
   c->st.status = xstrdup("running");
   if (container_save(c, err) < 0)
     goto out;
+  fault_kill("start-saved");
   if (container_load_hooks(c, &hooks_cfg, err) < 0)
     goto out;
   if (hooks_cfg != NULL && hooks_cfg->hooks->n_poststart > 0) {
@@ -469,12 +502,14 @@ static int destroy(struct container *c, const struct spec_config *hooks_cfg,
       close(pidfd);
     }
   }
+  fault_kill("delete-killed");
   if (c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
     if (cg == NULL && cgroup_open(c->st.cgroup_path, &cg, err) < 0)
       goto out;
     if (cgroup_destroy(cg, err) < 0)
       goto out;
   }
+  fault_kill("delete-cgroup");
   if (container_remove_dir(c, err) < 0)
     goto out;
   ret = 0;

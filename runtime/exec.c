@@ -260,6 +260,7 @@ int container_exec(const struct exec_opts *o, int *code,
   }
   close(sp[1]);
   sp[1] = -1;
+  fault_kill("exec-forked");
   while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
     ;
   n = recv(sp[0], &m, sizeof(m), 0);
@@ -271,6 +272,7 @@ int container_exec(const struct exec_opts *o, int *code,
     goto out;
   }
   pid = m.pid;
+  fault_kill("exec-pid");
   if (console_peer >= 0) {
     master = fd_recv(console_peer, err);
     if (master < 0) {
@@ -290,6 +292,7 @@ int container_exec(const struct exec_opts *o, int *code,
   }
   if (o->pid_file != NULL && write_pid(o->pid_file, pid, err) < 0)
     goto out;
+  fault_kill("exec-started");
   if (o->detach) {
     ret = 0;
     pid = -1; /* the caller (or its subreaper) reaps it */

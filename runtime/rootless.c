@@ -64,14 +64,14 @@ static const char *needs_cgroup(const struct spec_config *cfg) {
   return NULL;
 }
 
-int rootless_cgroup_create(const char *id, const struct spec_config *cfg,
-                           struct cgroup **out, struct brig_error *err) {
-  const char *path = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
+int rootless_cgroup_make(struct cgroup **cg, const struct spec_config *cfg,
+                         struct brig_error *err) {
   const char *what;
 
-  if (cgroup_create(id, path, out, err) == 0)
+  if (cgroup_make(*cg, err) == 0)
     return 0;
-  *out = NULL;
+  cgroup_free(*cg);
+  *cg = NULL;
   if (!rootless_cgroups() ||
       (err->errnum != EACCES && err->errnum != EPERM && err->errnum != EROFS))
     return -1;

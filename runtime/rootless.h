@@ -13,11 +13,11 @@
  * auto (the default) when brig is not root or runs in a user namespace,
  * as runc. */
 bool rootless_cgroups(void);
-/* cgroup_create, except that a rootless runtime the cgroup hierarchies
- * refuse (no delegated cgroup) goes on without one (*out NULL), unless the
- * config needs one: a resource limit or a cgroup mount, then the error
- * says so. */
-int rootless_cgroup_create(const char *id, const struct spec_config *cfg,
-                           struct cgroup **out, struct brig_error *err);
+/* cgroup_make of a resolved *cg, except that a rootless runtime the cgroup
+ * hierarchies refuse (no delegated cgroup) goes on without one (*cg freed,
+ * NULL), unless the config needs one: a resource limit or a cgroup mount,
+ * then the error says so.  On failure *cg is freed and NULL. */
+int rootless_cgroup_make(struct cgroup **cg, const struct spec_config *cfg,
+                         struct brig_error *err);
 
 #endif

@@ -598,6 +598,9 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     _exit(1);
   }
   close(sp[1]);
+  if (o->on_clone != NULL)
+    o->on_clone(pid, o->on_clone_arg);
+  fault_kill("create-clone");
   if (new_userns && ns_write_id_maps(pid, l, err) < 0)
     goto fail;
   if (send_idmap_mounts(o, pid, sp[0], err) < 0)

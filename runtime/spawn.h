@@ -29,6 +29,10 @@ struct spawn_opts {
   /* The state sent with a seccomp notify fd to listenerPath (pid filled
    * in), NULL when the caller has none. */
   const struct container_state *state;
+  /* Called in the parent right after the clone (NULL: none): create
+   * records the pid when there is no cgroup to find the init by. */
+  void (*on_clone)(pid_t pid, void *arg);
+  void *on_clone_arg;
 };
 
 struct spawn_result {

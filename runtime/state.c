@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "contain.h"
 #include "proc.h"
 #include "util.h"
 
@@ -67,8 +68,12 @@ const char *container_live_status(const struct container *c) {
   struct stat sb;
   int frozen;
 
+  /* A create never finished: it is in progress (the creator holds the
+   * lock) or died; `delete --force` removes what it made. */
+  if (strcmp(st->status, "creating") == 0)
+    return "creating";
   if (st->pid <= 0)
-    return strcmp(st->status, "creating") == 0 ? "creating" : "stopped";
+    return "stopped";
   if (!proc_alive(st->pid, st->init_start_time))
     return "stopped";
   if (st->cgroup_path != NULL && *st->cgroup_path != '\0') {
@@ -122,11 +127,20 @@ int container_load(const char *root, const char *id, struct container **out,
   }
   if (read_file_at(c->dirfd, STATE_FILE, STATE_MAX, &data, &len, err) < 0) {
     if (err->errnum == ENOENT) {
-      /* A create in progress (or one that died before writing state). */
+      /* A create that died before its first save (we hold the lock, so
+       * none is in progress): "creating", for `delete --force`. */
+      brig_err_clear(err);
       c->st.id = xstrdup(id);
       c->st.status = xstrdup("creating");
+      c->st.oci_version = xstrdup("");
+      c->st.bundle = xstrdup("");
+      c->st.rootfs = xstrdup("");
+      c->st.created = xstrdup("");
+      c->st.owner = xstrdup("");
+      c->st.cgroup_path = xstrdup("");
+      c->st.exit_status = -1;
       *out = c;
-      return brig_err(err, ENOENT, "container %s: no state.json", id);
+      return 0;
     }
     container_free(c);
     return -1;
@@ -135,8 +149,12 @@ int container_load(const char *root, const char *id, struct container **out,
     *out = c; /* the caller may still force-delete it */
     return brig_err_wrap(err, "container %s", id);
   }
-  free(c->st.status);
-  c->st.status = xstrdup(container_live_status(c));
+  {
+    /* the live status reads st.status: replace it after */
+    char *now = xstrdup(container_live_status(c));
+    free(c->st.status);
+    c->st.status = now;
+  }
   *out = c;
   return 0;
 }
@@ -164,6 +182,7 @@ int container_remove_dir(struct container *c, struct brig_error *err) {
     unlinkat(c->dirfd, de->d_name, 0);
   }
   closedir(d);
+  fault_kill("delete-files");
   if (rmdir(c->dir) < 0 && errno != ENOENT)
     return brig_err(err, errno, "remove %s", c->dir);
   return 0;

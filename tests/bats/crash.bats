@@ -1,0 +1,289 @@
+#!/usr/bin/env bats
+# Crash safety (issue 14): build/brig-faults (make faults, -DBRIG_FAULTS)
+# SIGKILLs itself at the step named by $BRIG_FAULT_KILL.  After each kill
+# `state`, `list` and `delete --force` must work and leave nothing behind:
+# no state dir, cgroup, mount or process.  Then the races of two commands.
+
+load helpers
+
+setup() {
+  setup_brig
+  FAULTS=${BRIG_FAULTS_BIN:-$TOP/build/brig-faults}
+  [ -x "$FAULTS" ] || skip "build/brig-faults missing (make faults)"
+  make_bundle sleep 1000
+}
+teardown() { teardown_brig; }
+
+# fbrig STEP ARGS...: brig-faults, killed at STEP.  Its stdio (which a
+# container init or exec'd process keeps) goes to $TEST_TMP/out, not to
+# the pipe bats' `run` reads to its end.
+fbrig() {
+  local step=$1
+  shift
+  BRIG_FAULT_KILL=$step "$FAULTS" --root "$BRIG_ROOT" "$@" \
+    </dev/null >"$TEST_TMP/out" 2>&1
+}
+
+# Nothing of container $1 is left: state dir, cgroup in any hierarchy,
+# mount under the test dir, process inside the bundle's rootfs or running
+# brig with this test's root.
+assert_clean() {
+  local id=$1 p root
+  [ ! -e "$BRIG_ROOT/$id" ] || { echo "state dir left: $(ls -la "$BRIG_ROOT/$id")"; return 1; }
+  for p in /sys/fs/cgroup/*/brig/"$id" /sys/fs/cgroup/brig/"$id"; do
+    [ ! -e "$p" ] || { echo "cgroup left: $p"; return 1; }
+  done
+  ! grep -q " $TEST_TMP" /proc/self/mountinfo || { echo "mount left"; return 1; }
+  for p in /proc/[0-9]*; do
+    root=$(readlink "$p/root" 2>/dev/null) || continue
+    if [ "$root" = "$BUNDLE/rootfs" ]; then
+      echo "process left: ${p#/proc/} $(tr '\0' ' ' < "$p/cmdline")"
+      return 1
+    fi
+    if tr '\0' '\n' < "$p/cmdline" 2>/dev/null | grep -qx "$BRIG_ROOT"; then
+      echo "brig left: ${p#/proc/} $(tr '\0' ' ' < "$p/cmdline")"
+      return 1
+    fi
+  done
+}
+
+# After a kill: state and list show the container, delete --force removes
+# everything.  $1 id, $2 the status state must report.
+check_after_kill() {
+  local id=$1 want=$2
+  run brig state "$id"
+  echo "state: $output"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r .status)" = "$want" ]
+  run brig list -q
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"$id"* ]]
+  run brig list -f json
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -e --arg id "$id" '.[] | select(.id == $id)' >/dev/null
+  run brig delete --force "$id"
+  echo "delete: $output"
+  [ "$status" -eq 0 ]
+  assert_clean "$id"
+  run brig list -q
+  [ -z "$output" ]
+}
+
+# create_killed STEP STATUS
+create_killed() {
+  local id
+  id=$(cid)
+  run fbrig "$1" create -b "$BUNDLE" "$id"
+  [ "$status" -eq 137 ]
+  check_after_kill "$id" "$2"
+}
+
+@test "create killed after mkdir of the state dir (no state.json)" {
+  create_killed create-dir creating
+}
+@test "create killed after the first state save" {
+  create_killed create-saved creating
+}
+@test "create killed after the cgroup is made" {
+  create_killed create-cgroup creating
+}
+@test "create killed right after the clone" {
+  create_killed create-clone creating
+}
+@test "create killed with the init ready, before the state save" {
+  create_killed create-spawned creating
+}
+@test "create killed after the last state save" {
+  create_killed create-done created
+}
+
+# start_killed STEP
+start_killed() {
+  local id
+  id=$(cid)
+  brig create -b "$BUNDLE" "$id" </dev/null >"$TEST_TMP/out" 2>&1
+  run fbrig "$1" start "$id"
+  [ "$status" -eq 137 ]
+  run brig state "$id"
+  # The init was let go: running (or stopped), never "created" again.
+  [[ "$(echo "$output" | jq -r .status)" =~ ^(running|stopped)$ ]]
+  run brig start "$id"
+  [ "$status" -ne 0 ]
+  check_after_kill "$id" running
+}
+
+@test "start killed after opening the exec fifo" {
+  start_killed start-opened
+}
+@test "start killed after the init answered" {
+  start_killed start-released
+}
+@test "start killed after the state save" {
+  start_killed start-saved
+}
+
+# exec_killed STEP
+exec_killed() {
+  local id
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id" </dev/null >"$TEST_TMP/out" 2>&1
+  run fbrig "$1" exec "$id" sleep 999
+  [ "$status" -eq 137 ]
+  check_after_kill "$id" running
+}
+
+@test "exec killed after forking its helper" {
+  exec_killed exec-forked
+}
+@test "exec killed with the process cloned" {
+  exec_killed exec-pid
+}
+@test "exec killed with the process running" {
+  exec_killed exec-started
+}
+
+# delete_killed STEP STATUS
+delete_killed() {
+  local id
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id" </dev/null >"$TEST_TMP/out" 2>&1
+  run fbrig "$1" delete --force "$id"
+  [ "$status" -eq 137 ]
+  check_after_kill "$id" "$2"
+}
+
+@test "delete killed after killing the init" {
+  delete_killed delete-killed stopped
+}
+@test "delete killed after removing the cgroup" {
+  delete_killed delete-cgroup stopped
+}
+@test "delete killed after emptying the state dir" {
+  delete_killed delete-files creating
+}
+
+@test "build/brig has no kill points" {
+  local id
+  id=$(cid)
+  BRIG_FAULT_KILL=create-dir brig create -b "$BUNDLE" "$id" </dev/null >"$TEST_TMP/out" 2>&1
+  [ "$(brig state "$id" | jq -r .status)" = created ]
+  ! grep -q create-dir "$BRIG"
+  grep -q create-dir "$FAULTS"
+}
+
+# --- races: each pair ends in one consistent outcome ---
+
+# rounds of each race (RACE_ROUNDS)
+ROUNDS=${RACE_ROUNDS:-5}
+
+# rc_to NAME CMD...: run CMD (stdin /dev/null, stderr to $TEST_TMP/e.NAME),
+# its exit code into $TEST_TMP/r.NAME (bats' set -e would end a subshell
+# at the failure).
+rc_to() {
+  local name=$1 rc=0
+  shift
+  "$@" </dev/null 2>"$TEST_TMP/e.$name" || rc=$?
+  echo "$rc" >"$TEST_TMP/r.$name"
+}
+
+@test "race: two creates of one id, one wins, the loser leaves nothing" {
+  local id i r1 r2
+  for ((i = 0; i < ROUNDS; i++)); do
+    id=$(cid "$i")
+    rc_to 1 brig create -b "$BUNDLE" "$id" >/dev/null &
+    rc_to 2 brig create -b "$BUNDLE" "$id" >/dev/null &
+    wait
+    r1=$(cat "$TEST_TMP/r.1") r2=$(cat "$TEST_TMP/r.2")
+    [ $((r1 + r2)) -eq 1 ]
+    grep -q "container with id exists" "$TEST_TMP/e.1" "$TEST_TMP/e.2"
+    [ "$(brig state "$id" | jq -r .status)" = created ]
+    # one init: the loser's (if it got that far) is gone
+    [ "$(cat /sys/fs/cgroup/pids/brig/"$id"/cgroup.procs | wc -l)" -eq 1 ]
+    brig delete "$id"
+    assert_clean "$id"
+  done
+}
+
+@test "race: delete against start ends started-and-refused or deleted" {
+  local id i rs rd st
+  for ((i = 0; i < ROUNDS; i++)); do
+    id=$(cid "$i")
+    brig create -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+    rc_to s brig start "$id" &
+    rc_to d brig delete "$id" &
+    wait
+    rs=$(cat "$TEST_TMP/r.s") rd=$(cat "$TEST_TMP/r.d")
+    if [ "$rd" -eq 0 ]; then
+      # deleted first (created is deletable); start found nothing
+      [ "$rs" -ne 0 ]
+      assert_clean "$id"
+    else
+      # started first: delete refused a running container
+      [ "$rs" -eq 0 ]
+      grep -q "not stopped" "$TEST_TMP/e.d"
+      [ "$(brig state "$id" | jq -r .status)" = running ]
+      brig delete --force "$id"
+      assert_clean "$id"
+    fi
+  done
+}
+
+@test "race: kill against exit, both end stopped" {
+  local id i rk
+  make_bundle sh -c 'sleep 0.2'
+  for ((i = 0; i < ROUNDS; i++)); do
+    id=$(cid "$i")
+    brig run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+    sleep 0.$((150 + RANDOM % 100))
+    run brig kill "$id" KILL
+    rk=$status
+    # either it was signalled, or it had exited: "container not running"
+    [ "$rk" -eq 0 ] || [[ "$output" == *"not running"* ]]
+    wait_for 50 sh -c "[ \"\$(\"$BRIG\" --root \"$BRIG_ROOT\" state $id | jq -r .status)\" = stopped ]"
+    brig delete "$id"
+    assert_clean "$id"
+  done
+}
+
+@test "race: pause against delete --force ends deleted" {
+  local id i
+  for ((i = 0; i < ROUNDS; i++)); do
+    id=$(cid "$i")
+    brig run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+    rc_to p brig pause "$id" &
+    rc_to d brig delete --force "$id" &
+    wait
+    cat "$TEST_TMP/e.p" "$TEST_TMP/e.d"
+    [ "$(cat "$TEST_TMP/r.d")" -eq 0 ]
+    # pause either won (then delete thawed and killed) or found it gone
+    [ "$(cat "$TEST_TMP/r.p")" -eq 0 ] || grep -qE "does not exist|not running" "$TEST_TMP/e.p"
+    run brig state "$id"
+    [ "$status" -ne 0 ]
+    assert_clean "$id"
+  done
+}
+
+@test "race: exec against kill, exec runs or fails cleanly" {
+  local id i re
+  for ((i = 0; i < ROUNDS; i++)); do
+    id=$(cid "$i")
+    brig run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+    rc_to x brig exec "$id" sh -c 'echo hi' >"$TEST_TMP/xo" &
+    rc_to k brig kill "$id" KILL &
+    wait
+    re=$(cat "$TEST_TMP/r.x")
+    [ "$(cat "$TEST_TMP/r.k")" -eq 0 ]
+    # exec printed and exited 0, or was killed with the container (137),
+    # or found it stopped: one line naming the problem
+    if [ "$re" -eq 0 ]; then
+      grep -qx hi "$TEST_TMP/xo"
+    elif [ "$re" -ne 137 ]; then
+      cat "$TEST_TMP/e.x"
+      [ "$(wc -l < "$TEST_TMP/e.x")" -eq 1 ]
+      grep -q "^brig: exec" "$TEST_TMP/e.x"
+    fi
+    wait_for 50 sh -c "[ \"\$(\"$BRIG\" --root \"$BRIG_ROOT\" state $id | jq -r .status)\" = stopped ]"
+    brig delete "$id"
+    assert_clean "$id"
+  done
+}
