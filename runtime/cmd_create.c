@@ -33,7 +33,8 @@ CMD(create) {
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
-  struct create_opts o = {.root = brig_g.root, .detached = true};
+  _cleanup_create_opts_ struct create_opts o = {.root = brig_g.root,
+                                                .detached = true};
   int c;
 
   while ((c = cli_next(argc, argv, "create", "b:", opts, usage, err)) != -1) {

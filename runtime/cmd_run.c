@@ -80,7 +80,8 @@ static int run_main(int argc, char **argv, bool execute,
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
-  struct create_opts o = {.root = brig_g.root, .use_init = execute};
+  _cleanup_create_opts_ struct create_opts o = {.root = brig_g.root,
+                                                .use_init = execute};
   bool detach = false, no_subreaper = false, keep = false;
   const char *report = NULL, *console_file = NULL;
   struct report_start rs = {0};

@@ -17,6 +17,11 @@ void create_add_set(char ***sets, const char *arg) {
   (*sets)[n + 1] = NULL;
 }
 
+void create_opts_clear(struct create_opts *o) {
+  strv_free(o->sets);
+  o->sets = NULL;
+}
+
 struct spec_config *create_load_config(const struct create_opts *o,
                                        const char *bundle,
                                        struct brig_error *err) {

@@ -49,6 +49,9 @@ int create_refuse_systemd(const char *cmd, const char *id,
 
 /* Append a copy of arg to the NULL-terminated list *sets. */
 void create_add_set(char ***sets, const char *arg);
+/* Free what the flags allocated (the --set list) on every return. */
+void create_opts_clear(struct create_opts *o);
+#define _cleanup_create_opts_ __attribute__((cleanup(create_opts_clear)))
 /* --config FILE or <bundle>/config.json, with o->sets applied. */
 struct spec_config *create_load_config(const struct create_opts *o,
                                        const char *bundle,
