@@ -173,7 +173,7 @@ deps:
 demo: deps all
 	@tools/demo
 
-test: deps all unit $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+test: deps all unit $(BUILD)/asan/brig $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@tools/run-tests
 
 # brig beside Debian's runc and crun (installed when missing) and the floor;
