@@ -1,0 +1,3 @@
+@test "smoke" {
+  [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]
+}
