@@ -3,6 +3,7 @@
 #   make deps       install (apt-get) what the build and every test need
 #   make demo       deps + build + example bundle + run a container
 #   make test       deps + build + every test; last line "N passed, M failed"
+#   make test-cgroup2  the cgroup v2 tests in a qemu guest (tools/cgroup2-guest)
 
 CC ?= gcc
 CLANG ?= clang
@@ -91,6 +92,9 @@ demo: deps all
 test: deps all unit $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@tools/run-tests
 
+test-cgroup2: all
+	@tools/cgroup2-guest
+
 install: $(BUILD)/brig
 	install -D -m 0755 $(BUILD)/brig $(DESTDIR)$(PREFIX)/bin/brig
 
@@ -109,5 +113,5 @@ lint:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all unit fuzz deps demo test install check-format format lint clean
+.PHONY: all unit fuzz deps demo test test-cgroup2 install check-format format lint clean
 .SECONDARY:

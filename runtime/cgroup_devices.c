@@ -41,12 +41,13 @@ int cg_device_rules(const struct spec_resources *res, struct cg_dev_rule **out,
   for (size_t i = 0; i < res->n_devices; i++) {
     const struct spec_device_cgroup *d = &res->devices[i];
     r[k] = to_rule(d);
-    if (r[k].type != 'a' && r[k].type != 'c' && r[k].type != 'b') {
+    char type = r[k].type;
+    if (type != 'a' && type != 'c' && type != 'b') {
       free(r);
       return brig_err(err, 0,
                       "linux.resources.devices[%zu].type: \"%c\" is not a, c "
                       "or b",
-                      i, r[k].type);
+                      i, type);
     }
     const char *acc = d->access && *d->access ? d->access : "rwm";
     if (strlen(acc) > 3 || strspn(acc, "rwm") != strlen(acc)) {
