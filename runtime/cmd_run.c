@@ -17,7 +17,9 @@
 
 #include "cli.h"
 #include "container.h"
+#include "create_config.h"
 #include "log.h"
+#include "exitnote.h"
 #include "report.h"
 #include "supervise.h"
 #include "terminal.h"
@@ -28,7 +30,7 @@ static const char usage[] =
     "Create and start a container from the bundle's config.json.\n\n"
     "Options:\n"
     "   --bundle value, -b value  path to the root of the bundle directory "
-    "(default: current directory)\n"
+    "(default: current directory)\n" CREATE_CONFIG_USAGE
     "   --console-socket value    path to an AF_UNIX socket which will "
     "receive a file descriptor referencing the master end of the console's "
     "pseudoterminal\n"
@@ -52,14 +54,8 @@ static const char usage[] =
     "(exit code, oom, CPU, memory, I/O, times) to this file\n";
 
 enum {
-  OPT_PID_FILE = 256,
-  OPT_CONSOLE,
-  OPT_NO_PIVOT,
-  OPT_NO_KEYRING,
-  OPT_PRESERVE,
-  OPT_NO_SUBREAPER,
+  OPT_NO_SUBREAPER = CREATE_OPT_END,
   OPT_KEEP,
-  OPT_INIT,
   OPT_REPORT,
   OPT_CONSOLE_FILE
 };
@@ -75,16 +71,10 @@ static int run_main(int argc, char **argv, bool execute,
                     struct brig_error *err) {
   const char *cmd = execute ? "execute" : "run";
   static const struct option opts[] = {
-      {"bundle", required_argument, NULL, 'b'},
+      CREATE_OPTIONS,
       {"detach", no_argument, NULL, 'd'},
-      {"pid-file", required_argument, NULL, OPT_PID_FILE},
-      {"console-socket", required_argument, NULL, OPT_CONSOLE},
-      {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
-      {"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
-      {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
       {"no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER},
       {"keep", no_argument, NULL, OPT_KEEP},
-      {"init", no_argument, NULL, OPT_INIT},
       {"report", required_argument, NULL, OPT_REPORT},
       {"console-file", required_argument, NULL, OPT_CONSOLE_FILE},
       {"help", no_argument, NULL, 'h'},
@@ -96,7 +86,6 @@ static int run_main(int argc, char **argv, bool execute,
   struct report_start rs = {0};
   int master = -1, code;
   pid_t pid;
-  int64_t n;
   int c;
 
   while ((c = cli_next(argc, argv, cmd, "b:d", opts,
@@ -106,28 +95,8 @@ static int run_main(int argc, char **argv, bool execute,
       return 0;
     case CLI_ERROR:
       return 1;
-    case 'b':
-      o.bundle = optarg;
-      break;
     case 'd':
       detach = true;
-      break;
-    case OPT_PID_FILE:
-      o.pid_file = optarg;
-      break;
-    case OPT_CONSOLE:
-      o.console_socket = optarg;
-      break;
-    case OPT_NO_PIVOT:
-      o.no_pivot = true;
-      break;
-    case OPT_NO_KEYRING:
-      o.no_new_keyring = true;
-      break;
-    case OPT_PRESERVE:
-      if (cli_parse_int(cmd, "preserve-fds", optarg, 0, 65536, &n, err))
-        return 1;
-      o.preserve_fds = (int)n;
       break;
     case OPT_NO_SUBREAPER:
       no_subreaper = true;
@@ -135,15 +104,15 @@ static int run_main(int argc, char **argv, bool execute,
     case OPT_KEEP:
       keep = true;
       break;
-    case OPT_INIT:
-      o.use_init = true;
-      break;
     case OPT_REPORT:
       report = optarg;
       break;
     case OPT_CONSOLE_FILE:
       console_file = optarg;
       break;
+    default:
+      if (create_flag(c, cmd, &o, err) < 0)
+        return 1;
     }
   }
   if (execute && argc - optind >= 1) {
@@ -172,13 +141,8 @@ static int run_main(int argc, char **argv, bool execute,
   o.detached = detach && console_file == NULL;
   o.receive_console =
       (!detach || console_file != NULL) && o.console_socket == NULL;
-  if (brig_g.systemd_cgroup) {
-    brig_err(err, 0,
-             "run %s: --systemd-cgroup: the systemd cgroup driver is "
-             "not supported yet",
-             o.id);
+  if (create_refuse_systemd(cmd, o.id, err) < 0)
     return 1;
-  }
   if (!detach) {
     supervise_block_signals();
     if (!no_subreaper)
@@ -191,7 +155,7 @@ static int run_main(int argc, char **argv, bool execute,
   if (report != NULL)
     report_begin(&rs);
   if (container_create(&o, &pid, &master, err) < 0) {
-    if (strncmp(err->msg, "config.json", 11) != 0)
+    if (!create_config_error(&o, err))
       brig_err_wrap(err, "%s %s", cmd, o.id);
     return 1;
   }
@@ -220,6 +184,7 @@ static int run_main(int argc, char **argv, bool execute,
   if (detach)
     return 0;
   code = supervise(pid, master);
+  exitnote_send(brig_g.root, o.id, code);
   {
     struct brig_error e = {0};
     if (container_record_exit(brig_g.root, o.id, code, &e) < 0)

@@ -1,5 +1,6 @@
 /* The lifecycle: create, start, kill, delete. */
 #include "container.h"
+#include "contain.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,11 +18,13 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "create_config.h"
 #include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
 #include "notify.h"
 #include "proc.h"
+#include "rootless.h"
 #include "security.h"
 #include "spawn.h"
 #include "terminal.h"
@@ -127,7 +130,7 @@ static void create_cleanup(struct container *c, struct cgroup *cg) {
 
 int container_create(const struct create_opts *o, pid_t *pid_out,
                      int *console_master, struct brig_error *err) {
-  _cleanup_free_ char *bundle = NULL, *rootfs = NULL, *cfg_path = NULL;
+  _cleanup_free_ char *bundle = NULL, *rootfs = NULL;
   _cleanup_free_ char *root_joined = NULL;
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int console_sock = -1, console_peer = -1;
@@ -143,8 +146,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   bundle = realpath(o->bundle ? o->bundle : ".", NULL);
   if (bundle == NULL)
     return brig_err(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
-  cfg_path = xasprintf("%s/config.json", bundle);
-  cfg = spec_load_file(cfg_path, err);
+  cfg = create_load_config(o, bundle, err);
   if (cfg == NULL)
     return -1;
   if (o->args != NULL && cfg->process != NULL) {
@@ -169,9 +171,12 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
              cfg->root->path);
     goto out;
   }
+  if (rootfs_path_check(cfg->root->path, bundle, rootfs, err) < 0)
+    goto out;
   rootfd = container_root_open(o->root, true, err);
   if (rootfd < 0)
     goto out;
+  security_precompile(cfg, o->root);
   if (mkdirat(rootfd, o->id, 0711) < 0) {
     if (errno == EEXIST)
       brig_err(err, 0, "container with id exists: %s", o->id);
@@ -215,27 +220,26 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
 
   if (notify_prepare(cfg, c->dirfd, c->dir, err) < 0)
     goto fail;
-  if (cgroup_create(o->id, cfg->linux_ ? cfg->linux_->cgroups_path : NULL, &cg,
-                    err) < 0) {
+  /* Rootless without a delegated cgroup: none (cg NULL, path ""). */
+  if (rootless_cgroup_create(o->id, cfg, &cg, err) < 0) {
     cg = NULL;
     goto fail;
   }
-  c->st.cgroup_path = xstrdup(cgroup_path(cg));
+  c->st.cgroup_path = xstrdup(cg != NULL ? cgroup_path(cg) : "");
   /* Record what exists so far: a crash from here on is cleaned by
    * `delete --force`. */
   if (container_save(c, err) < 0)
     goto fail;
-  if (cfg->linux_ && cfg->linux_->resources &&
+  if (cg != NULL && cfg->linux_ && cfg->linux_->resources &&
       cgroup_apply(cg, cfg->linux_->resources, false, err) < 0)
     goto fail;
   /* start and delete read only state.json, unless there are hooks for
    * them: keep the config those come from. */
   if (cfg->hooks != NULL && cfg->hooks->n_poststart + cfg->hooks->n_poststop) {
-    _cleanup_free_ char *data = NULL;
-    size_t len;
-    if (read_file_at(AT_FDCWD, cfg_path, SPEC_MAX_CONFIG_SIZE, &data, &len,
-                     err) < 0 ||
-        write_file_atomic(c->dirfd, HOOKS_CONFIG, data, len, 0600, err) < 0)
+    /* as parsed: --config and --set included */
+    _cleanup_free_ char *data = spec_emit(cfg, false, err);
+    if (data == NULL || write_file_atomic(c->dirfd, HOOKS_CONFIG, data,
+                                          strlen(data), 0600, err) < 0)
       goto fail;
   }
 
@@ -409,7 +413,8 @@ int container_kill(const char *root, const char *id, int sig, bool all,
     brig_err(err, 0, "container not running");
     goto out;
   }
-  if (all) {
+  /* Without a cgroup (rootless), --all signals the init alone. */
+  if (all && c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
     if (cgroup_open(c->st.cgroup_path, &cg, err) < 0 ||
         cgroup_kill_all(cg, sig, err) < 0)
       goto out;

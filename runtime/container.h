@@ -60,6 +60,8 @@ struct create_opts {
   bool detached; /* create / run -d: a terminal needs a console socket */
   bool use_init; /* --init / execute: brig's init is PID 1 */
   char **args;   /* execute -- CMD: replaces process.args */
+  const char *config_file; /* --config FILE: instead of config.json */
+  char **sets;             /* --set PATH=VALUE..., NULL-terminated */
 };
 
 int container_create(const struct create_opts *o, pid_t *pid,

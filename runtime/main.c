@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "selfexe.h"
 
 static const struct brig_command commands[] = {
     {"cgroup", cmd_cgroup, "read or write one cgroup file (lxc-cgroup)"},
@@ -147,6 +148,12 @@ int main(int argc, char **argv) {
                 argv[optind - 1]);
       return 1;
     }
+  }
+  /* Commands that enter a container run from a sealed copy of brig. */
+  if (optind < argc && selfexe_needed(argv[optind]) &&
+      selfexe_seal(argv, &err) < 0) {
+    fprintf(stderr, "brig: %s\n", err.msg);
+    return 1;
   }
   if (brig_g.root == NULL)
     brig_g.root = default_root();

@@ -12,11 +12,24 @@
 
 #define SPEC_PATH_MAX 512
 
+/* A node a --set put into the tree (spec/patch.c).  The parser marks
+ * `anchor` seen when it looks the node up, so a --set the parser never
+ * read is refused as outside the spec; `raw` is the VALUE text of a number
+ * or boolean, taken as a string where the spec wants one. */
+struct p_watch {
+  yajl_val anchor;
+  yajl_val leaf;
+  const char *raw;
+  bool seen;
+};
+
 struct pctx {
   const char *name; /* "config.json" */
   struct brig_error *err;
   char path[SPEC_PATH_MAX]; /* ".linux.sysctl[\"x\"]", "" at the top */
   size_t len;
+  struct p_watch *watch; /* --set nodes, NULL when none */
+  size_t n_watch;
 };
 
 /* Fail at the current path: "<name>: <path>: <msg>".  Returns -1. */
@@ -30,6 +43,11 @@ size_t p_push_key(struct pctx *c, const char *key);    /* .key */
 size_t p_push_index(struct pctx *c, size_t i);         /* [i] */
 size_t p_push_mapkey(struct pctx *c, const char *key); /* ["key"] */
 void p_pop(struct pctx *c, size_t mark);
+
+/* The parser read v (a field's value, a map entry): mark a --set seen. */
+void p_touch(struct pctx *c, yajl_val v);
+/* Offset of the first byte that is not strict UTF-8, or len. */
+size_t p_utf8_invalid_at(const unsigned char *s, size_t len);
 
 /* Parse text into a tree after the size, NUL, escape and depth checks. */
 yajl_val p_tree(struct pctx *c, const char *data, size_t len);
@@ -93,6 +111,8 @@ int parse_linux(struct pctx *c, yajl_val v, void *out);
 int parse_resources(struct pctx *c, yajl_val v, void *out);
 int parse_process(struct pctx *c, yajl_val v, void *out);
 int parse_id_mapping(struct pctx *c, yajl_val v, void *out);
+/* The whole config (top-level object). */
+int parse_config(struct pctx *c, yajl_val v, struct spec_config *cfg);
 
 /* Freeing (each accepts NULL). */
 void free_kv(struct spec_kv *kv, size_t n);

@@ -94,6 +94,20 @@ void p_describe(yajl_val v, char *buf, size_t size) {
   }
 }
 
+void p_touch(struct pctx *c, yajl_val v) {
+  for (size_t i = 0; i < c->n_watch; i++)
+    if (c->watch[i].anchor == v)
+      c->watch[i].seen = true;
+}
+
+/* The VALUE text of a --set number or boolean, or NULL. */
+static const char *watch_raw(const struct pctx *c, yajl_val v) {
+  for (size_t i = 0; i < c->n_watch; i++)
+    if (c->watch[i].leaf == v && c->watch[i].raw != NULL)
+      return c->watch[i].raw;
+  return NULL;
+}
+
 static size_t push_raw(struct pctx *c, const char *s) {
   size_t mark = c->len;
   size_t n = strlen(s);
@@ -168,7 +182,7 @@ static int scan_text(struct pctx *c, const char *s, size_t len) {
 
 /* Strict UTF-8 (RFC 3629): yajl lets overlong forms and surrogates by.
  * Returns the offset of the first bad byte, or len. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len) {
+size_t p_utf8_invalid_at(const unsigned char *s, size_t len) {
   size_t i = 0;
   while (i < len) {
     unsigned char b = s[i];
@@ -223,7 +237,7 @@ yajl_val p_tree(struct pctx *c, const char *data, size_t len) {
     p_fail(c, "contains a NUL byte at offset %zu", (size_t)(nul - data));
     return NULL;
   }
-  i = utf8_invalid_at((const unsigned char *)data, len);
+  i = p_utf8_invalid_at((const unsigned char *)data, len);
   if (i < len) {
     p_fail(c, "invalid UTF-8 at offset %zu", i);
     return NULL;
@@ -268,10 +282,11 @@ int p_expect_object(struct pctx *c, yajl_val v) {
 }
 
 int p_string(struct pctx *c, yajl_val v, char **out) {
-  if (!YAJL_IS_STRING(v))
+  const char *s = YAJL_IS_STRING(v) ? v->u.string : watch_raw(c, v);
+  if (s == NULL)
     return type_error(c, v, "a string");
   free(*out);
-  *out = xstrdup(v->u.string);
+  *out = xstrdup(s);
   return 0;
 }
 
@@ -347,14 +362,15 @@ int p_strv(struct pctx *c, yajl_val v, char ***out) {
   list = xcalloc(n + 1, sizeof(char *));
   for (size_t i = 0; i < n; i++) {
     yajl_val e = v->u.array.values[i];
-    if (!YAJL_IS_STRING(e)) {
+    const char *s = YAJL_IS_STRING(e) ? e->u.string : watch_raw(c, e);
+    if (s == NULL) {
       size_t mark = p_push_index(c, i);
       type_error(c, e, "a string");
       p_pop(c, mark);
       strv_free(list);
       return -1;
     }
-    list[i] = xstrdup(e->u.string);
+    list[i] = xstrdup(s);
   }
   strv_free(*out);
   *out = list;
@@ -377,6 +393,7 @@ int p_field(struct pctx *c, yajl_val obj, const char *key, yajl_val *out) {
     }
     seen = true;
     found = obj->u.object.values[i];
+    p_touch(c, found);
   }
   if (found != NULL && !YAJL_IS_NULL(found))
     *out = found;
@@ -566,6 +583,7 @@ int f_map(struct pctx *c, yajl_val obj, const char *key, size_t size,
   *n = v->u.object.len;
   for (size_t i = 0; i < v->u.object.len; i++) {
     size_t emark = p_push_mapkey(c, v->u.object.keys[i]);
+    p_touch(c, v->u.object.values[i]);
     if (fn(c, v->u.object.keys[i], v->u.object.values[i], arr + i * size) < 0)
       return -1;
     p_pop(c, emark);

@@ -305,7 +305,7 @@ static int parse_hooks(struct pctx *c, yajl_val v, void *out) {
   return 0;
 }
 
-static int parse_config(struct pctx *c, yajl_val v, struct spec_config *cfg) {
+int parse_config(struct pctx *c, yajl_val v, struct spec_config *cfg) {
   if (f_req_str(c, v, "ociVersion", &cfg->oci_version) < 0)
     return -1;
   if (cfg->oci_version[0] == '\0') {

@@ -130,6 +130,7 @@ static int parse_time_offsets(struct pctx *c, yajl_val v,
     struct opt_i64 secs = {0};
     struct opt_u64 nsecs = {0};
     size_t mark = p_push_mapkey(c, clock);
+    p_touch(c, o);
     if (strcmp(clock, "monotonic") == 0) {
       t = &l->time_monotonic;
     } else if (strcmp(clock, "boottime") == 0) {

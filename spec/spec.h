@@ -386,6 +386,18 @@ struct spec_config *spec_parse(const char *data, size_t len, const char *name,
 struct spec_config *spec_load_file(const char *path, struct brig_error *err);
 void spec_free(struct spec_config *cfg);
 
+/* The configuration on the command line: parse a config with the --set
+ * list applied (sets: "PATH=VALUE" / "PATH+=VALUE", NULL-terminated, NULL
+ * for none; syntax in spec/patch.c).  A refusal caused by a --set is
+ * "--set <arg>: <json path>: <what>"; a --set outside the spec is refused.
+ * spec_load_with reads path; name (NULL: its base name) is used in
+ * messages about the file. */
+struct spec_config *spec_parse_with(const char *data, size_t len,
+                                    const char *name, char *const *sets,
+                                    struct brig_error *err);
+struct spec_config *spec_load_with(const char *path, const char *name,
+                                   char *const *sets, struct brig_error *err);
+
 /* Parse just a process object (exec --process FILE); same rules. */
 struct spec_process *spec_parse_process(const char *data, size_t len,
                                         const char *name,

@@ -1,11 +1,13 @@
 /* state.json (brig's private record) and the runtime-spec state JSON. */
 #include "state.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "internal.h"
 #include "util.h"
 
 static void gen_str(yajl_gen g, const char *s) {
@@ -110,19 +112,30 @@ static bool get_bool(yajl_val root, const char *k1, const char *k2) {
 
 int state_parse_file(const char *data, size_t len, const char *name,
                      struct container_state *out, struct brig_error *err) {
-  char ebuf[256];
+  struct pctx pc = {.name = name, .err = err};
   yajl_val root, ann;
   long long n;
   const char *required[] = {"ociVersion", "id", "status", "bundle", "created"};
   const char *ann_path[] = {"annotations", NULL};
 
   memset(out, 0, sizeof(*out));
-  if (strlen(data) != len)
-    return brig_err(err, 0, "%s: contains a NUL byte", name);
-  root = yajl_tree_parse(data, ebuf, sizeof(ebuf));
-  if (root == NULL || !YAJL_IS_OBJECT(root)) {
+  /* The config parser's checks (size, NUL, UTF-8, depth) guard yajl. */
+  root = p_tree(&pc, data, len);
+  if (root == NULL) {
+    if (err == NULL)
+      return -1;
+    /* "<name>: <what>" -> "<name>: corrupt state: <what>" */
+    size_t nlen = strlen(name);
+    char what[BRIG_ERROR_MAX];
+    snprintf(what, sizeof(what), "%s",
+             strncmp(err->msg, name, nlen) == 0 && err->msg[nlen] == ':'
+                 ? err->msg + nlen + 2
+                 : err->msg);
+    return brig_err(err, 0, "%s: corrupt state: %s", name, what);
+  }
+  if (!YAJL_IS_OBJECT(root)) {
     yajl_tree_free(root);
-    return brig_err(err, 0, "%s: corrupt state (not a JSON object)", name);
+    return brig_err(err, 0, "%s: corrupt state: not a JSON object", name);
   }
   for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
     if (get_str(root, required[i], NULL) == NULL) {
