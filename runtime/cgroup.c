@@ -559,6 +559,12 @@ int cgroup_add_pid(struct cgroup *cg, pid_t pid, struct brig_error *err) {
   return cg->drv->add_pid(cg, pid, err);
 }
 
+int cgroup_clone_fd(struct cgroup *cg) {
+  if (cg == NULL || cg->layout != CGROUP_LAYOUT_V2 || cg->n == 0)
+    return -1;
+  return open(cg->h[0].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
 int cgroup_freeze(struct cgroup *cg, bool freeze, struct brig_error *err) {
   return cg->drv->freeze(cg, freeze, err);
 }

@@ -90,7 +90,9 @@ refused() {
 
 @test "create: /brig/<id> with the controllers enabled down the path; delete removes it" {
   bundle sleep 1000
-  start
+  brig --debug run -d -b "$BUNDLE" "$(cid)" > "$TEST_TMP/out" 2>&1 < /dev/null
+  # clone3 started the init inside its cgroup
+  grep -q "cloned into its cgroup (CLONE_INTO_CGROUP)" "$TEST_TMP/out"
   [ -d "$CG/brig/$(cid)" ]
   pid=$(brig state "$(cid)" | jq -r .pid)
   grep -qx "$pid" "$CG/brig/$(cid)/cgroup.procs"
