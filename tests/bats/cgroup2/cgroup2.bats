@@ -363,7 +363,7 @@ refused() {
   [ "${#lines[@]}" -eq 3 ]
 }
 
-@test "cgroupsPath: absolute and relative made with controllers, removed on delete" {
+@test "cgroupsPath: an absolute path made with the controllers enabled down it, removed on delete" {
   bundle sleep 1000
   start ".linux.cgroupsPath = \"/brig-abs-$$/a/b\""
   [ -d "$CG/brig-abs-$$/a/b" ]
