@@ -3,6 +3,7 @@
 #   make deps       install (apt-get) what the build and every test need
 #   make demo       deps + build + example bundle + run a container
 #   make test       deps + build + every test; last line "N passed, M failed"
+#   make test-engines  containerd and podman driving brig (also in make test)
 
 CC ?= gcc
 CLANG ?= clang
@@ -130,6 +131,12 @@ demo: deps all
 test: deps all unit $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@tools/run-tests
 
+# containerd (ctr + containerd-shim-runc-v2) and podman (conmon) driving
+# brig, each under its own temp root (tests/bats/engine_*.bats; make test
+# runs them too, through tools/run-tests).
+test-engines: deps $(BUILD)/brig
+	@bats --tap tests/bats/engine_*.bats
+
 # brig beside Debian's runc and crun (installed when missing) and the floor;
 # BENCH_FLAGS e.g. "--runs 10 --many 200" for a quicker look.
 bench: all
@@ -155,5 +162,5 @@ lint:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all faults unit fuzz deps demo test bench install check-format format lint clean
+.PHONY: all faults unit fuzz deps demo test test-engines bench install check-format format lint clean
 .SECONDARY:
