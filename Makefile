@@ -135,7 +135,7 @@ test: deps all unit $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 # brig, each under its own temp root (tests/bats/engine_*.bats; make test
 # runs them too, through tools/run-tests).
 test-engines: deps $(BUILD)/brig
-	@bats --tap tests/bats/engine_*.bats
+	@tools/subreaper bats --tap tests/bats/engine_*.bats
 
 # brig beside Debian's runc and crun (installed when missing) and the floor;
 # BENCH_FLAGS e.g. "--runs 10 --many 200" for a quicker look.
