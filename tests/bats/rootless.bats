@@ -74,6 +74,9 @@ rl_bundle() {
   chown "$RL_USER:" "$BUNDLE/config.json"
 }
 
+# for wait_for, which re-runs it: the state is read each time
+rstatus_is() { [ "$(rbrig state "$1" | jq -r .status)" = "$2" ]; }
+
 @test "rootless: spec --rootless then run: the user is root in its own user namespace" {
   rl_bundle sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; touch /root/made'
   run rbrig run -b "$BUNDLE" "$(cid)"
@@ -110,7 +113,7 @@ rl_bundle() {
   [ "$(echo "${lines[1]}" | tr -s ' ')" = " 0 $RL_UID 1" ]
   run rbrig kill --all "$(cid)" KILL
   [ "$status" -eq 0 ]
-  wait_for 50 test "$(rbrig state "$(cid)" | jq -r .status)" = stopped
+  wait_for 50 rstatus_is "$(cid)" stopped
   run rbrig delete "$(cid)"
   [ "$status" -eq 0 ]
   [ ! -e "$RL_XDG/brig/$(cid)" ]
