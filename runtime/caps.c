@@ -10,6 +10,7 @@
 #include "security.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <string.h>
@@ -145,9 +146,33 @@ int caps_apply_sets(const struct cap_plan *plan, struct brig_error *err) {
   return 0;
 }
 
+/* setgroups(2) is "deny" in this user namespace (its gid_map was written
+ * without privilege, as for a rootless container). */
+static bool setgroups_denied(void) {
+  char buf[8] = "";
+  int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  if (read(fd, buf, sizeof(buf) - 1) < 0)
+    buf[0] = '\0';
+  close(fd);
+  return strncmp(buf, "deny", 4) == 0;
+}
+
 int user_apply(const struct spec_user *u, struct brig_error *err) {
-  if (setgroups(u->n_additional_gids, u->additional_gids) < 0)
-    return brig_err(err, errno, "process.user.additionalGids: setgroups");
+  if (setgroups(u->n_additional_gids, u->additional_gids) < 0) {
+    if (errno == EPERM && setgroups_denied()) {
+      if (u->n_additional_gids > 0)
+        return brig_err(err, EPERM,
+                        "process.user.additionalGids: setgroups is denied in "
+                        "this user namespace (its gid_map was written "
+                        "without privilege: map subordinate gids with "
+                        "newgidmap)");
+      /* nothing to set: the groups stay those of the namespace */
+    } else {
+      return brig_err(err, errno, "process.user.additionalGids: setgroups");
+    }
+  }
   if (setresgid(u->gid, u->gid, u->gid) < 0)
     return brig_err(err, errno, "process.user.gid: setresgid %u", u->gid);
   if (setresuid(u->uid, u->uid, u->uid) < 0)

@@ -3,6 +3,7 @@
  * Operations common to both drivers (kill_all, destroy) live here. */
 #include "cgroup_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -111,25 +112,73 @@ bool cg_dir_exists(const char *dir) {
   return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int cg_read_pids(const char *dir, pid_t **pids, size_t *n,
-                 struct brig_error *err) {
+static int read_pids_into(const char *dir, pid_t **pids, size_t *n, size_t *cap,
+                          int depth, struct brig_error *err) {
   _cleanup_free_ char *s = NULL;
-  size_t cap = 0;
-  *pids = NULL;
-  *n = 0;
   if (cg_read(dir, "cgroup.procs", &s) < 0)
     return brig_err(err, errno, "read %s/cgroup.procs", dir);
   for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
     uint64_t v;
     if (parse_u64(line, &v) < 0 || v == 0 || v > INT32_MAX)
       continue;
-    if (*n == cap) {
-      cap = cap ? cap * 2 : 16;
-      *pids = xrealloc(*pids, cap * sizeof(**pids));
+    if (*n == *cap) {
+      *cap = *cap ? *cap * 2 : 16;
+      *pids = xrealloc(*pids, *cap * sizeof(**pids));
     }
     (*pids)[(*n)++] = (pid_t)v;
   }
+  /* cgroups the container made inside its own (cgroupns) hold its
+   * processes too */
+  DIR *d = depth < 32 ? opendir(dir) : NULL;
+  struct dirent *e;
+  int ret = 0;
+  while (d != NULL && ret == 0 && (e = readdir(d)) != NULL) {
+    if (e->d_type != DT_DIR || e->d_name[0] == '.')
+      continue;
+    _cleanup_free_ char *sub = xasprintf("%s/%s", dir, e->d_name);
+    if (read_pids_into(sub, pids, n, cap, depth + 1, err) < 0 &&
+        err->errnum != ENOENT)
+      ret = -1;
+  }
+  if (d != NULL)
+    closedir(d);
+  return ret;
+}
+
+int cg_read_pids(const char *dir, pid_t **pids, size_t *n,
+                 struct brig_error *err) {
+  size_t cap = 0;
+  *pids = NULL;
+  *n = 0;
+  if (read_pids_into(dir, pids, n, &cap, 0, err) < 0) {
+    free(*pids);
+    *pids = NULL;
+    *n = 0;
+    return -1;
+  }
   return 0;
+}
+
+int cg_rmdir_tree(const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  if (d == NULL)
+    return errno == ENOENT ? 0 : -1;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_type != DT_DIR || e->d_name[0] == '.')
+      continue;
+    _cleanup_free_ char *sub = xasprintf("%s/%s", dir, e->d_name);
+    cg_rmdir_tree(sub);
+  }
+  closedir(d);
+  for (int i = 0; i < 100; i++) {
+    if (rmdir(dir) == 0 || errno == ENOENT)
+      return 0;
+    if (errno != EBUSY)
+      return -1;
+    msleep(10); /* tasks still exiting */
+  }
+  return -1;
 }
 
 int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
@@ -338,14 +387,31 @@ static void set_recorded_path(struct cgroup *cg) {
 }
 
 static struct cgroup *cgroup_new(struct brig_error *err) {
+  /* The layout and the hierarchies, found once per process: `list` and
+   * `monitor` open one cgroup per container. */
+  static struct cgroup *found;
   struct cgroup *cg = xcalloc(1, sizeof(*cg));
-  cg->layout = cgroup_detect_layout();
+
+  if (found == NULL) {
+    found = xcalloc(1, sizeof(*found));
+    found->layout = cgroup_detect_layout();
+    if (find_hierarchies(found, err) < 0) {
+      cgroup_free(found);
+      found = NULL;
+      free(cg);
+      return NULL;
+    }
+  }
+  cg->layout = found->layout;
   cg->drv =
       cg->layout == CGROUP_LAYOUT_V2 ? &cgroup_driver_v2 : &cgroup_driver_v1;
-  if (find_hierarchies(cg, err) < 0) {
-    cgroup_free(cg);
-    return NULL;
+  cg->h = xcalloc(found->n, sizeof(*cg->h));
+  for (size_t i = 0; i < found->n; i++) {
+    cg->h[i].controllers = xstrdup(found->h[i].controllers);
+    cg->h[i].mount = xstrdup(found->h[i].mount);
+    cg->h[i].unified = found->h[i].unified;
   }
+  cg->n = found->n;
   return cg;
 }
 
@@ -393,7 +459,9 @@ int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err) {
   struct cgroup *cg;
   *out = NULL;
   if (path == NULL || *path == '\0')
-    return brig_err(err, 0, "open cgroup: no cgroup path recorded");
+    return brig_err(err, 0,
+                    "the container has no cgroup (rootless, without a "
+                    "cgroup delegated to its user)");
   cg = cgroup_new(err);
   if (cg == NULL)
     return -1;
@@ -590,4 +658,8 @@ int cgroup_destroy(struct cgroup *cg, struct brig_error *err) {
     msleep(10);
   }
   return cg->drv->remove(cg, err);
+}
+
+const char *cgroup_dir_at(const struct cgroup *cg, size_t i) {
+  return i < cg->n ? cg->h[i].dir : NULL;
 }

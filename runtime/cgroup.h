@@ -63,4 +63,8 @@ int cgroup_get_value(struct cgroup *cg, const char *key, char **value,
 int cgroup_set_value(struct cgroup *cg, const char *key, const char *value,
                      struct brig_error *err);
 
+/* The container's directory in hierarchy i (0, 1, ...), NULL past the
+ * last: every cgroup dir it has, for `info`. */
+const char *cgroup_dir_at(const struct cgroup *cg, size_t i);
+
 #endif

@@ -68,9 +68,12 @@ int cg_read(const char *dir, const char *file, char **out);
 int cg_read_u64(const char *dir, const char *file, uint64_t *out);
 bool cg_file_exists(const char *dir, const char *file);
 
-/* Parse a cgroup.procs-style list of pids. */
+/* The pids in dir/cgroup.procs and in every cgroup below dir. */
 int cg_read_pids(const char *dir, pid_t **pids, size_t *n,
                  struct brig_error *err);
+/* rmdir dir and every cgroup below it, deepest first, retrying briefly
+ * while tasks exit.  0 when gone (or never there), -1 with errno. */
+int cg_rmdir_tree(const char *dir);
 
 /* mkdir every missing component of h->rel below h->mount, recording what
  * was made in cg->made; `made_hook` runs for each new directory. */

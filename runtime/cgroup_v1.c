@@ -129,21 +129,10 @@ static const char *v1_procs_dir(struct cgroup *cg) {
   return cg->h[0].dir;
 }
 
-static int rmdir_retry(const char *dir) {
-  for (int i = 0; i < 100; i++) {
-    if (rmdir(dir) == 0 || errno == ENOENT)
-      return 0;
-    if (errno != EBUSY)
-      return -1;
-    msleep(10); /* tasks still exiting */
-  }
-  return -1;
-}
-
 static int v1_remove(struct cgroup *cg, struct brig_error *err) {
   int ret = 0;
   for (size_t i = 0; i < cg->n; i++) {
-    if (rmdir_retry(cg->h[i].dir) < 0 && ret == 0)
+    if (cg_rmdir_tree(cg->h[i].dir) < 0 && ret == 0)
       ret = brig_err(err, errno, "remove cgroup %s", cg->h[i].dir);
   }
   /* Parents this process made (a failed create), except the shared

@@ -65,15 +65,9 @@ static const char *v2_procs_dir(struct cgroup *cg) {
 }
 
 static int v2_remove(struct cgroup *cg, struct brig_error *err) {
-  for (int i = 0; i < 100; i++) {
-    if (rmdir(cg->h[0].dir) == 0 || errno == ENOENT)
-      return 0;
-    if (errno != EBUSY)
-      break;
-    struct timespec ts = {0, 10000000L};
-    nanosleep(&ts, NULL);
-  }
-  return brig_err(err, errno, "remove cgroup %s", cg->h[0].dir);
+  if (cg_rmdir_tree(cg->h[0].dir) < 0)
+    return brig_err(err, errno, "remove cgroup %s", cg->h[0].dir);
+  return 0;
 }
 
 static int v2_stats(struct cgroup *cg, struct events_stats *st,

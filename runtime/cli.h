@@ -73,5 +73,7 @@ CMD(stop);
 CMD(wait);
 CMD(monitor);
 CMD(cgroup);
+CMD(info);
+CMD(checkconfig);
 
 #endif

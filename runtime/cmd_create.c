@@ -27,82 +27,26 @@ static const char usage[] =
     "   --init                    run brig's built-in init as PID 1 (the "
     "process is PID 2; orphans are reaped, signals forwarded)\n";
 
-enum {
-  OPT_PID_FILE = 256,
-  OPT_CONFIG,
-  OPT_SET,
-  OPT_CONSOLE,
-  OPT_NO_PIVOT,
-  OPT_NO_KEYRING,
-  OPT_PRESERVE,
-  OPT_INIT
-};
-
 CMD(create) {
   static const struct option opts[] = {
-      {"bundle", required_argument, NULL, 'b'},
-      {"config", required_argument, NULL, OPT_CONFIG},
-      {"set", required_argument, NULL, OPT_SET},
-      {"pid-file", required_argument, NULL, OPT_PID_FILE},
-      {"console-socket", required_argument, NULL, OPT_CONSOLE},
-      {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
-      {"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
-      {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-      {"init", no_argument, NULL, OPT_INIT},
+      CREATE_OPTIONS,
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
   struct create_opts o = {.root = brig_g.root, .detached = true};
-  int64_t n;
   int c;
 
   while ((c = cli_next(argc, argv, "create", "b:", opts, usage, err)) != -1) {
-    switch (c) {
-    case CLI_HELP:
+    if (c == CLI_HELP)
       return 0;
-    case CLI_ERROR:
+    if (c == CLI_ERROR || create_flag(c, "create", &o, err) < 0)
       return 1;
-    case 'b':
-      o.bundle = optarg;
-      break;
-    case OPT_CONFIG:
-      o.config_file = optarg;
-      break;
-    case OPT_SET:
-      create_add_set(&o.sets, optarg);
-      break;
-    case OPT_PID_FILE:
-      o.pid_file = optarg;
-      break;
-    case OPT_CONSOLE:
-      o.console_socket = optarg;
-      break;
-    case OPT_NO_PIVOT:
-      o.no_pivot = true;
-      break;
-    case OPT_NO_KEYRING:
-      o.no_new_keyring = true;
-      break;
-    case OPT_INIT:
-      o.use_init = true;
-      break;
-    case OPT_PRESERVE:
-      if (cli_parse_int("create", "preserve-fds", optarg, 0, 65536, &n, err))
-        return 1;
-      o.preserve_fds = (int)n;
-      break;
-    }
   }
   if (cli_exact_args(argc, 1, "create", err) < 0)
     return 1;
   o.id = argv[optind];
-  if (brig_g.systemd_cgroup) {
-    brig_err(err, 0,
-             "create %s: --systemd-cgroup: the systemd cgroup driver "
-             "is not supported yet",
-             o.id);
+  if (create_refuse_systemd("create", o.id, err) < 0)
     return 1;
-  }
   if (container_create(&o, NULL, NULL, err) < 0) {
     if (!create_config_error(&o, err))
       brig_err_wrap(err, "create %s", o.id);

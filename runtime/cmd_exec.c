@@ -129,8 +129,8 @@ static int apply_flags(struct spec_process *p, const struct exec_flags *f,
     p->capabilities->bounding = strv_append(p->capabilities->bounding, cap);
     p->capabilities->effective = strv_append(p->capabilities->effective, cap);
     p->capabilities->permitted = strv_append(p->capabilities->permitted, cap);
-    p->capabilities->inheritable =
-        strv_append(p->capabilities->inheritable, cap);
+    /* Never inheritable (CVE-2022-29162): a file cap of a program the
+     * container runs would otherwise be raised across its execve. */
     p->capabilities->ambient = strv_append(p->capabilities->ambient, cap);
   }
   if (f->nnp)

@@ -19,6 +19,7 @@
 #include "container.h"
 #include "create_config.h"
 #include "log.h"
+#include "exitnote.h"
 #include "report.h"
 #include "supervise.h"
 #include "terminal.h"
@@ -47,21 +48,16 @@ static const char usage[] =
     "   --preserve-fds value      Pass N additional file descriptors to the "
     "container (stdio + $LISTEN_FDS + N in total) (default: 0)\n"
     "   --init                    run brig's built-in init as PID 1\n"
+    "   --console-file value      with --detach: a relay process keeps the "
+    "terminal and appends its output to this file (lxc-start -c)\n"
     "   --report value            on exit, write a JSON report of the job "
     "(exit code, oom, CPU, memory, I/O, times) to this file\n";
 
 enum {
-  OPT_PID_FILE = 256,
-  OPT_CONFIG,
-  OPT_SET,
-  OPT_CONSOLE,
-  OPT_NO_PIVOT,
-  OPT_NO_KEYRING,
-  OPT_PRESERVE,
-  OPT_NO_SUBREAPER,
+  OPT_NO_SUBREAPER = CREATE_OPT_END,
   OPT_KEEP,
-  OPT_INIT,
-  OPT_REPORT
+  OPT_REPORT,
+  OPT_CONSOLE_FILE
 };
 
 static const char execute_usage[] =
@@ -75,29 +71,21 @@ static int run_main(int argc, char **argv, bool execute,
                     struct brig_error *err) {
   const char *cmd = execute ? "execute" : "run";
   static const struct option opts[] = {
-      {"bundle", required_argument, NULL, 'b'},
-      {"config", required_argument, NULL, OPT_CONFIG},
-      {"set", required_argument, NULL, OPT_SET},
+      CREATE_OPTIONS,
       {"detach", no_argument, NULL, 'd'},
-      {"pid-file", required_argument, NULL, OPT_PID_FILE},
-      {"console-socket", required_argument, NULL, OPT_CONSOLE},
-      {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
-      {"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
-      {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
       {"no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER},
       {"keep", no_argument, NULL, OPT_KEEP},
-      {"init", no_argument, NULL, OPT_INIT},
       {"report", required_argument, NULL, OPT_REPORT},
+      {"console-file", required_argument, NULL, OPT_CONSOLE_FILE},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
   struct create_opts o = {.root = brig_g.root, .use_init = execute};
   bool detach = false, no_subreaper = false, keep = false;
-  const char *report = NULL;
+  const char *report = NULL, *console_file = NULL;
   struct report_start rs = {0};
   int master = -1, code;
   pid_t pid;
-  int64_t n;
   int c;
 
   while ((c = cli_next(argc, argv, cmd, "b:d", opts,
@@ -107,34 +95,8 @@ static int run_main(int argc, char **argv, bool execute,
       return 0;
     case CLI_ERROR:
       return 1;
-    case 'b':
-      o.bundle = optarg;
-      break;
-    case OPT_CONFIG:
-      o.config_file = optarg;
-      break;
-    case OPT_SET:
-      create_add_set(&o.sets, optarg);
-      break;
     case 'd':
       detach = true;
-      break;
-    case OPT_PID_FILE:
-      o.pid_file = optarg;
-      break;
-    case OPT_CONSOLE:
-      o.console_socket = optarg;
-      break;
-    case OPT_NO_PIVOT:
-      o.no_pivot = true;
-      break;
-    case OPT_NO_KEYRING:
-      o.no_new_keyring = true;
-      break;
-    case OPT_PRESERVE:
-      if (cli_parse_int(cmd, "preserve-fds", optarg, 0, 65536, &n, err))
-        return 1;
-      o.preserve_fds = (int)n;
       break;
     case OPT_NO_SUBREAPER:
       no_subreaper = true;
@@ -142,12 +104,15 @@ static int run_main(int argc, char **argv, bool execute,
     case OPT_KEEP:
       keep = true;
       break;
-    case OPT_INIT:
-      o.use_init = true;
-      break;
     case OPT_REPORT:
       report = optarg;
       break;
+    case OPT_CONSOLE_FILE:
+      console_file = optarg;
+      break;
+    default:
+      if (create_flag(c, cmd, &o, err) < 0)
+        return 1;
     }
   }
   if (execute && argc - optind >= 1) {
@@ -166,15 +131,18 @@ static int run_main(int argc, char **argv, bool execute,
       return 1;
     o.id = argv[optind];
   }
-  o.detached = detach;
-  o.receive_console = !detach && o.console_socket == NULL;
-  if (brig_g.systemd_cgroup) {
+  if (console_file != NULL && (!detach || o.console_socket != NULL)) {
     brig_err(err, 0,
-             "run %s: --systemd-cgroup: the systemd cgroup driver is "
-             "not supported yet",
-             o.id);
+             "%s: --console-file needs --detach and no "
+             "--console-socket",
+             cmd);
     return 1;
   }
+  o.detached = detach && console_file == NULL;
+  o.receive_console =
+      (!detach || console_file != NULL) && o.console_socket == NULL;
+  if (create_refuse_systemd(cmd, o.id, err) < 0)
+    return 1;
   if (!detach) {
     supervise_block_signals();
     if (!no_subreaper)
@@ -197,9 +165,31 @@ static int run_main(int argc, char **argv, bool execute,
     container_delete(brig_g.root, o.id, true, &e);
     return 1;
   }
+  if (detach && console_file != NULL) {
+    if (master < 0) {
+      struct brig_error e = {0};
+      brig_err(err, 0, "%s %s: --console-file needs process.terminal", cmd,
+               o.id);
+      container_delete(brig_g.root, o.id, true, &e);
+      return 1;
+    }
+    if (console_relay_spawn(master, console_file, err) < 0) {
+      struct brig_error e = {0};
+      brig_err_wrap(err, "%s %s", cmd, o.id);
+      container_delete(brig_g.root, o.id, true, &e);
+      return 1;
+    }
+    return 0;
+  }
   if (detach)
     return 0;
   code = supervise(pid, master);
+  exitnote_send(brig_g.root, o.id, code);
+  {
+    struct brig_error e = {0};
+    if (container_record_exit(brig_g.root, o.id, code, &e) < 0)
+      log_warn("%s %s: record exit status: %s", cmd, o.id, e.msg);
+  }
   if (report != NULL) {
     struct brig_error e = {0};
     if (report_write(report, brig_g.root, o.id, &rs, code, &e) < 0)

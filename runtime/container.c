@@ -1,5 +1,6 @@
 /* The lifecycle: create, start, kill, delete. */
 #include "container.h"
+#include "contain.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 #include "namespaces.h"
 #include "notify.h"
 #include "proc.h"
+#include "rootless.h"
 #include "security.h"
 #include "spawn.h"
 #include "terminal.h"
@@ -169,9 +171,12 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
              cfg->root->path);
     goto out;
   }
+  if (rootfs_path_check(cfg->root->path, bundle, rootfs, err) < 0)
+    goto out;
   rootfd = container_root_open(o->root, true, err);
   if (rootfd < 0)
     goto out;
+  security_precompile(cfg, o->root);
   if (mkdirat(rootfd, o->id, 0711) < 0) {
     if (errno == EEXIST)
       brig_err(err, 0, "container with id exists: %s", o->id);
@@ -203,6 +208,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   c->st.created = rfc3339_now();
   c->st.owner = xstrdup("");
   c->st.use_init = o->use_init;
+  c->st.exit_status = -1;
   if (cfg->n_annotations > 0) {
     c->st.annotations = xcalloc(cfg->n_annotations, sizeof(struct spec_kv));
     for (size_t i = 0; i < cfg->n_annotations; i++) {
@@ -214,17 +220,17 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
 
   if (notify_prepare(cfg, c->dirfd, c->dir, err) < 0)
     goto fail;
-  if (cgroup_create(o->id, cfg->linux_ ? cfg->linux_->cgroups_path : NULL, &cg,
-                    err) < 0) {
+  /* Rootless without a delegated cgroup: none (cg NULL, path ""). */
+  if (rootless_cgroup_create(o->id, cfg, &cg, err) < 0) {
     cg = NULL;
     goto fail;
   }
-  c->st.cgroup_path = xstrdup(cgroup_path(cg));
+  c->st.cgroup_path = xstrdup(cg != NULL ? cgroup_path(cg) : "");
   /* Record what exists so far: a crash from here on is cleaned by
    * `delete --force`. */
   if (container_save(c, err) < 0)
     goto fail;
-  if (cfg->linux_ && cfg->linux_->resources &&
+  if (cg != NULL && cfg->linux_ && cfg->linux_->resources &&
       cgroup_apply(cg, cfg->linux_->resources, false, err) < 0)
     goto fail;
   /* start and delete read only state.json, unless there are hooks for
@@ -407,7 +413,8 @@ int container_kill(const char *root, const char *id, int sig, bool all,
     brig_err(err, 0, "container not running");
     goto out;
   }
-  if (all) {
+  /* Without a cgroup (rootless), --all signals the init alone. */
+  if (all && c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
     if (cgroup_open(c->st.cgroup_path, &cg, err) < 0 ||
         cgroup_kill_all(cg, sig, err) < 0)
       goto out;
@@ -528,6 +535,18 @@ int container_delete(const char *root, const char *id, bool force,
   ret = 0;
 out:
   spec_free(hooks_cfg);
+  container_free(c);
+  return ret;
+}
+
+int container_record_exit(const char *root, const char *id, int code,
+                          struct brig_error *err) {
+  struct container *c = NULL;
+  int ret = -1;
+  if (container_load(root, id, &c, err) == 0) {
+    c->st.exit_status = code;
+    ret = container_save(c, err);
+  }
   container_free(c);
   return ret;
 }

@@ -3,6 +3,8 @@
  * patch.c).  A relative root.path still resolves against the bundle. */
 #include "create_config.h"
 
+#include "cli.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,4 +37,52 @@ bool create_config_error(const struct create_opts *o,
   if (starts(err->msg, "config.json") || strncmp(err->msg, "--set ", 6) == 0)
     return true;
   return o->config_file != NULL && starts(err->msg, o->config_file);
+}
+
+int create_flag(int c, const char *cmd, struct create_opts *o,
+                struct brig_error *err) {
+  int64_t n;
+  switch (c) {
+  case 'b':
+    o->bundle = optarg;
+    return 1;
+  case CREATE_OPT_CONFIG:
+    o->config_file = optarg;
+    return 1;
+  case CREATE_OPT_SET:
+    create_add_set(&o->sets, optarg);
+    return 1;
+  case CREATE_OPT_PID_FILE:
+    o->pid_file = optarg;
+    return 1;
+  case CREATE_OPT_CONSOLE:
+    o->console_socket = optarg;
+    return 1;
+  case CREATE_OPT_NO_PIVOT:
+    o->no_pivot = true;
+    return 1;
+  case CREATE_OPT_NO_KEYRING:
+    o->no_new_keyring = true;
+    return 1;
+  case CREATE_OPT_INIT:
+    o->use_init = true;
+    return 1;
+  case CREATE_OPT_PRESERVE:
+    if (cli_parse_int(cmd, "preserve-fds", optarg, 0, 65536, &n, err) < 0)
+      return -1;
+    o->preserve_fds = (int)n;
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+int create_refuse_systemd(const char *cmd, const char *id,
+                          struct brig_error *err) {
+  if (!brig_g.systemd_cgroup)
+    return 0;
+  return brig_err(err, 0,
+                  "%s %s: --systemd-cgroup: the systemd cgroup driver is not "
+                  "supported yet",
+                  cmd, id);
 }

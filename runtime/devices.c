@@ -53,12 +53,23 @@ static int open_parent(int rootfd, const char *path, const char **name) {
   return in_root_mkdir_p(rootfd, dir, 0755);
 }
 
+/* In a user namespace mknod is refused: the host's node at the same path
+ * is bound instead, and it must be the same device. */
 static int bind_host_node(int rootfd, const struct dev_node *d,
                           struct brig_error *err) {
   _cleanup_close_ int src = -1, dest = -1, mnt = -1;
+  struct stat st;
   src = open(d->path, O_PATH | O_CLOEXEC);
-  if (src < 0)
+  if (src < 0 && errno != ENOENT)
     return brig_err(err, errno, "device \"%s\": open the host's node", d->path);
+  if (src < 0 || fstat(src, &st) < 0 ||
+      (st.st_mode & S_IFMT) != (d->type & S_IFMT) ||
+      st.st_rdev != makedev(d->major, d->minor))
+    return brig_err(err, EPERM,
+                    "device \"%s\" (%u:%u): creating a device node needs "
+                    "privilege, which a user namespace has not, and the "
+                    "host has no such node at that path to bind",
+                    d->path, d->major, d->minor);
   dest = in_root_make_dest(rootfd, d->path, true);
   if (dest < 0)
     return brig_err(err, errno, "device \"%s\": create the file", d->path);
@@ -73,7 +84,7 @@ static int make_node(int rootfd, const struct dev_node *d, bool userns,
   _cleanup_close_ int parent = -1;
   const char *name;
 
-  if (userns)
+  if (userns && d->type != S_IFIFO) /* a fifo needs no privilege */
     return bind_host_node(rootfd, d, err);
   parent = open_parent(rootfd, d->path, &name);
   if (parent < 0)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "contain.h"
 #include "container.h"
 #include "namespaces.h"
 #include "security.h"
@@ -64,6 +65,9 @@ static void exec_process(const struct spec_config *cfg,
   char *exe;
   sigset_t none;
 
+  /* No fd of the runtime (cgroup, state dir) lives on in the container,
+   * nor may serve as a way out (cwd /proc/self/fd/N). */
+  contain_close_fds(o->preserve_fds, sock, console_sock);
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   if (setsid() < 0) {
@@ -80,17 +84,15 @@ static void exec_process(const struct spec_config *cfg,
   security_set_state_json(sec, state_json, getpid());
   if (security_apply(sec, &err) < 0)
     goto fail;
-  if (chdir(p->cwd) < 0) {
-    brig_err(&err, errno, "chdir to cwd (\"%s\") set in config.json failed",
-             p->cwd);
+  if (contain_chdir(p->cwd, &err) < 0)
     goto fail;
-  }
   exe = find_executable(p, &err);
   if (exe == NULL)
     goto fail;
   if (close_extra_fds(o->preserve_fds, &err) < 0 ||
       security_before_exec(sec, &err) < 0)
     goto fail;
+  fault_delay("exec");
   execve(exe, p->args, p->env);
   brig_err(&err, errno, "exec %s", exe);
 fail:
@@ -129,6 +131,8 @@ static void exec_helper(const struct spec_config *cfg,
   struct exec_msg m = {0};
   pid_t pid;
 
+  if (contain_enter(&err) < 0)
+    goto fail;
   if (cg != NULL && cgroup_add_pid(cg, getpid(), &err) < 0)
     goto fail;
   if (join_container_namespaces(init, &err) < 0)
@@ -243,6 +247,7 @@ int container_exec(const struct exec_opts *o, int *code,
     brig_err(err, errno, "socketpair");
     goto out;
   }
+  security_precompile(cfg, o->root);
   fflush(NULL);
   helper = fork();
   if (helper < 0) {

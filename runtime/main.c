@@ -8,9 +8,12 @@
 
 #include "cli.h"
 #include "log.h"
+#include "selfexe.h"
 
 static const struct brig_command commands[] = {
     {"cgroup", cmd_cgroup, "read or write one cgroup file (lxc-cgroup)"},
+    {"checkconfig", cmd_checkconfig,
+     "report the kernel features brig can use (lxc-checkconfig)"},
     {"create", cmd_create, "create a container"},
     {"delete", cmd_delete, "delete any resources held by the container"},
     {"events", cmd_events,
@@ -20,6 +23,7 @@ static const struct brig_command commands[] = {
     {"execute", cmd_execute,
      "run a container with brig's built-in init as PID 1 (lxc-execute)"},
     {"features", cmd_features, "show the enabled features"},
+    {"info", cmd_info, "show a container's state and resource use (lxc-info)"},
     {"kill", cmd_kill, "send a signal to the container's init process"},
     {"list", cmd_list, "list containers started by brig with the given root"},
     {"ls", cmd_list, "alias of list (lxc-ls)"},
@@ -144,6 +148,12 @@ int main(int argc, char **argv) {
                 argv[optind - 1]);
       return 1;
     }
+  }
+  /* Commands that enter a container run from a sealed copy of brig. */
+  if (optind < argc && selfexe_needed(argv[optind]) &&
+      selfexe_seal(argv, &err) < 0) {
+    fprintf(stderr, "brig: %s\n", err.msg);
+    return 1;
   }
   if (brig_g.root == NULL)
     brig_g.root = default_root();

@@ -111,6 +111,11 @@ void mount_opts_parse(char *const *options, struct mount_opts *o) {
       o->tmpcopyup = true;
       continue;
     }
+    if (strcmp(name, "idmap") == 0 || strcmp(name, "ridmap") == 0) {
+      o->idmap = true;
+      o->idmap_recursive = name[0] == 'r';
+      continue;
+    }
     for (size_t j = 0; j < sizeof(opt_defs) / sizeof(*opt_defs); j++) {
       if (strcmp(name, opt_defs[j].name) == 0) {
         def = &opt_defs[j];

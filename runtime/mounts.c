@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "namespaces.h"
+#include "procfs.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -189,37 +191,168 @@ static int apply_after(int mnt_fd, const struct spec_mount *m,
   return 0;
 }
 
-static char *bind_source_path(const struct rootfs_ctx *ctx,
-                              const struct spec_mount *m) {
-  if (m->source[0] == '/' || ctx->bundle == NULL)
+static char *bind_source_path(const char *bundle, const struct spec_mount *m) {
+  if (m->source[0] == '/' || bundle == NULL)
     return xstrdup(m->source);
-  return xasprintf("%s/%s", ctx->bundle, m->source);
+  return xasprintf("%s/%s", bundle, m->source);
 }
 
-static int mount_bind(const struct rootfs_ctx *ctx, int rootfd,
-                      const struct spec_mount *m, const struct mount_opts *o,
-                      struct brig_error *err) {
+bool rootfs_mount_is_idmapped(const struct spec_mount *m) {
+  struct mount_opts o;
+  bool idmap;
+  if (m->n_uid_mappings > 0 || m->n_gid_mappings > 0)
+    return true;
+  mount_opts_parse(m->options, &o);
+  idmap = o.idmap;
+  mount_opts_free(&o);
+  return idmap;
+}
+
+int rootfs_check_idmap_mounts(const struct spec_config *cfg,
+                              struct brig_error *err) {
+  bool userns = false;
+  const struct spec_linux *l = cfg->linux_;
+  for (size_t i = 0; l != NULL && i < l->n_namespaces; i++)
+    userns = userns || l->namespaces[i].type == SPEC_NS_USER;
+  for (size_t i = 0; i < cfg->n_mounts; i++) {
+    const struct spec_mount *m = &cfg->mounts[i];
+    if (!rootfs_mount_is_idmapped(m))
+      continue;
+    if (!mount_is_bind(m))
+      return brig_err(err, 0,
+                      "config.json: .mounts[%zu] (\"%s\"): idmapped mounts "
+                      "are supported for bind mounts only",
+                      i, m->destination);
+    if ((m->n_uid_mappings > 0) != (m->n_gid_mappings > 0))
+      return brig_err(err, 0,
+                      "config.json: .mounts[%zu] (\"%s\"): an idmapped mount "
+                      "needs both uidMappings and gidMappings",
+                      i, m->destination);
+    if (m->n_uid_mappings == 0 && !userns)
+      return brig_err(err, 0,
+                      "config.json: .mounts[%zu] (\"%s\"): \"idmap\" "
+                      "without uidMappings/gidMappings of its own takes the "
+                      "container's: it needs a user namespace",
+                      i, m->destination);
+  }
+  return 0;
+}
+
+int rootfs_idmap_open(const struct spec_mount *m, const char *bundle,
+                      int userns_fd, struct brig_error *err) {
   _cleanup_free_ char *src = NULL;
-  _cleanup_close_ int src_fd = -1, dest_fd = -1, mnt_fd = -1;
-  struct stat st;
-  uint64_t set, clr;
+  _cleanup_close_ int own_ns = -1;
+  struct mount_opts o;
+  struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP};
+  unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+  int tree;
 
   if (m->source == NULL)
     return brig_err(err, EINVAL, "mount on \"%s\": bind mount without source",
                     m->destination);
-  src = bind_source_path(ctx, m);
-  /* The source is the caller's (host) path: symlinks in it are followed. */
-  src_fd = open(src, O_PATH | O_CLOEXEC);
-  if (src_fd < 0 || fstat(src_fd, &st) < 0)
+  mount_opts_parse(m->options, &o);
+  mount_opts_free(&o);
+  if (m->n_uid_mappings > 0) {
+    own_ns = ns_userns_with_maps(m->uid_mappings, m->n_uid_mappings,
+                                 m->gid_mappings, m->n_gid_mappings, err);
+    if (own_ns < 0)
+      return brig_err_wrap(err, "idmapped mount on \"%s\"", m->destination);
+    userns_fd = own_ns;
+  }
+  src = bind_source_path(bundle, m);
+  if (o.recursive)
+    flags |= AT_RECURSIVE;
+  tree = open_tree(AT_FDCWD, src, flags);
+  if (tree < 0) {
+    if (errno == EPERM)
+      return brig_err(err, EPERM,
+                      "idmapped mount of \"%s\" on \"%s\": cloning a mount "
+                      "needs privilege (CAP_SYS_ADMIN), which a rootless "
+                      "runtime has not",
+                      src, m->destination);
     return brig_err(err, errno, "mount source \"%s\" of \"%s\"", src,
                     m->destination);
+  }
+  attr.userns_fd = (uint64_t)userns_fd;
+  if (mount_setattr(tree, "",
+                    AT_EMPTY_PATH | (o.idmap_recursive ? AT_RECURSIVE : 0),
+                    &attr, sizeof(attr)) < 0) {
+    int e = errno;
+    close(tree);
+    if (e == EPERM)
+      return brig_err(err, e,
+                      "idmapped mount of \"%s\" on \"%s\": needs privilege "
+                      "over its filesystem (CAP_SYS_ADMIN in the user "
+                      "namespace that mounted it)",
+                      src, m->destination);
+    if (e == EINVAL)
+      return brig_err(err, e,
+                      "idmapped mount of \"%s\" on \"%s\": the filesystem "
+                      "does not support idmapped mounts (or the mount is "
+                      "already idmapped)",
+                      src, m->destination);
+    return brig_err(err, e, "idmapped mount of \"%s\" on \"%s\"", src,
+                    m->destination);
+  }
+  return tree;
+}
+
+/* The idmapped tree the runtime made (tree, taken) attached on the
+ * destination. */
+static int attach_tree(int rootfd, int tree, const struct spec_mount *m,
+                       struct brig_error *err) {
+  _cleanup_close_ int dest_fd = -1;
+  struct stat st;
+
+  if (fstat(tree, &st) < 0)
+    return brig_err(err, errno, "idmapped mount on \"%s\"", m->destination);
   dest_fd = in_root_make_dest(rootfd, m->destination, !S_ISDIR(st.st_mode));
   if (dest_fd < 0)
     return brig_err(err, errno, "mount destination \"%s\" in the rootfs",
                     m->destination);
-  mnt_fd = bind_fd(src_fd, dest_fd, o->recursive);
-  if (mnt_fd < 0)
-    return brig_err(err, errno, "mount \"%s\" on \"%s\"", src, m->destination);
+  if (move_mount(tree, "", dest_fd, "",
+                 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return brig_err(err, errno, "attach the idmapped mount on \"%s\"",
+                    m->destination);
+  return 0;
+}
+
+static int mount_bind(const struct rootfs_ctx *ctx, int rootfd,
+                      const struct spec_mount *m, const struct mount_opts *o,
+                      int idmap_fd, struct brig_error *err) {
+  _cleanup_free_ char *src = NULL;
+  _cleanup_close_ int src_fd = -1, dest_fd = -1, mnt_fd = idmap_fd;
+  struct stat st;
+  uint64_t set, clr;
+
+  if (mnt_fd >= 0) {
+    if (attach_tree(rootfd, mnt_fd, m, err) < 0)
+      return -1;
+  } else {
+    if (o->idmap)
+      return brig_err(err, EINVAL,
+                      "mount on \"%s\": idmapped, but no idmapped tree was "
+                      "made for it",
+                      m->destination);
+    if (m->source == NULL)
+      return brig_err(err, EINVAL, "mount on \"%s\": bind mount without source",
+                      m->destination);
+    src = bind_source_path(ctx->bundle, m);
+    /* The source is the caller's (host) path: symlinks in it are
+     * followed. */
+    src_fd = open(src, O_PATH | O_CLOEXEC);
+    if (src_fd < 0 || fstat(src_fd, &st) < 0)
+      return brig_err(err, errno, "mount source \"%s\" of \"%s\"", src,
+                      m->destination);
+    dest_fd = in_root_make_dest(rootfd, m->destination, !S_ISDIR(st.st_mode));
+    if (dest_fd < 0)
+      return brig_err(err, errno, "mount destination \"%s\" in the rootfs",
+                      m->destination);
+    mnt_fd = bind_fd(src_fd, dest_fd, o->recursive);
+    if (mnt_fd < 0)
+      return brig_err(err, errno, "mount \"%s\" on \"%s\"", src,
+                      m->destination);
+  }
   /* The per-mount flags ("ro", "nosuid"...) of a bind are a remount of the
    * new mount alone; flags not named stay as they are (locked ones too). */
   mount_flags_to_attr(o->flags, o->clear, &set, &clr);
@@ -423,17 +556,16 @@ static int bind_sysfs(int dest_fd, const struct spec_mount *m,
 }
 
 int mount_one(const struct rootfs_ctx *ctx, int rootfd,
-              const struct spec_mount *m, struct brig_error *err) {
+              const struct spec_mount *m, int idmap_fd,
+              struct brig_error *err) {
   struct mount_opts o;
   _cleanup_close_ int dest_fd = -1, mnt_fd = -1;
   int ret = 0;
 
-  if (m->n_uid_mappings > 0 || m->n_gid_mappings > 0)
-    return brig_err(err, ENOTSUP, "mount on \"%s\": idmapped mounts",
-                    m->destination);
   mount_opts_parse(m->options, &o);
+  o.idmap = o.idmap || m->n_uid_mappings > 0 || m->n_gid_mappings > 0;
   if (mount_is_bind(m)) {
-    ret = mount_bind(ctx, rootfd, m, &o, err);
+    ret = mount_bind(ctx, rootfd, m, &o, idmap_fd, err);
     mount_opts_free(&o);
     return ret;
   }
@@ -441,6 +573,13 @@ int mount_one(const struct rootfs_ctx *ctx, int rootfd,
     mount_opts_free(&o);
     return brig_err(err, EINVAL, "mount on \"%s\": no type and no bind option",
                     m->destination);
+  }
+  /* CVE-2023-27561/28642: a /proc that is a symlink would make brig's
+   * procfs writes land elsewhere. */
+  if (strcmp(m->type, "proc") == 0 &&
+      procfs_check_mount_dest(rootfd, m->destination, err) < 0) {
+    mount_opts_free(&o);
+    return -1;
   }
   dest_fd = in_root_make_dest(rootfd, m->destination, false);
   if (dest_fd < 0) {

@@ -23,7 +23,9 @@ struct mount_opts {
   bool bind;      /* "bind" or "rbind" */
   bool recursive; /* "rbind" */
   bool tmpcopyup; /* crun's: copy the destination's contents into a tmpfs */
-  char *data;     /* every other option, comma-joined; NULL when none */
+  bool idmap;     /* "idmap" or "ridmap" (or per-mount id mappings) */
+  bool idmap_recursive; /* "ridmap": submounts of an rbind idmapped too */
+  char *data;           /* every other option, comma-joined; NULL when none */
 };
 
 /* Sort options into o (zeroed first).  Unknown options become data, as
@@ -52,10 +54,12 @@ int in_root_mkdir_p(int rootfd, const char *path, mode_t mode);
 int in_root_make_dest(int rootfd, const char *path, bool want_file);
 
 /* Mount the config mount m on its destination inside rootfd.  ctx gives
- * the bundle (relative bind sources) and the container's cgroup path. */
+ * the bundle (relative bind sources) and the container's cgroup path.
+ * idmap_fd (taken, -1 when none) is the detached idmapped tree the runtime
+ * made for an idmapped bind mount (mount_idmap_open). */
 struct rootfs_ctx;
 int mount_one(const struct rootfs_ctx *ctx, int rootfd,
-              const struct spec_mount *m, struct brig_error *err);
+              const struct spec_mount *m, int idmap_fd, struct brig_error *err);
 
 /* Clone the mount (tree) at fd src_fd and attach it on dest_fd (both may be
  * O_PATH).  Returns the fd of the new mount (for mount_setattr) or -1 with

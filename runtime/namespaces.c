@@ -4,7 +4,11 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -73,33 +77,189 @@ int ns_join_path(const char *path, enum spec_ns_type t,
   return 0;
 }
 
-static int write_map(pid_t pid, const char *file,
-                     const struct spec_id_mapping *m, size_t n,
-                     struct brig_error *err) {
-  char path[64];
+static char *format_map(const struct spec_id_mapping *m, size_t n) {
   size_t cap = n * 40 + 1, used = 0;
-  _cleanup_free_ char *buf = xmalloc(cap);
-  _cleanup_close_ int fd = -1;
-
-  if (n == 0)
-    return 0;
+  char *buf = xmalloc(cap);
+  buf[0] = '\0';
   for (size_t i = 0; i < n; i++)
     used += (size_t)snprintf(buf + used, cap - used, "%u %u %u\n",
                              m[i].container_id, m[i].host_id, m[i].size);
+  return buf;
+}
+
+static int write_proc(pid_t pid, const char *file, const char *data,
+                      struct brig_error *err) {
+  char path[64];
+  size_t len = strlen(data);
+  _cleanup_close_ int fd = -1;
+
   snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
   fd = open(path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return brig_err(err, errno, "open %s", path);
-  if (write(fd, buf, used) != (ssize_t)used)
+  if (write(fd, data, len) != (ssize_t)len)
     return brig_err(err, errno, "write %s", path);
   return 0;
 }
 
+/* newuidmap / newgidmap PID ID HOSTID SIZE...: their message is kept. */
+static int run_map_helper(const char *helper, pid_t pid,
+                          const struct spec_id_mapping *m, size_t n,
+                          struct brig_error *err) {
+  _cleanup_free_ char **argv = xcalloc(3 * n + 3, sizeof(char *));
+  char msg[256];
+  int pp[2], status, ret = -1;
+  size_t got = 0;
+  ssize_t r;
+  pid_t child;
+
+  argv[0] = (char *)helper;
+  argv[1] = xasprintf("%d", (int)pid);
+  for (size_t i = 0; i < n; i++) {
+    argv[2 + 3 * i] = xasprintf("%u", m[i].container_id);
+    argv[3 + 3 * i] = xasprintf("%u", m[i].host_id);
+    argv[4 + 3 * i] = xasprintf("%u", m[i].size);
+  }
+  if (pipe2(pp, O_CLOEXEC) < 0) {
+    brig_err(err, errno, "pipe");
+    goto out;
+  }
+  child = fork();
+  if (child == 0) {
+    dup2(pp[1], STDOUT_FILENO);
+    dup2(pp[1], STDERR_FILENO);
+    execvp(helper, argv);
+    dprintf(pp[1], "%s", errno == ENOENT ? "not found" : strerror(errno));
+    _exit(127);
+  }
+  close(pp[1]);
+  if (child < 0) {
+    close(pp[0]);
+    brig_err(err, errno, "fork %s", helper);
+    goto out;
+  }
+  while (got < sizeof(msg) - 1 &&
+         ((r = read(pp[0], msg + got, sizeof(msg) - 1 - got)) > 0 ||
+          (r < 0 && errno == EINTR)))
+    got += r > 0 ? (size_t)r : 0;
+  close(pp[0]);
+  msg[got] = '\0';
+  msg[strcspn(msg, "\n")] = '\0';
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+      ret = brig_err(err, 0,
+                     "%s: %s (as a non-root user, id mappings other than the "
+                     "user's own id need %s, Debian package uidmap)",
+                     helper, msg, helper);
+    else if (strncmp(msg, helper, strlen(helper)) == 0)
+      ret = brig_err(err, 0, "%s", msg); /* "newuidmap: ..." */
+    else
+      ret = brig_err(err, 0, "%s: %s", helper, *msg ? msg : "failed");
+  } else {
+    ret = 0;
+  }
+out:
+  for (size_t i = 1; argv[i] != NULL; i++)
+    free(argv[i]);
+  return ret;
+}
+
+/* One map of pid.  As root: written directly.  As another user: a single
+ * mapping of one's own id is written directly too (gid_map after
+ * setgroups "deny", as the kernel requires of an unprivileged writer);
+ * anything else goes through newuidmap / newgidmap. */
+static int write_map(pid_t pid, bool gid, const struct spec_id_mapping *m,
+                     size_t n, struct brig_error *err) {
+  const char *file = gid ? "gid_map" : "uid_map";
+  unsigned own = gid ? (unsigned)getegid() : (unsigned)geteuid();
+  _cleanup_free_ char *data = NULL;
+
+  if (n == 0)
+    return 0;
+  if (geteuid() != 0 && !(n == 1 && m[0].host_id == own && m[0].size == 1)) {
+    if (run_map_helper(gid ? "newgidmap" : "newuidmap", pid, m, n, err) < 0)
+      return brig_err_wrap(err, "write %s of pid %d", file, (int)pid);
+    return 0;
+  }
+  if (geteuid() != 0 && gid && write_proc(pid, "setgroups", "deny", err) < 0)
+    return -1;
+  data = format_map(m, n);
+  return write_proc(pid, file, data, err);
+}
+
+int ns_write_maps(pid_t pid, const struct spec_id_mapping *uid, size_t n_uid,
+                  const struct spec_id_mapping *gid, size_t n_gid,
+                  struct brig_error *err) {
+  if (write_map(pid, false, uid, n_uid, err) < 0)
+    return -1;
+  return write_map(pid, true, gid, n_gid, err);
+}
+
 int ns_write_id_maps(pid_t pid, const struct spec_linux *l,
                      struct brig_error *err) {
-  if (write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, err) < 0)
-    return -1;
-  return write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, err);
+  return ns_write_maps(pid, l->uid_mappings, l->n_uid_mappings, l->gid_mappings,
+                       l->n_gid_mappings, err);
+}
+
+int ns_userns_with_maps(const struct spec_id_mapping *uid, size_t n_uid,
+                        const struct spec_id_mapping *gid, size_t n_gid,
+                        struct brig_error *err) {
+  char path[64];
+  int pp[2], fd = -1;
+  pid_t pid;
+
+  if (pipe2(pp, O_CLOEXEC) < 0)
+    return brig_err(err, errno, "pipe");
+  pid = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_NEWUSER | SIGCHLD),
+                       NULL, NULL, NULL, 0);
+  if (pid == 0) {
+    char c;
+    /* Live until the parent has the namespace open (EOF). */
+    close(pp[1]);
+    while (read(pp[0], &c, 1) < 0 && errno == EINTR)
+      ;
+    _exit(0);
+  }
+  close(pp[0]);
+  if (pid < 0) {
+    close(pp[1]);
+    return brig_err(err, errno, "clone a user namespace for an idmap");
+  }
+  if (ns_write_maps(pid, uid, n_uid, gid, n_gid, err) == 0) {
+    snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      brig_err(err, errno, "open %s", path);
+  }
+  close(pp[1]);
+  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  return fd;
+}
+
+int ns_check_user(const struct spec_linux *l, struct brig_error *err) {
+  const struct spec_namespace *ns = ns_find(l, SPEC_NS_USER);
+  bool maps = l != NULL && (l->n_uid_mappings > 0 || l->n_gid_mappings > 0);
+
+  if (ns == NULL) {
+    if (maps)
+      return brig_err(err, 0,
+                      "config.json: .linux.uidMappings: id mappings need a "
+                      "user namespace in .linux.namespaces");
+    return 0;
+  }
+  /* Joined: its mappings are the namespace's own (any in the config are
+   * not written). */
+  if (ns->path != NULL && *ns->path != '\0')
+    return 0;
+  if (l->n_uid_mappings == 0 || l->n_gid_mappings == 0)
+    return brig_err(err, 0,
+                    "config.json: .linux.%s: a new user namespace needs "
+                    "uid and gid mappings",
+                    l->n_uid_mappings == 0 ? "uidMappings" : "gidMappings");
+  return 0;
 }
 
 int ns_prepare_time(const struct spec_linux *l, struct brig_error *err) {

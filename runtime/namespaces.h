@@ -19,9 +19,23 @@ const struct spec_namespace *ns_find(const struct spec_linux *l,
 int ns_clone_flags(const struct spec_linux *l);
 /* Join the namespace at path (setns with the type's flag). */
 int ns_join_path(const char *path, enum spec_ns_type t, struct brig_error *err);
-/* Write uid_map and gid_map of pid (as root, directly). */
+/* Write uid_map and gid_map of pid: as root directly; as another user
+ * directly for a single mapping of its own id, else with newuidmap /
+ * newgidmap. */
+int ns_write_maps(pid_t pid, const struct spec_id_mapping *uid, size_t n_uid,
+                  const struct spec_id_mapping *gid, size_t n_gid,
+                  struct brig_error *err);
+/* The same with linux.uidMappings / gidMappings. */
 int ns_write_id_maps(pid_t pid, const struct spec_linux *l,
                      struct brig_error *err);
+/* An fd of a new user namespace with these maps (for an idmapped mount):
+ * a short-lived child is cloned into it, mapped, and ended. */
+int ns_userns_with_maps(const struct spec_id_mapping *uid, size_t n_uid,
+                        const struct spec_id_mapping *gid, size_t n_gid,
+                        struct brig_error *err);
+/* A new user namespace has uid and gid mappings; one joined by path or
+ * no user namespace has none. */
+int ns_check_user(const struct spec_linux *l, struct brig_error *err);
 /* Set up the time namespace in the calling process for its future
  * children: unshare(CLONE_NEWTIME) + timens_offsets, or setns by path. */
 int ns_prepare_time(const struct spec_linux *l, struct brig_error *err);

@@ -4,6 +4,7 @@
 #include "security.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "procfs.h"
 #include "security_impl.h"
 #include "util.h"
 
@@ -95,11 +97,15 @@ static int apply_rlimits(const struct spec_process *p, struct brig_error *err) {
 
 static int apply_oom_score_adj(const struct spec_process *p,
                                struct brig_error *err) {
+  _cleanup_close_ int fd = -1;
   char buf[32];
   if (!p->oom_score_adj.set)
     return 0;
   snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.v);
-  if (write_file_str("/proc/self/oom_score_adj", buf) < 0)
+  fd = procfs_open_thread("oom_score_adj", O_WRONLY, err);
+  if (fd < 0)
+    return brig_err_wrap(err, "process.oomScoreAdj");
+  if (write_all(fd, buf, strlen(buf)) < 0)
     return brig_err(err, errno, "process.oomScoreAdj: write %s", buf);
   return 0;
 }

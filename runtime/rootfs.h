@@ -26,7 +26,26 @@ struct rootfs_ctx {
   /* The container's cgroup path (same in every hierarchy), for a "cgroup"
    * mount on a v1/hybrid host. */
   const char *cgroup_path;
+  /* cfg->n_mounts fds (or NULL): the detached idmapped tree of each
+   * idmapped mount, -1 for the others.  rootfs_prepare takes them. */
+  int *idmap_fds;
 };
+
+/* Idmapped bind mounts ("idmap"/"ridmap", per-mount uidMappings and
+ * gidMappings): the kernel lets only a process privileged over the source's
+ * filesystem idmap it, so the runtime makes each one as a detached tree
+ * (rootfs_idmap_open) and hands it to the container's init, which attaches
+ * it in its turn among the other mounts. */
+bool rootfs_mount_is_idmapped(const struct spec_mount *m);
+/* Refuse what cannot be idmapped: not a bind, mappings for uids only or
+ * gids only, "idmap" without mappings of its own nor a user namespace. */
+int rootfs_check_idmap_mounts(const struct spec_config *cfg,
+                              struct brig_error *err);
+/* The detached tree of the bind mount m (source relative to bundle),
+ * idmapped with its own mappings, or else with the user namespace
+ * userns_fd (the container's).  Returns the fd or -1 with err. */
+int rootfs_idmap_open(const struct spec_mount *m, const char *bundle,
+                      int userns_fd, struct brig_error *err);
 
 int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err);
 int rootfs_pivot(const struct rootfs_ctx *ctx, struct brig_error *err);
@@ -37,9 +56,10 @@ int rootfs_sysctl(const struct rootfs_ctx *ctx, struct brig_error *err);
 int rootfs_sysctl_check(const struct spec_config *cfg, struct brig_error *err);
 int rootfs_sysctl_check_key(const struct spec_config *cfg, const char *key,
                             struct brig_error *err);
-/* Bind-mount the pty slave at `pty_path` (inside the new root) over
+/* Bind-mount the pty slave pty_fd (pty_path names it in messages) over
  * /dev/console. */
-int rootfs_bind_console(const char *pty_path, struct brig_error *err);
+int rootfs_bind_console(int pty_fd, const char *pty_path,
+                        struct brig_error *err);
 int rootfs_finalize(const struct rootfs_ctx *ctx, struct brig_error *err);
 
 #endif

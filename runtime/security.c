@@ -69,6 +69,15 @@ int security_check_host(const struct spec_config *cfg, struct brig_error *err) {
   return 0;
 }
 
+void security_precompile(const struct spec_config *cfg, const char *root) {
+  _cleanup_free_ char *dir = NULL;
+  if (cfg_seccomp(cfg) == NULL || root == NULL)
+    return;
+  /* '@' is not allowed in a container id: no clash with a state dir. */
+  dir = xasprintf("%s/" SECCOMP_CACHE_DIR, root);
+  seccomp_precompile(cfg_seccomp(cfg), dir);
+}
+
 int security_prepare(const struct spec_config *cfg,
                      const struct spec_process *p, struct security_ctx **out,
                      struct brig_error *err) {
@@ -124,7 +133,7 @@ static int load_seccomp(struct security_ctx *ctx, struct brig_error *err) {
 int security_apply(struct security_ctx *ctx, struct brig_error *err) {
   const struct spec_process *p = ctx->p;
 
-  if (lsm_apply(p, "/proc/self/attr", err) < 0)
+  if (lsm_apply(p, err) < 0)
     return -1;
   /* Without no_new_privs, loading needs CAP_SYS_ADMIN: do it while we
    * still have it.  A notifying filter loads here too, whatever

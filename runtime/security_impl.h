@@ -73,6 +73,11 @@ int seccomp_build(const struct spec_seccomp *sc, struct brig_seccomp **out,
 int seccomp_load_filter(struct brig_seccomp *f, int *notify_fd,
                         struct brig_error *err);
 void seccomp_filter_free(struct brig_seccomp *f);
+/* In the runtime, before the child is made: find sc's BPF program in
+ * cache_dir (or build it and store it there) so the child's seccomp_build
+ * for the same sc needs no libseccomp work.  Best effort: on any failure
+ * the child builds the filter itself. */
+void seccomp_precompile(const struct spec_seccomp *sc, const char *cache_dir);
 /* The filter has SCMP_ACT_NOTIFY rules. */
 bool seccomp_filter_notifies(const struct brig_seccomp *f);
 /* "SCMP_ACT_ERRNO" + errnoRet -> a libseccomp action; -1 if unknown. */
@@ -91,13 +96,16 @@ char *json_append_string(char *buf, const char *s);
 
 /* ---- lsm.c ---- */
 
-/* Write value to an attr file (/proc/self/attr/...). */
-int lsm_write_attr(const char *path, const char *value, struct brig_error *err);
+/* Write value to attr_dir/rel (no symlink, no mount crossed). */
+int lsm_write_attr(int attr_dir, const char *rel, const char *value,
+                   struct brig_error *err);
 /* Error unless the LSM a profile/label asks for is enabled. */
 int lsm_check(const struct spec_process *p, struct brig_error *err);
-/* Set the exec labels: AppArmor "exec <profile>", SELinux label.
- * attr_dir is "/proc/self/attr" except in tests. */
-int lsm_apply(const struct spec_process *p, const char *attr_dir,
-              struct brig_error *err);
+/* Set the exec labels: AppArmor "exec <profile>", SELinux label, in
+ * /proc/thread-self/attr once it is proven to be procfs (procfs.h). */
+int lsm_apply(const struct spec_process *p, struct brig_error *err);
+/* The same in the attr directory attr_dir (tests use a temp dir). */
+int lsm_apply_at(const struct spec_process *p, int attr_dir,
+                 struct brig_error *err);
 
 #endif

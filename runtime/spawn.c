@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "contain.h"
 #include "hooks.h"
 #include "log.h"
 #include "init.h"
@@ -36,12 +37,15 @@
  * which forwards it to listenerPath and answers SYNC_GO. */
 /* SYNC_HOOKS asks the parent to run the prestart and createRuntime hooks
  * (the container's namespaces exist now); it answers SYNC_GO. */
+/* SYNC_IDMAP, before SYNC_GO, carries the detached idmapped tree of
+ * mounts[errnum] (SCM_RIGHTS). */
 enum sync_type {
   SYNC_GO = 1,
   SYNC_READY,
   SYNC_ERROR,
   SYNC_SECCOMP,
-  SYNC_HOOKS
+  SYNC_HOOKS,
+  SYNC_IDMAP
 };
 
 struct sync_msg {
@@ -95,16 +99,13 @@ static int sync_recv(int sock, struct sync_msg *m) {
   return sync_recv_fd(sock, m, NULL);
 }
 
-/* Child: hand the seccomp notify fd to the parent and wait for its
- * answer (the fd is then with the listener). */
-static int send_notify_fd(int notify_fd, void *data, struct brig_error *err) {
-  int sock = *(int *)data;
-  struct sync_msg m = {.type = SYNC_SECCOMP};
+/* Send m with fd attached (SCM_RIGHTS). */
+static int send_fd_msg(int sock, struct sync_msg *m, int fd) {
   union {
     char buf[CMSG_SPACE(sizeof(int))];
     struct cmsghdr align;
   } control;
-  struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+  struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
   struct msghdr mh = {.msg_iov = &iov,
                       .msg_iovlen = 1,
                       .msg_control = control.buf,
@@ -115,8 +116,17 @@ static int send_notify_fd(int notify_fd, void *data, struct brig_error *err) {
   cm->cmsg_level = SOL_SOCKET;
   cm->cmsg_type = SCM_RIGHTS;
   cm->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
-  if (sendmsg(sock, &mh, MSG_NOSIGNAL) != sizeof(m))
+  memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+  return sendmsg(sock, &mh, MSG_NOSIGNAL) == sizeof(*m) ? 0 : -1;
+}
+
+/* Child: hand the seccomp notify fd to the parent and wait for its
+ * answer (the fd is then with the listener). */
+static int send_notify_fd(int notify_fd, void *data, struct brig_error *err) {
+  int sock = *(int *)data;
+  struct sync_msg m = {.type = SYNC_SECCOMP};
+
+  if (send_fd_msg(sock, &m, notify_fd) < 0)
     return brig_err(err, errno, "send seccomp notify fd to the runtime");
   if (sync_recv(sock, &m) < 0 || m.type != SYNC_GO)
     _exit(1); /* the parent failed and reports it */
@@ -195,12 +205,21 @@ char *find_executable(const struct spec_process *p, struct brig_error *err) {
   return NULL;
 }
 
+/* Set in the parent before the clone, so the child sees them too. */
+/* The child was cloned in a user namespace joined by path (clone_init). */
+static bool in_joined_userns;
+/* The parent is not root and maps the child's new user namespace itself:
+ * the child stays dumpable (its /proc files its owner's) until then. */
+static bool defer_contain;
+
 static int join_namespaces(const struct spec_linux *l, struct brig_error *err) {
-  /* The user namespace first: the others are owned by it. */
+  /* The user namespace first: the others are owned by it.  When created
+   * with the others they are owned by it already (clone_init). */
   static const enum spec_ns_type order[] = {SPEC_NS_USER,   SPEC_NS_IPC,
                                             SPEC_NS_UTS,    SPEC_NS_NETWORK,
                                             SPEC_NS_CGROUP, SPEC_NS_MOUNT};
-  for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+  for (size_t i = in_joined_userns ? 1 : 0;
+       i < sizeof(order) / sizeof(order[0]); i++) {
     const struct spec_namespace *ns = ns_find(l, order[i]);
     if (ns != NULL && ns->path != NULL && *ns->path != '\0' &&
         ns_join_path(ns->path, order[i], err) < 0)
@@ -225,7 +244,7 @@ static int run_child_hooks(const struct spawn_opts *o,
 
 /* Everything the child does up to READY.  Returns the resolved executable
  * path, or NULL with err. */
-static char *child_setup(const struct spawn_opts *o, int sock,
+static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
                          struct security_ctx **sec, struct brig_error *err) {
   const struct spec_config *cfg = o->cfg;
   const struct spec_linux *l = cfg->linux_;
@@ -236,11 +255,10 @@ static char *child_setup(const struct spawn_opts *o, int sock,
                           .bundle = o->bundle,
                           .no_pivot = o->no_pivot,
                           .userns = ns_find(l, SPEC_NS_USER) != NULL,
-                          .cgroup_path = o->cg ? cgroup_path(o->cg) : NULL};
+                          .cgroup_path = o->cg ? cgroup_path(o->cg) : NULL,
+                          .idmap_fds = idmap_fds};
   struct sync_msg m;
 
-  if (sync_recv(sock, &m) < 0 || m.type != SYNC_GO)
-    _exit(1); /* the parent is gone and cleans up */
   if (setsid() < 0) {
     brig_err(err, errno, "setsid");
     return NULL;
@@ -298,11 +316,8 @@ static char *child_setup(const struct spawn_opts *o, int sock,
   security_set_notify_handler(*sec, send_notify_fd, &sock);
   if (security_apply(*sec, err) < 0)
     return NULL;
-  if (chdir(p->cwd) < 0) {
-    brig_err(err, errno, "chdir to cwd (\"%s\") set in config.json failed",
-             p->cwd);
+  if (contain_chdir(p->cwd, err) < 0)
     return NULL;
-  }
   return find_executable(p, err);
 }
 
@@ -324,9 +339,27 @@ static void close_fds_except(int from, int *keep, size_t n) {
   syscall(SYS_close_range, (unsigned)from, ~0U, 0);
 }
 
+/* Wait for the parent's SYNC_GO, keeping the idmapped trees sent before
+ * it (fds[mount index]). */
+static void await_go(int sock, int *fds, size_t n) {
+  struct sync_msg m;
+  int fd;
+  for (;;) {
+    if (sync_recv_fd(sock, &m, &fd) < 0)
+      _exit(1); /* the parent is gone and cleans up */
+    if (m.type == SYNC_GO)
+      return;
+    if (m.type != SYNC_IDMAP || fd < 0 || m.errnum < 0 || (size_t)m.errnum >= n)
+      _exit(1);
+    fds[m.errnum] = fd;
+  }
+}
+
 static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   struct brig_error err = {0};
   struct security_ctx *sec = NULL;
+  size_t n_mounts = o->cfg->n_mounts;
+  int *idmap_fds = xcalloc(n_mounts + 1, sizeof(int));
   /* The log fd too (close-on-exec), so the child may still log. */
   int keep[] = {sock, fifo_path_fd, o->console_sock, log_fd()};
   char fifo[64];
@@ -335,12 +368,25 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
 
   sigset_t none;
 
+  /* A clone of brig until it execs: nothing in the container may trace it
+   * or open its exe, fds or memory. */
+  if (!defer_contain && contain_enter(&err) < 0) {
+    sync_send(sock, SYNC_ERROR, &err);
+    _exit(1);
+  }
   close_fds_except((int)first_extra_fd(o->preserve_fds), keep,
                    sizeof(keep) / sizeof(keep[0]));
   /* `run` blocks the signals it forwards: the process starts clean. */
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
-  exe = child_setup(o, sock, &sec, &err);
+  for (size_t i = 0; i < n_mounts; i++)
+    idmap_fds[i] = -1;
+  await_go(sock, idmap_fds, n_mounts);
+  if (defer_contain && contain_enter(&err) < 0) {
+    sync_send(sock, SYNC_ERROR, &err);
+    _exit(1);
+  }
+  exe = child_setup(o, sock, idmap_fds, &sec, &err);
   if (exe == NULL) {
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
@@ -382,6 +428,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
     fprintf(stderr, "brig: %s\n", err.msg);
     _exit(1);
   }
+  fault_delay("init");
   execve(exe, o->cfg->process->args, o->cfg->process->env);
   fprintf(stderr, "brig: exec %s: %m\n", exe);
   _exit(127);
@@ -402,6 +449,108 @@ static int run_runtime_hooks(const struct spawn_opts *o, pid_t pid,
                    json, err);
 }
 
+struct clone_result {
+  int32_t pid;
+  int32_t errnum;
+  char msg[BRIG_ERROR_MAX];
+};
+
+/* Clone the container's init with its new namespaces.  They must belong to
+ * its user namespace: when that one is joined by path, a helper joins it
+ * first and clones the init from there (CLONE_PARENT: still our child; a
+ * new pid namespace made at that clone).  Returns 0 in the init. */
+static pid_t clone_init(const struct spec_linux *l, struct brig_error *err) {
+  const struct spec_namespace *u = ns_find(l, SPEC_NS_USER);
+  unsigned long flags = (unsigned long)ns_clone_flags(l) | SIGCHLD;
+  struct clone_result r = {0};
+  int pp[2];
+  pid_t pid, helper;
+  ssize_t n;
+
+  if (u == NULL || u->path == NULL || *u->path == '\0') {
+    pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, 0);
+    if (pid < 0)
+      brig_err(err, errno, "clone");
+    return pid;
+  }
+  if (pipe2(pp, O_CLOEXEC) < 0)
+    return brig_err(err, errno, "pipe");
+  helper = fork();
+  if (helper == 0) {
+    struct brig_error e = {0};
+    close(pp[0]);
+    pid = -1;
+    if (ns_join_path(u->path, SPEC_NS_USER, &e) == 0) {
+      pid =
+          (pid_t)syscall(SYS_clone, flags | CLONE_PARENT, NULL, NULL, NULL, 0);
+      if (pid == 0) {
+        in_joined_userns = true;
+        close(pp[1]);
+        return 0;
+      }
+      if (pid < 0)
+        brig_err(&e, errno, "clone in the user namespace %s", u->path);
+    }
+    r.pid = pid;
+    r.errnum = e.errnum;
+    memcpy(r.msg, e.msg, sizeof(r.msg));
+    _exit(write(pp[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+  }
+  close(pp[1]);
+  if (helper < 0) {
+    close(pp[0]);
+    return brig_err(err, errno, "fork");
+  }
+  do
+    n = read(pp[0], &r, sizeof(r));
+  while (n < 0 && errno == EINTR);
+  close(pp[0]);
+  while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+    ;
+  if (n != sizeof(r))
+    return brig_err(err, 0, "the helper joining user namespace %s died",
+                    u->path);
+  if (r.pid <= 0) {
+    brig_err(err, 0, "%s", r.msg);
+    err->errnum = r.errnum;
+    return -1;
+  }
+  return r.pid;
+}
+
+/* Make the idmapped trees and send them to the init (before SYNC_GO). */
+static int send_idmap_mounts(const struct spawn_opts *o, pid_t pid, int sock,
+                             struct brig_error *err) {
+  const struct spec_config *cfg = o->cfg;
+  const struct spec_namespace *u = ns_find(cfg->linux_, SPEC_NS_USER);
+  _cleanup_close_ int userns = -1;
+  char path[64];
+
+  for (size_t i = 0; i < cfg->n_mounts; i++) {
+    const struct spec_mount *m = &cfg->mounts[i];
+    struct sync_msg msg = {.type = SYNC_IDMAP, .errnum = (int32_t)i};
+    int tree;
+
+    if (!rootfs_mount_is_idmapped(m))
+      continue;
+    if (userns < 0 && u != NULL) {
+      snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+      userns = open(path, O_RDONLY | O_CLOEXEC);
+      if (userns < 0)
+        return brig_err(err, errno, "open the container's user namespace");
+    }
+    tree = rootfs_idmap_open(m, o->bundle, userns, err);
+    if (tree < 0)
+      return -1;
+    if (send_fd_msg(sock, &msg, tree) < 0) {
+      close(tree);
+      return brig_err(err, errno, "send an idmapped mount to the init");
+    }
+    close(tree);
+  }
+  return 0;
+}
+
 static void kill_child(pid_t pid) {
   kill(pid, SIGKILL);
   while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -416,6 +565,7 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   struct sync_msg m;
   pid_t pid;
   int status, got, notify_fd = -1;
+  bool new_userns;
 
   /* 0622 whatever the umask: a non-root process.user opens it to write. */
   if (mkfifoat(o->state_dirfd, "exec.fifo", 0622) < 0 ||
@@ -424,19 +574,23 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   fifo_path_fd = openat(o->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
   if (fifo_path_fd < 0)
     return brig_err(err, errno, "open exec fifo");
+  if (ns_check_user(l, err) < 0 || rootfs_check_idmap_mounts(o->cfg, err) < 0)
+    return -1;
   /* pid and time namespaces apply to children: prepare them here. */
   if (ns_prepare_pid(l, err) < 0 || ns_prepare_time(l, err) < 0)
     return -1;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
     return brig_err(err, errno, "socketpair");
+  new_userns = ns_find(l, SPEC_NS_USER) != NULL &&
+               (ns_find(l, SPEC_NS_USER)->path == NULL ||
+                *ns_find(l, SPEC_NS_USER)->path == '\0');
+  defer_contain = new_userns && geteuid() != 0;
   fflush(NULL);
-  pid = (pid_t)syscall(SYS_clone, (unsigned long)(ns_clone_flags(l) | SIGCHLD),
-                       NULL, NULL, NULL, 0);
+  pid = clone_init(l, err);
   if (pid < 0) {
-    int saved = errno;
     close(sp[0]);
     close(sp[1]);
-    return brig_err(err, saved, "clone");
+    return -1;
   }
   if (pid == 0) {
     close(sp[0]);
@@ -444,10 +598,9 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     _exit(1);
   }
   close(sp[1]);
-  if (ns_find(l, SPEC_NS_USER) != NULL &&
-      (ns_find(l, SPEC_NS_USER)->path == NULL ||
-       *ns_find(l, SPEC_NS_USER)->path == '\0') &&
-      ns_write_id_maps(pid, l, err) < 0)
+  if (new_userns && ns_write_id_maps(pid, l, err) < 0)
+    goto fail;
+  if (send_idmap_mounts(o, pid, sp[0], err) < 0)
     goto fail;
   if (o->cg != NULL && cgroup_add_pid(o->cg, pid, err) < 0)
     goto fail;

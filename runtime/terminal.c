@@ -11,6 +11,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
@@ -94,7 +95,9 @@ int terminal_setup_child(int sock, const struct spec_process *p,
     if (ioctl(master, TIOCSWINSZ, &ws) < 0)
       return brig_err(err, errno, "set console size");
   }
-  slave = open(slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  /* The peer of our master, never a path the rootfs could redirect
+   * (CVE-2025-52565: /dev/pts/N swapped for a symlink). */
+  slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (slave < 0)
     return brig_err(err, errno, "open %s", slave_path);
   if (fd_send(sock, master, "/dev/ptmx") < 0)
@@ -104,7 +107,48 @@ int terminal_setup_child(int sock, const struct spec_process *p,
   for (int i = 0; i < 3; i++)
     if (dup2(slave, i) < 0)
       return brig_err(err, errno, "dup pty to fd %d", i);
-  if (bind_console && rootfs_bind_console(slave_path, err) < 0)
+  if (bind_console && rootfs_bind_console(slave, slave_path, err) < 0)
     return -1;
+  return 0;
+}
+
+int console_relay_spawn(int master, const char *path, struct brig_error *err) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  pid_t pid;
+  if (fd < 0)
+    return brig_err(err, errno, "open console file %s", path);
+  pid = fork();
+  if (pid < 0) {
+    close(fd);
+    return brig_err(err, errno, "fork console relay");
+  }
+  if (pid == 0) {
+    char buf[8192];
+    ssize_t n;
+    int keep_lo = master < fd ? master : fd,
+        keep_hi = master < fd ? fd : master;
+    setsid();
+    /* Only the pty and the file: nothing of the runtime stays open. */
+    if (keep_lo > 3)
+      syscall(SYS_close_range, 3u, (unsigned)keep_lo - 1, 0);
+    if (keep_hi > keep_lo + 1)
+      syscall(SYS_close_range, (unsigned)keep_lo + 1, (unsigned)keep_hi - 1, 0);
+    syscall(SYS_close_range, (unsigned)keep_hi + 1, ~0u, 0);
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+      dup2(null, 0);
+      dup2(null, 1);
+      dup2(null, 2);
+      if (null > 2)
+        close(null);
+    }
+    /* EIO once the container's last holder of the pty is gone. */
+    while ((n = read(master, buf, sizeof(buf))) > 0)
+      if (write_all(fd, buf, (size_t)n) < 0)
+        break;
+    _exit(0);
+  }
+  close(fd);
+  close(master);
   return 0;
 }

@@ -20,4 +20,9 @@ int terminal_setup_child(int sock, const struct spec_process *p,
 int fd_recv(int sock, struct brig_error *err);
 /* Send fd with SCM_RIGHTS and `name` as the data. */
 int fd_send(int sock, int fd, const char *name);
+/* run -d --console-file: fork a relay that holds the pty master and
+ * appends what the container writes to path, until the pty hangs up.
+ * Takes ownership of master. */
+int console_relay_spawn(int master, const char *path, struct brig_error *err);
+
 #endif

@@ -172,6 +172,12 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
     return brig_err(err, saved, "write %s", tmp);
   }
   close(fd);
+  /* Swap, then drop the old file: a rename over an existing file makes
+   * ext4 (auto_da_alloc) start writing the new one out, ~3x the cost. */
+  if (renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0) {
+    unlinkat(dirfd, tmp, 0);
+    return 0;
+  }
   if (renameat(dirfd, tmp, dirfd, name) < 0) {
     int saved = errno;
     unlinkat(dirfd, tmp, 0);
@@ -219,4 +225,18 @@ int parse_i64(const char *s, int64_t *out) {
     return -1;
   *out = v;
   return 0;
+}
+
+void json_put_str(FILE *out, const char *s) {
+  fputc('"', out);
+  for (; s != NULL && *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\')
+      fprintf(out, "\\%c", ch);
+    else if (ch < 0x20)
+      fprintf(out, "\\u%04x", ch);
+    else
+      fputc(ch, out);
+  }
+  fputc('"', out);
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -61,5 +62,8 @@ int mkdir_p(const char *path, mode_t mode);
 /* Parse a non-negative decimal integer; -1 on junk or overflow. */
 int parse_u64(const char *s, uint64_t *out);
 int parse_i64(const char *s, int64_t *out);
+
+/* Print s as a JSON string (quoted, escaped). */
+void json_put_str(FILE *out, const char *s);
 
 #endif

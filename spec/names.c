@@ -165,15 +165,15 @@ const char *const spec_mount_propagations[] = {
 
 /* Options the mount code maps to MS_* flags and propagation changes. */
 const char *const spec_mount_options[] = {
-    "async",         "atime",       "bind",        "defaults",  "dev",
-    "diratime",      "dirsync",     "exec",        "iversion",  "lazytime",
-    "loud",          "mand",        "noatime",     "nodev",     "nodiratime",
-    "noexec",        "noiversion",  "nolazytime",  "nomand",    "norelatime",
-    "nostrictatime", "nosuid",      "nosymfollow", "private",   "rbind",
-    "relatime",      "remount",     "ro",          "rprivate",  "rshared",
-    "rslave",        "runbindable", "rw",          "shared",    "silent",
-    "slave",         "strictatime", "suid",        "symfollow", "sync",
-    "unbindable",    NULL};
+    "async",      "atime",         "bind",       "defaults",    "dev",
+    "diratime",   "dirsync",       "exec",       "idmap",       "iversion",
+    "lazytime",   "loud",          "mand",       "noatime",     "nodev",
+    "nodiratime", "noexec",        "noiversion", "nolazytime",  "nomand",
+    "norelatime", "nostrictatime", "nosuid",     "nosymfollow", "private",
+    "rbind",      "relatime",      "remount",    "ridmap",      "ro",
+    "rprivate",   "rshared",       "rslave",     "runbindable", "rw",
+    "shared",     "silent",        "slave",      "strictatime", "suid",
+    "symfollow",  "sync",          "unbindable", NULL};
 
 const char *const spec_hook_kinds[] = {"prestart",
                                        "createRuntime",

@@ -25,7 +25,8 @@ struct container_state {
   /* Private, kept only in state.json: */
   uint64_t init_start_time; /* /proc/<pid>/stat field 22 */
   char *cgroup_path;
-  bool use_init; /* PID 1 is brig's built-in init */
+  bool use_init;   /* PID 1 is brig's built-in init */
+  int exit_status; /* the process's exit code, -1 when not known */
   bool systemd_cgroup;
 };
 

@@ -79,6 +79,10 @@ char *state_emit_file(const struct container_state *st) {
   yajl_gen_bool(g, st->use_init);
   gen_str(g, "systemdCgroup");
   yajl_gen_bool(g, st->systemd_cgroup);
+  if (st->exit_status >= 0) {
+    gen_str(g, "exitStatus");
+    yajl_gen_integer(g, st->exit_status);
+  }
   yajl_gen_map_close(g);
   yajl_gen_map_close(g);
   return gen_finish(g);
@@ -156,6 +160,9 @@ int state_parse_file(const char *data, size_t len, const char *name,
     out->init_start_time = (uint64_t)n;
   out->cgroup_path = xstrdup(get_str(root, "brig", "cgroupPath"));
   out->use_init = get_bool(root, "brig", "useInit");
+  out->exit_status = -1;
+  if (get_int(root, "brig", "exitStatus", &n) == 0 && n >= 0 && n <= 255)
+    out->exit_status = (int)n;
   out->systemd_cgroup = get_bool(root, "brig", "systemdCgroup");
   ann = yajl_tree_get(root, ann_path, yajl_t_object);
   if (ann != NULL && YAJL_IS_OBJECT(ann) && ann->u.object.len > 0) {

@@ -67,3 +67,49 @@ load helpers
   [ "$(jq -r .wall_time_ms "$r")" -gt 0 ]
   [[ "$(jq -r .started "$r")" < "$(jq -r .ended "$r")" ]]
 }
+
+@test "info shows state, cgroups, live usage and namespace inodes" {
+  make_bundle sleep 1000
+  cfg '.linux.resources.memory = {"limit": 67108864}'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  run brig info -f json "$(cid)"
+  [ "$status" -eq 0 ]
+  j=$output
+  [ "$(echo "$j" | jq -r .state)" = running ]
+  [ "$(echo "$j" | jq -r .pid)" = "$pid" ]
+  [ "$(echo "$j" | jq -r .bundle)" = "$BUNDLE" ]
+  echo "$j" | jq -r '.cgroups[]' | grep -qx "/sys/fs/cgroup/memory/brig/$(cid)"
+  [ "$(echo "$j" | jq -r .memory_bytes)" = "$(cat /sys/fs/cgroup/memory/brig/$(cid)/memory.usage_in_bytes)" ] ||
+    [ "$(echo "$j" | jq -r .memory_bytes)" -gt 0 ]
+  [ "$(echo "$j" | jq -r .pids)" = 1 ]
+  [ "$(echo "$j" | jq -r .namespaces.net)" = "$(stat -L -c %i /proc/$pid/ns/net)" ]
+  run brig info "$(cid)"
+  [[ "$output" == *"State:          running"* ]]
+  [[ "$output" == *"Memory use:"* ]]
+}
+
+@test "checkconfig reports this machine's hybrid layout and exits 0" {
+  run brig checkconfig
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"cgroups"*"enabled: hybrid layout"* ]]
+  echo "$output" | grep -q "^pid namespace  *enabled$"
+  echo "$output" | grep -q "^openat2 (RESOLVE_IN_ROOT)  *enabled$"
+  echo "$output" | grep -q "^cgroup controller rdma  *not available (optional): not in the kernel$"
+  echo "$output" | grep -q "^CLONE_INTO_CGROUP  *not available (optional): needs the cgroup v2 layout$"
+  # no colour when stdout is not a terminal
+  ! echo "$output" | grep -q $'\033'
+}
+
+@test "run -d --console-file: a relay keeps the terminal and appends its output" {
+  make_bundle sh -c 'tty; for i in 1 2 3; do echo line$i; sleep 0.2; done'
+  cfg '.process.terminal = true'
+  echo "earlier" > "$TEST_TMP/console.log"
+  brig run -d --console-file "$TEST_TMP/console.log" -b "$BUNDLE" "$(cid)"
+  wait_for 50 grep -q line3 "$TEST_TMP/console.log"
+  [ "$(tr -d '\r' < "$TEST_TMP/console.log")" = "$(printf 'earlier\n/dev/pts/0\nline1\nline2\nline3')" ]
+  # the relay exits with the container
+  wait_for 50 eval "! pgrep -f 'console-file $TEST_TMP/console.log' >/dev/null"
+  run brig run -d --console-file "$TEST_TMP/x.log" -b "$BUNDLE" --console-socket /nonexistent "$(cid 2)"
+  [ "$status" -eq 1 ]
+}

@@ -250,6 +250,35 @@ int main(void) {
   check_refused(id, &r5, "memory controller is not available on the cgroup2",
                 "unified");
 
+  /* a cgroup the container made inside its own: its processes are
+   * found, killed, and the tree removed */
+  ok(cgroup_create(id, NULL, &cg, &err) == 0, "create for nesting");
+  if (cg != NULL) {
+    pid_t inner = fork();
+    if (inner == 0) {
+      pause();
+      _exit(0);
+    }
+    char *nested = xasprintf("/sys/fs/cgroup/pids%s/inner", path);
+    char *procs_file = xasprintf("%s/cgroup.procs", nested);
+    char buf[16];
+    snprintf(buf, sizeof(buf), "%d", (int)inner);
+    ok(cgroup_add_pid(cg, inner, &err) == 0 && mkdir(nested, 0755) == 0 &&
+           write_file_str(procs_file, buf) == 0,
+       "child moved into a nested cgroup");
+    pids = NULL;
+    ok(cgroup_pids(cg, &pids, &n, &err) == 0 && n == 1 && pids[0] == inner,
+       "pids finds it below");
+    free(pids);
+    ok(cgroup_destroy(cg, &err) == 0, "destroy the tree (%s)", err.msg);
+    ok(waitpid(inner, &status, 0) == inner && WIFSIGNALED(status),
+       "nested child killed");
+    ok(gone_everywhere(path), "tree removed");
+    free(nested);
+    free(procs_file);
+    cgroup_free(cg);
+  }
+
   /* bad paths never reach the filesystem */
   ok(cgroup_create(id, "/brig/../etc", &cg, &err) < 0, "\"..\" refused: %s",
      err.msg);

@@ -1,0 +1,89 @@
+/* See contain.h. */
+#include "contain.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "security.h"
+#include "util.h"
+
+int contain_enter(struct brig_error *err) {
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return brig_err(err, errno, "prctl PR_SET_DUMPABLE 0");
+  return 0;
+}
+
+static void close_from_to(unsigned from, unsigned to) {
+  if (from <= to)
+    syscall(SYS_close_range, from, to, 0);
+}
+
+void contain_close_fds(int preserve_fds, int keep1, int keep2) {
+  unsigned from = first_extra_fd(preserve_fds);
+  int keep[2] = {keep1 < keep2 ? keep1 : keep2, keep1 < keep2 ? keep2 : keep1};
+
+  for (int i = 0; i < 2; i++) {
+    if (keep[i] < 0 || (unsigned)keep[i] < from)
+      continue;
+    close_from_to(from, (unsigned)keep[i] - 1);
+    from = (unsigned)keep[i] + 1;
+  }
+  close_from_to(from, ~0U);
+}
+
+int contain_chdir(const char *cwd, struct brig_error *err) {
+  char buf[PATH_MAX];
+
+  if (chdir(cwd) < 0)
+    return brig_err(err, errno,
+                    "chdir to cwd (\"%s\") set in config.json failed", cwd);
+  /* A directory outside our root (reached through an fd of the runtime)
+   * has no path from "/": the kernel says "(unreachable)", glibc ENOENT. */
+  errno = 0;
+  if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
+    return brig_err(err, errno ? errno : ENOENT,
+                    "cwd (\"%s\") set in config.json is outside the "
+                    "container",
+                    cwd);
+  return 0;
+}
+
+int rootfs_path_check(const char *root_path, const char *bundle,
+                      const char *resolved, struct brig_error *err) {
+  size_t bl = strlen(bundle);
+
+  if (strcmp(resolved, "/") == 0)
+    return brig_err(err, EINVAL, "rootfs (%s) is the host's \"/\": refused",
+                    root_path);
+  if (root_path[0] != '/' &&
+      (strncmp(resolved, bundle, bl) != 0 ||
+       (resolved[bl] != '/' && strcmp(bundle, "/") != 0)))
+    return brig_err(err, EINVAL,
+                    "rootfs (%s) resolves to %s, outside the bundle: refused",
+                    root_path, resolved);
+  return 0;
+}
+
+#ifdef BRIG_FAULTS
+void fault_delay(const char *where) {
+  const char *ms = getenv("BRIG_FAULT_DELAY_MS");
+  const char *at = getenv("BRIG_FAULT_AT");
+  uint64_t v;
+  struct timespec ts;
+
+  if (ms == NULL || parse_u64(ms, &v) < 0 || v == 0)
+    return;
+  if (at != NULL && *at != '\0' && strcmp(at, where) != 0)
+    return;
+  ts.tv_sec = (time_t)(v / 1000);
+  ts.tv_nsec = (long)(v % 1000) * 1000000L;
+  while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+    ;
+}
+#endif

@@ -1,0 +1,37 @@
+/* What a brig process does on its way into a container.
+ *   contain_enter    first thing once it will enter (or has entered) a
+ *                    container: PR_SET_DUMPABLE 0, so no container process
+ *                    can ptrace it or open its /proc/<pid>/exe, fd, mem
+ *                    (CVE-2016-9962, CVE-2019-5736)
+ *   contain_close_fds  close the runtime's fds before anything can use them
+ *   contain_chdir    chdir to process.cwd and check that the result lies
+ *                    inside the container's root (CVE-2024-21626: a cwd
+ *                    like /proc/self/fd/N naming a runtime fd)
+ *   fault_delay      in the test build (make build/brig-faults,
+ *                    -DBRIG_FAULTS) sleep $BRIG_FAULT_DELAY_MS ms at a
+ *                    named in-container step ($BRIG_FAULT_AT, all steps
+ *                    when unset); compiled out of build/brig */
+#ifndef BRIG_CONTAIN_H
+#define BRIG_CONTAIN_H
+
+#include "error.h"
+
+int contain_enter(struct brig_error *err);
+int contain_chdir(const char *cwd, struct brig_error *err);
+/* Close every fd from first_extra_fd(preserve_fds) up except keep1 and
+ * keep2 (-1 for none). */
+void contain_close_fds(int preserve_fds, int keep1, int keep2);
+/* The resolved rootfs may not be the host's "/", and a relative root.path
+ * may not resolve (through a symlink) outside the bundle. */
+int rootfs_path_check(const char *root_path, const char *bundle,
+                      const char *resolved, struct brig_error *err);
+
+#ifdef BRIG_FAULTS
+void fault_delay(const char *where);
+#else
+static inline void fault_delay(const char *where) {
+  (void)where;
+}
+#endif
+
+#endif

@@ -1,0 +1,91 @@
+/* See procfs.h. */
+#include "procfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define PROC_ROOT_INO 1
+
+static int openat2_fd(int dirfd, const char *path, int flags,
+                      uint64_t resolve) {
+  struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
+                         .resolve = resolve};
+  int fd;
+  do
+    fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+  while (fd < 0 && errno == EAGAIN);
+  return fd;
+}
+
+static bool on_procfs(int fd) {
+  struct statfs sfs;
+  return fstatfs(fd, &sfs) == 0 &&
+         sfs.f_type == (typeof(sfs.f_type))PROC_SUPER_MAGIC;
+}
+
+int procfs_open_thread(const char *rel, int flags, struct brig_error *err) {
+  _cleanup_close_ int proc = -1;
+  char self[64];
+  _cleanup_free_ char *path = NULL;
+  struct stat st;
+  ssize_t n;
+  int fd;
+
+  proc = open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (proc < 0)
+    return brig_err(err, errno, "open \"/proc\" to write %s", rel);
+  if (!on_procfs(proc) || fstat(proc, &st) < 0 || st.st_ino != PROC_ROOT_INO)
+    return brig_err(err, EXDEV,
+                    "\"/proc\" is not the root of a procfs: refusing to "
+                    "write %s",
+                    rel);
+  /* thread-self names us as this procfs's pid namespace sees us. */
+  n = readlinkat(proc, "thread-self", self, sizeof(self) - 1);
+  if (n <= 0)
+    return brig_err(err, errno, "readlink /proc/thread-self");
+  self[n] = '\0';
+  path = xasprintf("%s/%s", self, rel);
+  fd = openat2_fd(proc, path, flags,
+                  RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+                      RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
+  if (fd < 0)
+    return brig_err(err, errno, "open /proc/%s", path);
+  if (!on_procfs(fd)) {
+    close(fd);
+    return brig_err(err, EXDEV, "/proc/%s is not on procfs", path);
+  }
+  return fd;
+}
+
+int procfs_check_mount_dest(int rootfd, const char *dest,
+                            struct brig_error *err) {
+  int fd;
+
+  while (*dest == '/')
+    dest++;
+  fd =
+      openat2_fd(rootfd, *dest ? dest : ".", O_PATH,
+                 RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (fd >= 0) {
+    close(fd);
+    return 0;
+  }
+  if (errno == ENOENT)
+    return 0; /* made as a directory by the mount code */
+  if (errno == ELOOP)
+    return brig_err(err, ELOOP,
+                    "mount destination \"/%s\" of \"proc\" goes through a "
+                    "symlink: refused",
+                    dest);
+  return brig_err(err, errno, "mount destination \"/%s\"", dest);
+}

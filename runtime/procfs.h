@@ -1,0 +1,21 @@
+/* Writes to procfs that cannot be redirected (CVE-2019-16884,
+ * CVE-2023-27561/28642, CVE-2025-52881): a container image, a config
+ * mount or a racing container process may put a symlink at /proc, another
+ * filesystem over it, or a bind mount over one of its files.
+ *   procfs_open_thread  open <rel> under /proc/thread-self, only after
+ *                       checking that /proc is the root of a procfs
+ *                       (fstatfs + inode), and with openat2 RESOLVE_BENEATH
+ *                       | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+ *                       RESOLVE_NO_XDEV, so no symlink or mount is crossed
+ *   procfs_check_mount_dest  a "proc" mount's destination must not go
+ *                       through a symlink inside the rootfs */
+#ifndef BRIG_PROCFS_H
+#define BRIG_PROCFS_H
+
+#include "error.h"
+
+int procfs_open_thread(const char *rel, int flags, struct brig_error *err);
+int procfs_check_mount_dest(int rootfd, const char *dest,
+                            struct brig_error *err);
+
+#endif

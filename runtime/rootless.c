@@ -1,0 +1,88 @@
+/* See rootless.h. */
+#include "rootless.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+#include "util.h"
+
+/* Not in the initial user namespace: its uid_map is not the identity
+ * over every id. */
+static bool in_user_namespace(void) {
+  FILE *f = fopen("/proc/self/uid_map", "re");
+  unsigned long a, b, c;
+  int n;
+  if (f == NULL)
+    return false;
+  n = fscanf(f, "%lu %lu %lu", &a, &b, &c);
+  fclose(f);
+  return n == 3 && !(a == 0 && b == 0 && c == 4294967295UL);
+}
+
+bool rootless_cgroups(void) {
+  const char *v = brig_g.rootless ? brig_g.rootless : "auto";
+  if (strcmp(v, "true") == 0)
+    return true;
+  if (strcmp(v, "false") == 0)
+    return false;
+  return geteuid() != 0 || in_user_namespace();
+}
+
+/* The first thing in cfg that needs a cgroup of the container's own, or
+ * NULL.  Device rules are not one: without a cgroup only the devices
+ * bound into /dev are reachable anyway. */
+static const char *needs_cgroup(const struct spec_config *cfg) {
+  const struct spec_resources *r =
+      cfg->linux_ != NULL ? cfg->linux_->resources : NULL;
+  for (size_t i = 0; i < cfg->n_mounts; i++)
+    if (cfg->mounts[i].type != NULL &&
+        (strcmp(cfg->mounts[i].type, "cgroup") == 0 ||
+         strcmp(cfg->mounts[i].type, "cgroup2") == 0))
+      return "a cgroup mount (.mounts)";
+  if (r == NULL)
+    return NULL;
+  if (r->memory != NULL)
+    return ".linux.resources.memory";
+  if (r->cpu != NULL)
+    return ".linux.resources.cpu";
+  if (r->has_pids)
+    return ".linux.resources.pids";
+  if (r->block_io != NULL)
+    return ".linux.resources.blockIO";
+  if (r->n_hugepage_limits > 0)
+    return ".linux.resources.hugepageLimits";
+  if (r->network != NULL)
+    return ".linux.resources.network";
+  if (r->n_rdma > 0)
+    return ".linux.resources.rdma";
+  if (r->n_unified > 0)
+    return ".linux.resources.unified";
+  return NULL;
+}
+
+int rootless_cgroup_create(const char *id, const struct spec_config *cfg,
+                           struct cgroup **out, struct brig_error *err) {
+  const char *path = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
+  const char *what;
+
+  if (cgroup_create(id, path, out, err) == 0)
+    return 0;
+  *out = NULL;
+  if (!rootless_cgroups() ||
+      (err->errnum != EACCES && err->errnum != EPERM && err->errnum != EROFS))
+    return -1;
+  what = needs_cgroup(cfg);
+  if (what != NULL)
+    return brig_err_wrap(err,
+                         "rootless: %s needs a cgroup, and creating one needs "
+                         "privilege or a cgroup delegated to this user "
+                         "(.linux.cgroupsPath)",
+                         what);
+  log_debug("rootless: no cgroup: %s", err->msg);
+  brig_err_clear(err);
+  return 0;
+}

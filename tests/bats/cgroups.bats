@@ -1,0 +1,375 @@
+#!/usr/bin/env bats
+# cgroups on a hybrid host (v1 controllers + cgroup2 at /sys/fs/cgroup/unified):
+# resources read back from the cgroup files and their effect, update, pause,
+# resume, ps, events, kill --all, cleanup after failure, cgroupsPath forms,
+# and the clear error for what this host lacks.
+
+load helpers
+
+CG=/sys/fs/cgroup
+HIERS="cpu cpuacct cpuset memory devices freezer blkio pids systemd unified"
+
+# cg_file CTRL FILE [PATH]: a file of the container's cgroup (/brig/<cid>).
+cg_file() { cat "$CG/$1${3:-/brig/$(cid)}/$2"; }
+
+# no_cgroup PATH: PATH exists in no hierarchy.
+no_cgroup() {
+  local h
+  for h in $HIERS; do [ ! -e "$CG/$h$1" ] || { echo "left: $CG/$h$1"; return 1; }; done
+}
+
+# start_detached [JQ FILTER]: run $(cid) detached with the bundle's config
+# (edited by the filter), its stdio in a file.
+start_detached() {
+  [ $# -eq 0 ] || cfg "$1"
+  brig run -d -b "$BUNDLE" "$(cid)" > "$TEST_TMP/out" 2>&1 < /dev/null
+}
+
+# refused JQ MESSAGE: `run` fails naming MESSAGE and leaves no cgroup.
+refused() {
+  make_bundle true
+  cfg "$1"
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"$2"* ]]
+  no_cgroup "/brig/$(cid)"
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+}
+
+teardown() {
+  teardown_brig
+  # a test that moved a shell or used an absolute path cleans up here too
+  local h d
+  for h in $HIERS; do
+    for d in "$CG/$h/brig-test-$$" "$CG/$h/brig-abs-$$" "$CG/$h/brig-rel-$$"; do
+      [ -d "$d" ] || continue
+      find "$d" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
+      rmdir "$d" 2>/dev/null || true
+    done
+  done
+}
+
+@test "cgroup: /brig/<id> in every hierarchy, incl. unified; delete removes it" {
+  make_bundle sleep 1000
+  start_detached
+  for h in $HIERS; do [ -d "$CG/$h/brig/$(cid)" ]; done
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  grep -qx "$pid" "$CG/unified/brig/$(cid)/cgroup.procs"
+  grep -qx "$pid" "$CG/memory/brig/$(cid)/cgroup.procs"
+  brig delete -f "$(cid)"
+  no_cgroup "/brig/$(cid)"
+}
+
+@test "memory: limit, reservation, swap, swappiness, kernelTCP, disableOOMKiller" {
+  make_bundle sleep 1000
+  start_detached '.linux.resources.memory = {"limit": 67108864,
+    "reservation": 33554432, "swap": 134217728, "swappiness": 20,
+    "kernelTCP": 16777216, "disableOOMKiller": true}'
+  [ "$(cg_file memory memory.limit_in_bytes)" = 67108864 ]
+  [ "$(cg_file memory memory.soft_limit_in_bytes)" = 33554432 ]
+  [ "$(cg_file memory memory.memsw.limit_in_bytes)" = 134217728 ]
+  [ "$(cg_file memory memory.swappiness)" = 20 ]
+  [ "$(cg_file memory memory.kmem.tcp.limit_in_bytes)" = 16777216 ]
+  cg_file memory memory.oom_control | grep -qx "oom_kill_disable 1"
+}
+
+@test "memory: a process over the limit is OOM-killed (137) and events reports it" {
+  # the root is read-only and /tmp a tmpfs: the fifo sits at /go
+  make_bundle sh -c 'read go < /go; x=aaaaaaaaaaaaaaaa; while :; do x="$x$x"; done'
+  mkfifo "$BUNDLE/rootfs/go"
+  start_detached '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+  timeout 30 "$BRIG" --root "$BRIG_ROOT" events --interval 60s "$(cid)" \
+    > "$TEST_TMP/events" 2>&1 &
+  epid=$!
+  sleep 0.5
+  timeout 10 sh -c "echo go > '$BUNDLE/rootfs/go'"
+  wait "$epid" # events ends when the container stops
+  cat "$TEST_TMP/events"
+  grep -qx "{\"type\":\"oom\",\"id\":\"$(cid)\"}" "$TEST_TMP/events"
+  grep -q "^oom_kill [1-9]" "$CG/memory/brig/$(cid)/memory.oom_control"
+  # the same through run: the exit status of a SIGKILLed init
+  brig delete -f "$(cid)"
+  make_bundle sh -c 'x=aaaaaaaaaaaaaaaa; while :; do x="$x$x"; done'
+  cfg '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+  run brig run -b "$BUNDLE" "$(cid)-fg"
+  [ "$status" -eq 137 ]
+}
+
+@test "pids: the limit is written and forks stop at it" {
+  # busybox sh dies when a fork fails: bomb from a subshell, whose
+  # children stay behind with the init
+  make_bundle sh -c '(i=0; while [ $i -lt 40 ]; do sleep 1000 & i=$((i+1)); done) 2>/dev/null; echo forked; exec sleep 1000'
+  start_detached '.linux.resources.pids = {"limit": 10}'
+  [ "$(cg_file pids pids.max)" = 10 ]
+  wait_for 100 grep -q forked "$TEST_TMP/out"
+  # init + 8 sleeps: the subshell (the 10th) exited when its fork failed
+  [ "$(cg_file pids pids.current)" -eq 9 ]
+  [ "$(wc -l < "$CG/pids/brig/$(cid)/cgroup.procs")" -eq 9 ]
+  grep -q "^max [1-9]" "$CG/pids/brig/$(cid)/pids.events"
+}
+
+@test "cpu: shares, quota, period, burst, idle, cpus, mems" {
+  make_bundle sleep 1000
+  start_detached '.linux.resources.cpu = {"shares": 512, "quota": 20000,
+    "period": 50000, "burst": 5000, "idle": 0, "cpus": "0", "mems": "0"}'
+  [ "$(cg_file cpu cpu.shares)" = 512 ]
+  [ "$(cg_file cpu cpu.cfs_quota_us)" = 20000 ]
+  [ "$(cg_file cpu cpu.cfs_period_us)" = 50000 ]
+  [ "$(cg_file cpu cpu.cfs_burst_us)" = 5000 ]
+  [ "$(cg_file cpu cpu.idle)" = 0 ]
+  [ "$(cg_file cpuset cpuset.cpus)" = 0 ]
+  [ "$(cg_file cpuset cpuset.mems)" = 0 ]
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  grep -q "^Cpus_allowed_list:[[:space:]]*0$" "/proc/$pid/status"
+}
+
+@test "blockIO: weight (BFQ here) and per-device throttles" {
+  dev=$(cat /sys/block/vda/dev 2>/dev/null) || skip "no vda"
+  maj=${dev%:*} min=${dev#*:}
+  make_bundle sleep 1000
+  start_detached ".linux.resources.blockIO = {\"weight\": 300,
+    \"throttleReadBpsDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 1048576}],
+    \"throttleWriteIOPSDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 100}]}"
+  [ "$(cg_file blkio blkio.throttle.read_bps_device)" = "$dev 1048576" ]
+  [ "$(cg_file blkio blkio.throttle.write_iops_device)" = "$dev 100" ]
+  [ "$(cg_file blkio blkio.bfq.weight)" = 300 ]
+}
+
+@test "devices: rules in order, runc's defaults after deny-all, a denied device cannot be opened" {
+  make_bundle sh -c 'head -c1 /dev/zero > /dev/null 2>&1 && echo zero-ok || echo zero-denied; echo > /dev/null && echo null-ok'
+  cfg '.linux.resources.devices = [{"allow": false, "access": "rwm"},
+    {"allow": false, "type": "c", "major": 1, "minor": 5, "access": "rwm"}]'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *zero-denied* ]]
+  [[ "$output" == *null-ok* ]]
+  make_bundle sleep 1000
+  cfg '.linux.resources.devices = [{"allow": false, "access": "rwm"},
+    {"allow": true, "type": "c", "major": 4, "minor": 1, "access": "r"}]'
+  brig run -d -b "$BUNDLE" "$(cid)-d" > "$TEST_TMP/out" 2>&1 < /dev/null
+  list=$(cat "$CG/devices/brig/$(cid)-d/devices.list")
+  echo "$list"
+  for rule in "c 4:1 r" "c *:* m" "b *:* m" "c 1:3 rwm" "c 1:5 rwm" \
+      "c 136:* rwm" "c 5:2 rwm" "c 10:200 rwm"; do
+    grep -qxF "$rule" <<< "$list"
+  done
+  ! grep -q "^a " <<< "$list"
+}
+
+@test "update: flags with size suffixes, a file, stdin; refused value; stopped" {
+  make_bundle sleep 1000
+  start_detached '.linux.resources.memory = {"limit": 104857600}'
+  brig update --memory 50m --memory-swap 100M --memory-reservation 10MiB \
+    --cpu-share 256 --cpu-quota 30000 --cpu-period 60000 --pids-limit 33 \
+    --cpuset-cpus 0 "$(cid)"
+  [ "$(cg_file memory memory.limit_in_bytes)" = 52428800 ]
+  [ "$(cg_file memory memory.memsw.limit_in_bytes)" = 104857600 ]
+  [ "$(cg_file memory memory.soft_limit_in_bytes)" = 10485760 ]
+  [ "$(cg_file cpu cpu.shares)" = 256 ]
+  [ "$(cg_file cpu cpu.cfs_quota_us)" = 30000 ]
+  [ "$(cg_file cpu cpu.cfs_period_us)" = 60000 ]
+  [ "$(cg_file pids pids.max)" = 33 ]
+  [ "$(cg_file cpuset cpuset.cpus)" = 0 ]
+  # raising limit and swap together needs memsw written first
+  brig update --memory 1g --memory-swap 2g "$(cid)"
+  [ "$(cg_file memory memory.limit_in_bytes)" = 1073741824 ]
+  echo '{"memory": {"limit": 41943040, "swap": 83886080}, "pids": {"limit": 7}}' \
+    > "$TEST_TMP/r.json"
+  brig update -r "$TEST_TMP/r.json" "$(cid)"
+  [ "$(cg_file memory memory.limit_in_bytes)" = 41943040 ]
+  [ "$(cg_file memory memory.memsw.limit_in_bytes)" = 83886080 ]
+  [ "$(cg_file pids pids.max)" = 7 ]
+  echo '{"cpu": {"shares": 300}}' | brig update -r - --cpu-share 999 "$(cid)"
+  [ "$(cg_file cpu cpu.shares)" = 300 ]
+  run brig update --cpu-quota 100 "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"set cpu.cfs_quota_us=100: Invalid argument"* ]]
+  run brig update --memory 12q "$(cid)"
+  [[ "$output" == *"invalid value for memory: invalid size: '12q'"* ]]
+  run brig update --l3-cache-schema "L3:0=f" "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"l3 cache schema is not enabled"* ]]
+  brig kill "$(cid)" KILL
+  wait_for 50 sh -c "! kill -0 $(brig state "$(cid)" | jq -r .pid) 2>/dev/null"
+  run brig update --memory 10m "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container not running"* ]]
+}
+
+@test "pause/resume: paused state, runc's errors, kill and delete --force of a paused container" {
+  make_bundle sleep 1000
+  start_detached
+  run brig resume "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container not paused"* ]]
+  brig pause "$(cid)"
+  [ "$(brig state "$(cid)" | jq -r .status)" = paused ]
+  [ "$(cg_file freezer freezer.state)" = FROZEN ]
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  grep -q "^State:.*(stopped)\|^State:.*(sleeping)\|^State:.*D" "/proc/$pid/status"
+  run brig pause "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container not running"* ]]
+  brig resume "$(cid)"
+  [ "$(brig state "$(cid)" | jq -r .status)" = running ]
+  [ "$(cg_file freezer freezer.state)" = THAWED ]
+  # kill --all KILL of a paused container: killed and thawed
+  brig pause "$(cid)"
+  brig kill --all "$(cid)" KILL
+  wait_for 50 sh -c "[ \"\$('$BRIG' --root '$BRIG_ROOT' state '$(cid)' | jq -r .status)\" = stopped ]"
+  brig delete "$(cid)"
+  no_cgroup "/brig/$(cid)"
+  # delete --force of a paused one
+  start_detached
+  brig pause "$(cid)"
+  brig delete --force "$(cid)"
+  no_cgroup "/brig/$(cid)"
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+}
+
+@test "ps: json lists the host pids, table keeps the header and the container's rows" {
+  make_bundle sh -c 'sleep 1000 & exec sleep 1001'
+  start_detached
+  wait_for 50 sh -c "[ \$(wc -l < $CG/pids/brig/$(cid)/cgroup.procs) -eq 2 ]"
+  run brig ps -f json "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq length)" -eq 2 ]
+  for p in $(echo "$output" | jq '.[]'); do
+    grep -qx "$p" "$CG/memory/brig/$(cid)/cgroup.procs"
+  done
+  run brig ps "$(cid)"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == UID*PID*PPID*CMD ]]
+  [ "${#lines[@]}" -eq 3 ]
+  [[ "$output" == *"sleep 1001"* ]]
+  run brig ps "$(cid)" -- -o pid,args
+  [ "${lines[0]}" = "    PID COMMAND" ] || [[ "${lines[0]}" == *PID*COMMAND* ]]
+  [ "${#lines[@]}" -eq 3 ]
+  run brig ps -f yaml "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"invalid format option"* ]]
+}
+
+@test "events --stats: runc's stats event with cpu, memory, pids, blkio, hugetlb" {
+  make_bundle sleep 1000
+  start_detached '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 9}'
+  run brig events --stats "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 1 ]
+  e=$output
+  [ "$(jq -r .type <<< "$e")" = stats ]
+  [ "$(jq -r .id <<< "$e")" = "$(cid)" ]
+  [ "$(jq .data.memory.usage.limit <<< "$e")" -eq 67108864 ]
+  [ "$(jq .data.pids.current <<< "$e")" -eq 1 ]
+  [ "$(jq .data.pids.limit <<< "$e")" -eq 9 ]
+  [ "$(jq '.data.cpu.usage.percpu | length' <<< "$e")" -eq "$(nproc)" ]
+  [ "$(jq '.data.memory.raw.total_rss != null' <<< "$e")" = true ]
+  [ "$(jq -c '[.data | keys[]]' <<< "$e")" = '["blkio","cpu","cpuset","hugetlb","intel_rdt","memory","network_interfaces","pids"]' ]
+  run brig events --interval 0 "$(cid)"
+  [[ "$output" == *"duration interval must be greater than 0"* ]]
+  # a stream: one stats event each interval
+  timeout 1.5 "$BRIG" --root "$BRIG_ROOT" events --interval 400ms "$(cid)" > "$TEST_TMP/ev" || true
+  [ "$(grep -c '"type":"stats"' "$TEST_TMP/ev")" -ge 2 ]
+}
+
+@test "kill --all signals every process in the cgroup" {
+  make_bundle sh -c 'sleep 1000 & sleep 1001 & exec sleep 1002'
+  start_detached
+  wait_for 50 sh -c "[ \$(wc -l < $CG/pids/brig/$(cid)/cgroup.procs) -eq 3 ]"
+  brig kill --all "$(cid)" KILL
+  wait_for 50 sh -c "[ ! -s $CG/pids/brig/$(cid)/cgroup.procs ]"
+}
+
+@test "a refused value fails create with one line and leaves no cgroup" {
+  refused '.linux.resources.cpu = {"quota": 100, "period": 100000}' \
+    "set cpu.cfs_quota_us=100: Invalid argument"
+}
+
+@test "absolute cgroupsPath: made there, removed on delete" {
+  make_bundle sleep 1000
+  start_detached ".linux.cgroupsPath = \"/brig-abs-$$/a/b\""
+  for h in $HIERS; do [ -d "$CG/$h/brig-abs-$$/a/b" ]; done
+  [ "$(cat "$CG/cpuset/brig-abs-$$/a/cpuset.cpus")" != "" ]
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  grep -qx "$pid" "$CG/freezer/brig-abs-$$/a/b/cgroup.procs"
+  brig delete -f "$(cid)"
+  no_cgroup "/brig-abs-$$/a/b"
+}
+
+@test "relative cgroupsPath: under the caller's own cgroup in each hierarchy" {
+  d=brig-test-$$
+  for h in $HIERS; do mkdir "$CG/$h/$d"; done
+  cat "$CG/cpuset/cpuset.cpus" > "$CG/cpuset/$d/cpuset.cpus"
+  cat "$CG/cpuset/cpuset.mems" > "$CG/cpuset/$d/cpuset.mems"
+  make_bundle sleep 1000
+  cfg '.linux.cgroupsPath = "rel/x"'
+  (
+    for h in $HIERS; do echo "$BASHPID" > "$CG/$h/$d/cgroup.procs"; done
+    brig run -d -b "$BUNDLE" "$(cid)" > "$TEST_TMP/out" 2>&1 < /dev/null
+  )
+  for h in $HIERS; do [ -d "$CG/$h/$d/rel/x" ]; done
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  grep -qx "$pid" "$CG/memory/$d/rel/x/cgroup.procs"
+  brig delete -f "$(cid)"
+  no_cgroup "/$d/rel/x"
+}
+
+@test "relative cgroupsPath resolving differently per hierarchy: pause, ps, delete still find it" {
+  d=brig-test-$$
+  moved="cpu cpuacct cpuset memory devices freezer blkio pids"
+  for h in $moved; do mkdir "$CG/$h/$d"; done
+  cat "$CG/cpuset/cpuset.cpus" > "$CG/cpuset/$d/cpuset.cpus"
+  cat "$CG/cpuset/cpuset.mems" > "$CG/cpuset/$d/cpuset.mems"
+  make_bundle sleep 1000
+  cfg ".linux.cgroupsPath = \"brig-rel-$$/x\""
+  (
+    # name=systemd and the unified hierarchy stay at the caller's "/"
+    for h in $moved; do echo "$BASHPID" > "$CG/$h/$d/cgroup.procs"; done
+    brig run -d -b "$BUNDLE" "$(cid)" > "$TEST_TMP/out" 2>&1 < /dev/null
+  )
+  for h in $moved; do [ -d "$CG/$h/$d/brig-rel-$$/x" ]; done
+  [ -d "$CG/systemd/brig-rel-$$/x" ]
+  [ -d "$CG/unified/brig-rel-$$/x" ]
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  brig pause "$(cid)"
+  [ "$(brig state "$(cid)" | jq -r .status)" = paused ]
+  [ "$(cat "$CG/freezer/$d/brig-rel-$$/x/freezer.state")" = FROZEN ]
+  brig resume "$(cid)"
+  [ "$(brig ps -f json "$(cid)")" = "[$pid]" ]
+  brig delete -f "$(cid)"
+  for h in $moved; do [ ! -e "$CG/$h/$d/brig-rel-$$/x" ]; done
+  [ ! -e "$CG/systemd/brig-rel-$$/x" ]
+  [ ! -e "$CG/unified/brig-rel-$$/x" ]
+}
+
+@test "missing on this host: net_cls" {
+  refused '.linux.resources.network = {"classID": 1048577}' \
+    "linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host (net_cls.classid)"
+}
+
+@test "missing on this host: net_prio" {
+  refused '.linux.resources.network = {"priorities": [{"name": "eth0", "priority": 5}]}' \
+    "the net_prio cgroup controller is not mounted on this host (net_prio.ifpriomap)"
+}
+
+@test "missing on this host: rdma" {
+  refused '.linux.resources.rdma = {"mlx5_1": {"hcaHandles": 3, "hcaObjects": 10000}}' \
+    "linux.resources.rdma: the rdma cgroup controller is not mounted on this host (rdma.max)"
+}
+
+@test "missing on this host: hugetlb is only on the cgroup2 mount, not enabled there" {
+  refused '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]' \
+    "the hugetlb controller exists only on the cgroup2 mount /sys/fs/cgroup/unified"
+}
+
+@test "missing on this host: blkio leaf weights" {
+  refused '.linux.resources.blockIO = {"leafWeight": 300}' \
+    "linux.resources.blockIO.leafWeight: blkio.leaf_weight does not exist on this host"
+}
+
+@test "unified: a key whose controller is not on the unified mount is refused" {
+  refused '.linux.resources.unified = {"memory.max": "10000000"}' \
+    "linux.resources.unified: memory.max: the memory controller is not available on the cgroup2 mount /sys/fs/cgroup/unified (it is a v1 controller here)"
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/env bats
+# Rootless: brig run by an unprivileged user (made for these tests, with
+# subordinate ids in /etc/subuid and /etc/subgid, removed at the end even
+# on failure): user namespace, no cgroup, state under $XDG_RUNTIME_DIR, and
+# errors that name what needs privilege.
+
+load helpers
+
+bats_require_minimum_version 1.5.0
+
+RL_USER=brig-rootless-test
+RL_SUB=600000
+
+# Remove the test user and its subordinate ranges (exact lines only).
+remove_user() {
+  if getent passwd "$RL_USER" >/dev/null; then
+    userdel "$RL_USER" >/dev/null 2>&1 || true
+  fi
+  local f
+  for f in /etc/subuid /etc/subgid; do
+    [ -f "$f" ] && sed -i "/^$RL_USER:$RL_SUB:65536\$/d" "$f"
+  done
+  true
+}
+
+setup_file() {
+  command -v useradd >/dev/null || skip "no useradd"
+  command -v newuidmap >/dev/null || skip "no newuidmap (Debian package uidmap)"
+  remove_user
+  useradd -M -d /nonexistent -s /usr/sbin/nologin "$RL_USER"
+  echo "$RL_USER:$RL_SUB:65536" >> /etc/subuid
+  echo "$RL_USER:$RL_SUB:65536" >> /etc/subgid
+}
+
+teardown_file() { remove_user; }
+
+setup() {
+  setup_brig
+  RL_UID=$(id -u "$RL_USER")
+  RL_GID=$(id -g "$RL_USER")
+  RL_XDG=$TEST_TMP/xdg
+  mkdir -m 700 "$RL_XDG"
+  chown "$RL_USER:" "$RL_XDG"
+  rl_bundle sh -c 'echo ok'
+}
+
+teardown() {
+  local id
+  for id in $(ls "$RL_XDG/brig" 2>/dev/null); do
+    rbrig delete -f "$id" >/dev/null 2>&1 || true
+  done
+  teardown_brig
+}
+
+# rl CMD...: run CMD as the test user, with a clean environment.
+rl() {
+  setpriv --reuid "$RL_UID" --regid "$RL_GID" --clear-groups \
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$TEST_TMP" \
+    XDG_RUNTIME_DIR="$RL_XDG" "$@"
+}
+# rbrig ARGS...: brig as the test user (its default state root).
+rbrig() { rl "$BRIG" "$@"; }
+
+# rl_bundle CMD...: a bundle owned by the user, config from its
+# `brig spec --rootless`, process.args = CMD, no terminal.
+rl_bundle() {
+  make_bundle true
+  rm -f "$BUNDLE/config.json"
+  chown -R "$RL_USER:" "$BUNDLE"
+  (cd "$BUNDLE" && rbrig spec --rootless)
+  local args
+  args=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
+  cfg ".process.args = $args | .process.terminal = false | .root.readonly = false"
+  chown "$RL_USER:" "$BUNDLE/config.json"
+}
+
+@test "rootless: spec --rootless then run: the user is root in its own user namespace" {
+  rl_bundle sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; touch /root/made'
+  run rbrig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(echo "${lines[0]}" | tr -s ' ')" = " 0 $RL_UID 1" ]
+  [ "$(echo "${lines[1]}" | tr -s ' ')" = " 0 $RL_GID 1" ]
+  [ "${lines[2]}" = 0 ]
+  # what root makes inside is the user's on the host
+  [ "$(stat -c %u:%g "$BUNDLE/rootfs/root/made")" = "$RL_UID:$RL_GID" ]
+  [ -z "$(ls "$RL_XDG/brig")" ]
+}
+
+@test "rootless: create, state, start, exec, kill --all, delete; state under \$XDG_RUNTIME_DIR/brig, no cgroup" {
+  rl_bundle sleep 1000
+  rbrig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  [ -f "$RL_XDG/brig/$(cid)/state.json" ]
+  [ "$(stat -c %u "$RL_XDG/brig/$(cid)")" = "$RL_UID" ]
+  [ ! -e "/run/brig/$(cid)" ]
+  run rbrig state "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r .status)" = created ]
+  pid=$(echo "$output" | jq -r .pid)
+  [ "$(stat -c %u /proc/$pid)" = "$RL_UID" ]
+  # no cgroup of its own anywhere
+  ! grep -q "$(cid)" /proc/$pid/cgroup
+  run rbrig start "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(rbrig state "$(cid)" | jq -r .status)" = running ]
+  run rbrig exec "$(cid)" sh -c 'id -u; cat /proc/self/uid_map'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [ "$(echo "${lines[1]}" | tr -s ' ')" = " 0 $RL_UID 1" ]
+  run rbrig kill --all "$(cid)" KILL
+  [ "$status" -eq 0 ]
+  wait_for 50 test "$(rbrig state "$(cid)" | jq -r .status)" = stopped
+  run rbrig delete "$(cid)"
+  [ "$status" -eq 0 ]
+  [ ! -e "$RL_XDG/brig/$(cid)" ]
+}
+
+@test "rootless: several ranges through newuidmap/newgidmap (subordinate ids)" {
+  rl_bundle sh -c 'cat /proc/self/uid_map; cat /proc/self/setgroups; id -u; sleep 1000'
+  cfg ".linux.uidMappings += [{\"containerID\": 1, \"hostID\": $RL_SUB, \"size\": 65536}]
+       | .linux.gidMappings += [{\"containerID\": 1, \"hostID\": $RL_SUB, \"size\": 65536}]
+       | .process.user = {\"uid\": 1000, \"gid\": 1000, \"additionalGids\": [5]}"
+  rbrig run -d -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1
+  wait_for 50 grep -qx 1000 "$TEST_TMP/out"
+  cat "$TEST_TMP/out"
+  [ "$(sed -n 1p "$TEST_TMP/out" | tr -s ' ')" = " 0 $RL_UID 1" ]
+  [ "$(sed -n 2p "$TEST_TMP/out" | tr -s ' ')" = " 1 $RL_SUB 65536" ]
+  [ "$(sed -n 3p "$TEST_TMP/out")" = allow ]
+  # container uid 1000 is subordinate uid RL_SUB + 999 on the host
+  pid=$(rbrig state "$(cid)" | jq -r .pid)
+  [ "$(awk '/^Uid:/ { print $2 }' /proc/$pid/status)" = $((RL_SUB + 999)) ]
+  [ "$(awk '/^Groups:/ { print $2 }' /proc/$pid/status)" = $((RL_SUB + 4)) ]
+}
+
+@test "rootless: ranges outside the user's subordinate ids: newuidmap's refusal is reported" {
+  rl_bundle true
+  cfg '.linux.uidMappings += [{"containerID": 1, "hostID": 1, "size": 10}]'
+  run rbrig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"write uid_map of pid"*"newuidmap"* ]]
+  [ -z "$(ls "$RL_XDG/brig")" ]
+}
+
+@test "rootless: errors name what needs privilege" {
+  # a resource limit without a delegated cgroup
+  rl_bundle true
+  cfg '.linux.resources = {"memory": {"limit": 67108864}}'
+  run rbrig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"rootless: .linux.resources.memory needs a cgroup, and creating one needs privilege or a cgroup delegated to this user"* ]]
+  # a device node the host does not have
+  rl_bundle true
+  cfg '.linux.devices = [{"path": "/dev/brig-none", "type": "c", "major": 1, "minor": 3}]'
+  run rbrig run -b "$BUNDLE" "$(cid 2)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'device "/dev/brig-none" (1:3): creating a device node needs privilege'* ]]
+  # an idmapped mount (the host's filesystem is not the user's)
+  mkdir "$TEST_TMP/data"
+  rl_bundle true
+  cfg ".mounts += [{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"$TEST_TMP/data\", \"options\": [\"bind\", \"idmap\"]}]"
+  run rbrig run -b "$BUNDLE" "$(cid 3)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'idmapped mount of "'"$TEST_TMP/data"'" on "/m": '*"needs privilege"* ]]
+  [ -z "$(ls "$RL_XDG/brig")" ]
+}
+
+@test "rootless: --rootless false makes cgroup permission errors fatal, as runc" {
+  rl_bundle true
+  run rbrig --rootless false run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"create cgroup"*"Permission denied"* ]]
+  run rbrig --rootless true run -b "$BUNDLE" "$(cid 2)"
+  [ "$status" -eq 0 ]
+  run rbrig --rootless auto run -b "$BUNDLE" "$(cid 3)"
+  [ "$status" -eq 0 ]
+}
+
+@test "rootless: the container cannot reach the host's root-owned files" {
+  rl_bundle sh -c 'cat /etc/shadow-probe 2>&1 || echo denied'
+  echo secret > "$TEST_TMP/probe"
+  chmod 600 "$TEST_TMP/probe"
+  cfg ".mounts += [{\"destination\": \"/etc/shadow-probe\", \"type\": \"bind\", \"source\": \"$TEST_TMP/probe\", \"options\": [\"bind\"]}]"
+  run rbrig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *denied* ]]
+  [[ "$output" != *secret* ]]
+}

