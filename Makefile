@@ -3,6 +3,7 @@
 #   make deps       install (apt-get) what the build and every test need
 #   make demo       deps + build + example bundle + run a container
 #   make test       deps + build + every test; last line "N passed, M failed"
+#   make test-cgroup2  the cgroup v2 tests in a qemu guest (tools/cgroup2-guest)
 
 CC ?= gcc
 CLANG ?= clang
@@ -130,6 +131,9 @@ demo: deps all
 test: deps all unit $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@tools/run-tests
 
+test-cgroup2: all
+	@tools/cgroup2-guest
+
 # brig beside Debian's runc and crun (installed when missing) and the floor;
 # BENCH_FLAGS e.g. "--runs 10 --many 200" for a quicker look.
 bench: all
@@ -155,5 +159,5 @@ lint:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all faults unit fuzz deps demo test bench install check-format format lint clean
+.PHONY: all faults unit fuzz deps demo test test-cgroup2 bench install check-format format lint clean
 .SECONDARY:
