@@ -387,14 +387,31 @@ static void set_recorded_path(struct cgroup *cg) {
 }
 
 static struct cgroup *cgroup_new(struct brig_error *err) {
+  /* The layout and the hierarchies, found once per process: `list` and
+   * `monitor` open one cgroup per container. */
+  static struct cgroup *found;
   struct cgroup *cg = xcalloc(1, sizeof(*cg));
-  cg->layout = cgroup_detect_layout();
+
+  if (found == NULL) {
+    found = xcalloc(1, sizeof(*found));
+    found->layout = cgroup_detect_layout();
+    if (find_hierarchies(found, err) < 0) {
+      cgroup_free(found);
+      found = NULL;
+      free(cg);
+      return NULL;
+    }
+  }
+  cg->layout = found->layout;
   cg->drv =
       cg->layout == CGROUP_LAYOUT_V2 ? &cgroup_driver_v2 : &cgroup_driver_v1;
-  if (find_hierarchies(cg, err) < 0) {
-    cgroup_free(cg);
-    return NULL;
+  cg->h = xcalloc(found->n, sizeof(*cg->h));
+  for (size_t i = 0; i < found->n; i++) {
+    cg->h[i].controllers = xstrdup(found->h[i].controllers);
+    cg->h[i].mount = xstrdup(found->h[i].mount);
+    cg->h[i].unified = found->h[i].unified;
   }
+  cg->n = found->n;
   return cg;
 }
 

@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,37 @@ struct row {
   char pid[16];
   char owner[64];
 };
+
+/* The user name of uid from /etc/passwd, or "#uid"; the last answer is
+ * kept (one owner for a whole list, as a rule).  No NSS: brig is static. */
+static void owner_name(uid_t uid, char *buf, size_t len) {
+  static uid_t last_uid = (uid_t)-1;
+  static char last[64];
+  _cleanup_fclose_ FILE *f = NULL;
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+
+  if (uid == last_uid) {
+    snprintf(buf, len, "%s", last);
+    return;
+  }
+  snprintf(last, sizeof(last), "#%u", (unsigned)uid);
+  f = fopen("/etc/passwd", "re");
+  while (f != NULL && getline(&line, &cap, f) > 0) {
+    char *name = line, *c1 = strchr(line, ':');
+    char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    char *end;
+    if (c2 == NULL)
+      continue;
+    *c1 = '\0';
+    if (strtoul(c2 + 1, &end, 10) == uid && *end == ':' && end > c2 + 1) {
+      snprintf(last, sizeof(last), "%s", name);
+      break;
+    }
+  }
+  last_uid = uid;
+  snprintf(buf, len, "%s", last);
+}
 
 static int by_id(const void *a, const void *b) {
   return strcmp(((const struct row *)a)->c->id, ((const struct row *)b)->c->id);
@@ -89,15 +119,11 @@ CMD(list) {
     }
     rows = xrealloc(rows, (n + 1) * sizeof(*rows));
     rows[n].c = ct;
+    rows[n].owner[0] = '\0';
     snprintf(rows[n].pid, sizeof(rows[n].pid), "%d",
              strcmp(ct->st.status, "stopped") == 0 ? 0 : (int)ct->st.pid);
-    if (fstat(ct->dirfd, &sb) == 0) {
-      struct passwd *pw = getpwuid(sb.st_uid);
-      snprintf(rows[n].owner, sizeof(rows[n].owner), "%s",
-               pw ? pw->pw_name : "");
-      if (pw == NULL)
-        snprintf(rows[n].owner, sizeof(rows[n].owner), "#%u", sb.st_uid);
-    }
+    if (fstat(ct->dirfd, &sb) == 0)
+      owner_name(sb.st_uid, rows[n].owner, sizeof(rows[n].owner));
     n++;
   }
   if (d != NULL)

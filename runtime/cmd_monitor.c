@@ -15,6 +15,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "container.h"
+#include "exitnote.h"
 #include "proc.h"
 #include "util.h"
 
@@ -32,7 +33,10 @@ struct watched {
   int wd;       /* inotify watch of its state dir */
   int pidfd;    /* its init, -1 when none */
   int oomfd;    /* memory.oom_control eventfd, -1 when none */
+  int exit;     /* exit status a run sent (exitnote), -1 when none */
 };
+
+static int note_fd = -1; /* exit statuses from foreground runs */
 
 static struct watched *ws;
 static size_t nws;
@@ -70,43 +74,50 @@ static struct watched *add(const char *id) {
                              .status = xstrdup(""),
                              .wd = -1,
                              .pidfd = -1,
-                             .oomfd = -1};
+                             .oomfd = -1,
+                             .exit = -1};
   return &ws[nws++];
 }
 
-/* A foreground `run` records the exit code just after the process ends:
- * give it a moment (best effort: -1 when it never comes). */
-static int exit_status(const char *id, const struct container *c) {
-  if (c != NULL && c->st.exit_status >= 0)
-    return c->st.exit_status;
-  for (int i = 0; i < 20; i++) {
-    struct container *again = NULL;
-    struct brig_error e = {0};
-    int st = -1;
-    usleep(10000);
-    if (container_load(brig_g.root, id, &again, &e) == 0)
-      st = again->st.exit_status;
-    container_free(again);
-    if (st >= 0)
-      return st;
+static void read_notes(void) {
+  char *id;
+  int st;
+  while (note_fd >= 0 && exitnote_recv(note_fd, &id, &st)) {
+    struct watched *w = find(id);
+    if (w != NULL)
+      w->exit = st;
+    free(id);
   }
-  return -1;
+}
+
+/* A foreground `run` sends the exit status as its process ends: the note
+ * may still be on its way when the pidfd says the process is gone. */
+static int exit_status(struct watched *w) {
+  read_notes();
+  for (int i = 0; w->exit < 0 && note_fd >= 0 && i < 10; i++) {
+    struct pollfd pf = {.fd = note_fd, .events = POLLIN};
+    if (poll(&pf, 1, 100) > 0)
+      read_notes();
+  }
+  return w->exit;
 }
 
 /* Look at the container again; print the transition, if any. */
 static void refresh(int ino, struct watched *w, bool quiet) {
   struct container *c = NULL;
   struct brig_error e = {0};
-  const char *now;
+  _cleanup_free_ char *now = NULL;
   _cleanup_free_ char *dir = xasprintf("%s/%s", brig_g.root, w->id);
+  int known_exit = -1;
 
   if (w->wd < 0)
     w->wd = inotify_add_watch(
         ino, dir, IN_MOVED_TO | IN_DELETE | IN_DELETE_SELF | IN_ONLYDIR);
   if (container_load(brig_g.root, w->id, &c, &e) < 0) {
-    now = (c == NULL && e.errnum == ENOENT) ? "deleted" : "creating";
+    now = xstrdup((c == NULL && e.errnum == ENOENT) ? "deleted" : "creating");
   } else {
-    now = c->st.status;
+    now = xstrdup(c->st.status);
+    known_exit = c->st.exit_status;
     if (w->pidfd < 0 && c->st.pid > 0 && strcmp(now, "stopped") != 0)
       w->pidfd = proc_pidfd_open(c->st.pid, c->st.init_start_time, &e);
     if (w->oomfd < 0 && c->st.cgroup_path && *c->st.cgroup_path) {
@@ -116,12 +127,14 @@ static void refresh(int ino, struct watched *w, bool quiet) {
       cgroup_free(cg);
     }
   }
+  /* Release the container's lock before anything that may load it again. */
+  container_free(c);
   if (strcmp(now, w->status) != 0 && strcmp(now, "creating") != 0) {
     if (!quiet) {
       if (strcmp(now, "running") == 0 && strcmp(w->status, "paused") == 0)
         emit(w->id, "resumed");
       else if (strcmp(now, "stopped") == 0)
-        emit_status(w->id, now, exit_status(w->id, c));
+        emit_status(w->id, now, known_exit >= 0 ? known_exit : exit_status(w));
       else if (strcmp(now, "deleted") != 0 || *w->status != '\0')
         emit(w->id, now);
     }
@@ -139,7 +152,6 @@ static void refresh(int ino, struct watched *w, bool quiet) {
     w->oomfd = -1;
     w->wd = -1;
   }
-  container_free(c);
 }
 
 static bool wanted(char **ids, int n, const char *id) {
@@ -156,6 +168,7 @@ CMD(monitor) {
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   char **ids;
+  _cleanup_free_ char *note_path = NULL;
   int nids, c, ino, sfd;
   sigset_t mask;
 
@@ -191,6 +204,7 @@ CMD(monitor) {
   sigaddset(&mask, SIGTERM);
   sigprocmask(SIG_BLOCK, &mask, NULL);
   sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+  note_fd = exitnote_listen(brig_g.root, &note_path);
   for (int i = 0; i < nids; i++)
     refresh(ino, add(ids[i]), true);
   if (nids == 0) {
@@ -204,10 +218,11 @@ CMD(monitor) {
       closedir(d);
   }
   for (;;) {
-    struct pollfd *pf = xcalloc(2 + 2 * nws, sizeof(*pf));
-    size_t n = 2;
+    struct pollfd *pf = xcalloc(3 + 2 * nws, sizeof(*pf));
+    size_t n = 3;
     pf[0] = (struct pollfd){.fd = ino, .events = POLLIN};
     pf[1] = (struct pollfd){.fd = sfd, .events = POLLIN};
+    pf[2] = (struct pollfd){.fd = note_fd, .events = POLLIN};
     for (size_t i = 0; i < nws; i++) {
       pf[n++] = (struct pollfd){.fd = ws[i].pidfd, .events = POLLIN};
       pf[n++] = (struct pollfd){.fd = ws[i].oomfd, .events = POLLIN};
@@ -220,10 +235,12 @@ CMD(monitor) {
       free(pf);
       break;
     }
+    if (pf[2].revents & POLLIN)
+      read_notes();
     for (size_t i = 0; i < nws; i++) {
-      if (pf[2 + 2 * i].revents & POLLIN)
+      if (pf[3 + 2 * i].revents & POLLIN)
         refresh(ino, &ws[i], false);
-      if (pf[3 + 2 * i].revents & POLLIN) {
+      if (pf[4 + 2 * i].revents & POLLIN) {
         uint64_t cnt;
         if (read(ws[i].oomfd, &cnt, sizeof(cnt)) == sizeof(cnt))
           emit(ws[i].id, "oom");
@@ -256,5 +273,7 @@ CMD(monitor) {
       }
     }
   }
+  if (note_path != NULL)
+    unlink(note_path);
   return 0;
 }

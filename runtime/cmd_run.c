@@ -19,6 +19,7 @@
 #include "container.h"
 #include "create_config.h"
 #include "log.h"
+#include "exitnote.h"
 #include "report.h"
 #include "supervise.h"
 #include "terminal.h"
@@ -183,6 +184,7 @@ static int run_main(int argc, char **argv, bool execute,
   if (detach)
     return 0;
   code = supervise(pid, master);
+  exitnote_send(brig_g.root, o.id, code);
   {
     struct brig_error e = {0};
     if (container_record_exit(brig_g.root, o.id, code, &e) < 0)

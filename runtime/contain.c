@@ -54,6 +54,22 @@ int contain_chdir(const char *cwd, struct brig_error *err) {
   return 0;
 }
 
+int rootfs_path_check(const char *root_path, const char *bundle,
+                      const char *resolved, struct brig_error *err) {
+  size_t bl = strlen(bundle);
+
+  if (strcmp(resolved, "/") == 0)
+    return brig_err(err, EINVAL, "rootfs (%s) is the host's \"/\": refused",
+                    root_path);
+  if (root_path[0] != '/' &&
+      (strncmp(resolved, bundle, bl) != 0 ||
+       (resolved[bl] != '/' && strcmp(bundle, "/") != 0)))
+    return brig_err(err, EINVAL,
+                    "rootfs (%s) resolves to %s, outside the bundle: refused",
+                    root_path, resolved);
+  return 0;
+}
+
 #ifdef BRIG_FAULTS
 void fault_delay(const char *where) {
   const char *ms = getenv("BRIG_FAULT_DELAY_MS");

@@ -21,6 +21,10 @@ int contain_chdir(const char *cwd, struct brig_error *err);
 /* Close every fd from first_extra_fd(preserve_fds) up except keep1 and
  * keep2 (-1 for none). */
 void contain_close_fds(int preserve_fds, int keep1, int keep2);
+/* The resolved rootfs may not be the host's "/", and a relative root.path
+ * may not resolve (through a symlink) outside the bundle. */
+int rootfs_path_check(const char *root_path, const char *bundle,
+                      const char *resolved, struct brig_error *err);
 
 #ifdef BRIG_FAULTS
 void fault_delay(const char *where);

@@ -1,5 +1,6 @@
 /* The lifecycle: create, start, kill, delete. */
 #include "container.h"
+#include "contain.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -170,9 +171,12 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
              cfg->root->path);
     goto out;
   }
+  if (rootfs_path_check(cfg->root->path, bundle, rootfs, err) < 0)
+    goto out;
   rootfd = container_root_open(o->root, true, err);
   if (rootfd < 0)
     goto out;
+  security_precompile(cfg, o->root);
   if (mkdirat(rootfd, o->id, 0711) < 0) {
     if (errno == EEXIST)
       brig_err(err, 0, "container with id exists: %s", o->id);

@@ -247,6 +247,7 @@ int container_exec(const struct exec_opts *o, int *code,
     brig_err(err, errno, "socketpair");
     goto out;
   }
+  security_precompile(cfg, o->root);
   fflush(NULL);
   helper = fork();
   if (helper < 0) {

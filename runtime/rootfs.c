@@ -196,12 +196,13 @@ int rootfs_pivot(const struct rootfs_ctx *ctx, struct brig_error *err) {
   return 0;
 }
 
-int rootfs_bind_console(const char *pty_path, struct brig_error *err) {
-  _cleanup_close_ int rootfd = -1, src = -1, dest = -1, mnt = -1;
+int rootfs_bind_console(int pty_fd, const char *pty_path,
+                        struct brig_error *err) {
+  _cleanup_close_ int rootfd = -1, dest = -1, mnt = -1;
   struct stat st;
 
-  src = open(pty_path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-  if (src < 0 || fstat(src, &st) < 0)
+  /* Bound from the pty's own fd: no path is walked for the source. */
+  if (fstat(pty_fd, &st) < 0)
     return brig_err(err, errno, "console \"%s\"", pty_path);
   if (!S_ISCHR(st.st_mode))
     return brig_err(err, ENOTTY, "console \"%s\"", pty_path);
@@ -211,7 +212,7 @@ int rootfs_bind_console(const char *pty_path, struct brig_error *err) {
   dest = in_root_make_dest(rootfd, "/dev/console", true);
   if (dest < 0)
     return brig_err(err, errno, "create \"/dev/console\"");
-  mnt = bind_fd(src, dest, false);
+  mnt = bind_fd(pty_fd, dest, false);
   if (mnt < 0)
     return brig_err(err, errno, "mount \"%s\" on \"/dev/console\"", pty_path);
   return 0;

@@ -56,9 +56,10 @@ int rootfs_sysctl(const struct rootfs_ctx *ctx, struct brig_error *err);
 int rootfs_sysctl_check(const struct spec_config *cfg, struct brig_error *err);
 int rootfs_sysctl_check_key(const struct spec_config *cfg, const char *key,
                             struct brig_error *err);
-/* Bind-mount the pty slave at `pty_path` (inside the new root) over
+/* Bind-mount the pty slave pty_fd (pty_path names it in messages) over
  * /dev/console. */
-int rootfs_bind_console(const char *pty_path, struct brig_error *err);
+int rootfs_bind_console(int pty_fd, const char *pty_path,
+                        struct brig_error *err);
 int rootfs_finalize(const struct rootfs_ctx *ctx, struct brig_error *err);
 
 #endif

@@ -14,11 +14,17 @@
 #include "security.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -31,9 +37,15 @@
 #define SECCOMP_ENOSYS_LIMIT 1024
 
 struct brig_seccomp {
-  scmp_filter_ctx ctx;
+  scmp_filter_ctx ctx;    /* NULL when prog came from the cache */
+  struct sock_fprog prog; /* the cached program (seccomp_precompile) */
   bool notify;
 };
+
+/* Set by seccomp_precompile in the runtime; the child (a clone or fork,
+ * same memory) finds it for the same profile in seccomp_build. */
+static struct sock_fprog precompiled;
+static const struct spec_seccomp *precompiled_for;
 
 struct name_value {
   const char *name;
@@ -312,6 +324,12 @@ int seccomp_build(const struct spec_seccomp *sc, struct brig_seccomp **out,
   *out = NULL;
   if (sc == NULL)
     return 0;
+  if (sc == precompiled_for && precompiled.len > 0) {
+    f = xcalloc(1, sizeof(*f));
+    f->prog = precompiled;
+    *out = f;
+    return 0;
+  }
   if (seccomp_action_from_name(sc->default_action, sc->default_errno_ret.set,
                                sc->default_errno_ret.v, &def) < 0)
     return brig_err(err, 0, "linux.seccomp.defaultAction: unknown \"%s\"%s",
@@ -374,6 +392,12 @@ int seccomp_load_filter(struct brig_seccomp *f, int *notify_fd,
   int rc;
 
   *notify_fd = -1;
+  if (f->ctx == NULL) {
+    /* As libseccomp loads a filter without flags (NNP attribute off). */
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &f->prog) < 0)
+      return brig_err(err, errno, "linux.seccomp: load the filter");
+    return 0;
+  }
   rc = seccomp_load(f->ctx);
   if (rc < 0)
     return brig_err(err, -rc, "linux.seccomp: load the filter");
@@ -392,8 +416,206 @@ bool seccomp_filter_notifies(const struct brig_seccomp *f) {
 void seccomp_filter_free(struct brig_seccomp *f) {
   if (f == NULL)
     return;
-  seccomp_release(f->ctx);
+  if (f->ctx != NULL)
+    seccomp_release(f->ctx);
   free(f);
+}
+
+/* ---- the compiled-filter cache ----
+ * Building a large profile with libseccomp costs milliseconds (podman's:
+ * ~370 names, three architectures); its BPF program depends only on the
+ * profile, libseccomp's version and brig's.  The runtime keys it by a
+ * canonical text of all three, kept whole in the cache file and compared
+ * byte for byte (the file name is only a hash), so a different profile
+ * can never get another's program.  Profiles with flags or
+ * SCMP_ACT_NOTIFY are not cached (loading those needs libseccomp).
+ * File: "BRIGBPF1", key length (u32), key, instruction count (u32),
+ * struct sock_filter[count]. */
+
+#define CACHE_MAGIC "BRIGBPF1"
+#define CACHE_MAX_INSNS 65535
+
+struct key_buf {
+  char *p;
+  size_t len, cap;
+};
+
+static void key_add(struct key_buf *k, const char *s, size_t n) {
+  if (k->len + n + 1 > k->cap) {
+    k->cap = (k->len + n + 1) * 2;
+    k->p = xrealloc(k->p, k->cap);
+  }
+  memcpy(k->p + k->len, s, n);
+  k->len += n;
+  k->p[k->len] = '\0';
+}
+
+static void key_u64(struct key_buf *k, bool set, uint64_t v) {
+  char num[32];
+  int n = set ? snprintf(num, sizeof(num), "%llu;", (unsigned long long)v)
+              : snprintf(num, sizeof(num), "-;");
+  key_add(k, num, (size_t)n);
+}
+
+/* Length-prefixed, so no two profiles give the same text. */
+static void key_str(struct key_buf *k, const char *s) {
+  if (s == NULL) {
+    key_add(k, "-;", 2);
+    return;
+  }
+  key_u64(k, true, strlen(s));
+  key_add(k, s, strlen(s));
+}
+
+static void key_strv(struct key_buf *k, char **v) {
+  key_u64(k, true, strv_len(v));
+  for (char **p = v; p && *p; p++)
+    key_str(k, *p);
+}
+
+/* The canonical text of sc, NULL when it is not to be cached. */
+static char *cache_key(const struct spec_seccomp *sc, size_t *len) {
+  const struct scmp_version *v = seccomp_version();
+  struct key_buf k = {0};
+  char head[128];
+
+  if (sc->flags != NULL && *sc->flags != NULL)
+    return NULL;
+  for (size_t i = 0; i < sc->n_syscalls; i++)
+    if (sc->syscalls[i].action == NULL ||
+        strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
+      return NULL;
+  snprintf(head, sizeof(head), "brig %s %s libseccomp %u.%u.%u arch %u;",
+           BRIG_VERSION, BRIG_COMMIT, v->major, v->minor, v->micro,
+           seccomp_arch_native());
+  key_add(&k, head, strlen(head));
+  key_str(&k, sc->default_action);
+  key_u64(&k, sc->default_errno_ret.set, sc->default_errno_ret.v);
+  key_strv(&k, sc->architectures);
+  key_u64(&k, true, sc->n_syscalls);
+  for (size_t i = 0; i < sc->n_syscalls; i++) {
+    const struct spec_seccomp_syscall *c = &sc->syscalls[i];
+    key_strv(&k, c->names);
+    key_str(&k, c->action);
+    key_u64(&k, c->errno_ret.set, c->errno_ret.v);
+    key_u64(&k, true, c->n_args);
+    for (size_t a = 0; a < c->n_args; a++) {
+      key_u64(&k, true, c->args[a].index);
+      key_u64(&k, true, c->args[a].value);
+      key_u64(&k, true, c->args[a].value_two);
+      key_str(&k, c->args[a].op);
+    }
+  }
+  *len = k.len;
+  return k.p;
+}
+
+static uint64_t fnv1a64(const char *s, size_t len) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+/* The program in a cache file whose key is exactly key; 0 when found. */
+static int cache_read(int dirfd, const char *name, const char *key, size_t klen,
+                      struct sock_fprog *out) {
+  _cleanup_free_ char *data = NULL;
+  struct brig_error e = {0};
+  size_t len, off = sizeof(CACHE_MAGIC) - 1;
+  uint32_t kl, n;
+
+  if (read_file_at(dirfd, name, 1 << 20, &data, &len, &e) < 0)
+    return -1;
+  if (len < off + 4 || memcmp(data, CACHE_MAGIC, off) != 0)
+    return -1;
+  memcpy(&kl, data + off, 4);
+  off += 4;
+  if (kl != klen || len - off < (size_t)kl + 4 ||
+      memcmp(data + off, key, klen) != 0)
+    return -1;
+  off += kl;
+  memcpy(&n, data + off, 4);
+  off += 4;
+  if (n == 0 || n > CACHE_MAX_INSNS ||
+      len - off != (size_t)n * sizeof(struct sock_filter))
+    return -1;
+  out->filter = xcalloc(n, sizeof(struct sock_filter));
+  memcpy(out->filter, data + off, len - off);
+  out->len = (unsigned short)n;
+  return 0;
+}
+
+/* Build sc with libseccomp and take its BPF program out. */
+static int compile_program(const struct spec_seccomp *sc,
+                           struct sock_fprog *out) {
+  struct brig_seccomp *f = NULL;
+  struct brig_error e = {0};
+  _cleanup_close_ int fd = -1;
+  struct stat sb;
+  int ret = -1;
+
+  if (seccomp_build(sc, &f, &e) < 0 || f == NULL || f->notify)
+    goto out; /* the child builds it again and reports the error */
+  fd = memfd_create("brig-seccomp", MFD_CLOEXEC);
+  if (fd < 0 || seccomp_export_bpf(f->ctx, fd) < 0 || fstat(fd, &sb) < 0 ||
+      sb.st_size == 0 || sb.st_size % (off_t)sizeof(struct sock_filter) ||
+      sb.st_size / (off_t)sizeof(struct sock_filter) > CACHE_MAX_INSNS)
+    goto out;
+  out->len = (unsigned short)(sb.st_size / (off_t)sizeof(struct sock_filter));
+  out->filter = xcalloc(out->len, sizeof(struct sock_filter));
+  if (pread(fd, out->filter, (size_t)sb.st_size, 0) != sb.st_size) {
+    free(out->filter);
+    out->filter = NULL;
+    out->len = 0;
+    goto out;
+  }
+  ret = 0;
+out:
+  seccomp_filter_free(f);
+  return ret;
+}
+
+void seccomp_precompile(const struct spec_seccomp *sc, const char *cache_dir) {
+  _cleanup_free_ char *key = NULL, *file = NULL;
+  _cleanup_close_ int dirfd = -1;
+  struct sock_fprog prog = {0};
+  struct brig_error e = {0};
+  char name[32];
+  size_t klen = 0;
+
+  if (sc == NULL || cache_dir == NULL || precompiled_for == sc)
+    return;
+  key = cache_key(sc, &klen);
+  if (key == NULL)
+    return;
+  snprintf(name, sizeof(name), "%016llx",
+           (unsigned long long)fnv1a64(key, klen));
+  if (mkdir(cache_dir, 0700) < 0 && errno != EEXIST)
+    return;
+  dirfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd >= 0 && cache_read(dirfd, name, key, klen, &prog) == 0)
+    goto found;
+  if (compile_program(sc, &prog) < 0)
+    return;
+  if (dirfd >= 0) {
+    size_t off = sizeof(CACHE_MAGIC) - 1,
+           plen = prog.len * sizeof(*prog.filter);
+    uint32_t kl = (uint32_t)klen, n = prog.len;
+    file = xcalloc(1, off + 8 + klen + plen);
+    memcpy(file, CACHE_MAGIC, off);
+    memcpy(file + off, &kl, 4);
+    memcpy(file + off + 4, key, klen);
+    memcpy(file + off + 4 + klen, &n, 4);
+    memcpy(file + off + 8 + klen, prog.filter, plen);
+    if (write_file_atomic(dirfd, name, file, off + 8 + klen + plen, 0600, &e) <
+        0)
+      log_debug("seccomp cache: %s", e.msg);
+  }
+found:
+  free(precompiled.filter);
+  precompiled = prog;
+  precompiled_for = sc;
 }
 
 char *json_append_string(char *buf, const char *s) {

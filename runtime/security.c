@@ -69,6 +69,15 @@ int security_check_host(const struct spec_config *cfg, struct brig_error *err) {
   return 0;
 }
 
+void security_precompile(const struct spec_config *cfg, const char *root) {
+  _cleanup_free_ char *dir = NULL;
+  if (cfg_seccomp(cfg) == NULL || root == NULL)
+    return;
+  /* '@' is not allowed in a container id: no clash with a state dir. */
+  dir = xasprintf("%s/" SECCOMP_CACHE_DIR, root);
+  seccomp_precompile(cfg_seccomp(cfg), dir);
+}
+
 int security_prepare(const struct spec_config *cfg,
                      const struct spec_process *p, struct security_ctx **out,
                      struct brig_error *err) {

@@ -46,6 +46,12 @@ void security_free(struct security_ctx *ctx);
  * child (a clone) need not look at the host's /sys. */
 int security_check_host(const struct spec_config *cfg, struct brig_error *err);
 
+/* In the runtime before the child is made: the compiled seccomp filter
+ * from the cache under the state root (built and stored on a miss), so
+ * the child loads it without libseccomp.  Best effort, no error. */
+#define SECCOMP_CACHE_DIR ".bpf@cache"
+void security_precompile(const struct spec_config *cfg, const char *root);
+
 /* Seccomp notify: called with the notify fd right after the filter is
  * loaded; the fd stays owned by the ctx (the handler dups or sends it). */
 typedef int (*security_notify_fn)(int notify_fd, void *data,

@@ -73,6 +73,11 @@ int seccomp_build(const struct spec_seccomp *sc, struct brig_seccomp **out,
 int seccomp_load_filter(struct brig_seccomp *f, int *notify_fd,
                         struct brig_error *err);
 void seccomp_filter_free(struct brig_seccomp *f);
+/* In the runtime, before the child is made: find sc's BPF program in
+ * cache_dir (or build it and store it there) so the child's seccomp_build
+ * for the same sc needs no libseccomp work.  Best effort: on any failure
+ * the child builds the filter itself. */
+void seccomp_precompile(const struct spec_seccomp *sc, const char *cache_dir);
 /* The filter has SCMP_ACT_NOTIFY rules. */
 bool seccomp_filter_notifies(const struct brig_seccomp *f);
 /* "SCMP_ACT_ERRNO" + errnoRet -> a libseccomp action; -1 if unknown. */

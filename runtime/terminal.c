@@ -95,7 +95,9 @@ int terminal_setup_child(int sock, const struct spec_process *p,
     if (ioctl(master, TIOCSWINSZ, &ws) < 0)
       return brig_err(err, errno, "set console size");
   }
-  slave = open(slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  /* The peer of our master, never a path the rootfs could redirect
+   * (CVE-2025-52565: /dev/pts/N swapped for a symlink). */
+  slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (slave < 0)
     return brig_err(err, errno, "open %s", slave_path);
   if (fd_send(sock, master, "/dev/ptmx") < 0)
@@ -105,7 +107,7 @@ int terminal_setup_child(int sock, const struct spec_process *p,
   for (int i = 0; i < 3; i++)
     if (dup2(slave, i) < 0)
       return brig_err(err, errno, "dup pty to fd %d", i);
-  if (bind_console && rootfs_bind_console(slave_path, err) < 0)
+  if (bind_console && rootfs_bind_console(slave, slave_path, err) < 0)
     return -1;
   return 0;
 }

@@ -172,6 +172,12 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
     return brig_err(err, saved, "write %s", tmp);
   }
   close(fd);
+  /* Swap, then drop the old file: a rename over an existing file makes
+   * ext4 (auto_da_alloc) start writing the new one out, ~3x the cost. */
+  if (renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0) {
+    unlinkat(dirfd, tmp, 0);
+    return 0;
+  }
   if (renameat(dirfd, tmp, dirfd, name) < 0) {
     int saved = errno;
     unlinkat(dirfd, tmp, 0);

@@ -61,8 +61,9 @@ char *spec_features_json(struct brig_error *err) {
   em_klist(&e, "knownFlags", spec_seccomp_known_flags);
   em_klist(&e, "supportedFlags", spec_seccomp_supported_flags);
   em_close(&e);
-  em_enabled(&e, "apparmor", false);
-  em_enabled(&e, "selinux", false);
+  /* Implemented (lsm.c); a host without the LSM refuses a request. */
+  em_enabled(&e, "apparmor", true);
+  em_enabled(&e, "selinux", true);
   em_enabled(&e, "intelRdt", false);
   em_key(&e, "mountExtensions");
   em_open(&e);

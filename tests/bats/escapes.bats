@@ -37,9 +37,12 @@ report() {
   cat "$TEST_TMP/probe.out"
 }
 
+# (a bare "! cmd" never fails a bats test: count instead)
+no_match() { [ "$(grep -c "$1" "$2")" -eq 0 ]; }
+
 no_breach() {
   report
-  ! grep -q BREACH "$TEST_TMP/probe.out"
+  no_match BREACH "$TEST_TMP/probe.out"
 }
 
 # ---- CVE-2019-5736: /proc/<pid>/exe of a brig process in the container ----
@@ -117,29 +120,29 @@ no_breach() {
 
 # ---- CVE-2024-21626 (Leaky Vessels): cwd and fds of the runtime ----
 
+# fd 3 is a host directory handed over with --preserve-fds (as an engine
+# or socket activation may): a cwd through it must still be refused.
 @test "CVE-2024-21626: run: cwd /proc/self/fd/N never reaches a host directory" {
+  mkdir "$TEST_TMP/hostdir" && touch "$TEST_TMP/hostdir/host-only-file"
   for n in 3 4 5 6 7 8 9 10; do
-    cfg ".process.cwd = \"/proc/self/fd/$n\" | .process.args = [\"sh\", \"-c\", \"pwd; ls ..\"]"
-    run brig run -b "$BUNDLE" "$(cid "$n")" </dev/null
+    cfg ".process.cwd = \"/proc/self/fd/$n\" | .process.args = [\"sh\", \"-c\", \"pwd; ls\"]"
+    run brig run --preserve-fds 1 -b "$BUNDLE" "$(cid "$n")" </dev/null 3<"$TEST_TMP/hostdir"
     echo "fd $n: status $status: $output"
-    # refused, or a cwd inside the container (fd/N of the process itself)
-    if [ "$status" -eq 0 ]; then
-      [[ "$output" != *"(unreachable)"* ]]
-      [[ "$output" != *"$TEST_TMP"* ]]
-    fi
+    [ "$status" -ne 0 ] # no fd of the process is a directory of its own root
+    [[ "$output" != *host-only-file* ]]
   done
 }
 
 @test "CVE-2024-21626: exec: cwd /proc/self/fd/N never reaches a host directory" {
-  cfg '.process.args = ["sleep", "30"]'
+  mkdir "$TEST_TMP/hostdir" && touch "$TEST_TMP/hostdir/host-only-file"
+  # in a cgroup: brig exec opens the host's cgroupfs on its way in
+  cfg ".process.args = [\"sleep\", \"30\"] | .linux.cgroupsPath = \"/brig-bats-$$-$BATS_TEST_NUMBER\""
   brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
-  for n in 3 4 5 6 7 8 9 10; do
-    run brig exec --cwd "/proc/self/fd/$n" "$(cid)" sh -c 'pwd; ls ..'
+  for n in 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+    run brig exec --preserve-fds 1 --cwd "/proc/self/fd/$n" "$(cid)" sh -c 'pwd; ls' 3<"$TEST_TMP/hostdir"
     echo "fd $n: status $status: $output"
-    if [ "$status" -eq 0 ]; then
-      [[ "$output" != *"(unreachable)"* ]]
-      false # no fd above 2 exists in the process to chdir into
-    fi
+    [ "$status" -ne 0 ]
+    [[ "$output" != *host-only-file* ]]
   done
 }
 
@@ -226,4 +229,162 @@ no_breach() {
   run brig run -b "$BUNDLE" "$(cid)" </dev/null
   echo "$output"
   [ "$(cat "$TEST_TMP/victim")" = untouched ]
+}
+
+# ---- CVE-2021-30465: mount destinations through symlinks ----
+
+# A createContainer hook runs in the container's mount namespace before
+# pivot_root: it sees whether a mount landed on a host path.
+hook_check() {
+  cfg ".hooks.createContainer = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"if [ -e /marker-$$ ] || [ -e /etc/marker-$$ ] || [ -e $TEST_TMP/outside/marker-$$ ]; then echo BREACH; else echo clean; fi >> $TEST_TMP/hook.out\"]}]"
+}
+
+@test "CVE-2021-30465: a mount destination that is a symlink to /, /etc or a host path stays inside the rootfs" {
+  mkdir -p "$TEST_TMP/src" "$TEST_TMP/outside"
+  touch "$TEST_TMP/src/marker-$$"
+  hook_check
+  i=0
+  for target in / /etc ../../../../../../../etc "$TEST_TMP/outside"; do
+    i=$((i + 1))
+    rm -rf "$BUNDLE/rootfs/mnt"; mkdir -p "$BUNDLE/rootfs/mnt"
+    ln -s "$target" "$BUNDLE/rootfs/mnt/evil"
+    cfg ".mounts = (.mounts | map(select(.destination != \"/mnt/evil\"))) + [{\"destination\": \"/mnt/evil\", \"type\": \"bind\", \"source\": \"$TEST_TMP/src\", \"options\": [\"bind\"]}] | .process.args = [\"true\"]"
+    run brig run -b "$BUNDLE" "$(cid $i)" </dev/null
+    echo "-> $target: $status $output"
+  done
+  cat "$TEST_TMP/hook.out"
+  [ "$(grep -c clean "$TEST_TMP/hook.out")" -eq 4 ]
+  no_match BREACH "$TEST_TMP/hook.out"
+  [ ! -e "/etc/marker-$$" ] && [ ! -e "/marker-$$" ]
+}
+
+@test "CVE-2021-30465: a container process swapping a mount destination for a symlink races in vain" {
+  mkdir -p "$TEST_TMP/src" "$TEST_TMP/outside" "$TEST_TMP/shared"
+  touch "$TEST_TMP/src/marker-$$"
+  # container A flips shared/evil between a directory and a symlink to /etc
+  # and to a host path, as fast as it can
+  cfg ".process.args = [\"sh\", \"-c\", \"cd /shared; end=\$((\$(date +%s) + 8)); while [ \$(date +%s) -lt \$end ]; do rm -rf evil; ln -s /etc evil; rm -f evil; ln -s $TEST_TMP/outside evil; rm -f evil; mkdir evil; done\"] | .mounts += [{\"destination\": \"/shared\", \"type\": \"bind\", \"source\": \"$TEST_TMP/shared\", \"options\": [\"bind\"]}] | .root.readonly = false"
+  brig run -d -b "$BUNDLE" "$(cid racer)" </dev/null >/dev/null 2>&1
+  # container B (its own bundle) mounts onto mnt/evil, which is A's flipper
+  "$TOP/tools/mkbundle" "$TEST_TMP/b2" -- true >/dev/null
+  BUNDLE=$TEST_TMP/b2
+  hook_check
+  rmdir "$BUNDLE/rootfs/tmp"
+  ln -s "$TEST_TMP/shared" "$BUNDLE/rootfs/mnt-host" 2>/dev/null || true
+  cfg ".mounts = (.mounts | map(select(.destination != \"/tmp\"))) + [{\"destination\": \"/tmp\", \"type\": \"bind\", \"source\": \"$TEST_TMP/shared\", \"options\": [\"bind\"]}, {\"destination\": \"/tmp/evil\", \"type\": \"bind\", \"source\": \"$TEST_TMP/src\", \"options\": [\"bind\"]}]"
+  for i in $(seq 30); do
+    brig run -b "$BUNDLE" "$(cid "b$i")" </dev/null >/dev/null 2>&1 || true
+  done
+  cat "$TEST_TMP/hook.out"
+  no_match BREACH "$TEST_TMP/hook.out"
+  [ ! -e "/etc/marker-$$" ]
+}
+
+# ---- CVE-2025-31133, CVE-2025-52565: /dev/null, /dev/console, /dev/pts ----
+
+@test "CVE-2025-31133: a /dev/null that is a symlink to a procfs file is not used to mask paths" {
+  # no /dev tmpfs: /dev comes from the rootfs, where null points at
+  # /proc/sys/kernel/core_pattern
+  cfg '.mounts |= map(select(.destination | startswith("/dev") | not)) | .process.args = ["sh", "-c", "cat /proc/kcore | head -c 200; echo; cat /proc/sys/kernel/core_pattern"]'
+  ln -s /proc/sys/kernel/core_pattern "$BUNDLE/rootfs/dev/null"
+  run brig run -b "$BUNDLE" "$(cid)" </dev/null
+  echo "status $status: $output"
+  if [ "$status" -eq 0 ]; then
+    # /proc/kcore masked by something that is not core_pattern
+    [ "$(echo "$output" | sed -n 1p)" != "$(cat /proc/sys/kernel/core_pattern)" ]
+  else
+    [[ "$output" == *"/dev/null"* ]]
+  fi
+  # the same with /dev/null swapped for a character device that is not 1:3
+  rm "$BUNDLE/rootfs/dev/null"
+  mknod "$BUNDLE/rootfs/dev/null" c 1 5 # /dev/zero
+  run brig run -b "$BUNDLE" "$(cid 2)" </dev/null
+  echo "status $status: $output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'"/dev/null" is not 1:3'* ]]
+}
+
+@test "CVE-2025-52565: a /dev/console symlinked to a procfs file never exposes it" {
+  make_bundle sh -c 'stat -L -c "%F %t" /dev/console; echo end'
+  # /dev from the rootfs (devpts still mounted on /dev/pts): console
+  # points at core_pattern
+  cfg '.process.terminal = true | .mounts |= map(select(.destination != "/dev"))'
+  mknod "$BUNDLE/rootfs/dev/null" c 1 3
+  ln -s pts/ptmx "$BUNDLE/rootfs/dev/ptmx"
+  ln -s /proc/sys/kernel/core_pattern "$BUNDLE/rootfs/dev/console"
+  "$TOP/build/recvtty" "$TEST_TMP/tty.sock" >"$TEST_TMP/tty.out" 2>&1 &
+  RECV_PID=$!
+  wait_for 50 test -S "$TEST_TMP/tty.sock"
+  run brig create --console-socket "$TEST_TMP/tty.sock" -b "$BUNDLE" "$(cid)"
+  echo "create: $status $output"
+  if [ "$status" -eq 0 ]; then
+    brig start "$(cid)"
+    wait "$RECV_PID" || true
+    out=$(tr -d '\r' <"$TEST_TMP/tty.out")
+    echo "$out"
+    # what the container reaches as /dev/console is its pty (devpts, 0x88)
+    [ "$(echo "$out" | sed -n 1p)" = "character special file 88" ]
+  else
+    kill "$RECV_PID" 2>/dev/null || true
+    wait "$RECV_PID" 2>/dev/null || true
+  fi
+}
+
+# ---- ids, --root, and the bundle's rootfs ----
+
+@test "a path-traversal container id is refused and creates nothing" {
+  mkdir -p "$BRIG_ROOT"
+  for id in ../../outside ../outside .. . a/b "x/../../outside"; do
+    run brig create -b "$BUNDLE" "$id"
+    echo "$id: $status $output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"invalid container id"* ]]
+    run brig delete -f "$id"
+    [ "$status" -ne 0 ]
+  done
+  [ ! -e "$TEST_TMP/outside" ] && [ ! -e "$BRIG_ROOT/../outside" ]
+  [ ! -e "$TEST_TMP/root/outside" ]
+}
+
+@test "--root tricks: a state entry that is a symlink is never followed" {
+  mkdir -p "$BRIG_ROOT" "$TEST_TMP/victim"
+  echo keep >"$TEST_TMP/victim/state.json"
+  echo keep >"$TEST_TMP/victim/precious"
+  ln -s "$TEST_TMP/victim" "$BRIG_ROOT/planted"
+  run brig delete -f planted
+  echo "$output"
+  run brig kill planted KILL
+  run brig state planted
+  [ "$status" -ne 0 ]
+  [ "$(cat "$TEST_TMP/victim/precious")" = keep ]
+  [ "$(cat "$TEST_TMP/victim/state.json")" = keep ]
+  # a --root that is itself a symlink is the caller's choice: it works
+  ln -s "$BRIG_ROOT" "$TEST_TMP/rootlink"
+  cfg '.process.args = ["true"]'
+  "$BRIG" --root "$TEST_TMP/rootlink" run -b "$BUNDLE" "$(cid)" </dev/null
+  [ ! -e "$TEST_TMP/rootlink/$(cid)" ]
+  rm -f "$BRIG_ROOT/planted"
+}
+
+@test "a bundle whose rootfs is a symlink out of the bundle is refused" {
+  mv "$BUNDLE/rootfs" "$TEST_TMP/realroot"
+  ln -s / "$BUNDLE/rootfs"
+  run brig create -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'is the host'* ]]
+  rm "$BUNDLE/rootfs"
+  ln -s /etc "$BUNDLE/rootfs"
+  run brig create -b "$BUNDLE" "$(cid 2)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"outside the bundle"* ]]
+  [ ! -e /etc/proc ] && [ ! -e /etc/dev/pts ]
+  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+  # a symlink inside the bundle is fine
+  rm "$BUNDLE/rootfs"
+  mv "$TEST_TMP/realroot" "$BUNDLE/real"
+  ln -s real "$BUNDLE/rootfs"
+  cfg '.process.args = ["true"]'
+  brig run -b "$BUNDLE" "$(cid 3)" </dev/null
 }

@@ -74,8 +74,8 @@ start_ctr() {
   [ "$status" -eq 0 ]
   [ "$(echo "$output" | tr -d '\r' | sed -n 2p)" = yes ]
   [[ "$(echo "$output" | tr -d '\r' | sed -n 1p)" == /dev/pts/* ]]
-  "$TOP/build/recvtty" "$TEST_TMP/tty.sock" > "$TEST_TMP/tty.out" &
-  rpid=$!
+  bg "$TOP/build/recvtty" "$TEST_TMP/tty.sock" > "$TEST_TMP/tty.out"
+  rpid=$BG_PID
   wait_for 50 test -S "$TEST_TMP/tty.sock"
   brig exec -t -d --console-socket "$TEST_TMP/tty.sock" "$ID" sh -c 'tty; echo via-socket'
   wait $rpid
@@ -132,8 +132,8 @@ JSON
   [ "$status" -eq 255 ]
   [ "$output" = "brig: exec failed: cannot exec in a paused container (use --ignore-paused to override)" ]
   # allowed with --ignore-paused: the process runs once the container thaws
-  "$BRIG" --root "$BRIG_ROOT" exec --ignore-paused "$ID" echo ran > "$TEST_TMP/out" 2>&1 &
-  epid=$!
+  bg "$BRIG" --root "$BRIG_ROOT" exec --ignore-paused "$ID" echo ran > "$TEST_TMP/out" 2>&1
+  epid=$BG_PID
   sleep 0.5
   [ ! -s "$TEST_TMP/out" ]
   brig resume "$ID"
@@ -143,8 +143,8 @@ JSON
 
 @test "exec forwards signals to the process" {
   start_ctr
-  "$BRIG" --root "$BRIG_ROOT" exec "$ID" sh -c 'trap "exit 42" USR1; while :; do sleep 0.1; done' &
-  epid=$!
+  bg "$BRIG" --root "$BRIG_ROOT" exec "$ID" sh -c 'trap "exit 42" USR1; while :; do sleep 0.1; done'
+  epid=$BG_PID
   sleep 0.5
   kill -USR1 $epid
   rc=0; wait $epid || rc=$?

@@ -17,8 +17,20 @@ setup_brig() {
   make_bundle sh -c 'echo ok'
 }
 
+# bg CMD...: run CMD in the background; teardown ends it (by pid) even when
+# the test fails before its own cleanup.  The pid is in $BG_PID.
+BG_PIDS=()
+bg() {
+  "$@" &
+  BG_PID=$!
+  BG_PIDS+=("$BG_PID")
+}
+
 teardown_brig() {
-  local id
+  local id p
+  for p in "${BG_PIDS[@]}"; do
+    kill "$p" 2>/dev/null || true
+  done
   if [ -d "$BRIG_ROOT" ]; then
     for id in $(ls "$BRIG_ROOT" 2>/dev/null); do
       "$BRIG" --root "$BRIG_ROOT" delete -f "$id" >/dev/null 2>&1 || true

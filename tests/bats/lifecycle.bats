@@ -231,15 +231,15 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
 
 @test "run forwards signals to the container" {
   make_bundle sh -c 'trap "exit 42" USR1; trap "exit 43" HUP; while :; do sleep 0.1; done'
-  "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" &
-  runpid=$!
+  bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  runpid=$BG_PID
   wait_for 50 status_is "$(cid)" running
   sleep 0.3
   kill -USR1 $runpid
   rc=0; wait $runpid || rc=$?
   [ "$rc" -eq 42 ]
-  "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid 2)" &
-  runpid=$!
+  bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid 2)"
+  runpid=$BG_PID
   wait_for 50 status_is "$(cid 2)" running
   sleep 0.3
   kill -HUP $runpid
@@ -253,8 +253,8 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   run brig run -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 137 ]
   make_bundle sleep 1000
-  "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid 2)" &
-  runpid=$!
+  bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid 2)"
+  runpid=$BG_PID
   wait_for 50 status_is "$(cid 2)" running
   brig kill "$(cid 2)" KILL
   rc=0; wait $runpid || rc=$?
@@ -300,8 +300,8 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   brig run -d -b "$BUNDLE" "$id"
   pid=$(brig state "$id" | jq -r .pid)
   # a live process of ours takes the place of the init in state.json
-  sleep 1000 &
-  decoy=$!
+  bg sleep 1000
+  decoy=$BG_PID
   kill -9 "$pid"
   wait_for 50 eval "! kill -0 $pid 2>/dev/null"
   tmp=$(mktemp)

@@ -34,8 +34,8 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
 
 @test "execute: SIGTERM to brig execute reaches the app; its exit code comes back" {
   make_bundle sh -c 'trap "exit 33" TERM; while :; do sleep 0.1; done'
-  "$BRIG" --root "$BRIG_ROOT" execute -b "$BUNDLE" "$(cid)" &
-  p=$!
+  bg "$BRIG" --root "$BRIG_ROOT" execute -b "$BUNDLE" "$(cid)"
+  p=$BG_PID
   wait_for 50 eval "[ \"\$(brig state $(cid) 2>/dev/null | jq -r .status)\" = running ]"
   sleep 0.3
   kill -TERM $p
@@ -120,8 +120,8 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
 }
 
 @test "monitor prints created, running, stopped, deleted made by other commands" {
-  "$BRIG" --root "$BRIG_ROOT" monitor -f json > "$TEST_TMP/mon" 2>&1 &
-  mpid=$!
+  bg "$BRIG" --root "$BRIG_ROOT" monitor -f json > "$TEST_TMP/mon" 2>&1
+  mpid=$BG_PID
   sleep 0.3
   make_bundle sleep 1000
   brig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
@@ -138,8 +138,8 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
 @test "monitor reports an oom" {
   make_bundle sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a); echo survived'
   cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
-  "$BRIG" --root "$BRIG_ROOT" monitor "$(cid)" > "$TEST_TMP/mon" 2>&1 &
-  mpid=$!
+  bg "$BRIG" --root "$BRIG_ROOT" monitor "$(cid)" > "$TEST_TMP/mon" 2>&1
+  mpid=$BG_PID
   sleep 0.3
   brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
   wait_for 100 grep -q " oom$" "$TEST_TMP/mon"
@@ -150,8 +150,8 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
 @test "monitor prints paused and resumed, and wait sees paused" {
   make_bundle sleep 1000
   brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
-  "$BRIG" --root "$BRIG_ROOT" monitor "$(cid)" > "$TEST_TMP/mon" 2>&1 &
-  mpid=$!
+  bg "$BRIG" --root "$BRIG_ROOT" monitor "$(cid)" > "$TEST_TMP/mon" 2>&1
+  mpid=$BG_PID
   sleep 0.3
   ( sleep 0.3; "$BRIG" --root "$BRIG_ROOT" pause "$(cid)" ) &
   run brig wait --state paused --timeout 10s "$(cid)"
@@ -163,8 +163,8 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
 }
 
 @test "monitor: a foreground run's exit status comes with stopped" {
-  "$BRIG" --root "$BRIG_ROOT" monitor -f json "$(cid)" > "$TEST_TMP/mon" 2>&1 &
-  mpid=$!
+  bg "$BRIG" --root "$BRIG_ROOT" monitor -f json "$(cid)" > "$TEST_TMP/mon" 2>&1
+  mpid=$BG_PID
   sleep 0.3
   make_bundle sh -c 'sleep 0.3; exit 7'
   run brig run -b "$BUNDLE" "$(cid)"

@@ -1,0 +1,94 @@
+#!/usr/bin/env bats
+# Performance mechanisms that must not change behaviour: the compiled
+# seccomp filter cache (<root>/.bpf@cache), state saves, the static binary.
+
+load helpers
+
+CACHE() { echo "$BRIG_ROOT/.bpf@cache"; }
+
+deny_mkdir() { # deny_mkdir ERRNO
+  cfg ".linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\",
+        syscalls: [{names: [\"mkdir\", \"mkdirat\"], action: \"SCMP_ACT_ERRNO\",
+                    errnoRet: $1}]}"
+}
+
+@test "brig is one static binary" {
+  run file -L "$BRIG"
+  [[ "$output" == *"statically linked"* ]]
+}
+
+@test "a seccomp filter is cached after the first run and gives the same result" {
+  make_bundle sh -c 'grep "^Seccomp:" /proc/self/status; mkdir /tmp/d'
+  deny_mkdir 1
+  run brig run -b "$BUNDLE" "$(cid a)"
+  [ "$status" -ne 0 ]
+  [ "${lines[0]}" = "Seccomp:	2" ]
+  [[ "${lines[1]}" == *"Operation not permitted"* ]]
+  [ "$(ls "$(CACHE)" | wc -l)" -eq 1 ]
+  run brig run -b "$BUNDLE" "$(cid b)"
+  [ "$status" -ne 0 ]
+  [ "${lines[0]}" = "Seccomp:	2" ]
+  [[ "${lines[1]}" == *"Operation not permitted"* ]]
+  # another profile: its own entry, its own behaviour
+  deny_mkdir 30
+  run brig run -b "$BUNDLE" "$(cid c)"
+  [[ "${lines[1]}" == *"Read-only file system"* ]]
+  [ "$(ls "$(CACHE)" | wc -l)" -eq 2 ]
+  # state dirs are gone; list does not see the cache
+  [ -z "$(ls "$BRIG_ROOT")" ]
+  [ "$(brig list -q)" = "" ]
+}
+
+@test "a cache file whose key does not match is not used" {
+  make_bundle mkdir /tmp/d
+  deny_mkdir 30
+  run brig run -b "$BUNDLE" "$(cid a)"
+  [[ "$output" == *"Read-only file system"* ]]
+  f=$(ls "$(CACHE)")
+  # the other profile's program under this profile's name: refused
+  deny_mkdir 1
+  run brig run -b "$BUNDLE" "$(cid b)"
+  [[ "$output" == *"Operation not permitted"* ]]
+  g=$(ls "$(CACHE)" | grep -vx "$f")
+  cp "$(CACHE)/$g" "$(CACHE)/$f"
+  deny_mkdir 30
+  run brig run -b "$BUNDLE" "$(cid c)"
+  [[ "$output" == *"Read-only file system"* ]]
+  # garbage is ignored too
+  head -c 100 /dev/urandom > "$(CACHE)/$f"
+  run brig run -b "$BUNDLE" "$(cid d)"
+  [[ "$output" == *"Read-only file system"* ]]
+}
+
+@test "exec loads the cached filter of the container" {
+  make_bundle sleep 100
+  deny_mkdir 30
+  brig create -b "$BUNDLE" "$(cid)"
+  brig start "$(cid)"
+  run brig exec "$(cid)" mkdir /tmp/d
+  [[ "$output" == *"Read-only file system"* ]]
+  run brig exec "$(cid)" grep "^Seccomp:" /proc/self/status
+  [ "$output" = "Seccomp:	2" ]
+  brig delete -f "$(cid)"
+}
+
+@test "a notify profile is not cached" {
+  make_bundle true
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+        listenerPath: "/nonexistent/sock",
+        syscalls: [{names: ["mkdir"], action: "SCMP_ACT_NOTIFY"}]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [ ! -e "$(CACHE)" ] || [ -z "$(ls "$(CACHE)")" ]
+}
+
+@test "state.json is rewritten in place of the old one (no temp file left)" {
+  make_bundle sleep 100
+  brig create -b "$BUNDLE" "$(cid)"
+  brig start "$(cid)"
+  [ -f "$BRIG_ROOT/$(cid)/state.json" ]
+  [ -z "$(ls -A "$BRIG_ROOT/$(cid)" | grep tmp)" ]
+  run brig state "$(cid)"
+  [[ "$output" == *'"status": "running"'* ]]
+  brig delete -f "$(cid)"
+}
