@@ -3,6 +3,7 @@
 #   make deps       install (apt-get) what the build and every test need
 #   make demo       deps + build + example bundle + run a container
 #   make test       deps + build + every test; last line "N passed, M failed"
+#   make test-cgroup2  the cgroup v2 tests in a qemu guest (tools/cgroup2-guest)
 #   make test-engines  containerd and podman driving brig (also in make test)
 
 CC ?= gcc
@@ -131,6 +132,9 @@ demo: deps all
 test: deps all unit $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@tools/run-tests
 
+test-cgroup2: all
+	@tools/cgroup2-guest
+
 # containerd (ctr + containerd-shim-runc-v2) and podman (conmon) driving
 # brig, each under its own temp root (tests/bats/engine_*.bats; make test
 # runs them too, through tools/run-tests).
@@ -162,5 +166,5 @@ lint:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all faults unit fuzz deps demo test test-engines bench install check-format format lint clean
+.PHONY: all faults unit fuzz deps demo test test-cgroup2 test-engines bench install check-format format lint clean
 .SECONDARY:

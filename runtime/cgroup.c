@@ -631,6 +631,9 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct brig_error *err) {
   _cleanup_free_ pid_t *pids = NULL;
   size_t n = 0;
   struct brig_error ignored;
+  if (sig == SIGKILL && cg->drv->kill != NULL &&
+      cg->drv->kill(cg, &ignored) == 0)
+    return 0;
   int was_frozen = cgroup_is_frozen(cg);
   /* Freeze first so nothing forks past the signal. */
   bool froze = was_frozen == 0 && cgroup_freeze(cg, true, &ignored) == 0;
