@@ -3,6 +3,8 @@
 #   make deps       install (apt-get) what the build and every test need
 #   make demo       deps + build + example bundle + run a container
 #   make test       deps + build + every test; last line "N passed, M failed"
+#   make test-cgroup2  the cgroup v2 tests in a qemu guest (tools/cgroup2-guest)
+#   make test-engines  containerd and podman driving brig (also in make test)
 
 CC ?= gcc
 CLANG ?= clang
@@ -176,6 +178,15 @@ demo: deps all
 test: deps all unit $(BUILD)/asan/brig $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@tools/run-tests
 
+test-cgroup2: all
+	@tools/cgroup2-guest
+
+# containerd (ctr + containerd-shim-runc-v2) and podman (conmon) driving
+# brig, each under its own temp root (tests/bats/engine_*.bats; make test
+# runs them too, through tools/run-tests).
+test-engines: deps $(BUILD)/brig
+	@tools/subreaper bats --tap tests/bats/engine_*.bats
+
 # brig beside Debian's runc and crun (installed when missing) and the floor;
 # BENCH_FLAGS e.g. "--runs 10 --many 200" for a quicker look.
 bench: all
@@ -201,5 +212,5 @@ lint:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all faults asan valgrind stress unit fuzz deps demo test bench install check-format format lint clean
+.PHONY: all faults asan valgrind stress unit fuzz deps demo test test-cgroup2 test-engines bench install check-format format lint clean
 .SECONDARY:

@@ -574,6 +574,12 @@ int cgroup_add_pid(struct cgroup *cg, pid_t pid, struct brig_error *err) {
   return cg->drv->add_pid(cg, pid, err);
 }
 
+int cgroup_clone_fd(struct cgroup *cg) {
+  if (cg == NULL || cg->layout != CGROUP_LAYOUT_V2 || cg->n == 0)
+    return -1;
+  return open(cg->h[0].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
 int cgroup_freeze(struct cgroup *cg, bool freeze, struct brig_error *err) {
   return cg->drv->freeze(cg, freeze, err);
 }
@@ -646,6 +652,9 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct brig_error *err) {
   _cleanup_free_ pid_t *pids = NULL;
   size_t n = 0;
   struct brig_error ignored;
+  if (sig == SIGKILL && cg->drv->kill != NULL &&
+      cg->drv->kill(cg, &ignored) == 0)
+    return 0;
   int was_frozen = cgroup_is_frozen(cg);
   /* Freeze first so nothing forks past the signal. */
   bool froze = was_frozen == 0 && cgroup_freeze(cg, true, &ignored) == 0;

@@ -36,6 +36,11 @@ void cgroup_free(struct cgroup *cg);
 int cgroup_apply(struct cgroup *cg, const struct spec_resources *res,
                  bool update, struct brig_error *err);
 int cgroup_add_pid(struct cgroup *cg, pid_t pid, struct brig_error *err);
+/* An fd of the container's cgroup2 directory for clone3's
+ * CLONE_INTO_CGROUP (v2 only: -1 on v1 and hybrid hosts, or when it cannot
+ * be opened).  The caller closes it; cgroup_add_pid() stays the fallback
+ * and is a no-op for a process already there. */
+int cgroup_clone_fd(struct cgroup *cg);
 int cgroup_freeze(struct cgroup *cg, bool freeze, struct brig_error *err);
 /* 1 when frozen, 0 when not, -1 on error. */
 int cgroup_is_frozen(struct cgroup *cg);

@@ -25,6 +25,9 @@ struct cgroup_driver {
   int (*add_pid)(struct cgroup *cg, pid_t pid, struct brig_error *err);
   int (*freeze)(struct cgroup *cg, bool freeze, struct brig_error *err);
   int (*is_frozen)(struct cgroup *cg);
+  /* SIGKILL every process at once (v2's cgroup.kill); NULL when the
+   * driver has no such file: each pid is signalled */
+  int (*kill)(struct cgroup *cg, struct brig_error *err);
   /* the directory whose cgroup.procs lists every process */
   const char *(*procs_dir)(struct cgroup *cg);
   int (*remove)(struct cgroup *cg, struct brig_error *err);
@@ -45,9 +48,27 @@ struct cgroup {
 
 extern const struct cgroup_driver cgroup_driver_v1;
 extern const struct cgroup_driver cgroup_driver_v2;
+/* cgroup_v2.c: runc's cpu.shares -> cpu.weight conversion */
+uint64_t cgroup_v2_shares_to_weight(uint64_t shares);
 /* cgroup_v1_resources.c */
 int cgroup_v1_apply(struct cgroup *cg, const struct spec_resources *res,
                     bool update, struct brig_error *err);
+
+/* One device rule: 'a', 'c' or 'b'; -1 for a '*' number. */
+struct cg_dev_rule {
+  bool allow;
+  char type;
+  int64_t major, minor;
+  char access[4]; /* some of "rwm" */
+};
+/* cgroup_devices.c: linux.resources.devices validated, plus runc's default
+ * devices when the first rule denies everything (malloc'd list). */
+int cg_device_rules(const struct spec_resources *res, struct cg_dev_rule **out,
+                    size_t *n, struct brig_error *err);
+/* cgroup_v2_devices.c: compile the rules to a BPF_PROG_TYPE_CGROUP_DEVICE
+ * program and attach it to dir, replacing the ones attached before. */
+int cg_v2_set_devices(const char *dir, const struct cg_dev_rule *rules,
+                      size_t n, struct brig_error *err);
 
 /* The v1 hierarchy holding `controller`, or the cgroup2 one for "". */
 struct cgroup_hier *cg_hier(struct cgroup *cg, const char *controller);

@@ -410,36 +410,7 @@ static int apply_unified(struct cgroup *cg, const struct spec_resources *res,
 
 /* ---- devices ---- */
 
-struct dev_rule {
-  bool allow;
-  char type;            /* 'a', 'c', 'b' */
-  int64_t major, minor; /* -1 = '*' */
-  const char *access;
-};
-
-/* runc's allowed devices, added after a config that starts by denying
- * everything. */
-static const struct dev_rule default_rules[] = {
-    {true, 'c', -1, -1, "m"},    {true, 'b', -1, -1, "m"},
-    {true, 'c', 1, 3, "rwm"},    {true, 'c', 1, 8, "rwm"},
-    {true, 'c', 1, 7, "rwm"},    {true, 'c', 5, 0, "rwm"},
-    {true, 'c', 1, 5, "rwm"},    {true, 'c', 1, 9, "rwm"},
-    {true, 'c', 136, -1, "rwm"}, {true, 'c', 5, 2, "rwm"},
-    {true, 'c', 10, 200, "rwm"},
-};
-
-static struct dev_rule to_rule(const struct spec_device_cgroup *d) {
-  struct dev_rule r = {
-      .allow = d->allow,
-      .type = d->type && *d->type ? d->type[0] : 'a',
-      .major = d->major.set ? d->major.v : -1,
-      .minor = d->minor.set ? d->minor.v : -1,
-      .access = d->access && *d->access ? d->access : "rwm",
-  };
-  return r;
-}
-
-static int write_rule(const char *dir, const struct dev_rule *r,
+static int write_rule(const char *dir, const struct cg_dev_rule *r,
                       struct brig_error *err) {
   char maj[24] = "*", min[24] = "*", line[96];
   if (r->major >= 0)
@@ -455,39 +426,13 @@ static int apply_devices(struct cgroup *cg, const struct spec_resources *res,
   if (res->n_devices == 0)
     return 0;
   struct cgroup_hier *h = need(cg, "devices", "devices", "devices.allow", err);
-  if (h == NULL)
+  _cleanup_free_ struct cg_dev_rule *rules = NULL;
+  size_t n = 0;
+  if (h == NULL || cg_device_rules(res, &rules, &n, err) < 0)
     return -1;
-  for (size_t i = 0; i < res->n_devices; i++) {
-    struct dev_rule r = to_rule(&res->devices[i]);
-    if (r.type != 'a' && r.type != 'c' && r.type != 'b')
-      return brig_err(err, 0,
-                      "linux.resources.devices[%zu].type: \"%c\" is not a, c "
-                      "or b",
-                      i, r.type);
-    if (strspn(r.access, "rwm") != strlen(r.access))
-      return brig_err(err, 0,
-                      "linux.resources.devices[%zu].access: \"%s\" is not "
-                      "made of r, w, m",
-                      i, r.access);
-    if (write_rule(h->dir, &r, err) < 0)
+  for (size_t i = 0; i < n; i++)
+    if (write_rule(h->dir, &rules[i], err) < 0)
       return -1;
-  }
-  struct dev_rule first = to_rule(&res->devices[0]);
-  if (first.allow || first.type != 'a')
-    return 0;
-  /* Deny-all first: add runc's defaults, except a device the config
-   * names itself (its own rule wins). */
-  for (size_t k = 0; k < sizeof(default_rules) / sizeof(default_rules[0]);
-       k++) {
-    const struct dev_rule *d = &default_rules[k];
-    bool named = false;
-    for (size_t i = 1; i < res->n_devices && !named; i++) {
-      struct dev_rule r = to_rule(&res->devices[i]);
-      named = r.type == d->type && r.major == d->major && r.minor == d->minor;
-    }
-    if (!named && write_rule(h->dir, d, err) < 0)
-      return -1;
-  }
   return 0;
 }
 

@@ -121,9 +121,9 @@ static int stream(struct cgroup *cg, const char *id, int64_t interval,
     if (n > 0 && (pf.revents & POLLIN)) {
       uint64_t count;
       if (read(efd, &count, sizeof(count)) == (ssize_t)sizeof(count)) {
-        /* the eventfd also fires when the cgroup is removed */
+        /* v1's eventfd also fires when the cgroup is removed */
         _cleanup_free_ char *oc = NULL;
-        if (cgroup_get_value(cg, "memory.oom_control", &oc, &e) < 0)
+        if (cgroup_get_value(cg, "cgroup.procs", &oc, &e) < 0)
           return 0;
         char *js = events_emit_simple("oom", id, err);
         if (js == NULL)

@@ -135,7 +135,15 @@ static void refresh(int ino, struct watched *w, bool quiet) {
         emit(w->id, "resumed");
       else if (strcmp(now, "stopped") == 0)
         emit_status(w->id, now, known_exit >= 0 ? known_exit : exit_status(w));
-      else if (strcmp(now, "deleted") != 0 || *w->status != '\0')
+      else if (strcmp(now, "deleted") == 0 &&
+               (strcmp(w->status, "created") == 0 ||
+                strcmp(w->status, "running") == 0 ||
+                strcmp(w->status, "paused") == 0)) {
+        /* A fast `run` removes its state before we look again: it did
+         * stop first (its exit status came as a note). */
+        emit_status(w->id, "stopped", exit_status(w));
+        emit(w->id, now);
+      } else if (strcmp(now, "deleted") != 0 || *w->status != '\0')
         emit(w->id, now);
     }
     free(w->status);

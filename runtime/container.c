@@ -547,6 +547,12 @@ int container_delete(const char *root, const char *id, bool force,
       goto out;
     log_warn("delete %s: %s; removing it", id, err->msg);
     brig_err_clear(err);
+    /* Its init and cgroup are unknown: empty and remove the default
+     * cgroup, /brig/<id>, so no process or cgroup is left behind. */
+    if (c->st.cgroup_path == NULL || *c->st.cgroup_path == '\0') {
+      free(c->st.cgroup_path);
+      c->st.cgroup_path = xasprintf("/brig/%s", id);
+    }
   }
   if (!force && (strcmp(c->st.status, "running") == 0 ||
                  strcmp(c->st.status, "paused") == 0)) {

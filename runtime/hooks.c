@@ -20,6 +20,9 @@ static int run_one(const struct spec_hook *h, const char *state_json,
   int in[2], pidfd, status;
   pid_t pid;
 
+  /* Checked here so the failure is one line, not the child's and ours. */
+  if (access(h->path, X_OK) < 0)
+    return brig_err(err, errno, "exec");
   /* A socket rather than a pipe: send(MSG_NOSIGNAL) survives a hook that
    * does not read its stdin, without touching SIGPIPE (which an exec'd
    * container process would inherit if ignored). */
@@ -40,8 +43,7 @@ static int run_one(const struct spec_hook *h, const char *state_json,
       _exit(127);
     execve(h->path, h->args ? h->args : default_argv,
            h->env ? h->env : empty_env);
-    fprintf(stderr, "brig: exec hook %s: %m\n", h->path);
-    _exit(127);
+    _exit(127); /* reported as "exit status 127" */
   }
   close(in[0]);
   shutdown(in[1], SHUT_RD);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -459,7 +460,8 @@ struct clone_result {
  * its user namespace: when that one is joined by path, a helper joins it
  * first and clones the init from there (CLONE_PARENT: still our child; a
  * new pid namespace made at that clone).  Returns 0 in the init. */
-static pid_t clone_init(const struct spec_linux *l, struct brig_error *err) {
+static pid_t clone_init(const struct spec_linux *l, int cgfd,
+                        struct brig_error *err) {
   const struct spec_namespace *u = ns_find(l, SPEC_NS_USER);
   unsigned long flags = (unsigned long)ns_clone_flags(l) | SIGCHLD;
   struct clone_result r = {0};
@@ -468,6 +470,23 @@ static pid_t clone_init(const struct spec_linux *l, struct brig_error *err) {
   ssize_t n;
 
   if (u == NULL || u->path == NULL || *u->path == '\0') {
+    /* cgroup v2: clone3 starts the init inside its cgroup; an older
+     * kernel falls back to clone, and the parent moves it there */
+    if (cgfd >= 0) {
+      struct clone_args ca = {
+          .flags = (flags & ~0xffUL) | CLONE_INTO_CGROUP,
+          .exit_signal = SIGCHLD,
+          .cgroup = (uint64_t)cgfd,
+      };
+      pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+      if (pid > 0)
+        log_debug("init %d cloned into its cgroup (CLONE_INTO_CGROUP)",
+                  (int)pid);
+      if (pid >= 0)
+        return pid;
+      log_debug("clone3 CLONE_INTO_CGROUP: %s; clone, then join",
+                strerror(errno));
+    }
     pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, 0);
     if (pid < 0)
       brig_err(err, errno, "clone");
@@ -586,7 +605,10 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
                 *ns_find(l, SPEC_NS_USER)->path == '\0');
   defer_contain = new_userns && geteuid() != 0;
   fflush(NULL);
-  pid = clone_init(l, err);
+  int cgfd = cgroup_clone_fd(o->cg);
+  pid = clone_init(l, cgfd, err);
+  if (cgfd >= 0)
+    close(cgfd);
   if (pid < 0) {
     close(sp[0]);
     close(sp[1]);

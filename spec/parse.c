@@ -14,6 +14,17 @@ int parse_id_mapping(struct pctx *c, yajl_val v, void *out) {
       f_req_u32(c, v, "hostID", &m->host_id) < 0 ||
       f_req_u32(c, v, "size", &m->size) < 0)
     return -1;
+  /* the kernel refuses these with a bare EINVAL on uid_map */
+  if ((uint64_t)m->container_id + m->size > (uint64_t)UINT32_MAX + 1 ||
+      (uint64_t)m->host_id + m->size > (uint64_t)UINT32_MAX + 1) {
+    bool host = (uint64_t)m->host_id + m->size > (uint64_t)UINT32_MAX + 1;
+    size_t mark = p_push_key(c, "size");
+    p_fail(c, "%s %u + size %u is past the last id, 4294967295",
+           host ? "hostID" : "containerID", host ? m->host_id : m->container_id,
+           m->size);
+    p_pop(c, mark);
+    return -1;
+  }
   return 0;
 }
 

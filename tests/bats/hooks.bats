@@ -148,3 +148,12 @@ assert_nothing_left() {
   [[ "$output" == *"warning"*"poststop hook #0 (/bin/false): exit status 1"* ]]
   assert_nothing_left "$id"
 }
+
+@test "a hook binary that does not exist fails create with one line" {
+  make_bundle true
+  cfg '.hooks = {"prestart": [{"path": "/no/such/hook"}]}'
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: create $(cid): prestart hook #0 (/no/such/hook): exec: No such file or directory" ]
+  assert_nothing_left "$(cid)"
+}

@@ -45,10 +45,15 @@ setup() {
 }
 
 teardown() {
-  local id
+  local id h
   for id in $(ls "$RL_XDG/brig" 2>/dev/null); do
     rbrig delete -f "$id" >/dev/null 2>&1 || true
   done
+  if [ -n "${DELEG:-}" ]; then
+    for h in /sys/fs/cgroup/*/; do
+      [ -d "$h$DELEG" ] && rmdir "$h$DELEG"/* "$h$DELEG" 2>/dev/null
+    done
+  fi
   teardown_brig
 }
 
@@ -73,6 +78,9 @@ rl_bundle() {
   cfg ".process.args = $args | .process.terminal = false | .root.readonly = false"
   chown "$RL_USER:" "$BUNDLE/config.json"
 }
+
+# for wait_for, which re-runs it: the state is read each time
+rstatus_is() { [ "$(rbrig state "$1" | jq -r .status)" = "$2" ]; }
 
 @test "rootless: spec --rootless then run: the user is root in its own user namespace" {
   rl_bundle sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; touch /root/made'
@@ -110,7 +118,7 @@ rl_bundle() {
   [ "$(echo "${lines[1]}" | tr -s ' ')" = " 0 $RL_UID 1" ]
   run rbrig kill --all "$(cid)" KILL
   [ "$status" -eq 0 ]
-  wait_for 50 test "$(rbrig state "$(cid)" | jq -r .status)" = stopped
+  wait_for 50 rstatus_is "$(cid)" stopped
   run rbrig delete "$(cid)"
   [ "$status" -eq 0 ]
   [ ! -e "$RL_XDG/brig/$(cid)" ]
@@ -185,4 +193,56 @@ rl_bundle() {
   [ "$status" -eq 0 ]
   [[ "$output" == *denied* ]]
   [[ "$output" != *secret* ]]
+}
+
+# delegate: a cgroup $DELEG in every hierarchy owned by the user (cpuset
+# initialised), as a delegating manager makes one; rl_in_deleg then runs a
+# command as the user from inside it (brig's cgroup is made under it).
+delegate() {
+  local h
+  DELEG=brig-rl-$$
+  for h in /sys/fs/cgroup/*/; do
+    mkdir "$h$DELEG"
+    if [ -f "$h$DELEG/cpuset.cpus" ]; then
+      cat "${h}cpuset.cpus" > "$h$DELEG/cpuset.cpus"
+      cat "${h}cpuset.mems" > "$h$DELEG/cpuset.mems"
+    fi
+    chown -R "$RL_USER:" "$h$DELEG"
+  done
+}
+rl_in_deleg() {
+  # a shell of ours moves itself in, then becomes the user
+  sh -c 'for h in /sys/fs/cgroup/*/; do echo $$ > "$h$0/cgroup.procs"; done
+         exec "$@"' "$DELEG" \
+    setpriv --reuid "$RL_UID" --regid "$RL_GID" --clear-groups \
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$TEST_TMP" \
+    XDG_RUNTIME_DIR="$RL_XDG" "$@"
+}
+
+@test "rootless: with a delegated cgroup, the container gets its cgroup and limits" {
+  delegate
+  rl_bundle sleep 1000
+  cfg ".linux.cgroupsPath = \"/$DELEG/c1\"
+       | .linux.resources = {\"memory\": {\"limit\": 67108864}, \"pids\": {\"limit\": 64}}"
+  rl_in_deleg "$BRIG" run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>"$TEST_TMP/err" ||
+    { cat "$TEST_TMP/err"; false; }
+  pid=$(rbrig state "$(cid)" | jq -r .pid)
+  grep -qx "4:memory:/$DELEG/c1" /proc/$pid/cgroup
+  [ "$(cat /sys/fs/cgroup/memory/$DELEG/c1/memory.limit_in_bytes)" = 67108864 ]
+  [ "$(cat /sys/fs/cgroup/pids/$DELEG/c1/pids.max)" = 64 ]
+  # the delegated cgroup is the container's: pause works through it
+  run rbrig pause "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(rbrig state "$(cid)" | jq -r .status)" = paused ]
+  run rbrig delete -f "$(cid)"
+  [ "$status" -eq 0 ]
+  [ ! -d "/sys/fs/cgroup/memory/$DELEG/c1" ]
+}
+
+@test "rootless: without a cgroup, pause says the container has none" {
+  rl_bundle sleep 1000
+  rbrig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  run rbrig pause "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"the container has no cgroup (rootless, without a cgroup delegated to its user)"* ]]
 }

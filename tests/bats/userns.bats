@@ -183,10 +183,13 @@ teardown() {
 
 # hold_userns: a process in a new user namespace mapped 0 -> 100000,
 # 65536 wide ($HOLDER), killed by teardown.
+own_userns() { [ "$(readlink /proc/$1/ns/user)" != "$(readlink /proc/self/ns/user)" ]; }
+
 hold_userns() {
-  unshare -U sleep 1000 &
-  HOLDER=$!
-  wait_for 50 test "$(readlink /proc/$HOLDER/ns/user)" != "$(readlink /proc/self/ns/user)"
+  bg unshare -U sleep 1000
+  HOLDER=$BG_PID
+  # own_userns is re-run by wait_for: the readlink happens each time
+  wait_for 50 own_userns "$HOLDER"
   echo "0 100000 65536" > /proc/$HOLDER/uid_map
   echo "0 200000 65536" > /proc/$HOLDER/gid_map
 }

@@ -1,5 +1,6 @@
 /* Mount option sorting (runtime/mount_opts.c) and sysctl key checks. */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 
 #include "mounts.h"
@@ -37,6 +38,35 @@ int main(void) {
     ok(o.rec_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID), "rro rnosuid");
     ok(o.tmpcopyup, "tmpcopyup");
     mount_opts_free(&o);
+  }
+  {
+    char *opts[] = {"rbind", "idmap", NULL};
+    parse(&o, opts);
+    ok(o.idmap && !o.idmap_recursive && o.data == NULL,
+       "idmap: an idmapped bind, not data");
+    mount_opts_free(&o);
+    char *ropts[] = {"bind", "ridmap", NULL};
+    parse(&o, ropts);
+    ok(o.idmap && o.idmap_recursive, "ridmap: recursive idmap");
+    mount_opts_free(&o);
+  }
+  {
+    struct spec_id_mapping map = {0, 100000, 65536};
+    struct spec_mount m = {
+        .destination = "/m", .type = "bind", .source = "/src", .options = NULL};
+    struct spec_config cfg = {.mounts = &m, .n_mounts = 1};
+    struct brig_error err = {0};
+    ok(!rootfs_mount_is_idmapped(&m), "a plain bind is not idmapped");
+    m.uid_mappings = &map;
+    m.n_uid_mappings = 1;
+    ok(rootfs_mount_is_idmapped(&m), "per-mount uidMappings idmap it");
+    ok(rootfs_check_idmap_mounts(&cfg, &err) < 0 &&
+           strstr(err.msg, "needs both uidMappings and gidMappings") != NULL,
+       "uid mappings alone are refused (%s)", err.msg);
+    m.gid_mappings = &map;
+    m.n_gid_mappings = 1;
+    ok(rootfs_check_idmap_mounts(&cfg, &err) == 0,
+       "both, on a bind, without a user namespace: accepted");
   }
   {
     char *opts[] = {"rro", "rrw", "rnoatime", NULL};
