@@ -66,6 +66,8 @@ load helpers
   [ "$(jq -r .cpu_user_ns "$r")" -gt 0 ]
   [ "$(jq -r .wall_time_ms "$r")" -gt 0 ]
   [[ "$(jq -r .started "$r")" < "$(jq -r .ended "$r")" ]]
+  # pids.peak, which this kernel keeps in v1 too (null where it does not)
+  [ "$(jq -r .pids_peak "$r")" -ge 1 ]
 }
 
 @test "info shows state, cgroups, live usage and namespace inodes" {
