@@ -687,3 +687,21 @@ int cgroup_destroy(struct cgroup *cg, struct brig_error *err) {
 const char *cgroup_dir_at(const struct cgroup *cg, size_t i) {
   return i < cg->n ? cg->h[i].dir : NULL;
 }
+
+uint64_t cg_read_u64_or_0(const char *dir, const char *file) {
+  uint64_t v;
+  return cg_read_u64(dir, file, &v) == 0 ? v : 0;
+}
+
+void cg_read_kv(const char *dir, const char *file,
+                void (*fn)(void *ctx, const char *k, uint64_t v), void *ctx) {
+  _cleanup_free_ char *s = NULL;
+  if (cg_read(dir, file, &s) < 0)
+    return;
+  for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+    char key[128];
+    uint64_t v;
+    if (sscanf(line, "%127s %" SCNu64, key, &v) == 2)
+      fn(ctx, key, v);
+  }
+}

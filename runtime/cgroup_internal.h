@@ -75,6 +75,12 @@ struct cgroup_hier *cg_hier(struct cgroup *cg, const char *controller);
 /* A container cgroup directory exists (not removed yet). */
 bool cg_dir_exists(const char *dir);
 
+/* dir/file as a number, 0 when unreadable (for stats). */
+uint64_t cg_read_u64_or_0(const char *dir, const char *file);
+/* Each "key value" line of dir/file to fn (for stats). */
+void cg_read_kv(const char *dir, const char *file,
+                void (*fn)(void *ctx, const char *k, uint64_t v), void *ctx);
+
 /* Write val to dir/file in one write(2).  Errors name the file and value:
  * "set memory.limit_in_bytes=1048576: Device or resource busy". */
 int cg_write(const char *dir, const char *file, const char *val,

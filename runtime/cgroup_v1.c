@@ -186,26 +186,6 @@ static void read_range_list(const char *dir, const char *file,
   }
 }
 
-static uint64_t read_u64_or_0(const char *dir, const char *file) {
-  uint64_t v;
-  return cg_read_u64(dir, file, &v) == 0 ? v : 0;
-}
-
-/* Lines "key value" -> callback. */
-static void read_kv(const char *dir, const char *file,
-                    void (*fn)(void *ctx, const char *k, uint64_t v),
-                    void *ctx) {
-  _cleanup_free_ char *s = NULL;
-  if (cg_read(dir, file, &s) < 0)
-    return;
-  for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
-    char key[128];
-    uint64_t v;
-    if (sscanf(line, "%127s %" SCNu64, key, &v) == 2)
-      fn(ctx, key, v);
-  }
-}
-
 static void cpuacct_stat_kv(void *ctx, const char *k, uint64_t v) {
   struct events_cpu *c = ctx;
   long hz = sysconf(_SC_CLK_TCK);
@@ -238,13 +218,13 @@ static void mem_entry(const char *dir, const char *prefix,
                       struct events_mem_entry *e) {
   char f[96];
   snprintf(f, sizeof(f), "%s.limit_in_bytes", prefix);
-  e->limit = read_u64_or_0(dir, f);
+  e->limit = cg_read_u64_or_0(dir, f);
   snprintf(f, sizeof(f), "%s.usage_in_bytes", prefix);
-  e->usage = read_u64_or_0(dir, f);
+  e->usage = cg_read_u64_or_0(dir, f);
   snprintf(f, sizeof(f), "%s.max_usage_in_bytes", prefix);
-  e->max = read_u64_or_0(dir, f);
+  e->max = cg_read_u64_or_0(dir, f);
   snprintf(f, sizeof(f), "%s.failcnt", prefix);
-  e->failcnt = read_u64_or_0(dir, f);
+  e->failcnt = cg_read_u64_or_0(dir, f);
 }
 
 /* "8:0 Read 4096" lines; the "Total N" summary is skipped. */
@@ -285,11 +265,11 @@ static void hugetlb_stats(const char *dir, struct events_stats *st) {
     if (access(sys, F_OK) != 0 || !cg_file_exists(dir, f))
       continue;
     struct events_hugetlb hs = {.page_size = xstrdup(sizes[i][1])};
-    hs.usage = read_u64_or_0(dir, f);
+    hs.usage = cg_read_u64_or_0(dir, f);
     snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", sizes[i][1]);
-    hs.max = read_u64_or_0(dir, f);
+    hs.max = cg_read_u64_or_0(dir, f);
     snprintf(f, sizeof(f), "hugetlb.%s.failcnt", sizes[i][1]);
-    hs.failcnt = read_u64_or_0(dir, f);
+    hs.failcnt = cg_read_u64_or_0(dir, f);
     st->hugetlb = xrealloc(st->hugetlb, (st->n_hugetlb + 1) * sizeof(hs));
     st->hugetlb[st->n_hugetlb++] = hs;
   }
@@ -300,28 +280,31 @@ static int v1_stats(struct cgroup *cg, struct events_stats *st,
   struct cgroup_hier *h;
   (void)err;
   if ((h = cg_hier(cg, "cpuacct")) != NULL) {
-    st->cpu.total = read_u64_or_0(h->dir, "cpuacct.usage");
+    st->cpu.total = cg_read_u64_or_0(h->dir, "cpuacct.usage");
     read_u64_list(h->dir, "cpuacct.usage_percpu", &st->cpu.percpu);
     read_u64_list(h->dir, "cpuacct.usage_percpu_sys", &st->cpu.percpu_kernel);
     read_u64_list(h->dir, "cpuacct.usage_percpu_user", &st->cpu.percpu_user);
-    read_kv(h->dir, "cpuacct.stat", cpuacct_stat_kv, &st->cpu);
+    cg_read_kv(h->dir, "cpuacct.stat", cpuacct_stat_kv, &st->cpu);
   }
   if ((h = cg_hier(cg, "cpu")) != NULL)
-    read_kv(h->dir, "cpu.stat", cpu_stat_kv, &st->cpu);
+    cg_read_kv(h->dir, "cpu.stat", cpu_stat_kv, &st->cpu);
   if ((h = cg_hier(cg, "cpuset")) != NULL) {
     struct events_cpuset *c = &st->cpuset;
     _cleanup_free_ char *lvl = NULL;
     c->present = true;
     read_range_list(h->dir, "cpuset.cpus", &c->cpus);
     read_range_list(h->dir, "cpuset.mems", &c->mems);
-    c->cpu_exclusive = read_u64_or_0(h->dir, "cpuset.cpu_exclusive");
-    c->mem_hardwall = read_u64_or_0(h->dir, "cpuset.mem_hardwall");
-    c->mem_exclusive = read_u64_or_0(h->dir, "cpuset.mem_exclusive");
-    c->memory_migrate = read_u64_or_0(h->dir, "cpuset.memory_migrate");
-    c->memory_spread_page = read_u64_or_0(h->dir, "cpuset.memory_spread_page");
-    c->memory_spread_slab = read_u64_or_0(h->dir, "cpuset.memory_spread_slab");
-    c->memory_pressure = read_u64_or_0(h->dir, "cpuset.memory_pressure");
-    c->sched_load_balance = read_u64_or_0(h->dir, "cpuset.sched_load_balance");
+    c->cpu_exclusive = cg_read_u64_or_0(h->dir, "cpuset.cpu_exclusive");
+    c->mem_hardwall = cg_read_u64_or_0(h->dir, "cpuset.mem_hardwall");
+    c->mem_exclusive = cg_read_u64_or_0(h->dir, "cpuset.mem_exclusive");
+    c->memory_migrate = cg_read_u64_or_0(h->dir, "cpuset.memory_migrate");
+    c->memory_spread_page =
+        cg_read_u64_or_0(h->dir, "cpuset.memory_spread_page");
+    c->memory_spread_slab =
+        cg_read_u64_or_0(h->dir, "cpuset.memory_spread_slab");
+    c->memory_pressure = cg_read_u64_or_0(h->dir, "cpuset.memory_pressure");
+    c->sched_load_balance =
+        cg_read_u64_or_0(h->dir, "cpuset.sched_load_balance");
     if (cg_read(h->dir, "cpuset.sched_relax_domain_level", &lvl) == 0)
       c->sched_relax_domain_level = strtoll(lvl, NULL, 10);
   }
@@ -330,11 +313,11 @@ static int v1_stats(struct cgroup *cg, struct events_stats *st,
     mem_entry(h->dir, "memory.memsw", &st->memory.swap);
     mem_entry(h->dir, "memory.kmem", &st->memory.kernel);
     mem_entry(h->dir, "memory.kmem.tcp", &st->memory.kernel_tcp);
-    read_kv(h->dir, "memory.stat", memory_stat_kv, &st->memory);
+    cg_read_kv(h->dir, "memory.stat", memory_stat_kv, &st->memory);
   }
   if ((h = cg_hier(cg, "pids")) != NULL) {
-    st->pids.current = read_u64_or_0(h->dir, "pids.current");
-    st->pids.limit = read_u64_or_0(h->dir, "pids.max");
+    st->pids.current = cg_read_u64_or_0(h->dir, "pids.current");
+    st->pids.limit = cg_read_u64_or_0(h->dir, "pids.max");
     if (st->pids.limit == UINT64_MAX)
       st->pids.limit = 0; /* "max": no limit, as runc reports it */
   }

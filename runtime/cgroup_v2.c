@@ -501,25 +501,6 @@ static int v2_remove(struct cgroup *cg, struct brig_error *err) {
 
 /* ---- stats ---- */
 
-static uint64_t read_u64_or_0(const char *dir, const char *file) {
-  uint64_t v;
-  return cg_read_u64(dir, file, &v) == 0 ? v : 0;
-}
-
-static void read_kv(const char *dir, const char *file,
-                    void (*fn)(void *ctx, const char *k, uint64_t v),
-                    void *ctx) {
-  _cleanup_free_ char *s = NULL;
-  if (cg_read(dir, file, &s) < 0)
-    return;
-  for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
-    char key[128];
-    uint64_t v;
-    if (sscanf(line, "%127s %" SCNu64, key, &v) == 2)
-      fn(ctx, key, v);
-  }
-}
-
 static void cpu_stat_kv(void *ctx, const char *k, uint64_t v) {
   struct events_cpu *c = ctx;
   if (strcmp(k, "usage_usec") == 0)
@@ -622,7 +603,7 @@ static void hugetlb_stats(const char *dir, struct events_stats *st) {
     if (!cg_file_exists(dir, f))
       continue;
     struct events_hugetlb hs = {.page_size = xstrdup(ps)};
-    hs.usage = read_u64_or_0(dir, f);
+    hs.usage = cg_read_u64_or_0(dir, f);
     _cleanup_free_ char *ev = NULL;
     snprintf(f, sizeof(f), "hugetlb.%s.events", ps);
     if (cg_read(dir, f, &ev) == 0)
@@ -639,7 +620,7 @@ static int v2_stats(struct cgroup *cg, struct events_stats *st,
   const char *dir = dir_of(cg);
   if (!cg_dir_exists(dir))
     return brig_err(err, ENOENT, "stats: cgroup %s is gone", dir);
-  read_kv(dir, "cpu.stat", cpu_stat_kv, &st->cpu);
+  cg_read_kv(dir, "cpu.stat", cpu_stat_kv, &st->cpu);
   if (cg_file_exists(dir, "cpuset.cpus.effective")) {
     st->cpuset.present = true;
     range_list(dir, "cpuset.cpus.effective", &st->cpuset.cpus);
@@ -647,12 +628,13 @@ static int v2_stats(struct cgroup *cg, struct events_stats *st,
   }
   if (cg_file_exists(dir, "memory.current")) {
     struct events_memory *m = &st->memory;
-    m->usage.usage = read_u64_or_0(dir, "memory.current");
-    m->usage.limit = read_u64_or_0(dir, "memory.max");
-    m->usage.max = read_u64_or_0(dir, "memory.peak");
+    m->usage.usage = cg_read_u64_or_0(dir, "memory.current");
+    m->usage.limit = cg_read_u64_or_0(dir, "memory.max");
+    m->usage.max = cg_read_u64_or_0(dir, "memory.peak");
     /* runc reports swap as memory+swap, like v1's memsw */
-    m->swap.usage = read_u64_or_0(dir, "memory.swap.current") + m->usage.usage;
-    m->swap.limit = read_u64_or_0(dir, "memory.swap.max");
+    m->swap.usage =
+        cg_read_u64_or_0(dir, "memory.swap.current") + m->usage.usage;
+    m->swap.limit = cg_read_u64_or_0(dir, "memory.swap.max");
     if (m->swap.limit != UINT64_MAX && m->usage.limit != UINT64_MAX)
       m->swap.limit += m->usage.limit;
     else
@@ -663,11 +645,11 @@ static int v2_stats(struct cgroup *cg, struct events_stats *st,
       if (p != NULL)
         m->usage.failcnt = strtoull(p + 5, NULL, 10);
     }
-    read_kv(dir, "memory.stat", memory_stat_kv, m);
+    cg_read_kv(dir, "memory.stat", memory_stat_kv, m);
   }
   if (cg_file_exists(dir, "pids.current")) {
-    st->pids.current = read_u64_or_0(dir, "pids.current");
-    st->pids.limit = read_u64_or_0(dir, "pids.max");
+    st->pids.current = cg_read_u64_or_0(dir, "pids.current");
+    st->pids.limit = cg_read_u64_or_0(dir, "pids.max");
     if (st->pids.limit == UINT64_MAX)
       st->pids.limit = 0; /* "max", as runc reports it */
   }
