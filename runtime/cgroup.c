@@ -705,3 +705,23 @@ void cg_read_kv(const char *dir, const char *file,
       fn(ctx, key, v);
   }
 }
+
+void cg_read_range_list(const char *dir, const char *file,
+                        struct events_u64_list *l) {
+  _cleanup_free_ char *s = NULL;
+  if (cg_read(dir, file, &s) < 0)
+    return;
+  s[strcspn(s, "\n")] = '\0';
+  for (char *t = strtok(s, ","); t; t = strtok(NULL, ",")) {
+    unsigned long a, b;
+    int n = sscanf(t, "%lu-%lu", &a, &b);
+    if (n == 1)
+      b = a;
+    if (n < 1 || b < a || b - a > 65536)
+      continue;
+    for (unsigned long v = a; v <= b; v++) {
+      l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+      l->v[l->n++] = v;
+    }
+  }
+}

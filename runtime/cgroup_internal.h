@@ -81,6 +81,10 @@ uint64_t cg_read_u64_or_0(const char *dir, const char *file);
 void cg_read_kv(const char *dir, const char *file,
                 void (*fn)(void *ctx, const char *k, uint64_t v), void *ctx);
 
+/* A cpu/node list ("0-3,5") in dir/file appended to l (for stats). */
+void cg_read_range_list(const char *dir, const char *file,
+                        struct events_u64_list *l);
+
 /* Write val to dir/file in one write(2).  Errors name the file and value:
  * "set memory.limit_in_bytes=1048576: Device or resource busy". */
 int cg_write(const char *dir, const char *file, const char *val,

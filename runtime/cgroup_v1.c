@@ -167,25 +167,6 @@ static void read_u64_list(const char *dir, const char *file,
   }
 }
 
-/* "0-3,5" -> 0 1 2 3 5 */
-static void read_range_list(const char *dir, const char *file,
-                            struct events_u64_list *l) {
-  _cleanup_free_ char *s = NULL;
-  if (cg_read(dir, file, &s) < 0)
-    return;
-  s[strcspn(s, "\n")] = '\0';
-  for (char *t = strtok(s, ","); t; t = strtok(NULL, ",")) {
-    unsigned long a, b;
-    int n = sscanf(t, "%lu-%lu", &a, &b);
-    if (n == 1)
-      b = a;
-    if (n < 1 || b < a || b - a > 65536)
-      continue;
-    for (unsigned long v = a; v <= b; v++)
-      list_push(l, v);
-  }
-}
-
 static void cpuacct_stat_kv(void *ctx, const char *k, uint64_t v) {
   struct events_cpu *c = ctx;
   long hz = sysconf(_SC_CLK_TCK);
@@ -292,8 +273,8 @@ static int v1_stats(struct cgroup *cg, struct events_stats *st,
     struct events_cpuset *c = &st->cpuset;
     _cleanup_free_ char *lvl = NULL;
     c->present = true;
-    read_range_list(h->dir, "cpuset.cpus", &c->cpus);
-    read_range_list(h->dir, "cpuset.mems", &c->mems);
+    cg_read_range_list(h->dir, "cpuset.cpus", &c->cpus);
+    cg_read_range_list(h->dir, "cpuset.mems", &c->mems);
     c->cpu_exclusive = cg_read_u64_or_0(h->dir, "cpuset.cpu_exclusive");
     c->mem_hardwall = cg_read_u64_or_0(h->dir, "cpuset.mem_hardwall");
     c->mem_exclusive = cg_read_u64_or_0(h->dir, "cpuset.mem_exclusive");

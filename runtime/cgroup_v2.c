@@ -525,26 +525,6 @@ static void memory_stat_kv(void *ctx, const char *k, uint64_t v) {
     m->cache = v;
 }
 
-static void range_list(const char *dir, const char *file,
-                       struct events_u64_list *l) {
-  _cleanup_free_ char *s = NULL;
-  if (cg_read(dir, file, &s) < 0)
-    return;
-  s[strcspn(s, "\n")] = '\0';
-  for (char *t = strtok(s, ","); t; t = strtok(NULL, ",")) {
-    unsigned long a, b;
-    int n = sscanf(t, "%lu-%lu", &a, &b);
-    if (n == 1)
-      b = a;
-    if (n < 1 || b < a || b - a > 65536)
-      continue;
-    for (unsigned long v = a; v <= b; v++) {
-      l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-      l->v[l->n++] = v;
-    }
-  }
-}
-
 static void push_blkio(struct events_blkio_list *l, uint64_t maj, uint64_t min,
                        const char *op, uint64_t v) {
   l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
@@ -623,8 +603,8 @@ static int v2_stats(struct cgroup *cg, struct events_stats *st,
   cg_read_kv(dir, "cpu.stat", cpu_stat_kv, &st->cpu);
   if (cg_file_exists(dir, "cpuset.cpus.effective")) {
     st->cpuset.present = true;
-    range_list(dir, "cpuset.cpus.effective", &st->cpuset.cpus);
-    range_list(dir, "cpuset.mems.effective", &st->cpuset.mems);
+    cg_read_range_list(dir, "cpuset.cpus.effective", &st->cpuset.cpus);
+    cg_read_range_list(dir, "cpuset.mems.effective", &st->cpuset.mems);
   }
   if (cg_file_exists(dir, "memory.current")) {
     struct events_memory *m = &st->memory;
