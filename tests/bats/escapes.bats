@@ -304,6 +304,21 @@ hook_check() {
   [[ "$output" == *'"/dev/null" is not 1:3'* ]]
 }
 
+# console_run: create + start with a console socket; the pty's output in
+# $out.  Asserts create and start succeed (the bundle is harmless to brig).
+console_run() {
+  bg "$TOP/build/recvtty" "$TEST_TMP/tty.sock" >"$TEST_TMP/tty.out" 2>&1
+  RECV_PID=$BG_PID
+  wait_for 50 test -S "$TEST_TMP/tty.sock"
+  run brig create --console-socket "$TEST_TMP/tty.sock" -b "$BUNDLE" "$1"
+  echo "create: $status $output"
+  [ "$status" -eq 0 ]
+  brig start "$1"
+  wait "$RECV_PID" || true
+  out=$(tr -d '\r' <"$TEST_TMP/tty.out")
+  echo "$out"
+}
+
 @test "CVE-2025-52565: a /dev/console symlinked to a procfs file never exposes it" {
   make_bundle sh -c 'stat -L -c "%F %t" /dev/console; echo end'
   # /dev from the rootfs (devpts still mounted on /dev/pts): console
@@ -312,22 +327,27 @@ hook_check() {
   mknod "$BUNDLE/rootfs/dev/null" c 1 3
   ln -s pts/ptmx "$BUNDLE/rootfs/dev/ptmx"
   ln -s /proc/sys/kernel/core_pattern "$BUNDLE/rootfs/dev/console"
-  "$TOP/build/recvtty" "$TEST_TMP/tty.sock" >"$TEST_TMP/tty.out" 2>&1 &
-  RECV_PID=$!
-  wait_for 50 test -S "$TEST_TMP/tty.sock"
-  run brig create --console-socket "$TEST_TMP/tty.sock" -b "$BUNDLE" "$(cid)"
-  echo "create: $status $output"
-  if [ "$status" -eq 0 ]; then
-    brig start "$(cid)"
-    wait "$RECV_PID" || true
-    out=$(tr -d '\r' <"$TEST_TMP/tty.out")
-    echo "$out"
-    # what the container reaches as /dev/console is its pty (devpts, 0x88)
-    [ "$(echo "$out" | sed -n 1p)" = "character special file 88" ]
-  else
-    kill "$RECV_PID" 2>/dev/null || true
-    wait "$RECV_PID" 2>/dev/null || true
-  fi
+  console_run "$(cid)"
+  # what the container reaches as /dev/console is its pty (devpts, 0x88)
+  [ "$(echo "$out" | sed -n 1p)" = "character special file 88" ]
+}
+
+# The pty's path swapped for a symlink (runc bound /dev/pts/N by path):
+# devpts is mounted elsewhere, and the rootfs's own /dev/pts/N point at
+# core_pattern.  Only the console's source decides the outcome here: the
+# masked and read-only paths come later and do not touch /dev/console.
+@test "CVE-2025-52565: a /dev/pts/N that is a symlink is not bound as /dev/console" {
+  make_bundle sh -c 'stat -L -c "%F %t" /dev/console; tty; echo end'
+  cfg '.process.terminal = true | .mounts |= map(select(.destination != "/dev" and .destination != "/dev/pts")) | .mounts += [{"destination": "/ptsreal", "type": "devpts", "source": "devpts", "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]}]'
+  mkdir "$BUNDLE/rootfs/ptsreal" "$BUNDLE/rootfs/dev/pts"
+  mknod "$BUNDLE/rootfs/dev/null" c 1 3
+  ln -s /ptsreal/ptmx "$BUNDLE/rootfs/dev/ptmx"
+  for n in 0 1 2 3 4 5 6 7; do
+    ln -s /proc/sys/kernel/core_pattern "$BUNDLE/rootfs/dev/pts/$n"
+  done
+  console_run "$(cid)"
+  [ "$(echo "$out" | sed -n 1p)" = "character special file 88" ]
+  [ "$(echo "$out" | sed -n 3p)" = end ]
 }
 
 # ---- ids, --root, and the bundle's rootfs ----
