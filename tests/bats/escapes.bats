@@ -146,19 +146,62 @@ no_breach() {
   done
 }
 
-@test "CVE-2024-21626: no fd of brig reaches the process (run, exec, run --init)" {
-  cfg '.process.args = ["sh", "-c", "ls /proc/self/fd; sleep 30"]'
-  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1
-  wait_for 50 grep -q . "$TEST_TMP/out"
-  run brig exec "$(cid)" ls /proc/self/fd
-  echo "exec: $output"
-  [ "$(echo $output)" = "0 1 2 3" ] # 3: ls's own directory
-  echo "run: $(cat "$TEST_TMP/out")"
-  [ "$(echo $(cat "$TEST_TMP/out"))" = "0 1 2 3" ]
-  cfg '.process.args = ["ls", "/proc/self/fd"]'
-  run brig run --init -b "$BUNDLE" "$(cid init)" </dev/null
-  echo "run --init: $output"
-  [ "$(echo $output)" = "0 1 2 3" ]
+# Run inside the container: every open fd from 3 up, and whether any of
+# them is a directory the process can enter (a leaked host directory would
+# show its entries); then sleep, so the host can list /proc/<pid>/fd.
+FDPROBE='n=3; while [ $n -le 64 ]; do
+  [ -e /proc/self/fd/$n ] && echo "fd $n -> $(readlink /proc/self/fd/$n)"
+  if cd /proc/self/fd/$n 2>/dev/null; then echo "REACH fd $n: $(ls -a | tr "\n" " ")"; cd /; fi
+  n=$((n + 1))
+done; echo checked; exec sleep 30'
+
+# fds_ok OUT PID "EXPECTED": the probe in OUT saw exactly the fds EXPECTED
+# (from 3 up, space-separated), entered none, and the host sees 0 1 2 and
+# EXPECTED in /proc/PID/fd once the process is sleep.
+fds_ok() {
+  local out=$1 pid=$2 want=$3 seen host
+  wait_for 100 grep -q '^checked' "$out"
+  cat "$out"
+  no_match REACH "$out"
+  seen=$(sed -n 's/^fd \([0-9]*\) .*/\1/p' "$out" | tr '\n' ' ')
+  [ "$seen" = "$want" ]
+  wait_for 50 grep -q sleep "/proc/$pid/cmdline"
+  host=$(ls "/proc/$pid/fd" | sort -n | tr '\n' ' ')
+  echo "host sees /proc/$pid/fd: $host"
+  [ "$host" = "0 1 2 $want" ]
+}
+
+@test "CVE-2024-21626: no fd of brig reaches the process (run, create/start, exec, run --init, --preserve-fds)" {
+  # in a cgroup: brig opens the host's cgroupfs on its way in
+  cfg --arg p "$FDPROBE" ".process.args = [\"sh\", \"-c\", \$p] | .linux.cgroupsPath = \"/brig-bats-$$-$BATS_TEST_NUMBER\""
+  brig run -d -b "$BUNDLE" "$(cid run)" </dev/null >"$TEST_TMP/run.out" 2>&1
+  fds_ok "$TEST_TMP/run.out" "$(brig state "$(cid run)" | jq .pid)" ""
+
+  cfg ".linux.cgroupsPath = \"/brig-bats-$$-$BATS_TEST_NUMBER-cs\""
+  brig create -b "$BUNDLE" "$(cid cs)" </dev/null >"$TEST_TMP/cs.out" 2>&1
+  brig start "$(cid cs)"
+  fds_ok "$TEST_TMP/cs.out" "$(brig state "$(cid cs)" | jq .pid)" ""
+
+  brig exec -d --pid-file "$TEST_TMP/exec.pid" "$(cid run)" sh -c "$FDPROBE" \
+    </dev/null >"$TEST_TMP/exec.out" 2>&1
+  fds_ok "$TEST_TMP/exec.out" "$(cat "$TEST_TMP/exec.pid")" ""
+
+  # fds handed over on purpose are there, and nothing else
+  echo a >"$TEST_TMP/f3" && echo b >"$TEST_TMP/f4"
+  brig exec -d --preserve-fds 2 --pid-file "$TEST_TMP/exec2.pid" "$(cid run)" sh -c "$FDPROBE" \
+    </dev/null >"$TEST_TMP/exec2.out" 2>&1 3<"$TEST_TMP/f3" 4<"$TEST_TMP/f4"
+  fds_ok "$TEST_TMP/exec2.out" "$(cat "$TEST_TMP/exec2.pid")" "3 4 "
+  cfg ".linux.cgroupsPath = \"/brig-bats-$$-$BATS_TEST_NUMBER-pf\""
+  brig run -d --preserve-fds 2 -b "$BUNDLE" "$(cid pf)" </dev/null >"$TEST_TMP/pf.out" 2>&1 \
+    3<"$TEST_TMP/f3" 4<"$TEST_TMP/f4"
+  fds_ok "$TEST_TMP/pf.out" "$(brig state "$(cid pf)" | jq .pid)" "3 4 "
+
+  # --init: the process is the built-in init's child
+  cfg ".linux.cgroupsPath = \"/brig-bats-$$-$BATS_TEST_NUMBER-init\""
+  brig run -d --init -b "$BUNDLE" "$(cid init)" </dev/null >"$TEST_TMP/init.out" 2>&1
+  init=$(brig state "$(cid init)" | jq .pid)
+  wait_for 50 test -n "$(cat /proc/$init/task/*/children)"
+  fds_ok "$TEST_TMP/init.out" "$(cat /proc/$init/task/*/children | tr -d ' ')" ""
 }
 
 # ---- CVE-2022-29162: inheritable capabilities ----
