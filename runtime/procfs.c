@@ -33,31 +33,32 @@ static bool on_procfs(int fd) {
          sfs.f_type == (typeof(sfs.f_type))PROC_SUPER_MAGIC;
 }
 
-int procfs_open_thread(const char *rel, int flags, struct brig_error *err) {
-  _cleanup_close_ int proc = -1;
-  char self[64];
-  _cleanup_free_ char *path = NULL;
+/* "/proc", checked to be the root of a procfs (not a symlink, not another
+ * filesystem, not a procfs directory bound over it); `what` names the
+ * access for the error. */
+static int proc_root(const char *what, struct brig_error *err) {
   struct stat st;
-  ssize_t n;
-  int fd;
+  int proc = open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-  proc = open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (proc < 0)
-    return brig_err(err, errno, "open \"/proc\" to write %s", rel);
-  if (!on_procfs(proc) || fstat(proc, &st) < 0 || st.st_ino != PROC_ROOT_INO)
+    return brig_err(err, errno, "open \"/proc\" to write %s", what);
+  if (!on_procfs(proc) || fstat(proc, &st) < 0 || st.st_ino != PROC_ROOT_INO) {
+    close(proc);
     return brig_err(err, EXDEV,
                     "\"/proc\" is not the root of a procfs: refusing to "
                     "write %s",
-                    rel);
-  /* thread-self names us as this procfs's pid namespace sees us. */
-  n = readlinkat(proc, "thread-self", self, sizeof(self) - 1);
-  if (n <= 0)
-    return brig_err(err, errno, "readlink /proc/thread-self");
-  self[n] = '\0';
-  path = xasprintf("%s/%s", self, rel);
-  fd = openat2_fd(proc, path, flags,
-                  RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-                      RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
+                    what);
+  }
+  return proc;
+}
+
+/* path under the verified proc root, crossing no symlink and no mount, and
+ * on procfs itself. */
+static int open_under_root(int proc, const char *path, int flags,
+                           struct brig_error *err) {
+  int fd = openat2_fd(proc, path, flags,
+                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+                          RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
   if (fd < 0)
     return brig_err(err, errno, "open /proc/%s", path);
   if (!on_procfs(fd)) {
@@ -65,6 +66,33 @@ int procfs_open_thread(const char *rel, int flags, struct brig_error *err) {
     return brig_err(err, EXDEV, "/proc/%s is not on procfs", path);
   }
   return fd;
+}
+
+int procfs_open_thread(const char *rel, int flags, struct brig_error *err) {
+  _cleanup_close_ int proc = proc_root(rel, err);
+  _cleanup_free_ char *path = NULL;
+  char self[64];
+  ssize_t n;
+
+  if (proc < 0)
+    return -1;
+  /* thread-self names us as this procfs's pid namespace sees us. */
+  n = readlinkat(proc, "thread-self", self, sizeof(self) - 1);
+  if (n <= 0)
+    return brig_err(err, errno, "readlink /proc/thread-self");
+  self[n] = '\0';
+  path = xasprintf("%s/%s", self, rel);
+  return open_under_root(proc, path, flags, err);
+}
+
+int procfs_open_sys(const char *rel, int flags, struct brig_error *err) {
+  _cleanup_close_ int proc = -1;
+  _cleanup_free_ char *path = xasprintf("sys/%s", rel);
+
+  proc = proc_root(path, err);
+  if (proc < 0)
+    return -1;
+  return open_under_root(proc, path, flags, err);
 }
 
 int procfs_check_mount_dest(int rootfd, const char *dest,

@@ -7,6 +7,8 @@
  *                       (fstatfs + inode), and with openat2 RESOLVE_BENEATH
  *                       | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
  *                       RESOLVE_NO_XDEV, so no symlink or mount is crossed
+ *   procfs_open_sys     open <rel> under /proc/sys (a sysctl), with the same
+ *                       checks: a mount at or below /proc/sys is refused
  *   procfs_check_mount_dest  a "proc" mount's destination must not go
  *                       through a symlink inside the rootfs */
 #ifndef BRIG_PROCFS_H
@@ -15,6 +17,7 @@
 #include "error.h"
 
 int procfs_open_thread(const char *rel, int flags, struct brig_error *err);
+int procfs_open_sys(const char *rel, int flags, struct brig_error *err);
 int procfs_check_mount_dest(int rootfd, const char *dest,
                             struct brig_error *err);
 

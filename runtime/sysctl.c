@@ -1,17 +1,15 @@
 /* linux.sysctl: only keys that belong to a namespace the container has of
  * its own are allowed (as runc validates); each is written under the
- * container's /proc/sys, which must be a real procfs. */
+ * container's /proc/sys through procfs_open_sys (a real procfs, no symlink
+ * or mount crossed). */
 #include "rootfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
-#include <linux/openat2.h>
 #include <string.h>
-#include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "util.h"
 
 static bool has_namespace(const struct spec_config *cfg, enum spec_ns_type t) {
@@ -71,35 +69,24 @@ int rootfs_sysctl_check(const struct spec_config *cfg, struct brig_error *err) {
 
 int rootfs_sysctl(const struct rootfs_ctx *ctx, struct brig_error *err) {
   const struct spec_linux *l = ctx->cfg->linux_;
-  _cleanup_close_ int procsys = -1;
-  struct statfs sfs;
 
   if (l == NULL || l->n_sysctl == 0)
     return 0;
   if (rootfs_sysctl_check(ctx->cfg, err) < 0)
     return -1;
-  /* A rootfs could put anything at /proc/sys when proc is not mounted. */
-  procsys = open("/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (procsys < 0 || fstatfs(procsys, &sfs) < 0)
-    return brig_err(err, errno, "sysctl: open \"/proc/sys\"");
-  if (sfs.f_type != PROC_SUPER_MAGIC)
-    return brig_err(err, EINVAL, "sysctl: \"/proc/sys\" is not on procfs");
   for (size_t i = 0; i < l->n_sysctl; i++) {
     const char *key = l->sysctl[i].key, *value = l->sysctl[i].value;
     _cleanup_free_ char *path = xstrdup(key);
     _cleanup_close_ int fd = -1;
-    struct open_how how = {
-        .flags = O_WRONLY | O_CLOEXEC,
-        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV,
-    };
 
     for (char *p = path; *p; p++)
       if (*p == '.')
         *p = '/';
-    fd = (int)syscall(SYS_openat2, procsys, path, &how, sizeof(how));
+    /* The container's /proc may be anything (a symlink, another
+     * filesystem, a mount over /proc/sys or one of its files). */
+    fd = procfs_open_sys(path, O_WRONLY, err);
     if (fd < 0)
-      return brig_err(err, errno, "sysctl \"%s\": open /proc/sys/%s", key,
-                      path);
+      return brig_err_wrap(err, "sysctl \"%s\"", key);
     if (write_all(fd, value ? value : "", value ? strlen(value) : 0) < 0)
       return brig_err(err, errno, "sysctl \"%s\": write \"%s\"", key,
                       value ? value : "");

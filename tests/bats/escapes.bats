@@ -274,6 +274,29 @@ fds_ok() {
   [ "$(cat "$TEST_TMP/victim")" = untouched ]
 }
 
+@test "CVE-2025-52881: sysctl writes never follow a mount over /proc/sys" {
+  mkdir -p "$TEST_TMP/fakesys/kernel"
+  echo untouched >"$TEST_TMP/fakesys/kernel/shmmax"
+  # a host directory with look-alike files over /proc/sys
+  cfg ".linux.sysctl = {\"kernel.shmmax\": \"123456789\"} | .mounts += [{\"destination\": \"/proc/sys\", \"type\": \"bind\", \"source\": \"$TEST_TMP/fakesys\", \"options\": [\"rbind\"]}]"
+  run brig run -b "$BUNDLE" "$(cid)" </dev/null
+  echo "$output"
+  [ "$(cat "$TEST_TMP/fakesys/kernel/shmmax")" = untouched ]
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'/proc/sys'* ]]
+  # a procfs directory over it is not the container's /proc/sys either
+  cfg '.mounts |= map(if .destination == "/proc/sys" then .source = "/proc/sys" else . end)'
+  run brig run -b "$BUNDLE" "$(cid 2)" </dev/null
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'sysctl "kernel.shmmax": open /proc/sys/kernel/shmmax: Invalid cross-device link'* ]]
+  # and with /proc/sys left alone the key is set
+  cfg '.mounts |= map(select(.destination != "/proc/sys")) | .process.args = ["cat", "/proc/sys/kernel/shmmax"]'
+  run brig run -b "$BUNDLE" "$(cid 3)" </dev/null
+  [ "$status" -eq 0 ]
+  [ "$output" = 123456789 ]
+}
+
 # ---- CVE-2021-30465: mount destinations through symlinks ----
 
 # A createContainer hook runs in the container's mount namespace before
