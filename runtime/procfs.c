@@ -41,12 +41,12 @@ static int proc_root(const char *what, struct brig_error *err) {
   int proc = open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
   if (proc < 0)
-    return brig_err(err, errno, "open \"/proc\" to write %s", what);
+    return brig_err(err, errno, "open \"/proc\" for %s", what);
   if (!on_procfs(proc) || fstat(proc, &st) < 0 || st.st_ino != PROC_ROOT_INO) {
     close(proc);
     return brig_err(err, EXDEV,
                     "\"/proc\" is not the root of a procfs: refusing to "
-                    "write %s",
+                    "use it for %s",
                     what);
   }
   return proc;
@@ -68,8 +68,10 @@ static int open_under_root(int proc, const char *path, int flags,
   return fd;
 }
 
-int procfs_open_thread(const char *rel, int flags, struct brig_error *err) {
-  _cleanup_close_ int proc = proc_root(rel, err);
+/* rel under /proc/thread-self; `what` names the use for the error. */
+static int open_thread(const char *what, const char *rel, int flags,
+                       struct brig_error *err) {
+  _cleanup_close_ int proc = proc_root(what, err);
   _cleanup_free_ char *path = NULL;
   char self[64];
   ssize_t n;
@@ -83,6 +85,37 @@ int procfs_open_thread(const char *rel, int flags, struct brig_error *err) {
   self[n] = '\0';
   path = xasprintf("%s/%s", self, rel);
   return open_under_root(proc, path, flags, err);
+}
+
+int procfs_open_thread(const char *rel, int flags, struct brig_error *err) {
+  return open_thread(rel, rel, flags, err);
+}
+
+int procfs_open_fd_dir(const char *what, struct brig_error *err) {
+  return open_thread(what, "fd", O_PATH | O_DIRECTORY, err);
+}
+
+int procfs_reopen_fd(int fd_dir, int fd, int flags, struct brig_error *err) {
+  struct stat want, got;
+  char name[16];
+  int r;
+
+  if (fstat(fd, &want) < 0)
+    return brig_err(err, errno, "fstat fd %d", fd);
+  snprintf(name, sizeof(name), "%d", fd);
+  /* The one magic link followed: fd/N of a verified procfs. */
+  r = openat(fd_dir, name, flags | O_CLOEXEC);
+  if (r < 0)
+    return brig_err(err, errno, "open /proc/thread-self/fd/%d", fd);
+  if (fstat(r, &got) < 0 || got.st_dev != want.st_dev ||
+      got.st_ino != want.st_ino) {
+    close(r);
+    return brig_err(err, EXDEV,
+                    "/proc/thread-self/fd/%d is not the file of fd %d: "
+                    "refused",
+                    fd, fd);
+  }
+  return r;
 }
 
 int procfs_open_sys(const char *rel, int flags, struct brig_error *err) {

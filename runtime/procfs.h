@@ -1,4 +1,4 @@
-/* Writes to procfs that cannot be redirected (CVE-2019-16884,
+/* Uses of procfs that cannot be redirected (CVE-2019-16884,
  * CVE-2023-27561/28642, CVE-2025-52881): a container image, a config
  * mount or a racing container process may put a symlink at /proc, another
  * filesystem over it, or a bind mount over one of its files.
@@ -9,6 +9,9 @@
  *                       RESOLVE_NO_XDEV, so no symlink or mount is crossed
  *   procfs_open_sys     open <rel> under /proc/sys (a sysctl), with the same
  *                       checks: a mount at or below /proc/sys is refused
+ *   procfs_open_fd_dir  /proc/thread-self/fd (O_PATH), with the same checks
+ *   procfs_reopen_fd    reopen our fd through that directory (the exec FIFO,
+ *                       after pivot_root), refusing any other file than fd's
  *   procfs_check_mount_dest  a "proc" mount's destination must not go
  *                       through a symlink inside the rootfs */
 #ifndef BRIG_PROCFS_H
@@ -18,6 +21,8 @@
 
 int procfs_open_thread(const char *rel, int flags, struct brig_error *err);
 int procfs_open_sys(const char *rel, int flags, struct brig_error *err);
+int procfs_open_fd_dir(const char *what, struct brig_error *err);
+int procfs_reopen_fd(int fd_dir, int fd, int flags, struct brig_error *err);
 int procfs_check_mount_dest(int rootfd, const char *dest,
                             struct brig_error *err);
 

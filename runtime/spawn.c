@@ -22,6 +22,7 @@
 #include "namespaces.h"
 #include "netdev.h"
 #include "proc.h"
+#include "procfs.h"
 #include "rootfs.h"
 #include "security.h"
 #include "terminal.h"
@@ -244,9 +245,11 @@ static int run_child_hooks(const struct spawn_opts *o,
 }
 
 /* Everything the child does up to READY.  Returns the resolved executable
- * path, or NULL with err. */
+ * path, or NULL with err; *fd_dir is /proc/thread-self/fd, to reopen the
+ * exec FIFO through. */
 static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
-                         struct security_ctx **sec, struct brig_error *err) {
+                         int *fd_dir, struct security_ctx **sec,
+                         struct brig_error *err) {
   const struct spec_config *cfg = o->cfg;
   const struct spec_linux *l = cfg->linux_;
   const struct spec_process *p = cfg->process;
@@ -304,6 +307,11 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
   if (p->terminal && terminal_setup_child(o->console_sock, p, true, err) < 0)
     return NULL;
   if (rootfs_finalize(&rc, err) < 0)
+    return NULL;
+  /* The container's /proc is final now: checked once, before the user,
+   * capabilities and seccomp filter could get in the way. */
+  *fd_dir = procfs_open_fd_dir("the exec FIFO", err);
+  if (*fd_dir < 0)
     return NULL;
   if (!o->no_new_keyring &&
       syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, o->id) < 0 &&
@@ -363,8 +371,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   int *idmap_fds = xcalloc(n_mounts + 1, sizeof(int));
   /* The log fd too (close-on-exec), so the child may still log. */
   int keep[] = {sock, fifo_path_fd, o->console_sock, log_fd()};
-  char fifo[64];
-  int fifo_fd;
+  int fifo_fd, fd_dir = -1;
   char *exe;
 
   sigset_t none;
@@ -387,21 +394,23 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
-  exe = child_setup(o, sock, idmap_fds, &sec, &err);
+  exe = child_setup(o, sock, idmap_fds, &fd_dir, &sec, &err);
   if (exe == NULL) {
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
-  /* Open the FIFO through our fd: the state dir is not in our root. */
-  snprintf(fifo, sizeof(fifo), "/proc/self/fd/%d", fifo_path_fd);
   if (sync_send(sock, SYNC_READY, NULL) < 0)
     _exit(1);
   close(sock);
-  fifo_fd = open(fifo, O_WRONLY | O_CLOEXEC);
+  /* Open the FIFO through our fd (the state dir is not in our root), in a
+   * procfs checked to be one: a fake /proc would let us run before
+   * `start`, writing to whatever it put at fd/N. */
+  fifo_fd = procfs_reopen_fd(fd_dir, fifo_path_fd, O_WRONLY, &err);
   if (fifo_fd < 0) {
-    fprintf(stderr, "brig: open exec fifo: %m\n");
+    fprintf(stderr, "brig: open exec fifo: %s\n", err.msg);
     _exit(1);
   }
+  close(fd_dir);
   close(fifo_path_fd);
   /* `start` is reading: "0" means go on; "1<message>" a failure it
    * reports (and then removes the container). */

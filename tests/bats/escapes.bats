@@ -297,6 +297,38 @@ fds_ok() {
   [ "$output" = 123456789 ]
 }
 
+# The init opens the exec FIFO after pivot_root, through /proc/self/fd/N
+# of its fd: a /proc that is not a procfs must not stand in for it (the
+# init would write "0" to a file of the bundle's choosing and run the
+# process before `start`).
+@test "the exec FIFO is never opened through a fake /proc" {
+  mkdir -p "$TEST_TMP/out" "$TEST_TMP/fake/self/fd" "$BUNDLE/rootfs/proc/self/fd"
+  for n in $(seq 3 64); do
+    echo untouched >"$TEST_TMP/fake/self/fd/$n"
+    echo untouched >"$BUNDLE/rootfs/proc/self/fd/$n"
+  done
+  out_mount="{\"destination\": \"/out\", \"type\": \"bind\", \"source\": \"$TEST_TMP/out\", \"options\": [\"bind\"]}"
+  cfg ".process.args = [\"sh\", \"-c\", \"echo ran > /out/ran\"] | .mounts += [$out_mount]"
+  cp "$BUNDLE/config.json" "$TEST_TMP/config.json"
+  # a host directory bound over /proc, then no procfs at all (the rootfs's
+  # own /proc directory)
+  cfg ".mounts += [{\"destination\": \"/proc\", \"type\": \"bind\", \"source\": \"$TEST_TMP/fake\", \"options\": [\"rbind\"]}]"
+  run brig create -b "$BUNDLE" "$(cid 1)" </dev/null
+  echo "bound: $status $output"
+  st1=$status out1=$output
+  cp "$TEST_TMP/config.json" "$BUNDLE/config.json"
+  cfg '.mounts |= map(select(.type != "proc"))'
+  run brig create -b "$BUNDLE" "$(cid 2)" </dev/null
+  echo "none: $status $output"
+  sleep 0.5 # (an init let through would run the process now)
+  [ ! -e "$TEST_TMP/out/ran" ]
+  [ "$(cat "$TEST_TMP"/fake/self/fd/* "$BUNDLE"/rootfs/proc/self/fd/* | sort -u)" = untouched ]
+  [ "$st1" -ne 0 ] && [ "$status" -ne 0 ]
+  [[ "$out1" == *'"/proc" is not the root of a procfs: refusing to use it for the exec FIFO'* ]]
+  [[ "$output" == *'"/proc" is not the root of a procfs: refusing to use it for the exec FIFO'* ]]
+  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+}
+
 # ---- CVE-2021-30465: mount destinations through symlinks ----
 
 # A createContainer hook runs in the container's mount namespace before
