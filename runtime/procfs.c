@@ -91,20 +91,73 @@ int procfs_open_thread(const char *rel, int flags, struct brig_error *err) {
   return open_thread(rel, rel, flags, err);
 }
 
-int procfs_open_fd_dir(const char *what, struct brig_error *err) {
-  return open_thread(what, "fd", O_PATH | O_DIRECTORY, err);
+/* Whether fds a and b are on the same mount: by mount id, or by device
+ * where a seccomp filter denies statx (a procfs mount is its own
+ * superblock). */
+static bool same_mount(int a, int b) {
+  struct statx sa, sb;
+  struct stat da, db;
+
+  if (statx(a, "", AT_EMPTY_PATH, STATX_MNT_ID, &sa) == 0 &&
+      statx(b, "", AT_EMPTY_PATH, STATX_MNT_ID, &sb) == 0 &&
+      (sa.stx_mask & sb.stx_mask & STATX_MNT_ID))
+    return sa.stx_mnt_id == sb.stx_mnt_id;
+  return fstat(a, &da) == 0 && fstat(b, &db) == 0 && da.st_dev == db.st_dev;
 }
 
-int procfs_reopen_fd(int fd_dir, int fd, int flags, struct brig_error *err) {
+/* /proc/thread-self/fd (O_PATH) of a verified procfs, with plain openat:
+ * this runs after the seccomp filter may be loaded, which may not allow
+ * openat2.  No symlink is followed (procfs has none on the way, and
+ * O_NOFOLLOW covers the last) and no mount crossed (same mount id as the
+ * proc root). */
+static int open_fd_dir(const char *what, struct brig_error *err) {
+  _cleanup_close_ int proc = proc_root(what, err);
+  _cleanup_free_ char *path = NULL;
+  char self[64];
+  ssize_t n;
+  int dir;
+
+  if (proc < 0)
+    return -1;
+  n = readlinkat(proc, "thread-self", self, sizeof(self) - 1);
+  if (n <= 0)
+    return brig_err(err, errno, "readlink /proc/thread-self");
+  self[n] = '\0';
+  path = xasprintf("%s/fd", self);
+  dir = openat(proc, path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dir < 0)
+    return brig_err(err, errno, "open /proc/%s", path);
+  if (!same_mount(proc, dir) || !on_procfs(dir)) {
+    close(dir);
+    return brig_err(err, EXDEV, "/proc/%s is not on the procfs of \"/proc\"",
+                    path);
+  }
+  return dir;
+}
+
+int procfs_check_fd_dir(const char *what, struct brig_error *err) {
+  int dir = open_fd_dir(what, err);
+  if (dir < 0)
+    return -1;
+  close(dir);
+  return 0;
+}
+
+int procfs_reopen_fd(int fd, int flags, const char *what,
+                     struct brig_error *err) {
+  _cleanup_close_ int dir = -1;
   struct stat want, got;
   char name[16];
   int r;
 
   if (fstat(fd, &want) < 0)
     return brig_err(err, errno, "fstat fd %d", fd);
+  dir = open_fd_dir(what, err);
+  if (dir < 0)
+    return -1;
   snprintf(name, sizeof(name), "%d", fd);
   /* The one magic link followed: fd/N of a verified procfs. */
-  r = openat(fd_dir, name, flags | O_CLOEXEC);
+  r = openat(dir, name, flags | O_CLOEXEC);
   if (r < 0)
     return brig_err(err, errno, "open /proc/thread-self/fd/%d", fd);
   if (fstat(r, &got) < 0 || got.st_dev != want.st_dev ||

@@ -9,9 +9,12 @@
  *                       RESOLVE_NO_XDEV, so no symlink or mount is crossed
  *   procfs_open_sys     open <rel> under /proc/sys (a sysctl), with the same
  *                       checks: a mount at or below /proc/sys is refused
- *   procfs_open_fd_dir  /proc/thread-self/fd (O_PATH), with the same checks
- *   procfs_reopen_fd    reopen our fd through that directory (the exec FIFO,
- *                       after pivot_root), refusing any other file than fd's
+ *   procfs_reopen_fd    reopen our fd through /proc/thread-self/fd/N (the
+ *                       exec FIFO, after pivot_root), with the same checks
+ *                       of /proc but plain openat (a seccomp filter may be
+ *                       loaded) and a mount id check instead of
+ *                       RESOLVE_NO_XDEV; any other file than fd's is refused
+ *   procfs_check_fd_dir  those checks alone, to fail early
  *   procfs_check_mount_dest  a "proc" mount's destination must not go
  *                       through a symlink inside the rootfs */
 #ifndef BRIG_PROCFS_H
@@ -21,8 +24,9 @@
 
 int procfs_open_thread(const char *rel, int flags, struct brig_error *err);
 int procfs_open_sys(const char *rel, int flags, struct brig_error *err);
-int procfs_open_fd_dir(const char *what, struct brig_error *err);
-int procfs_reopen_fd(int fd_dir, int fd, int flags, struct brig_error *err);
+int procfs_check_fd_dir(const char *what, struct brig_error *err);
+int procfs_reopen_fd(int fd, int flags, const char *what,
+                     struct brig_error *err);
 int procfs_check_mount_dest(int rootfd, const char *dest,
                             struct brig_error *err);
 

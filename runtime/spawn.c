@@ -245,11 +245,9 @@ static int run_child_hooks(const struct spawn_opts *o,
 }
 
 /* Everything the child does up to READY.  Returns the resolved executable
- * path, or NULL with err; *fd_dir is /proc/thread-self/fd, to reopen the
- * exec FIFO through. */
+ * path, or NULL with err. */
 static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
-                         int *fd_dir, struct security_ctx **sec,
-                         struct brig_error *err) {
+                         struct security_ctx **sec, struct brig_error *err) {
   const struct spec_config *cfg = o->cfg;
   const struct spec_linux *l = cfg->linux_;
   const struct spec_process *p = cfg->process;
@@ -308,10 +306,9 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
     return NULL;
   if (rootfs_finalize(&rc, err) < 0)
     return NULL;
-  /* The container's /proc is final now: checked once, before the user,
-   * capabilities and seccomp filter could get in the way. */
-  *fd_dir = procfs_open_fd_dir("the exec FIFO", err);
-  if (*fd_dir < 0)
+  /* The container's /proc is final now: the exec FIFO is reopened through
+   * it after READY; refuse a fake one while create can still say so. */
+  if (procfs_check_fd_dir("the exec FIFO", err) < 0)
     return NULL;
   if (!o->no_new_keyring &&
       syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, o->id) < 0 &&
@@ -371,7 +368,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   int *idmap_fds = xcalloc(n_mounts + 1, sizeof(int));
   /* The log fd too (close-on-exec), so the child may still log. */
   int keep[] = {sock, fifo_path_fd, o->console_sock, log_fd()};
-  int fifo_fd, fd_dir = -1;
+  int fifo_fd;
   char *exe;
 
   sigset_t none;
@@ -394,7 +391,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
-  exe = child_setup(o, sock, idmap_fds, &fd_dir, &sec, &err);
+  exe = child_setup(o, sock, idmap_fds, &sec, &err);
   if (exe == NULL) {
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
@@ -405,12 +402,11 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   /* Open the FIFO through our fd (the state dir is not in our root), in a
    * procfs checked to be one: a fake /proc would let us run before
    * `start`, writing to whatever it put at fd/N. */
-  fifo_fd = procfs_reopen_fd(fd_dir, fifo_path_fd, O_WRONLY, &err);
+  fifo_fd = procfs_reopen_fd(fifo_path_fd, O_WRONLY, "the exec FIFO", &err);
   if (fifo_fd < 0) {
     fprintf(stderr, "brig: open exec fifo: %s\n", err.msg);
     _exit(1);
   }
-  close(fd_dir);
   close(fifo_path_fd);
   /* `start` is reading: "0" means go on; "1<message>" a failure it
    * reports (and then removes the container). */
