@@ -68,22 +68,28 @@ static int open_under_root(int proc, const char *path, int flags,
   return fd;
 }
 
+/* "<thread-self>/rel" under the proc root: thread-self names us as this
+ * procfs's pid namespace sees us.  NULL with err. */
+static char *thread_path(int proc, const char *rel, struct brig_error *err) {
+  char self[64];
+  ssize_t n = readlinkat(proc, "thread-self", self, sizeof(self) - 1);
+
+  if (n <= 0) {
+    brig_err(err, errno, "readlink /proc/thread-self");
+    return NULL;
+  }
+  self[n] = '\0';
+  return xasprintf("%s/%s", self, rel);
+}
+
 /* rel under /proc/thread-self; `what` names the use for the error. */
 static int open_thread(const char *what, const char *rel, int flags,
                        struct brig_error *err) {
   _cleanup_close_ int proc = proc_root(what, err);
   _cleanup_free_ char *path = NULL;
-  char self[64];
-  ssize_t n;
 
-  if (proc < 0)
+  if (proc < 0 || (path = thread_path(proc, rel, err)) == NULL)
     return -1;
-  /* thread-self names us as this procfs's pid namespace sees us. */
-  n = readlinkat(proc, "thread-self", self, sizeof(self) - 1);
-  if (n <= 0)
-    return brig_err(err, errno, "readlink /proc/thread-self");
-  self[n] = '\0';
-  path = xasprintf("%s/%s", self, rel);
   return open_under_root(proc, path, flags, err);
 }
 
@@ -113,17 +119,10 @@ static bool same_mount(int a, int b) {
 static int open_fd_dir(const char *what, struct brig_error *err) {
   _cleanup_close_ int proc = proc_root(what, err);
   _cleanup_free_ char *path = NULL;
-  char self[64];
-  ssize_t n;
   int dir;
 
-  if (proc < 0)
+  if (proc < 0 || (path = thread_path(proc, "fd", err)) == NULL)
     return -1;
-  n = readlinkat(proc, "thread-self", self, sizeof(self) - 1);
-  if (n <= 0)
-    return brig_err(err, errno, "readlink /proc/thread-self");
-  self[n] = '\0';
-  path = xasprintf("%s/fd", self);
   dir = openat(proc, path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dir < 0)
     return brig_err(err, errno, "open /proc/%s", path);

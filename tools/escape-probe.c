@@ -46,9 +46,10 @@ static void pause_ms(long ms) {
   nanosleep(&ts, NULL);
 }
 
-/* Whether pid's argv[0] names brig. */
-static int is_brig(int pid) {
-  char path[64], buf[512];
+/* pid's command line into buf (NUL-separated, NUL-terminated); its length,
+ * 0 when it cannot be read. */
+static size_t read_cmdline(int pid, char *buf, size_t size) {
+  char path[64];
   ssize_t n;
   int fd;
 
@@ -56,12 +57,18 @@ static int is_brig(int pid) {
   fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return 0;
-  n = read(fd, buf, sizeof(buf) - 1);
+  n = read(fd, buf, size - 1);
   close(fd);
   if (n <= 0)
     return 0;
   buf[n] = '\0';
-  return strstr(buf, "brig") != NULL;
+  return (size_t)n;
+}
+
+/* Whether pid's argv[0] names brig. */
+static int is_brig(int pid) {
+  char buf[512];
+  return read_cmdline(pid, buf, sizeof(buf)) > 0 && strstr(buf, "brig");
 }
 
 /* Call fn for each pid in /proc but ours. */
@@ -238,23 +245,13 @@ static int mode_trace(double seconds) {
 
 /* Whether pid's whole command line contains name. */
 static int cmdline_names(int pid, const char *name) {
-  char path[64], buf[1024];
-  ssize_t n;
-  int fd;
+  char buf[1024];
+  size_t n = read_cmdline(pid, buf, sizeof(buf));
 
-  snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-  fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return 0;
-  n = read(fd, buf, sizeof(buf) - 1);
-  close(fd);
-  if (n <= 0)
-    return 0;
-  for (ssize_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++)
     if (buf[i] == '\0')
       buf[i] = ' ';
-  buf[n] = '\0';
-  return strstr(buf, name) != NULL;
+  return n > 0 && strstr(buf, name) != NULL;
 }
 
 struct gate_ctx {
