@@ -91,17 +91,34 @@ no_breach() {
   brig_unchanged
 }
 
-@test "CVE-2019-5736: brig re-executes itself from a sealed memfd" {
+@test "CVE-2019-5736: brig re-executes itself from a copy no one can write" {
   use_brig_copy
   cfg '.process.args = ["sleep", "30"]'
   brig run -d --init -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
   pid=$(brig state "$(cid)" | jq .pid)
   exe=$(readlink "/proc/$pid/exe")
   echo "init exe: $exe"
-  [[ "$exe" == "/memfd:brig (deleted)" ]]
-  # and the host file is never what a container's brig process runs
+  # the host file is never what a container's brig process runs
   [ "$(stat -L -c '%d %i' "/proc/$pid/exe")" != "$DEV $INO" ]
   grep -q '^Name:.*brig' "/proc/$pid/status"
+  # and what it runs cannot be opened for writing, even by the host's root
+  # (a read-only overlayfs: EROFS; a sealed memfd: the write is refused)
+  run python3 -c "
+import os, sys
+try:
+    fd = os.open('/proc/$pid/exe', os.O_WRONLY)
+    os.write(fd, b'x')
+except OSError as e:
+    print('refused:', e.strerror)
+    sys.exit(0)
+print('written')
+sys.exit(1)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == "refused: "* ]]
+  # as root brig takes the overlayfs way: no copy of the binary at all
+  [ "$exe" = "/$(basename "$BRIG")" ]
+  grep -q 'overlay' <<<"$(stat -f -L -c %T "/proc/$pid/exe")"
 }
 
 # ---- CVE-2016-9962: ptrace / fds of the brig process joining ----
