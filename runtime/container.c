@@ -140,7 +140,8 @@ static void create_cleanup(struct container *c, struct cgroup *cg) {
 }
 
 int container_create(const struct create_opts *o, pid_t *pid_out,
-                     int *console_master, struct brig_error *err) {
+                     int *console_master, int *start_fd,
+                     struct brig_error *err) {
   _cleanup_free_ char *bundle = NULL, *rootfs = NULL;
   _cleanup_free_ char *root_joined = NULL;
   _cleanup_close_ int rootfd = -1;
@@ -286,6 +287,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .bundle = bundle,
                           .rootfs = rootfs,
                           .state_dirfd = c->dirfd,
+                          .start_by_socket = start_fd != NULL,
                           .cg = cg,
                           .console_sock = console_sock,
                           .no_pivot = o->no_pivot,
@@ -295,6 +297,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .state = &c->st,
                           .on_clone = cg == NULL ? record_init : NULL,
                           .on_clone_arg = c};
+  res.start_fd = -1;
   if (spawn_container(&so, &res, err) < 0)
     goto fail;
   fault_kill("create-spawned");
@@ -314,11 +317,15 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     goto fail;
   if (pid_out != NULL)
     *pid_out = res.pid;
+  if (start_fd != NULL)
+    *start_fd = steal_fd(&res.start_fd);
   ret = 0;
   goto out;
 fail:
   create_cleanup(c, cg);
 out:
+  if (res.start_fd >= 0)
+    close(res.start_fd);
   cgroup_free(cg);
   container_free(c);
   spec_free(cfg);
@@ -328,10 +335,10 @@ out:
 static int destroy(struct container *c, const struct spec_config *hooks_cfg,
                    struct brig_error *err);
 
-/* Wait for the init to open the exec FIFO and answer: "0" to go on, or
- * "1<message>" when a startContainer hook failed. */
-static int await_exec_fifo(struct container *c, int fifo,
-                           struct brig_error *err) {
+/* Wait for the init's answer on the exec FIFO (or run's socket): "0" to
+ * go on, or "1<message>" when a startContainer hook failed. */
+static int await_started(struct container *c, int fifo,
+                         struct brig_error *err) {
   char buf[BRIG_ERROR_MAX + 2];
   size_t got = 0;
   for (;;) {
@@ -360,15 +367,18 @@ static int await_exec_fifo(struct container *c, int fifo,
   }
 }
 
-int container_start(const char *root, const char *id, struct brig_error *err) {
+int container_start(const char *root, const char *id, int start_fd,
+                    struct brig_error *err) {
   struct container *c = NULL;
   struct spec_config *hooks_cfg = NULL;
-  _cleanup_close_ int fifo = -1, notify = -1;
+  _cleanup_close_ int fifo = start_fd, notify = -1;
   int ret = -1;
 
   if (container_load(root, id, &c, err) < 0)
     goto out;
-  if (strcmp(c->st.status, "created") != 0) {
+  /* run made it a moment ago: without a FIFO it already counts as
+   * running; await_started finds out if its init died. */
+  if (start_fd < 0 && strcmp(c->st.status, "created") != 0) {
     if (strcmp(c->st.status, "stopped") == 0)
       brig_err(err, 0, "cannot start a container that has stopped");
     else if (strcmp(c->st.status, "running") == 0)
@@ -381,29 +391,36 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
   notify = notify_listen(c->dirfd, err);
   if (notify < 0 && err->msg[0] != '\0')
     goto out;
-  /* Non-blocking open: the init may have died; poll while it lives. */
-  fifo = openat(c->dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fifo < 0) {
-    brig_err(err, errno, "open exec fifo");
-    goto out;
+  if (start_fd >= 0) {
+    /* run: one byte on the init's socket starts it. */
+    if (send(start_fd, "g", 1, MSG_NOSIGNAL) != 1) {
+      brig_err(err, errno, "start container init");
+      goto out;
+    }
+  } else {
+    /* Non-blocking open: the init may have died; poll while it lives. */
+    fifo = openat(c->dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fifo < 0) {
+      brig_err(err, errno, "open exec fifo");
+      goto out;
+    }
+    /* The open let the init go on: from now on it is no longer "created",
+     * even if this start dies before the init answers. */
+    unlinkat(c->dirfd, EXEC_FIFO, 0);
   }
-  /* The open let the init go on: from now on it is no longer "created",
-   * even if this start dies before the init answers. */
-  unlinkat(c->dirfd, EXEC_FIFO, 0);
   fault_kill("start-opened");
-  if (await_exec_fifo(c, fifo, err) < 0) {
+  if (await_started(c, fifo, err) < 0) {
     /* A failed startContainer hook: stop and remove the container. */
     struct brig_error e = {0};
     if (destroy(c, NULL, &e) < 0)
       log_warn("start %s: remove: %s", id, e.msg);
     goto out;
   }
+  /* Not saved: "created" is the exec FIFO's being there (none for run);
+   * the poststart hooks see it running. */
   fault_kill("start-released");
   free(c->st.status);
   c->st.status = xstrdup("running");
-  if (container_save(c, err) < 0)
-    goto out;
-  fault_kill("start-saved");
   if (container_load_hooks(c, &hooks_cfg, err) < 0)
     goto out;
   if (hooks_cfg != NULL && hooks_cfg->hooks->n_poststart > 0) {

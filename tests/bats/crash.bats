@@ -121,8 +121,14 @@ start_killed() {
 @test "start killed after the init answered" {
   start_killed start-released
 }
-@test "start killed after the state save" {
-  start_killed start-saved
+@test "run killed before it starts the init: the init, waiting on run's socket, exits" {
+  local id
+  id=$(cid)
+  run fbrig create-done run -b "$BUNDLE" "$id"
+  [ "$status" -eq 137 ]
+  # the init got EOF where it waited for "go" and exited without exec'ing
+  wait_for 50 sh -c "$BRIG --root '$BRIG_ROOT' state '$id' | jq -e '.status == \"stopped\"'"
+  check_after_kill "$id" stopped
 }
 
 # exec_killed STEP
