@@ -417,6 +417,10 @@ static struct cgroup *cgroup_new(struct brig_error *err) {
   return cg;
 }
 
+char *cgroup_default_path(const char *id) {
+  return xasprintf("/brig/%s", id);
+}
+
 int cgroup_resolve(const char *id, const char *cgroups_path,
                    struct cgroup **out, struct brig_error *err) {
   struct cgroup *cg;
@@ -432,7 +436,7 @@ int cgroup_resolve(const char *id, const char *cgroups_path,
     struct cgroup_hier *h = &cg->h[i];
     _cleanup_free_ char *rel = NULL;
     if (cgroups_path == NULL || *cgroups_path == '\0') {
-      rel = xasprintf("/brig/%s", id);
+      rel = cgroup_default_path(id);
     } else if (cgroups_path[0] == '/') {
       rel = xstrdup(cgroups_path);
     } else {

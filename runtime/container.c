@@ -144,6 +144,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                      struct brig_error *err) {
   _cleanup_free_ char *bundle = NULL, *rootfs = NULL;
   _cleanup_free_ char *root_joined = NULL;
+  const char *cgroups_path;
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int console_sock = -1, console_peer = -1;
   struct spec_config *cfg = NULL;
@@ -231,18 +232,23 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   }
 
   fault_kill("create-dir");
-  /* Record the cgroup before making it: a crash from here on leaves a
-   * state.json ("creating") that `delete --force` cleans up. */
-  if (cgroup_resolve(o->id, cfg->linux_ ? cfg->linux_->cgroups_path : NULL, &cg,
-                     err) < 0)
+  cgroups_path = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
+  if (cgroup_resolve(o->id, cgroups_path, &cg, err) < 0)
     goto fail;
   c->st.cgroup_path = xstrdup(cgroup_path(cg));
-  if (container_save(c, err) < 0) {
-    cgroup_free(cg);
-    cg = NULL;
-    goto fail;
+  /* A cgroupsPath from the config is recorded before the cgroup is made:
+   * a crash from here on leaves a state.json ("creating") that `delete
+   * --force` cleans up.  The default one, /brig/<id>, it finds from the id
+   * alone in a state dir without state.json: no save (each new file costs
+   * on a file system like ext4 without a journal). */
+  if (cgroups_path != NULL && *cgroups_path != '\0') {
+    if (container_save(c, err) < 0) {
+      cgroup_free(cg);
+      cg = NULL;
+      goto fail;
+    }
+    fault_kill("create-saved");
   }
-  fault_kill("create-saved");
   /* Rootless without a delegated cgroup: none (cg NULL, path ""). */
   if (rootless_cgroup_make(&cg, cfg, err) < 0)
     goto fail;
@@ -568,7 +574,7 @@ int container_delete(const char *root, const char *id, bool force,
      * cgroup, /brig/<id>, so no process or cgroup is left behind. */
     if (c->st.cgroup_path == NULL || *c->st.cgroup_path == '\0') {
       free(c->st.cgroup_path);
-      c->st.cgroup_path = xasprintf("/brig/%s", id);
+      c->st.cgroup_path = cgroup_default_path(id);
     }
   }
   if (!force && (strcmp(c->st.status, "running") == 0 ||
