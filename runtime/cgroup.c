@@ -182,7 +182,8 @@ int cg_rmdir_tree(const char *dir) {
 }
 
 int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
-                  int (*made_hook)(const char *dir, struct brig_error *err),
+                  int (*made_hook)(const char *dir, bool leaf,
+                                   struct brig_error *err),
                   struct brig_error *err) {
   _cleanup_free_ char *dir = xstrdup(h->mount);
   _cleanup_free_ char *rel = xstrdup(h->rel);
@@ -194,7 +195,8 @@ int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
     if (mkdir(dir, 0755) == 0) {
       cg->made = xrealloc(cg->made, (cg->n_made + 1) * sizeof(*cg->made));
       cg->made[cg->n_made++] = xstrdup(dir);
-      if (made_hook != NULL && made_hook(dir, err) < 0)
+      if (made_hook != NULL &&
+          made_hook(dir, save == NULL || *save == '\0', err) < 0)
         return -1;
     } else if (errno != EEXIST) {
       return brig_err(err, errno, "create cgroup %s", dir);
@@ -415,6 +417,10 @@ static struct cgroup *cgroup_new(struct brig_error *err) {
   return cg;
 }
 
+char *cgroup_default_path(const char *id) {
+  return xasprintf("/brig/%s", id);
+}
+
 int cgroup_resolve(const char *id, const char *cgroups_path,
                    struct cgroup **out, struct brig_error *err) {
   struct cgroup *cg;
@@ -430,7 +436,7 @@ int cgroup_resolve(const char *id, const char *cgroups_path,
     struct cgroup_hier *h = &cg->h[i];
     _cleanup_free_ char *rel = NULL;
     if (cgroups_path == NULL || *cgroups_path == '\0') {
-      rel = xasprintf("/brig/%s", id);
+      rel = cgroup_default_path(id);
     } else if (cgroups_path[0] == '/') {
       rel = xstrdup(cgroups_path);
     } else {

@@ -109,7 +109,8 @@ int cg_rmdir_tree(const char *dir);
 /* mkdir every missing component of h->rel below h->mount, recording what
  * was made in cg->made; `made_hook` runs for each new directory. */
 int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
-                  int (*made_hook)(const char *dir, struct brig_error *err),
+                  int (*made_hook)(const char *dir, bool leaf,
+                                   struct brig_error *err),
                   struct brig_error *err);
 
 #endif

@@ -29,7 +29,10 @@ static char *parent_dir(const char *dir) {
 }
 
 /* The kernel refuses tasks in a cpuset whose cpus or mems are empty, and a
- * new cpuset starts empty: copy the parent's values down. */
+ * new cpuset starts empty: copy the parent's values down.  A parent brig
+ * makes gets cgroup.clone_children, so the kernel fills in its children
+ * at mkdir: writing cpuset.cpus checks it against every sibling under the
+ * global cpuset lock, costly with many containers alive. */
 static int cpuset_inherit(const char *dir, struct brig_error *err) {
   static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
   _cleanup_free_ char *parent = parent_dir(dir);
@@ -48,11 +51,17 @@ static int cpuset_inherit(const char *dir, struct brig_error *err) {
   return 0;
 }
 
+static int cpuset_made(const char *dir, bool leaf, struct brig_error *err) {
+  if (cpuset_inherit(dir, err) < 0)
+    return -1;
+  return leaf ? 0 : cg_write(dir, "cgroup.clone_children", "1", err);
+}
+
 static int v1_create(struct cgroup *cg, struct brig_error *err) {
   for (size_t i = 0; i < cg->n; i++) {
     struct cgroup_hier *h = &cg->h[i];
     bool cpuset = !h->unified && cg_hier(cg, "cpuset") == h;
-    if (cg_mkdir_path(cg, h, cpuset ? cpuset_inherit : NULL, err) < 0)
+    if (cg_mkdir_path(cg, h, cpuset ? cpuset_made : NULL, err) < 0)
       return -1;
     /* an existing leaf may still be empty */
     if (cpuset && cpuset_inherit(h->dir, err) < 0)

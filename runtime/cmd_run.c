@@ -85,7 +85,7 @@ static int run_main(int argc, char **argv, bool execute,
   bool detach = false, no_subreaper = false, keep = false;
   const char *report = NULL, *console_file = NULL;
   struct report_start rs = {0};
-  int master = -1, code;
+  int master = -1, start_fd = -1, code;
   pid_t pid;
   int c;
 
@@ -155,12 +155,12 @@ static int run_main(int argc, char **argv, bool execute,
   }
   if (report != NULL)
     report_begin(&rs);
-  if (container_create(&o, &pid, &master, err) < 0) {
+  if (container_create(&o, &pid, &master, &start_fd, err) < 0) {
     if (!create_config_error(&o, err))
       brig_err_wrap(err, "%s %s", cmd, o.id);
     return 1;
   }
-  if (container_start(brig_g.root, o.id, err) < 0) {
+  if (container_start(brig_g.root, o.id, start_fd, err) < 0) {
     struct brig_error e = {0};
     brig_err_wrap(err, "%s %s", cmd, o.id);
     container_delete(brig_g.root, o.id, true, &e);
@@ -186,7 +186,10 @@ static int run_main(int argc, char **argv, bool execute,
     return 0;
   code = supervise(pid, master);
   exitnote_send(brig_g.root, o.id, code);
-  {
+  /* Kept: `state` and monitors started later read the exit status from
+   * state.json; otherwise the container is gone in a moment (monitors
+   * running now have the exit note). */
+  if (keep) {
     struct brig_error e = {0};
     if (container_record_exit(brig_g.root, o.id, code, &e) < 0)
       log_warn("%s %s: record exit status: %s", cmd, o.id, e.msg);

@@ -140,9 +140,11 @@ static void create_cleanup(struct container *c, struct cgroup *cg) {
 }
 
 int container_create(const struct create_opts *o, pid_t *pid_out,
-                     int *console_master, struct brig_error *err) {
+                     int *console_master, int *start_fd,
+                     struct brig_error *err) {
   _cleanup_free_ char *bundle = NULL, *rootfs = NULL;
   _cleanup_free_ char *root_joined = NULL;
+  const char *cgroups_path;
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int console_sock = -1, console_peer = -1;
   struct spec_config *cfg = NULL;
@@ -230,18 +232,23 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   }
 
   fault_kill("create-dir");
-  /* Record the cgroup before making it: a crash from here on leaves a
-   * state.json ("creating") that `delete --force` cleans up. */
-  if (cgroup_resolve(o->id, cfg->linux_ ? cfg->linux_->cgroups_path : NULL, &cg,
-                     err) < 0)
+  cgroups_path = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
+  if (cgroup_resolve(o->id, cgroups_path, &cg, err) < 0)
     goto fail;
   c->st.cgroup_path = xstrdup(cgroup_path(cg));
-  if (container_save(c, err) < 0) {
-    cgroup_free(cg);
-    cg = NULL;
-    goto fail;
+  /* A cgroupsPath from the config is recorded before the cgroup is made:
+   * a crash from here on leaves a state.json ("creating") that `delete
+   * --force` cleans up.  The default one, /brig/<id>, it finds from the id
+   * alone in a state dir without state.json: no save (each new file costs
+   * on a file system like ext4 without a journal). */
+  if (cgroups_path != NULL && *cgroups_path != '\0') {
+    if (container_save(c, err) < 0) {
+      cgroup_free(cg);
+      cg = NULL;
+      goto fail;
+    }
+    fault_kill("create-saved");
   }
-  fault_kill("create-saved");
   /* Rootless without a delegated cgroup: none (cg NULL, path ""). */
   if (rootless_cgroup_make(&cg, cfg, err) < 0)
     goto fail;
@@ -286,6 +293,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .bundle = bundle,
                           .rootfs = rootfs,
                           .state_dirfd = c->dirfd,
+                          .start_by_socket = start_fd != NULL,
                           .cg = cg,
                           .console_sock = console_sock,
                           .no_pivot = o->no_pivot,
@@ -295,6 +303,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .state = &c->st,
                           .on_clone = cg == NULL ? record_init : NULL,
                           .on_clone_arg = c};
+  res.start_fd = -1;
   if (spawn_container(&so, &res, err) < 0)
     goto fail;
   fault_kill("create-spawned");
@@ -314,11 +323,15 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     goto fail;
   if (pid_out != NULL)
     *pid_out = res.pid;
+  if (start_fd != NULL)
+    *start_fd = steal_fd(&res.start_fd);
   ret = 0;
   goto out;
 fail:
   create_cleanup(c, cg);
 out:
+  if (res.start_fd >= 0)
+    close(res.start_fd);
   cgroup_free(cg);
   container_free(c);
   spec_free(cfg);
@@ -328,10 +341,10 @@ out:
 static int destroy(struct container *c, const struct spec_config *hooks_cfg,
                    struct brig_error *err);
 
-/* Wait for the init to open the exec FIFO and answer: "0" to go on, or
- * "1<message>" when a startContainer hook failed. */
-static int await_exec_fifo(struct container *c, int fifo,
-                           struct brig_error *err) {
+/* Wait for the init's answer on the exec FIFO (or run's socket): "0" to
+ * go on, or "1<message>" when a startContainer hook failed. */
+static int await_started(struct container *c, int fifo,
+                         struct brig_error *err) {
   char buf[BRIG_ERROR_MAX + 2];
   size_t got = 0;
   for (;;) {
@@ -360,15 +373,18 @@ static int await_exec_fifo(struct container *c, int fifo,
   }
 }
 
-int container_start(const char *root, const char *id, struct brig_error *err) {
+int container_start(const char *root, const char *id, int start_fd,
+                    struct brig_error *err) {
   struct container *c = NULL;
   struct spec_config *hooks_cfg = NULL;
-  _cleanup_close_ int fifo = -1, notify = -1;
+  _cleanup_close_ int fifo = start_fd, notify = -1;
   int ret = -1;
 
   if (container_load(root, id, &c, err) < 0)
     goto out;
-  if (strcmp(c->st.status, "created") != 0) {
+  /* run made it a moment ago: without a FIFO it already counts as
+   * running; await_started finds out if its init died. */
+  if (start_fd < 0 && strcmp(c->st.status, "created") != 0) {
     if (strcmp(c->st.status, "stopped") == 0)
       brig_err(err, 0, "cannot start a container that has stopped");
     else if (strcmp(c->st.status, "running") == 0)
@@ -381,29 +397,36 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
   notify = notify_listen(c->dirfd, err);
   if (notify < 0 && err->msg[0] != '\0')
     goto out;
-  /* Non-blocking open: the init may have died; poll while it lives. */
-  fifo = openat(c->dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fifo < 0) {
-    brig_err(err, errno, "open exec fifo");
-    goto out;
+  if (start_fd >= 0) {
+    /* run: one byte on the init's socket starts it. */
+    if (send(start_fd, "g", 1, MSG_NOSIGNAL) != 1) {
+      brig_err(err, errno, "start container init");
+      goto out;
+    }
+  } else {
+    /* Non-blocking open: the init may have died; poll while it lives. */
+    fifo = openat(c->dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fifo < 0) {
+      brig_err(err, errno, "open exec fifo");
+      goto out;
+    }
+    /* The open let the init go on: from now on it is no longer "created",
+     * even if this start dies before the init answers. */
+    unlinkat(c->dirfd, EXEC_FIFO, 0);
   }
-  /* The open let the init go on: from now on it is no longer "created",
-   * even if this start dies before the init answers. */
-  unlinkat(c->dirfd, EXEC_FIFO, 0);
   fault_kill("start-opened");
-  if (await_exec_fifo(c, fifo, err) < 0) {
+  if (await_started(c, fifo, err) < 0) {
     /* A failed startContainer hook: stop and remove the container. */
     struct brig_error e = {0};
     if (destroy(c, NULL, &e) < 0)
       log_warn("start %s: remove: %s", id, e.msg);
     goto out;
   }
+  /* Not saved: "created" is the exec FIFO's being there (none for run);
+   * the poststart hooks see it running. */
   fault_kill("start-released");
   free(c->st.status);
   c->st.status = xstrdup("running");
-  if (container_save(c, err) < 0)
-    goto out;
-  fault_kill("start-saved");
   if (container_load_hooks(c, &hooks_cfg, err) < 0)
     goto out;
   if (hooks_cfg != NULL && hooks_cfg->hooks->n_poststart > 0) {
@@ -551,7 +574,7 @@ int container_delete(const char *root, const char *id, bool force,
      * cgroup, /brig/<id>, so no process or cgroup is left behind. */
     if (c->st.cgroup_path == NULL || *c->st.cgroup_path == '\0') {
       free(c->st.cgroup_path);
-      c->st.cgroup_path = xasprintf("/brig/%s", id);
+      c->st.cgroup_path = cgroup_default_path(id);
     }
   }
   if (!force && (strcmp(c->st.status, "running") == 0 ||

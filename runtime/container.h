@@ -64,9 +64,15 @@ struct create_opts {
   char **sets;             /* --set PATH=VALUE..., NULL-terminated */
 };
 
+/* start_fd NULL: the init waits on exec.fifo for `start`; else (run) on
+ * a socket returned there, to hand to container_start. */
 int container_create(const struct create_opts *o, pid_t *pid,
-                     int *console_master, struct brig_error *err);
-int container_start(const char *root, const char *id, struct brig_error *err);
+                     int *console_master, int *start_fd,
+                     struct brig_error *err);
+/* start_fd: run's socket from container_create (closed here), or -1 to
+ * start through exec.fifo. */
+int container_start(const char *root, const char *id, int start_fd,
+                    struct brig_error *err);
 int container_kill(const char *root, const char *id, int sig, bool all,
                    struct brig_error *err);
 int container_delete(const char *root, const char *id, bool force,

@@ -1,6 +1,17 @@
-/* See selfexe.h.  The copy costs one read of the binary and one execve per
- * create/run/exec/execute; commands that stay outside (state, kill, ...)
- * never pay it. */
+/* See selfexe.h.  Two ways to a binary a container cannot write to:
+ *
+ *  - a read-only overlayfs made with the new mount API and never attached
+ *    anywhere (fsopen, fsmount): its top layer is the directory brig lies
+ *    in, reached through an fd, so the file is brig's own and the mount
+ *    costs a few tens of microseconds.  Without an upper layer the
+ *    superblock itself is read-only: clearing MOUNT_ATTR_RDONLY changes
+ *    nothing and a remount cannot make it writable.  The mount goes away
+ *    with the last process running from it.  Needs CAP_SYS_ADMIN;
+ *  - otherwise (rootless, no overlayfs, a path overlayfs cannot take) a
+ *    sealed memfd copy: one read of the whole binary.
+ *
+ * Either way it costs one execve per create/run/exec/execute; commands
+ * that stay outside (state, kill, ...) never pay it. */
 #include "selfexe.h"
 
 #include <errno.h>
@@ -9,9 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,7 +38,7 @@ bool selfexe_needed(const char *command) {
   static const char *const entering[] = {"create", "run", "exec", "execute"};
 #ifdef BRIG_NO_SELFEXE
   /* build/valgrind/brig only (make valgrind): memcheck cannot follow the
-   * re-exec from a memfd; build/brig never has this. */
+   * re-exec; build/brig never has this. */
   (void)entering;
   (void)command;
   return false;
@@ -41,9 +54,71 @@ static bool fd_is_sealed(int fd) {
   return seals >= 0 && (seals & SEALS) == SEALS;
 }
 
-bool selfexe_is_sealed(void) {
+/* The kernel's word, never an environment variable a caller could set: a
+ * sealed memfd, or a file on a read-only mount or superblock.  A host
+ * mount that is read-only is not in any container's mount namespace, so
+ * no container can make it writable either. */
+static bool fd_is_protected(int fd) {
+  struct statvfs sv;
+  return fd_is_sealed(fd) ||
+         (fstatvfs(fd, &sv) == 0 && (sv.f_flag & ST_RDONLY));
+}
+
+bool selfexe_is_protected(void) {
   _cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  return fd >= 0 && fd_is_sealed(fd);
+  return fd >= 0 && fd_is_protected(fd);
+}
+
+/* Overlayfs wants two layers when there is no upper one.  The second only
+ * has to exist and not nest with brig's directory: the top layer hides
+ * whatever it holds under brig's name. */
+static const char *const second_layers[] = {"/dev", "/run", "/tmp", "/etc"};
+
+static int overlay_of(int dirfd, const char *second) {
+  char lower[80];
+  _cleanup_close_ int fs = -1;
+  snprintf(lower, sizeof(lower), "/proc/self/fd/%d:%s", dirfd, second);
+  fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+  if (fs < 0 ||
+      syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) <
+          0 ||
+      syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return -1;
+  return (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+                      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+}
+
+/* Re-exec from a read-only overlay of brig's directory; returns only when
+ * that cannot be done (the caller then copies). */
+static void exec_from_overlay(char **argv, const struct stat *exe_st) {
+  char path[4096];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+  _cleanup_close_ int dirfd = -1;
+  struct stat st;
+  char *base;
+
+  if (n <= 0 || (size_t)n >= sizeof(path) - 1)
+    return;
+  path[n] = '\0';
+  base = strrchr(path, '/');
+  if (base == NULL || base[1] == '\0')
+    return;
+  *base++ = '\0';
+  dirfd = open(path[0] ? path : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  /* Still the binary we run (not renamed over or deleted since)? */
+  if (dirfd < 0 || fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+      st.st_dev != exe_st->st_dev || st.st_ino != exe_st->st_ino)
+    return;
+  for (size_t i = 0; i < sizeof(second_layers) / sizeof(*second_layers); i++) {
+    _cleanup_close_ int mnt = overlay_of(dirfd, second_layers[i]);
+    if (mnt < 0) {
+      if (errno == EPERM || errno == ENODEV || errno == ENOSYS)
+        return; /* no privilege or no overlayfs: no other layer helps */
+      continue;
+    }
+    syscall(SYS_execveat, mnt, base, argv, environ, 0);
+    return;
+  }
 }
 
 int selfexe_seal(char **argv, struct brig_error *err) {
@@ -54,14 +129,15 @@ int selfexe_seal(char **argv, struct brig_error *err) {
   exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   if (exe < 0)
     return brig_err(err, errno, "open /proc/self/exe");
-  /* The kernel's word, not an environment variable a caller could set. */
-  if (fd_is_sealed(exe)) {
-    /* execveat named us after the fd ("3"): keep "brig" in ps. */
-    prctl(PR_SET_NAME, "brig", 0, 0, 0);
+  if (fd_is_protected(exe)) {
+    /* execveat named a memfd copy after its fd ("3"): keep "brig". */
+    if (fd_is_sealed(exe))
+      prctl(PR_SET_NAME, "brig", 0, 0, 0);
     return 0;
   }
   if (fstat(exe, &st) < 0)
     return brig_err(err, errno, "stat /proc/self/exe");
+  exec_from_overlay(argv, &st);
   mfd = memfd_create("brig", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (mfd < 0)
     return brig_err(err, errno, "memfd_create");

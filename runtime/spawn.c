@@ -307,8 +307,9 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
   if (rootfs_finalize(&rc, err) < 0)
     return NULL;
   /* The container's /proc is final now: the exec FIFO is reopened through
-   * it after READY; refuse a fake one while create can still say so. */
-  if (procfs_check_fd_dir("the exec FIFO", err) < 0)
+   * it after READY; refuse a fake one while create can still say so.
+   * (run has no FIFO: it starts the init over the sync socket.) */
+  if (!o->start_by_socket && procfs_check_fd_dir("the exec FIFO", err) < 0)
     return NULL;
   if (!o->no_new_keyring &&
       syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, o->id) < 0 &&
@@ -361,6 +362,37 @@ static void await_go(int sock, int *fds, size_t n) {
   }
 }
 
+/* Block until the container is started; returns the fd to answer on.
+ * create: the exec FIFO, whose open for writing waits for `start` to open
+ * it for reading.  run (no FIFO): the sync socket, on which the parent
+ * sends one byte to start (EOF: it died, so do we). */
+static int await_start(int sock, int fifo_path_fd) {
+  struct brig_error err = {0};
+  int fd;
+  ssize_t n;
+
+  if (fifo_path_fd < 0) {
+    char go;
+    do
+      n = read(sock, &go, 1);
+    while (n < 0 && errno == EINTR);
+    if (n != 1)
+      _exit(1);
+    return sock;
+  }
+  close(sock);
+  /* Open the FIFO through our fd (the state dir is not in our root), in a
+   * procfs checked to be one: a fake /proc would let us run before
+   * `start`, writing to whatever it put at fd/N. */
+  fd = procfs_reopen_fd(fifo_path_fd, O_WRONLY, "the exec FIFO", &err);
+  if (fd < 0) {
+    fprintf(stderr, "brig: open exec fifo: %s\n", err.msg);
+    _exit(1);
+  }
+  close(fifo_path_fd);
+  return fd;
+}
+
 static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   struct brig_error err = {0};
   struct security_ctx *sec = NULL;
@@ -368,7 +400,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   int *idmap_fds = xcalloc(n_mounts + 1, sizeof(int));
   /* The log fd too (close-on-exec), so the child may still log. */
   int keep[] = {sock, fifo_path_fd, o->console_sock, log_fd()};
-  int fifo_fd;
+  int start_fd;
   char *exe;
 
   sigset_t none;
@@ -398,17 +430,8 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   }
   if (sync_send(sock, SYNC_READY, NULL) < 0)
     _exit(1);
-  close(sock);
-  /* Open the FIFO through our fd (the state dir is not in our root), in a
-   * procfs checked to be one: a fake /proc would let us run before
-   * `start`, writing to whatever it put at fd/N. */
-  fifo_fd = procfs_reopen_fd(fifo_path_fd, O_WRONLY, "the exec FIFO", &err);
-  if (fifo_fd < 0) {
-    fprintf(stderr, "brig: open exec fifo: %s\n", err.msg);
-    _exit(1);
-  }
-  close(fifo_path_fd);
-  /* `start` is reading: "0" means go on; "1<message>" a failure it
+  start_fd = await_start(sock, fifo_path_fd);
+  /* The starter is reading: "0" means go on; "1<message>" a failure it
    * reports (and then removes the container). */
   if (o->cfg->hooks != NULL && o->cfg->hooks->n_start_container > 0 &&
       run_child_hooks(o, o->cfg->hooks->start_container,
@@ -416,15 +439,15 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
                       "created", &err) < 0) {
     char msg[BRIG_ERROR_MAX + 1];
     int len = snprintf(msg, sizeof(msg), "1%s", err.msg);
-    if (write(fifo_fd, msg, (size_t)len) < 0)
+    if (write(start_fd, msg, (size_t)len) < 0)
       fprintf(stderr, "brig: %s\n", err.msg);
     _exit(1);
   }
-  if (write(fifo_fd, "0", 1) != 1) {
-    fprintf(stderr, "brig: write exec fifo: %m\n");
+  if (write(start_fd, "0", 1) != 1) {
+    fprintf(stderr, "brig: answer start: %m\n");
     _exit(1);
   }
-  close(fifo_fd);
+  close(start_fd);
   if (o->use_init)
     init_run(o->cfg->process, exe, sec, o->preserve_fds);
   /* Only 0, 1, 2 and --preserve-fds (+ LISTEN_FDS) reach the process;
@@ -591,13 +614,17 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   int status, got, notify_fd = -1;
   bool new_userns;
 
+  r->start_fd = -1;
   /* 0622 whatever the umask: a non-root process.user opens it to write. */
-  if (mkfifoat(o->state_dirfd, "exec.fifo", 0622) < 0 ||
-      fchmodat(o->state_dirfd, "exec.fifo", 0622, 0) < 0)
+  if (!o->start_by_socket &&
+      (mkfifoat(o->state_dirfd, "exec.fifo", 0622) < 0 ||
+       fchmodat(o->state_dirfd, "exec.fifo", 0622, 0) < 0))
     return brig_err(err, errno, "create exec fifo");
-  fifo_path_fd = openat(o->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
-  if (fifo_path_fd < 0)
-    return brig_err(err, errno, "open exec fifo");
+  if (!o->start_by_socket) {
+    fifo_path_fd = openat(o->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+    if (fifo_path_fd < 0)
+      return brig_err(err, errno, "open exec fifo");
+  }
   if (ns_check_user(l, err) < 0 || rootfs_check_idmap_mounts(o->cfg, err) < 0)
     return -1;
   /* pid and time namespaces apply to children: prepare them here. */
@@ -677,13 +704,15 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     err->errnum = m.errnum;
     goto fail;
   }
-  close(sp[0]);
   r->pid = pid;
   if (proc_start_time(pid, &r->start_time, NULL) < 0) {
     brig_err(err, errno, "read start time of container init %d", (int)pid);
-    kill_child(pid);
-    return -1;
+    goto fail;
   }
+  if (o->start_by_socket)
+    r->start_fd = sp[0];
+  else
+    close(sp[0]);
   return 0;
 fail:
   close(sp[0]);

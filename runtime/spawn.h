@@ -20,6 +20,9 @@ struct spawn_opts {
   const char *bundle; /* absolute */
   const char *rootfs; /* absolute */
   int state_dirfd;    /* holds exec.fifo */
+  /* run: no exec.fifo; the init waits for start on the sync socket,
+   * returned in spawn_result.start_fd */
+  bool start_by_socket;
   struct cgroup *cg;
   int console_sock; /* connected console socket, -1 when none */
   bool no_pivot;
@@ -38,6 +41,7 @@ struct spawn_opts {
 struct spawn_result {
   pid_t pid;
   uint64_t start_time;
+  int start_fd; /* start_by_socket: the init's socket, else -1 */
 };
 
 /* Resolve process.args[0] as exec.LookPath does (PATH from process.env);

@@ -128,7 +128,9 @@ int container_load(const char *root, const char *id, struct container **out,
   if (read_file_at(c->dirfd, STATE_FILE, STATE_MAX, &data, &len, err) < 0) {
     if (err->errnum == ENOENT) {
       /* A create that died before its first save (we hold the lock, so
-       * none is in progress): "creating", for `delete --force`. */
+       * none is in progress): "creating", for `delete --force`.  It made
+       * at most the default cgroup (a cgroupsPath of the config is saved
+       * before it is made). */
       brig_err_clear(err);
       c->st.id = xstrdup(id);
       c->st.status = xstrdup("creating");
@@ -137,7 +139,7 @@ int container_load(const char *root, const char *id, struct container **out,
       c->st.rootfs = xstrdup("");
       c->st.created = xstrdup("");
       c->st.owner = xstrdup("");
-      c->st.cgroup_path = xstrdup("");
+      c->st.cgroup_path = cgroup_default_path(id);
       c->st.exit_status = -1;
       *out = c;
       return 0;

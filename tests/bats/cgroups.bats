@@ -292,6 +292,12 @@ teardown() {
   start_detached ".linux.cgroupsPath = \"/brig-abs-$$/a/b\""
   for h in $HIERS; do [ -d "$CG/$h/brig-abs-$$/a/b" ]; done
   [ "$(cat "$CG/cpuset/brig-abs-$$/a/cpuset.cpus")" != "" ]
+  # parents brig made hand cpus and mems down themselves (clone_children,
+  # which children inherit)
+  [ "$(cat "$CG/cpuset/brig-abs-$$/cgroup.clone_children")" = 1 ]
+  [ "$(cat "$CG/cpuset/brig-abs-$$/a/cgroup.clone_children")" = 1 ]
+  [ "$(cat "$CG/cpuset/brig-abs-$$/a/b/cpuset.cpus")" = "$(cat "$CG/cpuset/cpuset.cpus")" ]
+  [ "$(cat "$CG/cpuset/brig-abs-$$/a/b/cpuset.mems")" = "$(cat "$CG/cpuset/cpuset.mems")" ]
   pid=$(brig state "$(cid)" | jq -r .pid)
   grep -qx "$pid" "$CG/freezer/brig-abs-$$/a/b/cgroup.procs"
   brig delete -f "$(cid)"

@@ -78,20 +78,47 @@ create_killed() {
   check_after_kill "$id" "$2"
 }
 
+# The default cgroup (/brig/<id>) is not recorded before the last save:
+# delete --force finds it from the id in a state dir without state.json.
 @test "create killed after mkdir of the state dir (no state.json)" {
   create_killed create-dir creating
 }
-@test "create killed after the first state save" {
-  create_killed create-saved creating
-}
-@test "create killed after the cgroup is made" {
+@test "create killed after the cgroup is made (default cgroup, no state.json yet)" {
   create_killed create-cgroup creating
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
 }
-@test "create killed right after the clone" {
+@test "create killed right after the clone (default cgroup, no state.json yet)" {
   create_killed create-clone creating
 }
 @test "create killed with the init ready, before the state save" {
   create_killed create-spawned creating
+}
+
+# A cgroupsPath of the config is saved in state.json before it is made.
+custom_cgroup() {
+  CGPATH=/brig-crash-$$-$BATS_TEST_NUMBER
+  cfg ".linux.cgroupsPath = \"$CGPATH\""
+}
+no_custom_cgroup() {
+  local p
+  for p in /sys/fs/cgroup/*"$CGPATH"; do
+    [ ! -e "$p" ] || { echo "cgroup left: $p"; return 1; }
+  done
+}
+@test "create killed after the first state save (config cgroupsPath)" {
+  custom_cgroup
+  create_killed create-saved creating
+  no_custom_cgroup
+}
+@test "create killed after the cgroup is made (config cgroupsPath)" {
+  custom_cgroup
+  create_killed create-cgroup creating
+  no_custom_cgroup
+}
+@test "create killed right after the clone (config cgroupsPath)" {
+  custom_cgroup
+  create_killed create-clone creating
+  no_custom_cgroup
 }
 @test "create killed after the last state save" {
   create_killed create-done created
@@ -121,8 +148,14 @@ start_killed() {
 @test "start killed after the init answered" {
   start_killed start-released
 }
-@test "start killed after the state save" {
-  start_killed start-saved
+@test "run killed before it starts the init: the init, waiting on run's socket, exits" {
+  local id
+  id=$(cid)
+  run fbrig create-done run -b "$BUNDLE" "$id"
+  [ "$status" -eq 137 ]
+  # the init got EOF where it waited for "go" and exited without exec'ing
+  wait_for 50 sh -c "$BRIG --root '$BRIG_ROOT' state '$id' | jq -e '.status == \"stopped\"'"
+  check_after_kill "$id" stopped
 }
 
 # exec_killed STEP

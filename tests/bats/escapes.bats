@@ -91,17 +91,34 @@ no_breach() {
   brig_unchanged
 }
 
-@test "CVE-2019-5736: brig re-executes itself from a sealed memfd" {
+@test "CVE-2019-5736: brig re-executes itself from a copy no one can write" {
   use_brig_copy
   cfg '.process.args = ["sleep", "30"]'
   brig run -d --init -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
   pid=$(brig state "$(cid)" | jq .pid)
   exe=$(readlink "/proc/$pid/exe")
   echo "init exe: $exe"
-  [[ "$exe" == "/memfd:brig (deleted)" ]]
-  # and the host file is never what a container's brig process runs
+  # the host file is never what a container's brig process runs
   [ "$(stat -L -c '%d %i' "/proc/$pid/exe")" != "$DEV $INO" ]
   grep -q '^Name:.*brig' "/proc/$pid/status"
+  # and what it runs cannot be opened for writing, even by the host's root
+  # (a read-only overlayfs: EROFS; a sealed memfd: the write is refused)
+  run python3 -c "
+import os, sys
+try:
+    fd = os.open('/proc/$pid/exe', os.O_WRONLY)
+    os.write(fd, b'x')
+except OSError as e:
+    print('refused:', e.strerror)
+    sys.exit(0)
+print('written')
+sys.exit(1)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == "refused: "* ]]
+  # as root brig takes the overlayfs way: no copy of the binary at all
+  [ "$exe" = "/$(basename "$BRIG")" ]
+  grep -q 'overlay' <<<"$(stat -f -L -c %T "/proc/$pid/exe")"
 }
 
 # The original CVE-2019-5736: a binary of the container replaced with a
@@ -110,9 +127,9 @@ no_breach() {
 # argument (--log=FIFO) makes that brig block on the FIFO until the probe
 # has tried its /proc/<pid>/exe.  Seen on this kernel (6.18): the script
 # does run, its interpreter being /proc/self/exe of the brig process that
-# exec'd it: brig's sealed memfd, which refuses the argv it is given (and,
-# in a build without the memfd, brig's own file, which the probe then
-# opened and wrote to).
+# exec'd it: brig's read-only overlayfs copy (or, rootless, its sealed
+# memfd), which refuses the argv it is given (and, in a build without
+# that copy, brig's own file, which the probe then opened and wrote to).
 victim_script() {
   mkdir -p "$TEST_TMP/shared"
   [ -p "$TEST_TMP/shared/gate" ] || mkfifo "$TEST_TMP/shared/gate"
@@ -124,7 +141,7 @@ shared_mount() {
 }
 
 # interpreted OUTPUT PROBE_OUT [LAST]: what ran as the script's interpreter
-# was a sealed copy of brig, tried by the probe and never the host's file;
+# was brig's unwritable copy, tried by the probe and never the host's file;
 # LAST is the probe's last line to wait for ("done", or "released" when the
 # process's exit ends the probe's pid namespace too).
 interpreted() {
@@ -133,7 +150,8 @@ interpreted() {
   wait_for 100 grep -q "^${3:-done}" "$2"
   cp "$2" "$TEST_TMP/probe.out"
   no_breach
-  grep -q '^seen interpreter pid [0-9]* exe /memfd:brig (deleted)' "$2"
+  # the overlayfs copy shows as /<binary name> (its mount is detached)
+  grep -Eq '^seen interpreter pid [0-9]* exe (/brig|/memfd:brig \(deleted\))$' "$2"
   grep -q '^refused /proc/[0-9]*/exe is not the host' "$2"
   [ "${3:-done}" != done ] || grep -q '^refused write to the exe' "$2"
   brig_unchanged
