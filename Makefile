@@ -2,7 +2,8 @@
 #   make            build build/brig
 #   make deps       install (apt-get) what the build and every test need
 #   make demo       deps + build + example bundle + run a container
-#   make test       deps + build + every test; last line "N passed, M failed"
+#   make test       deps + build + every test (and the ASan pass of the bats
+#                   suite); last line "N passed, M failed"
 #   make test-cgroup2  the cgroup v2 tests in a qemu guest (tools/cgroup2-guest)
 #   make test-engines  containerd and podman driving brig (also in make test)
 
