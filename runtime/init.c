@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "contain.h"
+#include "sanitizer.h"
 
 static const int forwarded[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
                                 SIGUSR1, SIGUSR2, SIGWINCH};
@@ -52,7 +52,8 @@ void init_run(const struct spec_process *p, const char *exe,
     _exit(127);
   }
   /* The init keeps nothing of the host: only stdio, which the app shares. */
-  contain_close_fds_from(3, NULL, 0);
+  sanitizer_release();
+  syscall(SYS_close_range, 3u, ~0u, 0);
   sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   if (sfd < 0)
     die("signalfd", NULL);

@@ -45,4 +45,12 @@ void sanitizer_container_side(void) {
 int sanitizer_report_fd(void) {
   return report_fd;
 }
+
+void sanitizer_release(void) {
+  if (report_fd < 0)
+    return;
+  __sanitizer_set_report_fd((void *)(long)STDERR_FILENO);
+  close(report_fd);
+  report_fd = -1;
+}
 #endif
