@@ -2,7 +2,8 @@
 #   make            build build/brig
 #   make deps       install (apt-get) what the build and every test need
 #   make demo       deps + build + example bundle + run a container
-#   make test       deps + build + every test; last line "N passed, M failed"
+#   make test       deps + build + every test (and the ASan pass of the bats
+#                   suite); last line "N passed, M failed"
 #   make test-cgroup2  the cgroup v2 tests in a qemu guest (tools/cgroup2-guest)
 #   make test-engines  containerd and podman driving brig (also in make test)
 
@@ -81,8 +82,11 @@ faults: $(BUILD)/brig-faults $(BUILD)/escape-probe
 #                  build skips the sealed re-exec (-DBRIG_NO_SELFEXE), which
 #                  memcheck cannot follow
 #   make stress    tools/stress -w STRESS_W -n STRESS_N
+# Its reports go to files in ASAN_REPORTS (runtime/sanitizer.c; any file
+# there fails tools/run-asan), also from container-side brig processes.
+ASAN_REPORTS := $(CURDIR)/$(BUILD)/asan-logs/reports
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-	-fno-sanitize-recover=undefined
+	-fno-sanitize-recover=undefined -DBRIG_ASAN_REPORTS=\"$(ASAN_REPORTS)\"
 ASAN_OBJS := $(RUNTIME_SRCS:%.c=$(BUILD)/obj-asan/%.o) \
 	$(SPEC_SRCS:%.c=$(BUILD)/obj-asan/%.o)
 $(BUILD)/obj-asan/%.o: %.c $(HEADERS)

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sanitizer.h"
 #include "security.h"
 #include "util.h"
 
@@ -20,22 +21,31 @@ int contain_enter(struct brig_error *err) {
   return 0;
 }
 
-static void close_from_to(unsigned from, unsigned to) {
-  if (from <= to)
-    syscall(SYS_close_range, from, to, 0);
+static int cmp_int(const void *a, const void *b) {
+  return *(const int *)a - *(const int *)b;
+}
+
+void contain_close_fds_from(unsigned from, const int *keep, size_t n) {
+  int k[CONTAIN_KEEP_MAX + 1];
+  size_t m = 0;
+
+  for (size_t i = 0; i < n && i < CONTAIN_KEEP_MAX; i++)
+    k[m++] = keep[i];
+  k[m++] = sanitizer_report_fd();
+  qsort(k, m, sizeof(int), cmp_int);
+  for (size_t i = 0; i < m; i++) {
+    if (k[i] < 0 || (unsigned)k[i] < from)
+      continue;
+    if ((unsigned)k[i] > from)
+      syscall(SYS_close_range, from, (unsigned)k[i] - 1, 0);
+    from = (unsigned)k[i] + 1;
+  }
+  syscall(SYS_close_range, from, ~0U, 0);
 }
 
 void contain_close_fds(int preserve_fds, int keep1, int keep2) {
-  unsigned from = first_extra_fd(preserve_fds);
-  int keep[2] = {keep1 < keep2 ? keep1 : keep2, keep1 < keep2 ? keep2 : keep1};
-
-  for (int i = 0; i < 2; i++) {
-    if (keep[i] < 0 || (unsigned)keep[i] < from)
-      continue;
-    close_from_to(from, (unsigned)keep[i] - 1);
-    from = (unsigned)keep[i] + 1;
-  }
-  close_from_to(from, ~0U);
+  int keep[] = {keep1, keep2};
+  contain_close_fds_from(first_extra_fd(preserve_fds), keep, 2);
 }
 
 int contain_chdir(const char *cwd, struct brig_error *err) {

@@ -4,6 +4,8 @@
  *                    can ptrace it or open its /proc/<pid>/exe, fd, mem
  *                    (CVE-2016-9962, CVE-2019-5736)
  *   contain_close_fds  close the runtime's fds before anything can use them
+ *   contain_close_fds_from  the same from a given fd up, keeping a list
+ *                    (and, in the ASan build, its report fd: sanitizer.h)
  *   contain_chdir    chdir to process.cwd and check that the result lies
  *                    inside the container's root (CVE-2024-21626: a cwd
  *                    like /proc/self/fd/N naming a runtime fd)
@@ -18,6 +20,8 @@
 #ifndef BRIG_CONTAIN_H
 #define BRIG_CONTAIN_H
 
+#include <stddef.h>
+
 #include "error.h"
 
 int contain_enter(struct brig_error *err);
@@ -25,6 +29,10 @@ int contain_chdir(const char *cwd, struct brig_error *err);
 /* Close every fd from first_extra_fd(preserve_fds) up except keep1 and
  * keep2 (-1 for none). */
 void contain_close_fds(int preserve_fds, int keep1, int keep2);
+/* Close every fd from `from` up except the n (at most CONTAIN_KEEP_MAX) in
+ * keep; negative entries are ignored. */
+#define CONTAIN_KEEP_MAX 7
+void contain_close_fds_from(unsigned from, const int *keep, size_t n);
 /* The resolved rootfs may not be the host's "/", and a relative root.path
  * may not resolve (through a symlink) outside the bundle. */
 int rootfs_path_check(const char *root_path, const char *bundle,

@@ -21,6 +21,7 @@
 #include "contain.h"
 #include "container.h"
 #include "namespaces.h"
+#include "sanitizer.h"
 #include "security.h"
 #include "spawn.h"
 #include "supervise.h"
@@ -67,6 +68,7 @@ static void exec_process(const struct spec_config *cfg,
 
   /* No fd of the runtime (cgroup, state dir) lives on in the container,
    * nor may serve as a way out (cwd /proc/self/fd/N). */
+  sanitizer_container_side();
   contain_close_fds(o->preserve_fds, sock, console_sock);
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -131,6 +133,7 @@ static void exec_helper(const struct spec_config *cfg,
   struct exec_msg m = {0};
   pid_t pid;
 
+  sanitizer_container_side();
   if (contain_enter(&err) < 0)
     goto fail;
   if (cg != NULL && cgroup_add_pid(cg, getpid(), &err) < 0)

@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sanitizer.h"
+
 static const int forwarded[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
                                 SIGUSR1, SIGUSR2, SIGWINCH};
 
@@ -50,6 +52,7 @@ void init_run(const struct spec_process *p, const char *exe,
     _exit(127);
   }
   /* The init keeps nothing of the host: only stdio, which the app shares. */
+  sanitizer_release();
   syscall(SYS_close_range, 3u, ~0u, 0);
   sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   if (sfd < 0)

@@ -24,6 +24,7 @@
 #include "proc.h"
 #include "procfs.h"
 #include "rootfs.h"
+#include "sanitizer.h"
 #include "security.h"
 #include "terminal.h"
 #include "util.h"
@@ -328,24 +329,6 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
   return find_executable(p, err);
 }
 
-static int cmp_int(const void *a, const void *b) {
-  return *(const int *)a - *(const int *)b;
-}
-
-/* Close every fd from `from` up, except those in keep.  Run first thing in
- * the child, so no runtime fd (the state dir lock above all) lives on. */
-static void close_fds_except(int from, int *keep, size_t n) {
-  qsort(keep, n, sizeof(int), cmp_int);
-  for (size_t i = 0; i < n; i++) {
-    if (keep[i] < from)
-      continue;
-    if (keep[i] > from)
-      syscall(SYS_close_range, (unsigned)from, (unsigned)keep[i] - 1, 0);
-    from = keep[i] + 1;
-  }
-  syscall(SYS_close_range, (unsigned)from, ~0U, 0);
-}
-
 /* Wait for the parent's SYNC_GO, keeping the idmapped trees sent before
  * it (fds[mount index]). */
 static void await_go(int sock, int *fds, size_t n) {
@@ -405,14 +388,15 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
 
   sigset_t none;
 
+  sanitizer_container_side();
   /* A clone of brig until it execs: nothing in the container may trace it
    * or open its exe, fds or memory. */
   if (!defer_contain && contain_enter(&err) < 0) {
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
-  close_fds_except((int)first_extra_fd(o->preserve_fds), keep,
-                   sizeof(keep) / sizeof(keep[0]));
+  contain_close_fds_from(first_extra_fd(o->preserve_fds), keep,
+                         sizeof(keep) / sizeof(keep[0]));
   /* `run` blocks the signals it forwards: the process starts clean. */
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);

@@ -1,18 +1,22 @@
 #!/usr/bin/env bats
-# Rootless: brig run by an unprivileged user (made for these tests, with
-# subordinate ids in /etc/subuid and /etc/subgid, removed at the end even
-# on failure): user namespace, no cgroup, state under $XDG_RUNTIME_DIR, and
-# errors that name what needs privilege.
+# Rootless: brig run by an unprivileged user (brig-rl-<pid>, made for this
+# run, with subordinate ids in /etc/subuid and /etc/subgid, removed at the
+# end even on failure): user namespace, no cgroup, state under
+# $XDG_RUNTIME_DIR, and errors that name what needs privilege.
 
 load helpers
 
 bats_require_minimum_version 1.5.0
 
-RL_USER=brig-rootless-test
+# The user is this run's own (the pid of the bats process running the file:
+# runs from other checkouts at the same time each have theirs), within
+# useradd's 32 characters.  setup_file exports it to the tests.
 RL_SUB=600000
 
-# Remove the test user and its subordinate ranges (exact lines only).
+# Remove the test user and its subordinate ranges (exact lines only); fail
+# (bats reports it) if the user is still there.
 remove_user() {
+  [ -n "${RL_USER:-}" ] || return 0
   if getent passwd "$RL_USER" >/dev/null; then
     userdel "$RL_USER" >/dev/null 2>&1 || true
   fi
@@ -20,13 +24,16 @@ remove_user() {
   for f in /etc/subuid /etc/subgid; do
     [ -f "$f" ] && sed -i "/^$RL_USER:$RL_SUB:65536\$/d" "$f"
   done
-  true
+  ! getent passwd "$RL_USER" >/dev/null || { echo "user $RL_USER left" >&2; return 1; }
 }
 
 setup_file() {
   command -v useradd >/dev/null || skip "no useradd"
   command -v newuidmap >/dev/null || skip "no newuidmap (Debian package uidmap)"
-  remove_user
+  local user=brig-rl-$$
+  # not ours: leave it, and teardown_file with it (RL_USER unset)
+  ! getent passwd "$user" >/dev/null || { echo "user $user exists" >&2; return 1; }
+  export RL_USER=$user
   useradd -M -d /nonexistent -s /usr/sbin/nologin "$RL_USER"
   echo "$RL_USER:$RL_SUB:65536" >> /etc/subuid
   echo "$RL_USER:$RL_SUB:65536" >> /etc/subgid
@@ -121,6 +128,61 @@ rstatus_is() { [ "$(rbrig state "$1" | jq -r .status)" = "$2" ]; }
   wait_for 50 rstatus_is "$(cid)" stopped
   run rbrig delete "$(cid)"
   [ "$status" -eq 0 ]
+  [ ! -e "$RL_XDG/brig/$(cid)" ]
+}
+
+# ns_pid PID: host process PID's pid in its own pid namespace (1: the
+# container's init, not a brig helper on its way there).
+ns_pid() { awk '/^NSpid:/ { print $NF }' "/proc/$1/status"; }
+cmdline_is() { [ "$(tr '\0' ' ' < "/proc/$1/cmdline")" = "$2" ]; }
+# gone PID: the process has ended (or is a zombie nobody reaped yet).
+gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
+
+@test "rootless: without a cgroup, state has the init's pid from create on; kill and delete reach it" {
+  rl_bundle sleep 1000
+  rbrig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  # no cgroup to find the init by: only the saved pid leads to it
+  [ "$(jq -r .brig.cgroupPath "$RL_XDG/brig/$(cid)/state.json")" = "" ]
+  pid=$(rbrig state "$(cid)" | jq -r .pid)
+  [ "$pid" -gt 0 ]
+  [ "$(ns_pid "$pid")" = 1 ]
+  [ "$(stat -c %u "/proc/$pid")" = "$RL_UID" ]
+  [ "$(readlink "/proc/$pid/ns/pid")" != "$(readlink /proc/self/ns/pid)" ]
+  run rbrig start "$(cid)"
+  [ "$status" -eq 0 ]
+  # the same process becomes the container's command
+  wait_for 50 cmdline_is "$pid" "sleep 1000 "
+  [ "$(rbrig state "$(cid)" | jq -r .pid)" = "$pid" ]
+  run rbrig kill "$(cid)" KILL
+  [ "$status" -eq 0 ]
+  wait_for 50 gone "$pid"
+  wait_for 50 rstatus_is "$(cid)" stopped
+  run rbrig delete "$(cid)"
+  [ "$status" -eq 0 ]
+  [ ! -e "$RL_XDG/brig/$(cid)" ]
+}
+
+@test "rootless: without a cgroup, a create killed after the clone has saved the init's pid; delete --force ends it" {
+  local faults=${BRIG_FAULTS_BIN:-$TOP/build/brig-faults} st=0
+  [ -x "$faults" ] || skip "build/brig-faults missing (make faults)"
+  rl_bundle sleep 1000
+  # SIGKILLed after the init was cloned and set up, before create's own
+  # save of its pid
+  rl env BRIG_FAULT_KILL=create-spawned "$faults" create -b "$BUNDLE" "$(cid)" \
+    </dev/null >"$TEST_TMP/out" 2>&1 || st=$?
+  [ "$st" -eq 137 ]
+  [ "$(jq -r .brig.cgroupPath "$RL_XDG/brig/$(cid)/state.json")" = "" ]
+  run rbrig state "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r .status)" = creating ]
+  pid=$(echo "$output" | jq -r .pid)
+  [ "$pid" -gt 0 ]
+  [ "$(ns_pid "$pid")" = 1 ]
+  [ "$(stat -c %u "/proc/$pid")" = "$RL_UID" ]
+  run rbrig delete --force "$(cid)"
+  [ "$status" -eq 0 ]
+  wait_for 50 gone "$pid"
   [ ! -e "$RL_XDG/brig/$(cid)" ]
 }
 
