@@ -113,6 +113,9 @@ rstatus_is() { [ "$(rbrig state "$1" | jq -r .status)" = "$2" ]; }
   [ "$(echo "$output" | jq -r .status)" = created ]
   pid=$(echo "$output" | jq -r .pid)
   [ "$(stat -c %u /proc/$pid)" = "$RL_UID" ]
+  # the init, still brig until start: without CAP_SYS_ADMIN for the
+  # overlayfs, brig re-executed itself from a sealed memfd copy
+  [ "$(readlink "/proc/$pid/exe")" = "/memfd:brig (deleted)" ]
   # no cgroup of its own anywhere
   ! grep -q "$(cid)" /proc/$pid/cgroup
   run rbrig start "$(cid)"
