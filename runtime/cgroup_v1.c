@@ -29,13 +29,15 @@ static char *parent_dir(const char *dir) {
 }
 
 /* The kernel refuses tasks in a cpuset whose cpus or mems are empty, and a
- * new cpuset starts empty: copy the parent's values down.  A parent brig
- * makes gets cgroup.clone_children, so the kernel fills in its children
- * at mkdir: writing cpuset.cpus checks it against every sibling under the
- * global cpuset lock, costly with many containers alive. */
+ * new cpuset starts empty: copy the parent's values down (1 when it had
+ * to).  A parent brig makes gets cgroup.clone_children, so the kernel
+ * fills in its children at mkdir: writing cpuset.cpus checks it against
+ * every sibling under the global cpuset lock, costly with many containers
+ * alive. */
 static int cpuset_inherit(const char *dir, struct brig_error *err) {
   static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
   _cleanup_free_ char *parent = parent_dir(dir);
+  int copied = 0;
   for (size_t i = 0; i < 2; i++) {
     _cleanup_free_ char *cur = NULL, *up = NULL;
     if (cg_read(dir, files[i], &cur) < 0)
@@ -47,25 +49,40 @@ static int cpuset_inherit(const char *dir, struct brig_error *err) {
     up[strcspn(up, "\n")] = '\0';
     if (*up && cg_write(dir, files[i], up, err) < 0)
       return -1;
+    copied = 1;
   }
-  return 0;
+  return copied;
 }
 
+/* A parent on the way to the container's cgroup, just made. */
 static int cpuset_made(const char *dir, bool leaf, struct brig_error *err) {
+  if (leaf) /* v1_create sees to it */
+    return 0;
   if (cpuset_inherit(dir, err) < 0)
     return -1;
-  return leaf ? 0 : cg_write(dir, "cgroup.clone_children", "1", err);
+  return cg_write(dir, "cgroup.clone_children", "1", err);
 }
 
 static int v1_create(struct cgroup *cg, struct brig_error *err) {
   for (size_t i = 0; i < cg->n; i++) {
     struct cgroup_hier *h = &cg->h[i];
     bool cpuset = !h->unified && cg_hier(cg, "cpuset") == h;
+    _cleanup_free_ char *up = NULL, *updir = NULL;
+    struct brig_error ignored = {0};
+    int copied;
     if (cg_mkdir_path(cg, h, cpuset ? cpuset_made : NULL, err) < 0)
       return -1;
-    /* an existing leaf may still be empty */
-    if (cpuset && cpuset_inherit(h->dir, err) < 0)
+    if (!cpuset)
+      continue;
+    copied = cpuset_inherit(h->dir, err);
+    if (copied < 0)
       return -1;
+    /* brig's own /brig made by an older brig, without clone_children:
+     * set it once, so the next containers need no copy. */
+    up = parent_dir(h->rel);
+    updir = parent_dir(h->dir);
+    if (copied && strcmp(up, "/brig") == 0)
+      cg_write(updir, "cgroup.clone_children", "1", &ignored);
   }
   return 0;
 }

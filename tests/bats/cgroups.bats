@@ -287,6 +287,18 @@ teardown() {
     "set cpu.cfs_quota_us=100: Invalid argument"
 }
 
+@test "cpuset: /brig without clone_children (an older brig made it) gets it; the container has cpus and mems" {
+  make_bundle sleep 1000
+  # brig makes /brig when it is missing; then it is made to look like an
+  # older brig's
+  [ -d "$CG/cpuset/brig" ] || { start_detached; brig delete -f "$(cid)"; }
+  echo 0 > "$CG/cpuset/brig/cgroup.clone_children"
+  start_detached
+  [ "$(cg_file cpuset cpuset.cpus)" = "$(cat "$CG/cpuset/brig/cpuset.cpus")" ]
+  [ "$(cg_file cpuset cpuset.mems)" = "$(cat "$CG/cpuset/brig/cpuset.mems")" ]
+  [ "$(cat "$CG/cpuset/brig/cgroup.clone_children")" = 1 ]
+}
+
 @test "absolute cgroupsPath: made there, removed on delete" {
   make_bundle sleep 1000
   start_detached ".linux.cgroupsPath = \"/brig-abs-$$/a/b\""
