@@ -513,6 +513,56 @@ int p_check_name(struct pctx *c, const char *s, const char *const *names,
   return p_fail(c, "unknown %s \"%s\"", what, buf);
 }
 
+/* names NULL: s must be an absolute path; else one of names. */
+static int check_string(struct pctx *c, const char *s, const char *const *names,
+                        const char *what) {
+  return names == NULL ? p_check_absolute(c, s)
+                       : p_check_name(c, s, names, what);
+}
+
+static int check_field(struct pctx *c, const char *key, const char *s,
+                       const char *const *names, const char *what) {
+  size_t mark;
+  if (s == NULL)
+    return 0;
+  mark = p_push_key(c, key);
+  if (check_string(c, s, names, what) < 0)
+    return -1;
+  p_pop(c, mark);
+  return 0;
+}
+
+static int check_list(struct pctx *c, const char *key, char **list,
+                      const char *const *names, const char *what) {
+  size_t mark = p_push_key(c, key);
+  for (size_t i = 0; list != NULL && list[i] != NULL; i++) {
+    size_t emark = p_push_index(c, i);
+    if (check_string(c, list[i], names, what) < 0)
+      return -1;
+    p_pop(c, emark);
+  }
+  p_pop(c, mark);
+  return 0;
+}
+
+int f_check_name(struct pctx *c, const char *key, const char *s,
+                 const char *const *names, const char *what) {
+  return check_field(c, key, s, names, what);
+}
+
+int f_check_absolute(struct pctx *c, const char *key, const char *s) {
+  return check_field(c, key, s, NULL, NULL);
+}
+
+int f_check_names(struct pctx *c, const char *key, char **list,
+                  const char *const *names, const char *what) {
+  return check_list(c, key, list, names, what);
+}
+
+int f_check_absolutes(struct pctx *c, const char *key, char **list) {
+  return check_list(c, key, list, NULL, NULL);
+}
+
 int f_array(struct pctx *c, yajl_val obj, const char *key, size_t size,
             elem_fn fn, void *arrp, size_t *n) {
   yajl_val v;
