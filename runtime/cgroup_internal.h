@@ -65,8 +65,10 @@ int cg_check_memory_before_update(const char *dir, const struct spec_memory *m,
 /* hugepageLimits[i].pageSize ("2MB"), or NULL with an error naming it. */
 const char *cg_hugetlb_page_size(const struct spec_hugepage_limit *l, size_t i,
                                  struct brig_error *err);
-/* The rdma.max line for r: "mlx5_0 hca_handle=2 hca_object=max" (malloc'd). */
-char *cg_rdma_max_line(const struct spec_rdma *r);
+/* Each linux.resources.rdma entry to dir/rdma.max as a line
+ * "mlx5_0 hca_handle=2 hca_object=max". */
+int cg_write_rdma(const char *dir, const struct spec_resources *res,
+                  struct brig_error *err);
 /* The controller a linux.resources.unified key names ("memory" for
  * "memory.max", malloc'd), or NULL with an error for a bad key. */
 char *cg_unified_controller(const char *key, struct brig_error *err);

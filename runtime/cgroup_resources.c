@@ -39,14 +39,22 @@ const char *cg_hugetlb_page_size(const struct spec_hugepage_limit *l, size_t i,
   return ps;
 }
 
-char *cg_rdma_max_line(const struct spec_rdma *r) {
-  char handles[32] = "max", objects[32] = "max";
-  if (r->hca_handles.set)
-    snprintf(handles, sizeof(handles), "%" PRIu64, r->hca_handles.v);
-  if (r->hca_objects.set)
-    snprintf(objects, sizeof(objects), "%" PRIu64, r->hca_objects.v);
-  return xasprintf("%s hca_handle=%s hca_object=%s", r->device ? r->device : "",
-                   handles, objects);
+int cg_write_rdma(const char *dir, const struct spec_resources *res,
+                  struct brig_error *err) {
+  for (size_t i = 0; i < res->n_rdma; i++) {
+    const struct spec_rdma *r = &res->rdma[i];
+    char handles[32] = "max", objects[32] = "max";
+    if (r->hca_handles.set)
+      snprintf(handles, sizeof(handles), "%" PRIu64, r->hca_handles.v);
+    if (r->hca_objects.set)
+      snprintf(objects, sizeof(objects), "%" PRIu64, r->hca_objects.v);
+    _cleanup_free_ char *line =
+        xasprintf("%s hca_handle=%s hca_object=%s", r->device ? r->device : "",
+                  handles, objects);
+    if (cg_write(dir, "rdma.max", line, err) < 0)
+      return -1;
+  }
+  return 0;
 }
 
 char *cg_unified_controller(const char *key, struct brig_error *err) {

@@ -348,16 +348,11 @@ static int apply_network(struct cgroup *cg, const struct spec_network *n,
 
 static int apply_rdma(struct cgroup *cg, const struct spec_resources *res,
                       struct brig_error *err) {
-  for (size_t i = 0; i < res->n_rdma; i++) {
-    const struct spec_rdma *r = &res->rdma[i];
-    struct cgroup_hier *h = need(cg, "rdma", "rdma", "rdma.max", err);
-    if (h == NULL)
-      return -1;
-    _cleanup_free_ char *line = cg_rdma_max_line(r);
-    if (cg_write(h->dir, "rdma.max", line, err) < 0)
-      return -1;
-  }
-  return 0;
+  struct cgroup_hier *h;
+  if (res->n_rdma == 0)
+    return 0;
+  h = need(cg, "rdma", "rdma", "rdma.max", err);
+  return h == NULL ? -1 : cg_write_rdma(h->dir, res, err);
 }
 
 static int apply_unified(struct cgroup *cg, const struct spec_resources *res,

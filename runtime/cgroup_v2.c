@@ -316,19 +316,6 @@ static int apply_hugetlb(struct cgroup *cg, const struct spec_resources *res,
   return 0;
 }
 
-static int apply_rdma(struct cgroup *cg, const struct spec_resources *res,
-                      struct brig_error *err) {
-  for (size_t i = 0; i < res->n_rdma; i++) {
-    const struct spec_rdma *r = &res->rdma[i];
-    if (need(cg, "rdma", "rdma", "rdma.max", err) < 0)
-      return -1;
-    _cleanup_free_ char *line = cg_rdma_max_line(r);
-    if (cg_write(dir_of(cg), "rdma.max", line, err) < 0)
-      return -1;
-  }
-  return 0;
-}
-
 /* linux.resources.unified: each file written as given, after the rest so
  * that it has the last word (runc). */
 static int apply_unified(struct cgroup *cg, const struct spec_resources *res,
@@ -364,8 +351,12 @@ static int v2_apply(struct cgroup *cg, const struct spec_resources *res,
   }
   if (res->block_io && apply_io(cg, res->block_io, err) < 0)
     return -1;
-  if (apply_hugetlb(cg, res, err) < 0 || apply_rdma(cg, res, err) < 0 ||
-      apply_unified(cg, res, err) < 0)
+  if (apply_hugetlb(cg, res, err) < 0)
+    return -1;
+  if (res->n_rdma && (need(cg, "rdma", "rdma", "rdma.max", err) < 0 ||
+                      cg_write_rdma(dir_of(cg), res, err) < 0))
+    return -1;
+  if (apply_unified(cg, res, err) < 0)
     return -1;
   if (res->n_devices) {
     _cleanup_free_ struct cg_dev_rule *rules = NULL;
