@@ -54,6 +54,25 @@ uint64_t cgroup_v2_shares_to_weight(uint64_t shares);
 int cgroup_v1_apply(struct cgroup *cg, const struct spec_resources *res,
                     bool update, struct brig_error *err);
 
+/* cgroup_resources.c: what the v1 and v2 resource writers share.
+ * runc's checkBeforeUpdate: on an update that asks for it, a memory limit
+ * below the usage in dir/usage_file fails with EBUSY, naming limit_file. */
+int cg_check_memory_before_update(const char *dir, const struct spec_memory *m,
+                                  bool update, int64_t limit,
+                                  const char *limit_file,
+                                  const char *usage_file,
+                                  struct brig_error *err);
+/* hugepageLimits[i].pageSize ("2MB"), or NULL with an error naming it. */
+const char *cg_hugetlb_page_size(const struct spec_hugepage_limit *l, size_t i,
+                                 struct brig_error *err);
+/* Each linux.resources.rdma entry to dir/rdma.max as a line
+ * "mlx5_0 hca_handle=2 hca_object=max". */
+int cg_write_rdma(const char *dir, const struct spec_resources *res,
+                  struct brig_error *err);
+/* The controller a linux.resources.unified key names ("memory" for
+ * "memory.max", malloc'd), or NULL with an error for a bad key. */
+char *cg_unified_controller(const char *key, struct brig_error *err);
+
 /* One device rule: 'a', 'c' or 'b'; -1 for a '*' number. */
 struct cg_dev_rule {
   bool allow;

@@ -66,17 +66,10 @@ static int apply_memory(struct cgroup *cg, const struct spec_memory *m,
                       "memory.memsw.limit_in_bytes does not exist on this "
                       "host (swap accounting is off)");
   }
-  if (update && m->check_before_update.set && m->check_before_update.v &&
-      limit > 0) {
-    uint64_t usage;
-    if (cg_read_u64(dir, "memory.usage_in_bytes", &usage) == 0 &&
-        (uint64_t)limit < usage)
-      return brig_err(err, EBUSY,
-                      "set memory.limit_in_bytes=%" PRId64
-                      ": below the current usage %" PRIu64
-                      " (checkBeforeUpdate)",
-                      limit, usage);
-  }
+  if (cg_check_memory_before_update(dir, m, update, limit,
+                                    "memory.limit_in_bytes",
+                                    "memory.usage_in_bytes", err) < 0)
+    return -1;
   if (limit != 0 && swap != 0) {
     /* memsw >= limit at every step: raise memsw first, lower it last */
     uint64_t cur = 0;
@@ -299,13 +292,10 @@ static int apply_hugetlb(struct cgroup *cg, const struct spec_resources *res,
                          struct brig_error *err) {
   for (size_t i = 0; i < res->n_hugepage_limits; i++) {
     const struct spec_hugepage_limit *l = &res->hugepage_limits[i];
-    const char *ps = l->page_size ? l->page_size : "";
+    const char *ps = cg_hugetlb_page_size(l, i, err);
     char file[96];
-    if (*ps == '\0' || strpbrk(ps, "/.") != NULL)
-      return brig_err(err, 0,
-                      "linux.resources.hugepageLimits[%zu].pageSize: \"%s\" "
-                      "is not a page size like \"2MB\"",
-                      i, ps);
+    if (ps == NULL)
+      return -1;
     struct cgroup_hier *h = cg_hier(cg, "hugetlb");
     if (h != NULL) {
       snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes", ps);
@@ -358,23 +348,11 @@ static int apply_network(struct cgroup *cg, const struct spec_network *n,
 
 static int apply_rdma(struct cgroup *cg, const struct spec_resources *res,
                       struct brig_error *err) {
-  for (size_t i = 0; i < res->n_rdma; i++) {
-    const struct spec_rdma *r = &res->rdma[i];
-    struct cgroup_hier *h = need(cg, "rdma", "rdma", "rdma.max", err);
-    char handles[32] = "max", objects[32] = "max";
-    if (h == NULL)
-      return -1;
-    if (r->hca_handles.set)
-      snprintf(handles, sizeof(handles), "%" PRIu64, r->hca_handles.v);
-    if (r->hca_objects.set)
-      snprintf(objects, sizeof(objects), "%" PRIu64, r->hca_objects.v);
-    _cleanup_free_ char *line =
-        xasprintf("%s hca_handle=%s hca_object=%s", r->device ? r->device : "",
-                  handles, objects);
-    if (cg_write(h->dir, "rdma.max", line, err) < 0)
-      return -1;
-  }
-  return 0;
+  struct cgroup_hier *h;
+  if (res->n_rdma == 0)
+    return 0;
+  h = need(cg, "rdma", "rdma", "rdma.max", err);
+  return h == NULL ? -1 : cg_write_rdma(h->dir, res, err);
 }
 
 static int apply_unified(struct cgroup *cg, const struct spec_resources *res,
@@ -389,13 +367,9 @@ static int apply_unified(struct cgroup *cg, const struct spec_resources *res,
                     res->unified[0].key);
   for (size_t i = 0; i < res->n_unified; i++) {
     const char *key = res->unified[i].key;
-    size_t l = strcspn(key, ".");
-    if (key[l] == '\0' || l == 0 || strchr(key, '/') != NULL)
-      return brig_err(err, 0,
-                      "linux.resources.unified: \"%s\" is not a cgroup file "
-                      "name",
-                      key);
-    _cleanup_free_ char *ctrl = xasprintf("%.*s", (int)l, key);
+    _cleanup_free_ char *ctrl = cg_unified_controller(key, err);
+    if (ctrl == NULL)
+      return -1;
     if (strcmp(ctrl, "cgroup") != 0 && !unified_has_controller(u, ctrl))
       return brig_err(err, 0,
                       "linux.resources.unified: %s: the %s controller is not "

@@ -139,17 +139,9 @@ static int apply_memory(struct cgroup *cg, const struct spec_memory *m,
   if (need(cg, "memory", "memory", "memory.max", err) < 0 ||
       swap_v2(m->swap.set ? m->swap.v : 0, limit, &swap, err) < 0)
     return -1;
-  if (update && m->check_before_update.set && m->check_before_update.v &&
-      limit > 0) {
-    uint64_t usage;
-    if (cg_read_u64(dir, "memory.current", &usage) == 0 &&
-        (uint64_t)limit < usage)
-      return brig_err(err, EBUSY,
-                      "set memory.max=%" PRId64
-                      ": below the current usage %" PRIu64
-                      " (checkBeforeUpdate)",
-                      limit, usage);
-  }
+  if (cg_check_memory_before_update(dir, m, update, limit, "memory.max",
+                                    "memory.current", err) < 0)
+    return -1;
   if (swap != 0) {
     if (!cg_file_exists(dir, "memory.swap.max")) {
       if (m->swap.set && m->swap.v != 0 && m->swap.v != -1)
@@ -308,13 +300,10 @@ static int apply_hugetlb(struct cgroup *cg, const struct spec_resources *res,
   const char *dir = dir_of(cg);
   for (size_t i = 0; i < res->n_hugepage_limits; i++) {
     const struct spec_hugepage_limit *l = &res->hugepage_limits[i];
-    const char *ps = l->page_size ? l->page_size : "";
+    const char *ps = cg_hugetlb_page_size(l, i, err);
     char file[96];
-    if (*ps == '\0' || strpbrk(ps, "/.") != NULL)
-      return brig_err(err, 0,
-                      "linux.resources.hugepageLimits[%zu].pageSize: \"%s\" "
-                      "is not a page size like \"2MB\"",
-                      i, ps);
+    if (ps == NULL)
+      return -1;
     snprintf(file, sizeof(file), "hugetlb.%s.max", ps);
     if (need(cg, "hugetlb", "hugepageLimits", file, err) < 0 ||
         cg_write_u64(dir, file, l->limit, err) < 0)
@@ -327,39 +316,15 @@ static int apply_hugetlb(struct cgroup *cg, const struct spec_resources *res,
   return 0;
 }
 
-static int apply_rdma(struct cgroup *cg, const struct spec_resources *res,
-                      struct brig_error *err) {
-  for (size_t i = 0; i < res->n_rdma; i++) {
-    const struct spec_rdma *r = &res->rdma[i];
-    char handles[32] = "max", objects[32] = "max";
-    if (need(cg, "rdma", "rdma", "rdma.max", err) < 0)
-      return -1;
-    if (r->hca_handles.set)
-      snprintf(handles, sizeof(handles), "%" PRIu64, r->hca_handles.v);
-    if (r->hca_objects.set)
-      snprintf(objects, sizeof(objects), "%" PRIu64, r->hca_objects.v);
-    _cleanup_free_ char *line =
-        xasprintf("%s hca_handle=%s hca_object=%s", r->device ? r->device : "",
-                  handles, objects);
-    if (cg_write(dir_of(cg), "rdma.max", line, err) < 0)
-      return -1;
-  }
-  return 0;
-}
-
 /* linux.resources.unified: each file written as given, after the rest so
  * that it has the last word (runc). */
 static int apply_unified(struct cgroup *cg, const struct spec_resources *res,
                          struct brig_error *err) {
   for (size_t i = 0; i < res->n_unified; i++) {
     const char *key = res->unified[i].key;
-    size_t l = strcspn(key, ".");
-    if (key[l] == '\0' || l == 0 || strchr(key, '/') != NULL)
-      return brig_err(err, 0,
-                      "linux.resources.unified: \"%s\" is not a cgroup file "
-                      "name",
-                      key);
-    _cleanup_free_ char *ctrl = xasprintf("%.*s", (int)l, key);
+    _cleanup_free_ char *ctrl = cg_unified_controller(key, err);
+    if (ctrl == NULL)
+      return -1;
     if (strcmp(ctrl, "cgroup") != 0 && need(cg, ctrl, "unified", key, err) < 0)
       return -1;
     if (cg_write(dir_of(cg), key, res->unified[i].value, err) < 0)
@@ -386,8 +351,12 @@ static int v2_apply(struct cgroup *cg, const struct spec_resources *res,
   }
   if (res->block_io && apply_io(cg, res->block_io, err) < 0)
     return -1;
-  if (apply_hugetlb(cg, res, err) < 0 || apply_rdma(cg, res, err) < 0 ||
-      apply_unified(cg, res, err) < 0)
+  if (apply_hugetlb(cg, res, err) < 0)
+    return -1;
+  if (res->n_rdma && (need(cg, "rdma", "rdma", "rdma.max", err) < 0 ||
+                      cg_write_rdma(dir_of(cg), res, err) < 0))
+    return -1;
+  if (apply_unified(cg, res, err) < 0)
     return -1;
   if (res->n_devices) {
     _cleanup_free_ struct cg_dev_rule *rules = NULL;

@@ -45,6 +45,25 @@ int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
   return c;
 }
 
+int cli_format_only(int argc, char **argv, const char *cmd, const char *usage,
+                    bool *json, struct brig_error *err) {
+  static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  int c;
+  while ((c = cli_next(argc, argv, cmd, "f:", opts, usage, err)) != -1) {
+    if (c == CLI_HELP || c == CLI_ERROR)
+      return c;
+    if (strcmp(optarg, "json") == 0)
+      *json = true;
+    else if (strcmp(optarg, "text") != 0) {
+      brig_err(err, 0, "%s: invalid format \"%s\"", cmd, optarg);
+      return CLI_ERROR;
+    }
+  }
+  return 0;
+}
+
 int cli_exact_args(int argc, int n, const char *cmd, struct brig_error *err) {
   if (argc - optind != n) {
     brig_err(err, 0, "\"%s\" requires exactly %d argument(s)", cmd, n);

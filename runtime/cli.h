@@ -41,6 +41,11 @@ int cli_usage_error(struct brig_error *err, const char *cmd, const char *fmt,
 int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
              const struct option *opts, const char *usage,
              struct brig_error *err);
+/* All the flags of a command whose one option is --format text|json
+ * (info, monitor): 0 with *json set, CLI_HELP, or CLI_ERROR with err
+ * filled ("CMD: invalid format \"x\""). */
+int cli_format_only(int argc, char **argv, const char *cmd, const char *usage,
+                    bool *json, struct brig_error *err);
 /* Operand count checks with runc's messages. */
 int cli_exact_args(int argc, int n, const char *cmd, struct brig_error *err);
 int cli_min_args(int argc, int n, const char *cmd, struct brig_error *err);

@@ -30,9 +30,6 @@ static uint64_t blkio_bytes(const struct events_stats *st) {
 }
 
 CMD(info) {
-  static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
   struct container *ct = NULL;
   struct cgroup *cg = NULL;
   struct events_stats st;
@@ -41,18 +38,9 @@ CMD(info) {
   int c, ret = 1;
 
   memset(&st, 0, sizeof(st));
-  while ((c = cli_next(argc, argv, "info", "f:", opts, usage, err)) != -1) {
-    if (c == CLI_HELP)
-      return 0;
-    if (c == CLI_ERROR)
-      return 1;
-    if (strcmp(optarg, "json") == 0)
-      json = true;
-    else if (strcmp(optarg, "text") != 0) {
-      brig_err(err, 0, "info: invalid format \"%s\"", optarg);
-      return 1;
-    }
-  }
+  c = cli_format_only(argc, argv, "info", usage, &json, err);
+  if (c != 0)
+    return c == CLI_HELP ? 0 : 1;
   if (cli_exact_args(argc, 1, "info", err) < 0)
     return 1;
   if (container_load(brig_g.root, argv[optind], &ct, err) < 0)

@@ -172,26 +172,14 @@ static bool wanted(char **ids, int n, const char *id) {
 }
 
 CMD(monitor) {
-  static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
   char **ids;
   _cleanup_free_ char *note_path = NULL;
   int nids, c, ino, sfd;
   sigset_t mask;
 
-  while ((c = cli_next(argc, argv, "monitor", "f:", opts, usage, err)) != -1) {
-    if (c == CLI_HELP)
-      return 0;
-    if (c == CLI_ERROR)
-      return 1;
-    if (strcmp(optarg, "json") == 0)
-      json = true;
-    else if (strcmp(optarg, "text") != 0) {
-      brig_err(err, 0, "monitor: invalid format \"%s\"", optarg);
-      return 1;
-    }
-  }
+  c = cli_format_only(argc, argv, "monitor", usage, &json, err);
+  if (c != 0)
+    return c == CLI_HELP ? 0 : 1;
   ids = argv + optind;
   nids = argc - optind;
   for (int i = 0; i < nids; i++)

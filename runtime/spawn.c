@@ -66,26 +66,42 @@ static int sync_send(int sock, int type, const struct brig_error *e) {
   return send(sock, &m, sizeof(m), MSG_NOSIGNAL) == sizeof(m) ? 0 : -1;
 }
 
-/* 0 and a message, or -1 on EOF / error.  A passed fd lands in *fd when
- * fd is not NULL (else it is closed); -1 when none came. */
-static int sync_recv_fd(int sock, struct sync_msg *m, int *fd) {
+/* A sync_msg with room for one fd (SCM_RIGHTS): what recvmsg and sendmsg
+ * are given. */
+struct sync_fd_msg {
   union {
     char buf[CMSG_SPACE(sizeof(int))];
     struct cmsghdr align;
   } control;
-  struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
-  struct msghdr mh = {.msg_iov = &iov,
-                      .msg_iovlen = 1,
-                      .msg_control = control.buf,
-                      .msg_controllen = sizeof(control.buf)};
+  struct iovec iov;
+  struct msghdr mh;
+};
+
+static struct msghdr *sync_fd_msg_init(struct sync_fd_msg *f,
+                                       struct sync_msg *m) {
+  memset(f, 0, sizeof(*f));
+  f->iov.iov_base = m;
+  f->iov.iov_len = sizeof(*m);
+  f->mh.msg_iov = &f->iov;
+  f->mh.msg_iovlen = 1;
+  f->mh.msg_control = f->control.buf;
+  f->mh.msg_controllen = sizeof(f->control.buf);
+  return &f->mh;
+}
+
+/* 0 and a message, or -1 on EOF / error.  A passed fd lands in *fd when
+ * fd is not NULL (else it is closed); -1 when none came. */
+static int sync_recv_fd(int sock, struct sync_msg *m, int *fd) {
+  struct sync_fd_msg f;
+  struct msghdr *mh = sync_fd_msg_init(&f, m);
   struct cmsghdr *cm;
   int got = -1;
   ssize_t n;
 
   do
-    n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+    n = recvmsg(sock, mh, MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
-  for (cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm))
+  for (cm = n > 0 ? CMSG_FIRSTHDR(mh) : NULL; cm; cm = CMSG_NXTHDR(mh, cm))
     if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
       memcpy(&got, CMSG_DATA(cm), sizeof(int));
   if (fd != NULL)
@@ -104,23 +120,15 @@ static int sync_recv(int sock, struct sync_msg *m) {
 
 /* Send m with fd attached (SCM_RIGHTS). */
 static int send_fd_msg(int sock, struct sync_msg *m, int fd) {
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control;
-  struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
-  struct msghdr mh = {.msg_iov = &iov,
-                      .msg_iovlen = 1,
-                      .msg_control = control.buf,
-                      .msg_controllen = sizeof(control.buf)};
-  struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+  struct sync_fd_msg f;
+  struct msghdr *mh = sync_fd_msg_init(&f, m);
+  struct cmsghdr *cm = CMSG_FIRSTHDR(mh);
 
-  memset(control.buf, 0, sizeof(control.buf));
   cm->cmsg_level = SOL_SOCKET;
   cm->cmsg_type = SCM_RIGHTS;
   cm->cmsg_len = CMSG_LEN(sizeof(int));
   memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-  return sendmsg(sock, &mh, MSG_NOSIGNAL) == sizeof(*m) ? 0 : -1;
+  return sendmsg(sock, mh, MSG_NOSIGNAL) == sizeof(*m) ? 0 : -1;
 }
 
 /* Child: hand the seccomp notify fd to the parent and wait for its

@@ -88,6 +88,14 @@ int p_check_absolute(struct pctx *c, const char *s);
 /* A string at the current path must be one of names (NULL-terminated). */
 int p_check_name(struct pctx *c, const char *s, const char *const *names,
                  const char *what);
+/* The same for a string (NULL passes) or each string of a list already
+ * read from obj[key], with key on the error's path. */
+int f_check_name(struct pctx *c, const char *key, const char *s,
+                 const char *const *names, const char *what);
+int f_check_absolute(struct pctx *c, const char *key, const char *s);
+int f_check_names(struct pctx *c, const char *key, char **list,
+                  const char *const *names, const char *what);
+int f_check_absolutes(struct pctx *c, const char *key, char **list);
 
 /* Arrays and maps of structs: elements are zero-filled, the count is set
  * before any element is parsed so a failure frees cleanly. */

@@ -68,6 +68,14 @@ static void append_escaped(char *buf, size_t size, size_t *pos, const char *s,
     *pos += (size_t)snprintf(buf + *pos, size - *pos, "...");
 }
 
+/* s to quote in a message: JSON-escaped into buf, cut after 40 bytes. */
+static const char *quotable(char *buf, size_t size, const char *s) {
+  size_t pos = 0;
+  buf[0] = '\0';
+  append_escaped(buf, size, &pos, s, 40);
+  return buf;
+}
+
 void p_describe(yajl_val v, char *buf, size_t size) {
   size_t pos = 0;
   buf[0] = '\0';
@@ -386,10 +394,7 @@ int p_field(struct pctx *c, yajl_val obj, const char *key, yajl_val *out) {
       continue;
     if (seen) {
       char buf[128];
-      size_t pos = 0;
-      buf[0] = '\0';
-      append_escaped(buf, sizeof(buf), &pos, key, 40);
-      return p_fail(c, "duplicate key \"%s\"", buf);
+      return p_fail(c, "duplicate key \"%s\"", quotable(buf, sizeof(buf), key));
     }
     seen = true;
     found = obj->u.object.values[i];
@@ -493,10 +498,8 @@ int f_req_u32(struct pctx *c, yajl_val obj, const char *key, uint32_t *out) {
 int p_check_absolute(struct pctx *c, const char *s) {
   if (s[0] != '/') {
     char buf[128];
-    size_t pos = 0;
-    buf[0] = '\0';
-    append_escaped(buf, sizeof(buf), &pos, s, 40);
-    return p_fail(c, "expected an absolute path, got \"%s\"", buf);
+    return p_fail(c, "expected an absolute path, got \"%s\"",
+                  quotable(buf, sizeof(buf), s));
   }
   return 0;
 }
@@ -504,30 +507,77 @@ int p_check_absolute(struct pctx *c, const char *s) {
 int p_check_name(struct pctx *c, const char *s, const char *const *names,
                  const char *what) {
   char buf[128];
-  size_t pos = 0;
   for (size_t i = 0; names[i] != NULL; i++)
     if (strcmp(names[i], s) == 0)
       return 0;
-  buf[0] = '\0';
-  append_escaped(buf, sizeof(buf), &pos, s, 40);
-  return p_fail(c, "unknown %s \"%s\"", what, buf);
+  return p_fail(c, "unknown %s \"%s\"", what, quotable(buf, sizeof(buf), s));
 }
 
-int f_array(struct pctx *c, yajl_val obj, const char *key, size_t size,
-            elem_fn fn, void *arrp, size_t *n) {
-  yajl_val v;
+/* names NULL: s must be an absolute path; else one of names. */
+static int check_string(struct pctx *c, const char *s, const char *const *names,
+                        const char *what) {
+  return names == NULL ? p_check_absolute(c, s)
+                       : p_check_name(c, s, names, what);
+}
+
+static int check_field(struct pctx *c, const char *key, const char *s,
+                       const char *const *names, const char *what) {
   size_t mark;
-  char *arr;
-  if (p_field(c, obj, key, &v) < 0)
-    return -1;
-  if (v == NULL)
+  if (s == NULL)
     return 0;
   mark = p_push_key(c, key);
+  if (check_string(c, s, names, what) < 0)
+    return -1;
+  p_pop(c, mark);
+  return 0;
+}
+
+static int check_list(struct pctx *c, const char *key, char **list,
+                      const char *const *names, const char *what) {
+  size_t mark = p_push_key(c, key);
+  for (size_t i = 0; list != NULL && list[i] != NULL; i++) {
+    size_t emark = p_push_index(c, i);
+    if (check_string(c, list[i], names, what) < 0)
+      return -1;
+    p_pop(c, emark);
+  }
+  p_pop(c, mark);
+  return 0;
+}
+
+int f_check_name(struct pctx *c, const char *key, const char *s,
+                 const char *const *names, const char *what) {
+  return check_field(c, key, s, names, what);
+}
+
+int f_check_absolute(struct pctx *c, const char *key, const char *s) {
+  return check_field(c, key, s, NULL, NULL);
+}
+
+int f_check_names(struct pctx *c, const char *key, char **list,
+                  const char *const *names, const char *what) {
+  return check_list(c, key, list, names, what);
+}
+
+int f_check_absolutes(struct pctx *c, const char *key, char **list) {
+  return check_list(c, key, list, NULL, NULL);
+}
+
+/* len zero-filled elements of size bytes into *arrp, the count set before
+ * any is parsed so that a failure frees cleanly. */
+static char *alloc_elems(size_t len, size_t size, void *arrp, size_t *n) {
+  char *arr = xcalloc(len, size);
+  *(void **)arrp = arr;
+  *n = len;
+  return arr;
+}
+
+static int p_array(struct pctx *c, yajl_val v, size_t size, elem_fn fn,
+                   void *arrp, size_t *n) {
+  char *arr;
   if (!YAJL_IS_ARRAY(v))
     return type_error(c, v, "an array");
-  arr = xcalloc(v->u.array.len, size);
-  *(void **)arrp = arr;
-  *n = v->u.array.len;
+  arr = alloc_elems(v->u.array.len, size, arrp, n);
   for (size_t i = 0; i < v->u.array.len; i++) {
     yajl_val e = v->u.array.values[i];
     size_t emark = p_push_index(c, i);
@@ -535,8 +585,12 @@ int f_array(struct pctx *c, yajl_val obj, const char *key, size_t size,
       return -1;
     p_pop(c, emark);
   }
-  p_pop(c, mark);
   return 0;
+}
+
+int f_array(struct pctx *c, yajl_val obj, const char *key, size_t size,
+            elem_fn fn, void *arrp, size_t *n) {
+  WITH_FIELD(c, obj, key, p_array(c, v_, size, fn, arrp, n));
 }
 
 static int cmp_keys(const void *a, const void *b) {
@@ -555,9 +609,7 @@ static int check_map_keys(struct pctx *c, yajl_val v) {
   for (size_t i = 1; i < n; i++) {
     if (strcmp(keys[i - 1], keys[i]) == 0) {
       char buf[128];
-      size_t pos = 0;
-      buf[0] = '\0';
-      append_escaped(buf, sizeof(buf), &pos, keys[i], 40);
+      quotable(buf, sizeof(buf), keys[i]);
       free(keys);
       return p_fail(c, "duplicate key \"%s\"", buf);
     }
@@ -566,21 +618,12 @@ static int check_map_keys(struct pctx *c, yajl_val v) {
   return 0;
 }
 
-int f_map(struct pctx *c, yajl_val obj, const char *key, size_t size,
-          entry_fn fn, void *arrp, size_t *n) {
-  yajl_val v;
-  size_t mark;
+static int p_map(struct pctx *c, yajl_val v, size_t size, entry_fn fn,
+                 void *arrp, size_t *n) {
   char *arr;
-  if (p_field(c, obj, key, &v) < 0)
-    return -1;
-  if (v == NULL)
-    return 0;
-  mark = p_push_key(c, key);
   if (p_expect_object(c, v) < 0 || check_map_keys(c, v) < 0)
     return -1;
-  arr = xcalloc(v->u.object.len, size);
-  *(void **)arrp = arr;
-  *n = v->u.object.len;
+  arr = alloc_elems(v->u.object.len, size, arrp, n);
   for (size_t i = 0; i < v->u.object.len; i++) {
     size_t emark = p_push_mapkey(c, v->u.object.keys[i]);
     p_touch(c, v->u.object.values[i]);
@@ -588,8 +631,12 @@ int f_map(struct pctx *c, yajl_val obj, const char *key, size_t size,
       return -1;
     p_pop(c, emark);
   }
-  p_pop(c, mark);
   return 0;
+}
+
+int f_map(struct pctx *c, yajl_val obj, const char *key, size_t size,
+          entry_fn fn, void *arrp, size_t *n) {
+  WITH_FIELD(c, obj, key, p_map(c, v_, size, fn, arrp, n));
 }
 
 static int kv_entry(struct pctx *c, const char *key, yajl_val v, void *elem) {
@@ -603,22 +650,17 @@ int f_kv(struct pctx *c, yajl_val obj, const char *key, struct spec_kv **out,
   return f_map(c, obj, key, sizeof(struct spec_kv), kv_entry, out, n);
 }
 
-int f_object(struct pctx *c, yajl_val obj, const char *key, size_t size,
-             elem_fn fn, void *outp) {
-  yajl_val v;
-  size_t mark;
+static int p_object(struct pctx *c, yajl_val v, size_t size, elem_fn fn,
+                    void *outp) {
   void *o;
-  if (p_field(c, obj, key, &v) < 0)
-    return -1;
-  if (v == NULL)
-    return 0;
-  mark = p_push_key(c, key);
   if (p_expect_object(c, v) < 0)
     return -1;
   o = xcalloc(1, size);
   *(void **)outp = o;
-  if (fn(c, v, o) < 0)
-    return -1;
-  p_pop(c, mark);
-  return 0;
+  return fn(c, v, o);
+}
+
+int f_object(struct pctx *c, yajl_val obj, const char *key, size_t size,
+             elem_fn fn, void *outp) {
+  WITH_FIELD(c, obj, key, p_object(c, v_, size, fn, outp));
 }

@@ -39,14 +39,9 @@ static int parse_root(struct pctx *c, yajl_val v, void *out) {
 /* A required absolute path field. */
 static int f_abs_path(struct pctx *c, yajl_val obj, const char *key,
                       char **out) {
-  size_t mark;
   if (f_req_str(c, obj, key, out) < 0)
     return -1;
-  mark = p_push_key(c, key);
-  if (p_check_absolute(c, *out) < 0)
-    return -1;
-  p_pop(c, mark);
-  return 0;
+  return f_check_absolute(c, key, *out);
 }
 
 static int parse_mount(struct pctx *c, yajl_val v, void *out) {
@@ -108,20 +103,6 @@ static int parse_user(struct pctx *c, yajl_val v, struct spec_user *u) {
   return f_str(c, v, "username", &u->username);
 }
 
-/* Every element of a string list at obj[key] must pass check. */
-static int check_list(struct pctx *c, const char *key, char **list,
-                      const char *const *names, const char *what) {
-  size_t mark = p_push_key(c, key);
-  for (size_t i = 0; list != NULL && list[i] != NULL; i++) {
-    size_t emark = p_push_index(c, i);
-    if (p_check_name(c, list[i], names, what) < 0)
-      return -1;
-    p_pop(c, emark);
-  }
-  p_pop(c, mark);
-  return 0;
-}
-
 static int check_caps(struct pctx *c, const char *key, char **list) {
   size_t mark = p_push_key(c, key);
   for (size_t i = 0; list != NULL && list[i] != NULL; i++) {
@@ -181,17 +162,14 @@ static const char *const ioprio_classes[] = {
 
 static int parse_scheduler(struct pctx *c, yajl_val v, void *out) {
   struct spec_scheduler *s = out;
-  size_t mark;
-  if (f_req_str(c, v, "policy", &s->policy) < 0)
+  if (f_req_str(c, v, "policy", &s->policy) < 0 ||
+      f_check_name(c, "policy", s->policy, sched_policies, "scheduler policy") <
+          0)
     return -1;
-  mark = p_push_key(c, "policy");
-  if (p_check_name(c, s->policy, sched_policies, "scheduler policy") < 0)
-    return -1;
-  p_pop(c, mark);
   if (f_opt_i64(c, v, "nice", -20, 19, &s->nice) < 0 ||
       f_opt_i64(c, v, "priority", INT32_MIN, INT32_MAX, &s->priority) < 0 ||
       f_strv(c, v, "flags", &s->flags) < 0 ||
-      check_list(c, "flags", s->flags, sched_flags, "scheduler flag") < 0 ||
+      f_check_names(c, "flags", s->flags, sched_flags, "scheduler flag") < 0 ||
       f_opt_u64(c, v, "runtime", UINT64_MAX, &s->runtime) < 0 ||
       f_opt_u64(c, v, "deadline", UINT64_MAX, &s->deadline) < 0 ||
       f_opt_u64(c, v, "period", UINT64_MAX, &s->period) < 0)
@@ -201,13 +179,10 @@ static int parse_scheduler(struct pctx *c, yajl_val v, void *out) {
 
 static int parse_io_priority(struct pctx *c, yajl_val v, void *out) {
   struct spec_io_priority *io = out;
-  size_t mark;
-  if (f_req_str(c, v, "class", &io->class_) < 0)
+  if (f_req_str(c, v, "class", &io->class_) < 0 ||
+      f_check_name(c, "class", io->class_, ioprio_classes, "ioPriority class") <
+          0)
     return -1;
-  mark = p_push_key(c, "class");
-  if (p_check_name(c, io->class_, ioprio_classes, "ioPriority class") < 0)
-    return -1;
-  p_pop(c, mark);
   return f_req_i64(c, v, "priority", 0, 7, &io->priority);
 }
 

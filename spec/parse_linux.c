@@ -16,44 +16,6 @@ static const char *const memory_policy_flags[] = {"MPOL_F_NUMA_BALANCING",
 static const char *const personality_domains[] = {"LINUX", "LINUX32", NULL};
 static const char *const device_types[] = {"c", "b", "u", "p", NULL};
 
-/* Check a string field already parsed into *s against names. */
-static int check_field_name(struct pctx *c, const char *key, const char *s,
-                            const char *const *names, const char *what) {
-  size_t mark;
-  if (s == NULL)
-    return 0;
-  mark = p_push_key(c, key);
-  if (p_check_name(c, s, names, what) < 0)
-    return -1;
-  p_pop(c, mark);
-  return 0;
-}
-
-static int check_list_names(struct pctx *c, const char *key, char **list,
-                            const char *const *names, const char *what) {
-  size_t mark = p_push_key(c, key);
-  for (size_t i = 0; list != NULL && list[i] != NULL; i++) {
-    size_t emark = p_push_index(c, i);
-    if (p_check_name(c, list[i], names, what) < 0)
-      return -1;
-    p_pop(c, emark);
-  }
-  p_pop(c, mark);
-  return 0;
-}
-
-static int check_list_absolute(struct pctx *c, const char *key, char **list) {
-  size_t mark = p_push_key(c, key);
-  for (size_t i = 0; list != NULL && list[i] != NULL; i++) {
-    size_t emark = p_push_index(c, i);
-    if (p_check_absolute(c, list[i]) < 0)
-      return -1;
-    p_pop(c, emark);
-  }
-  p_pop(c, mark);
-  return 0;
-}
-
 static int parse_namespace(struct pctx *c, yajl_val v, void *out) {
   struct spec_namespace *ns = out;
   _cleanup_free_ char *type = NULL;
@@ -71,33 +33,24 @@ static int parse_namespace(struct pctx *c, yajl_val v, void *out) {
   ns->type = (enum spec_ns_type)t;
   if (f_str(c, v, "path", &ns->path) < 0)
     return -1;
-  if (ns->path != NULL) {
-    mark = p_push_key(c, "path");
-    if (p_check_absolute(c, ns->path) < 0)
-      return -1;
-    p_pop(c, mark);
-  }
-  return 0;
+  return f_check_absolute(c, "path", ns->path);
 }
 
 static int parse_device(struct pctx *c, yajl_val v, void *out) {
   struct spec_device *d = out;
   _cleanup_free_ char *type = NULL;
   char *path = NULL;
-  size_t mark;
   yajl_val f;
   if (f_req_str(c, v, "type", &type) < 0)
     return -1;
-  if (check_field_name(c, "type", type, device_types, "device type") < 0)
+  if (f_check_name(c, "type", type, device_types, "device type") < 0)
     return -1;
   d->type = type[0];
   if (f_req_str(c, v, "path", &path) < 0)
     return -1;
   d->path = path;
-  mark = p_push_key(c, "path");
-  if (p_check_absolute(c, path) < 0)
+  if (f_check_absolute(c, "path", path) < 0)
     return -1;
-  p_pop(c, mark);
   if (d->type == 'p') {
     /* A fifo has no numbers; accept them when given. */
     if (p_field(c, v, "major", &f) < 0)
@@ -189,8 +142,8 @@ static int parse_seccomp_arg(struct pctx *c, yajl_val v, void *out) {
       f_req_u64(c, v, "value", UINT64_MAX, &a->value) < 0 ||
       f_opt_u64(c, v, "valueTwo", UINT64_MAX, &two) < 0 ||
       f_req_str(c, v, "op", &a->op) < 0 ||
-      check_field_name(c, "op", a->op, spec_seccomp_operators,
-                       "seccomp operator") < 0)
+      f_check_name(c, "op", a->op, spec_seccomp_operators, "seccomp operator") <
+          0)
     return -1;
   a->index = (uint32_t)index;
   a->value_two = two.v;
@@ -210,8 +163,8 @@ static int parse_seccomp_syscall(struct pctx *c, yajl_val v, void *out) {
     return -1;
   }
   if (f_req_str(c, v, "action", &s->action) < 0 ||
-      check_field_name(c, "action", s->action, spec_seccomp_actions,
-                       "seccomp action") < 0 ||
+      f_check_name(c, "action", s->action, spec_seccomp_actions,
+                   "seccomp action") < 0 ||
       f_opt_u64(c, v, "errnoRet", 4095, &s->errno_ret) < 0 ||
       check_errno_action(c, "errnoRet", &s->errno_ret, s->action) < 0 ||
       f_array(c, v, "args", sizeof(struct spec_seccomp_arg), parse_seccomp_arg,
@@ -223,8 +176,8 @@ static int parse_seccomp_syscall(struct pctx *c, yajl_val v, void *out) {
 static int parse_seccomp(struct pctx *c, yajl_val v, void *out) {
   struct spec_seccomp *s = out;
   if (f_req_str(c, v, "defaultAction", &s->default_action) < 0 ||
-      check_field_name(c, "defaultAction", s->default_action,
-                       spec_seccomp_actions, "seccomp action") < 0)
+      f_check_name(c, "defaultAction", s->default_action, spec_seccomp_actions,
+                   "seccomp action") < 0)
     return -1;
   if (strcmp(s->default_action, "SCMP_ACT_NOTIFY") == 0) {
     size_t mark = p_push_key(c, "defaultAction");
@@ -236,11 +189,11 @@ static int parse_seccomp(struct pctx *c, yajl_val v, void *out) {
       check_errno_action(c, "defaultErrnoRet", &s->default_errno_ret,
                          s->default_action) < 0 ||
       f_strv(c, v, "architectures", &s->architectures) < 0 ||
-      check_list_names(c, "architectures", s->architectures, spec_seccomp_archs,
-                       "seccomp architecture") < 0 ||
+      f_check_names(c, "architectures", s->architectures, spec_seccomp_archs,
+                    "seccomp architecture") < 0 ||
       f_strv(c, v, "flags", &s->flags) < 0 ||
-      check_list_names(c, "flags", s->flags, spec_seccomp_known_flags,
-                       "seccomp flag") < 0 ||
+      f_check_names(c, "flags", s->flags, spec_seccomp_known_flags,
+                    "seccomp flag") < 0 ||
       f_str(c, v, "listenerPath", &s->listener_path) < 0 ||
       f_str(c, v, "listenerMetadata", &s->listener_metadata) < 0)
     return -1;
@@ -257,8 +210,8 @@ static int parse_seccomp(struct pctx *c, yajl_val v, void *out) {
 static int parse_personality(struct pctx *c, yajl_val v, void *out) {
   struct spec_personality *p = out;
   if (f_req_str(c, v, "domain", &p->domain) < 0 ||
-      check_field_name(c, "domain", p->domain, personality_domains,
-                       "personality domain") < 0 ||
+      f_check_name(c, "domain", p->domain, personality_domains,
+                   "personality domain") < 0 ||
       f_strv(c, v, "flags", &p->flags) < 0)
     return -1;
   return 0;
@@ -267,12 +220,12 @@ static int parse_personality(struct pctx *c, yajl_val v, void *out) {
 static int parse_memory_policy(struct pctx *c, yajl_val v, void *out) {
   struct spec_memory_policy *m = out;
   if (f_req_str(c, v, "mode", &m->mode) < 0 ||
-      check_field_name(c, "mode", m->mode, memory_policy_modes,
-                       "memory policy mode") < 0 ||
+      f_check_name(c, "mode", m->mode, memory_policy_modes,
+                   "memory policy mode") < 0 ||
       f_str(c, v, "nodes", &m->nodes) < 0 ||
       f_strv(c, v, "flags", &m->flags) < 0 ||
-      check_list_names(c, "flags", m->flags, memory_policy_flags,
-                       "memory policy flag") < 0)
+      f_check_names(c, "flags", m->flags, memory_policy_flags,
+                    "memory policy flag") < 0)
     return -1;
   return 0;
 }
@@ -333,13 +286,13 @@ int parse_linux(struct pctx *c, yajl_val v, void *out) {
       f_str(c, v, "rootfsPropagation", &l->rootfs_propagation) < 0)
     return -1;
   if (l->rootfs_propagation != NULL && l->rootfs_propagation[0] != '\0' &&
-      check_field_name(c, "rootfsPropagation", l->rootfs_propagation,
-                       spec_mount_propagations, "mount propagation") < 0)
+      f_check_name(c, "rootfsPropagation", l->rootfs_propagation,
+                   spec_mount_propagations, "mount propagation") < 0)
     return -1;
   if (f_strv(c, v, "maskedPaths", &l->masked_paths) < 0 ||
-      check_list_absolute(c, "maskedPaths", l->masked_paths) < 0 ||
+      f_check_absolutes(c, "maskedPaths", l->masked_paths) < 0 ||
       f_strv(c, v, "readonlyPaths", &l->readonly_paths) < 0 ||
-      check_list_absolute(c, "readonlyPaths", l->readonly_paths) < 0 ||
+      f_check_absolutes(c, "readonlyPaths", l->readonly_paths) < 0 ||
       f_str(c, v, "mountLabel", &l->mount_label) < 0 ||
       f_object(c, v, "personality", sizeof(struct spec_personality),
                parse_personality, &l->personality) < 0 ||

@@ -15,12 +15,8 @@ static int parse_device_cgroup(struct pctx *c, yajl_val v, void *out) {
     return f_missing(c, "allow");
   if (f_bool(c, v, "allow", &d->allow) < 0 || f_str(c, v, "type", &d->type) < 0)
     return -1;
-  if (d->type != NULL) {
-    mark = p_push_key(c, "type");
-    if (p_check_name(c, d->type, types, "device type") < 0)
-      return -1;
-    p_pop(c, mark);
-  }
+  if (f_check_name(c, "type", d->type, types, "device type") < 0)
+    return -1;
   if (f_opt_i64(c, v, "major", -1, INT64_MAX, &d->major) < 0 ||
       f_opt_i64(c, v, "minor", -1, INT64_MAX, &d->minor) < 0 ||
       f_str(c, v, "access", &d->access) < 0)

@@ -198,6 +198,24 @@ teardown() {
   [[ "$output" == *"container not running"* ]]
 }
 
+@test "update: checkBeforeUpdate refuses a memory limit below the usage, and leaves the limit" {
+  make_bundle sleep 1000
+  start_detached '.linux.resources.memory = {"limit": 104857600}'
+  echo '{"memory": {"limit": 4096, "checkBeforeUpdate": true}}' > "$TEST_TMP/r.json"
+  run brig update -r "$TEST_TMP/r.json" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" =~ "set memory.limit_in_bytes=4096: below the current usage "[0-9]+" (checkBeforeUpdate)" ]]
+  [ "$(cg_file memory memory.limit_in_bytes)" = 104857600 ]
+}
+
+@test "a bad hugetlb page size or unified key is refused naming it" {
+  refused '.linux.resources.hugepageLimits = [{"pageSize": "../2MB", "limit": 4194304}]' \
+    'linux.resources.hugepageLimits[0].pageSize: "../2MB" is not a page size like "2MB"'
+  refused '.linux.resources.unified = {"nodot": "1"}' \
+    'linux.resources.unified: "nodot" is not a cgroup file name'
+}
+
 @test "pause/resume: paused state, runc's errors, kill and delete --force of a paused container" {
   make_bundle sleep 1000
   start_detached

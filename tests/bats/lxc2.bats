@@ -91,6 +91,16 @@ load helpers
   [[ "$output" == *"Memory use:"* ]]
 }
 
+@test "info and monitor refuse an unknown --format with one line naming it" {
+  run brig info -f yaml "$(cid)"
+  [ "$status" -eq 1 ]
+  [ "$output" = 'brig: info: invalid format "yaml"' ]
+  run brig monitor --format yaml
+  [ "$status" -eq 1 ]
+  [ "$output" = 'brig: monitor: invalid format "yaml"' ]
+  [ ! -e "$BRIG_ROOT" ]
+}
+
 @test "checkconfig reports this machine's hybrid layout and exits 0" {
   run brig checkconfig
   [ "$status" -eq 0 ]
