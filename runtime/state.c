@@ -66,7 +66,6 @@ static int lock_dir(int dirfd, struct brig_error *err) {
 const char *container_live_status(const struct container *c) {
   const struct container_state *st = &c->st;
   struct stat sb;
-  int frozen;
 
   /* A create never finished: it is in progress (the creator holds the
    * lock) or died; `delete --force` removes what it made. */
@@ -76,16 +75,9 @@ const char *container_live_status(const struct container *c) {
     return "stopped";
   if (!proc_alive(st->pid, st->init_start_time))
     return "stopped";
-  if (st->cgroup_path != NULL && *st->cgroup_path != '\0') {
-    struct cgroup *cg = NULL;
-    struct brig_error e = {0};
-    if (cgroup_open(st->cgroup_path, &cg, &e) == 0) {
-      frozen = cgroup_is_frozen(cg);
-      cgroup_free(cg);
-      if (frozen == 1)
-        return "paused";
-    }
-  }
+  if (st->cgroup_path != NULL && *st->cgroup_path != '\0' &&
+      cgroup_path_is_frozen(st->cgroup_path) == 1)
+    return "paused";
   if (fstatat(c->dirfd, EXEC_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0)
     return "created";
   return "running";
