@@ -25,6 +25,11 @@ int container_id_valid(const char *id, struct brig_error *err);
  * container fails with errnum ENOENT and "container does not exist". */
 int container_load(const char *root, const char *id, struct container **out,
                    struct brig_error *err);
+/* container_load for readers that change nothing (`list`): without the
+ * lock when state.json reads whole and is past "creating" (it is only ever
+ * replaced whole); else container_load itself.  rootfd: root opened. */
+int container_peek(int rootfd, const char *root, const char *id,
+                   struct container **out, struct brig_error *err);
 #define EXEC_FIFO "exec.fifo"
 /* A copy of config.json, kept only when it has poststart/poststop hooks. */
 #define HOOKS_CONFIG "config.json"
