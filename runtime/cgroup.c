@@ -235,22 +235,27 @@ static bool same_set(const char *a, const char *b) {
   return na == nb;
 }
 
+/* Add len bytes of item to the comma-separated *list (malloc'd). */
+static void list_append(char **list, const char *item, size_t len) {
+  size_t l = strlen(*list);
+  *list = xrealloc(*list, l + len + 2);
+  if (l > 0)
+    (*list)[l++] = ',';
+  memcpy(*list + l, item, len);
+  (*list)[l + len] = '\0';
+}
+
 /* The controllers the kernel knows (/proc/cgroups), comma-separated. */
 static char *known_controllers(void) {
   _cleanup_fclose_ FILE *f = fopen("/proc/cgroups", "re");
-  char line[256], name[64];
+  char line[256];
   char *out = xstrdup("");
   if (f == NULL)
     return out;
   while (fgets(line, sizeof(line), f)) {
     size_t l = strcspn(line, " \t\n");
-    if (line[0] == '#' || l == 0 || l >= sizeof(name))
-      continue;
-    memcpy(name, line, l);
-    name[l] = '\0';
-    char *n = xasprintf("%s%s%s", out, *out ? "," : "", name);
-    free(out);
-    out = n;
+    if (line[0] != '#' && l > 0)
+      list_append(&out, line, l);
   }
   return out;
 }
@@ -300,11 +305,13 @@ static int find_hierarchies(struct cgroup *cg, struct brig_error *err) {
       continue;
     *sep = '\0';
     rest = sep + 3;
+    fstype = next_field(&rest);
+    if (fstype == NULL || strncmp(fstype, "cgroup", 6) != 0)
+      continue; /* most lines: not a cgroup fs */
+    if (next_field(&rest) != NULL)
+      opts = next_field(&rest);
     for (int i = 0; i < 5 && (mnt = next_field(&p)) != NULL; i++)
       ;
-    fstype = next_field(&rest);
-    if (fstype != NULL && next_field(&rest) != NULL)
-      opts = next_field(&rest);
     if (mnt == NULL || opts == NULL)
       continue;
     if (strncmp(mnt, CGROUP_ROOT, strlen(CGROUP_ROOT)) != 0)
@@ -325,9 +332,7 @@ static int find_hierarchies(struct cgroup *cg, struct brig_error *err) {
          o = strtok_r(NULL, ",", &save)) {
       if (strncmp(o, "name=", 5) != 0 && !in_list(o, strlen(o), known))
         continue;
-      char *n = xasprintf("%s%s%s", ctrls, *ctrls ? "," : "", o);
-      free(ctrls);
-      ctrls = n;
+      list_append(&ctrls, o, strlen(o));
     }
     if (*ctrls)
       add_hier(cg, ctrls, mnt, false);

@@ -130,7 +130,7 @@ CMD(list) {
     rows[n].owner[0] = '\0';
     snprintf(rows[n].pid, sizeof(rows[n].pid), "%d",
              strcmp(ct->st.status, "stopped") == 0 ? 0 : (int)ct->st.pid);
-    if (fstat(ct->dirfd, &sb) == 0)
+    if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
       owner_name(sb.st_uid, rows[n].owner, sizeof(rows[n].owner));
     n++;
   }

@@ -5,11 +5,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -63,8 +65,9 @@ static int lock_dir(int dirfd, struct brig_error *err) {
   return fd;
 }
 
-const char *container_live_status(const struct container *c) {
-  const struct container_state *st = &c->st;
+/* The live status; fifo: the exec FIFO's path relative to dirfd. */
+static const char *live_status_at(const struct container_state *st, int dirfd,
+                                  const char *fifo) {
   struct stat sb;
 
   /* A create never finished: it is in progress (the creator holds the
@@ -78,15 +81,19 @@ const char *container_live_status(const struct container *c) {
   if (st->cgroup_path != NULL && *st->cgroup_path != '\0' &&
       cgroup_path_is_frozen(st->cgroup_path) == 1)
     return "paused";
-  if (fstatat(c->dirfd, EXEC_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+  if (fstatat(dirfd, fifo, &sb, AT_SYMLINK_NOFOLLOW) == 0)
     return "created";
   return "running";
 }
 
-/* st.status from the live init (container_live_status reads the recorded
- * one: replaced after). */
-static void set_live_status(struct container *c) {
-  char *now = xstrdup(container_live_status(c));
+const char *container_live_status(const struct container *c) {
+  return live_status_at(&c->st, c->dirfd, EXEC_FIFO);
+}
+
+/* st.status from the live init (live_status_at reads the recorded one:
+ * replaced after). */
+static void set_live_status(struct container *c, int dirfd, const char *fifo) {
+  char *now = xstrdup(live_status_at(&c->st, dirfd, fifo));
   free(c->st.status);
   c->st.status = now;
 }
@@ -149,14 +156,18 @@ int container_load(const char *root, const char *id, struct container **out,
     *out = c; /* the caller may still force-delete it */
     return brig_err_wrap(err, "container %s", id);
   }
-  set_live_status(c);
+  set_live_status(c, c->dirfd, EXEC_FIFO);
   *out = c;
   return 0;
 }
 
 int container_peek(int rootfd, const char *root, const char *id,
                    struct container **out, struct brig_error *err) {
-  char buf[8192];
+  /* <id>/state.json in one openat2, no symlink on the way (the O_NOFOLLOW
+   * open of the state dir, without a fd of it) */
+  struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+                         .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
+  char buf[8192], path[300];
   struct brig_error e = {0};
   struct container *c;
   ssize_t n = -1;
@@ -166,8 +177,9 @@ int container_peek(int rootfd, const char *root, const char *id,
     return -1;
   c = xcalloc(1, sizeof(*c));
   c->lock_fd = -1;
-  c->dirfd = openat(rootfd, id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  fd = c->dirfd < 0 ? -1 : openat(c->dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC);
+  c->dirfd = -1;
+  snprintf(path, sizeof(path), "%s/%s", id, STATE_FILE);
+  fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
   if (fd >= 0) {
     /* state.json is only ever replaced whole (write_file_atomic): a read
      * short of the buffer is all of it. */
@@ -183,7 +195,8 @@ int container_peek(int rootfd, const char *root, const char *id,
   }
   c->id = xstrdup(id);
   c->dir = xasprintf("%s/%s", root, id);
-  set_live_status(c);
+  snprintf(path, sizeof(path), "%s/%s", id, EXEC_FIFO);
+  set_live_status(c, rootfd, path);
   *out = c;
   return 0;
 }
