@@ -161,12 +161,25 @@ int container_load(const char *root, const char *id, struct container **out,
   return 0;
 }
 
-int container_peek(int rootfd, const char *root, const char *id,
-                   struct container **out, struct brig_error *err) {
-  /* <id>/state.json in one openat2, no symlink on the way (the O_NOFOLLOW
-   * open of the state dir, without a fd of it) */
+/* <id>/state.json with no symlink on the way (what the O_NOFOLLOW open of
+ * the state dir guards): one openat2, or two opens where it is missing. */
+static int open_state_file(int rootfd, const char *id, const char *path) {
   struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
                          .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
+  int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+  if (fd < 0 && errno == ENOSYS) {
+    int dirfd =
+        openat(rootfd, id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dirfd < 0)
+      return -1;
+    fd = openat(dirfd, STATE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    close(dirfd);
+  }
+  return fd;
+}
+
+int container_peek(int rootfd, const char *root, const char *id,
+                   struct container **out, struct brig_error *err) {
   char buf[8192], path[300];
   struct brig_error e = {0};
   struct container *c;
@@ -179,7 +192,7 @@ int container_peek(int rootfd, const char *root, const char *id,
   c->lock_fd = -1;
   c->dirfd = -1;
   snprintf(path, sizeof(path), "%s/%s", id, STATE_FILE);
-  fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+  fd = open_state_file(rootfd, id, path);
   if (fd >= 0) {
     /* state.json is only ever replaced whole (write_file_atomic): a read
      * short of the buffer is all of it. */
