@@ -211,9 +211,10 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   make_bundle sleep 1000
   brig run -d -b "$BUNDLE" "$(cid a)"
   brig create -b "$BUNDLE" "$(cid b)"
-  # fd 9 holds the lock of a's state dir, as a command working on it does
-  exec 9<"$BRIG_ROOT/$(cid a)"
-  flock -x 9
+  # a process holds the lock of a's state dir, as a command working on it
+  # does (in the background: teardown kills it before deleting)
+  bg sh -c 'exec 9<"$1" && flock -x 9 && exec sleep 600' sh "$BRIG_ROOT/$(cid a)"
+  wait_for 50 sh -c "! flock -n '$BRIG_ROOT/$(cid a)' true"
   run timeout 2 "$BRIG" --root "$BRIG_ROOT" state "$(cid a)"
   [ "$status" -eq 124 ] # state waits for the lock: it is held
   run timeout 5 "$BRIG" --root "$BRIG_ROOT" list
@@ -225,7 +226,8 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   jq -c '.status = "creating"' "$TEST_TMP/a.json" >"$BRIG_ROOT/$(cid a)/state.json"
   run timeout 2 "$BRIG" --root "$BRIG_ROOT" list -q
   [ "$status" -eq 124 ]
-  exec 9<&-
+  kill "$BG_PID"
+  wait "$BG_PID" || true
   run brig list
   [[ "${lines[1]}" =~ ^$(cid a)\ +[1-9][0-9]*\ +creating\  ]]
   cp "$TEST_TMP/a.json" "$BRIG_ROOT/$(cid a)/state.json"
