@@ -237,19 +237,27 @@ static bool same_set(const char *a, const char *b) {
   return na == nb;
 }
 
+/* Add len bytes of item to the comma-separated *list (malloc'd). */
+static void list_append(char **list, const char *item, size_t len) {
+  size_t l = strlen(*list);
+  *list = xrealloc(*list, l + len + 2);
+  if (l > 0)
+    (*list)[l++] = ',';
+  memcpy(*list + l, item, len);
+  (*list)[l + len] = '\0';
+}
+
 /* The controllers the kernel knows (/proc/cgroups), comma-separated. */
 static char *known_controllers(void) {
   _cleanup_fclose_ FILE *f = fopen("/proc/cgroups", "re");
-  char line[256], name[64];
+  char line[256];
   char *out = xstrdup("");
   if (f == NULL)
     return out;
   while (fgets(line, sizeof(line), f)) {
-    if (line[0] == '#' || sscanf(line, "%63s", name) != 1)
-      continue;
-    char *n = xasprintf("%s%s%s", out, *out ? "," : "", name);
-    free(out);
-    out = n;
+    size_t l = strcspn(line, " \t\n");
+    if (line[0] != '#' && l > 0)
+      list_append(&out, line, l);
   }
   return out;
 }
@@ -269,6 +277,19 @@ static void add_hier(struct cgroup *cg, const char *controllers,
   cg->n++;
 }
 
+/* The next field of *p (separated by spaces, tabs or a newline),
+ * NUL-terminated in place; NULL when none is left. */
+static char *next_field(char **p) {
+  char *f = *p + strspn(*p, " \t\n"), *end;
+  if (*f == '\0')
+    return NULL;
+  end = f + strcspn(f, " \t\n");
+  if (*end != '\0')
+    *end++ = '\0';
+  *p = end;
+  return f;
+}
+
 /* Fill cg->h from /proc/self/mountinfo: every v1 hierarchy under
  * /sys/fs/cgroup, plus the cgroup2 one (unified on hybrid, the root on v2). */
 static int find_hierarchies(struct cgroup *cg, struct brig_error *err) {
@@ -279,10 +300,21 @@ static int find_hierarchies(struct cgroup *cg, struct brig_error *err) {
   if (f == NULL)
     return brig_err(err, errno, "open /proc/self/mountinfo");
   while (getline(&line, &cap, f) > 0) {
+    /* "ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - FSTYPE SOURCE OPTIONS" */
     char *sep = strstr(line, " - ");
-    char mnt[4096], fstype[64], source[256], opts[1024];
-    if (sep == NULL || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
-        sscanf(sep + 3, "%63s %255s %1023s", fstype, source, opts) != 3)
+    char *p = line, *rest, *mnt = NULL, *fstype, *opts = NULL;
+    if (sep == NULL)
+      continue;
+    *sep = '\0';
+    rest = sep + 3;
+    fstype = next_field(&rest);
+    if (fstype == NULL || strncmp(fstype, "cgroup", 6) != 0)
+      continue; /* most lines: not a cgroup fs */
+    if (next_field(&rest) != NULL)
+      opts = next_field(&rest);
+    for (int i = 0; i < 5 && (mnt = next_field(&p)) != NULL; i++)
+      ;
+    if (mnt == NULL || opts == NULL)
       continue;
     if (strncmp(mnt, CGROUP_ROOT, strlen(CGROUP_ROOT)) != 0)
       continue;
@@ -302,9 +334,7 @@ static int find_hierarchies(struct cgroup *cg, struct brig_error *err) {
          o = strtok_r(NULL, ",", &save)) {
       if (strncmp(o, "name=", 5) != 0 && !in_list(o, strlen(o), known))
         continue;
-      char *n = xasprintf("%s%s%s", ctrls, *ctrls ? "," : "", o);
-      free(ctrls);
-      ctrls = n;
+      list_append(&ctrls, o, strlen(o));
     }
     if (*ctrls)
       add_hier(cg, ctrls, mnt, false);
@@ -388,22 +418,28 @@ static void set_recorded_path(struct cgroup *cg) {
   }
 }
 
-static struct cgroup *cgroup_new(struct brig_error *err) {
-  /* The layout and the hierarchies, found once per process: `list` and
-   * `monitor` open one cgroup per container. */
+/* The layout and the hierarchies of this host, found once per process:
+ * `list` and `monitor` look at one cgroup per container. */
+static struct cgroup *host_hierarchies(struct brig_error *err) {
   static struct cgroup *found;
-  struct cgroup *cg = xcalloc(1, sizeof(*cg));
-
   if (found == NULL) {
     found = xcalloc(1, sizeof(*found));
     found->layout = cgroup_detect_layout();
     if (find_hierarchies(found, err) < 0) {
       cgroup_free(found);
       found = NULL;
-      free(cg);
-      return NULL;
     }
   }
+  return found;
+}
+
+static struct cgroup *cgroup_new(struct brig_error *err) {
+  struct cgroup *found = host_hierarchies(err);
+  struct cgroup *cg;
+
+  if (found == NULL)
+    return NULL;
+  cg = xcalloc(1, sizeof(*cg));
   cg->layout = found->layout;
   cg->drv =
       cg->layout == CGROUP_LAYOUT_V2 ? &cgroup_driver_v2 : &cgroup_driver_v1;
@@ -476,6 +512,56 @@ int cgroup_create(const char *id, const char *cgroups_path, struct cgroup **out,
   return 0;
 }
 
+/* h's path in a recorded cgroup path (cgroup_path()): the path itself when
+ * it is one line, else the last "controllers:path" line naming h's
+ * controllers ("" for cgroup2); NULL when none does. */
+static char *recorded_rel(const char *path, const struct cgroup_hier *h) {
+  const char *found = NULL;
+  size_t found_len = 0;
+  if (strchr(path, '\n') == NULL)
+    return xstrdup(path);
+  for (const char *l = path; *l;) {
+    size_t len = strcspn(l, "\n");
+    const char *colon = memchr(l, ':', len);
+    if (colon != NULL && h->unified == (colon == l)) {
+      _cleanup_free_ char *ctrls = xstrndup(l, (size_t)(colon - l));
+      if (same_set(h->controllers, ctrls)) {
+        found = colon + 1;
+        found_len = len - (size_t)(colon + 1 - l);
+      }
+    }
+    l += len + (l[len] == '\n');
+  }
+  return found == NULL ? NULL : xstrndup(found, found_len);
+}
+
+int cgroup_path_is_frozen(const char *path) {
+  struct brig_error e = {0};
+  struct cgroup *host = host_hierarchies(&e);
+  struct cgroup_hier *src, one;
+  _cleanup_free_ char *rel = NULL, *dir = NULL;
+  if (host == NULL || path == NULL || *path == '\0')
+    return -1;
+  /* the one hierarchy the driver's is_frozen reads */
+  src = cg_hier(host, host->layout == CGROUP_LAYOUT_V2 ? "" : "freezer");
+  if (src == NULL || (rel = recorded_rel(path, src)) == NULL)
+    return 0;
+  dir = join_path(src->mount, rel);
+  one = (struct cgroup_hier){.controllers = src->controllers,
+                             .mount = src->mount,
+                             .rel = rel,
+                             .dir = dir,
+                             .unified = src->unified};
+  struct cgroup cg = {
+      .drv = host->layout == CGROUP_LAYOUT_V2 ? &cgroup_driver_v2
+                                              : &cgroup_driver_v1,
+      .layout = host->layout,
+      .h = &one,
+      .n = 1,
+  };
+  return cg.drv->is_frozen(&cg);
+}
+
 int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err) {
   struct cgroup *cg;
   *out = NULL;
@@ -486,23 +572,12 @@ int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err) {
   cg = cgroup_new(err);
   if (cg == NULL)
     return -1;
-  if (strchr(path, '\n') == NULL) {
-    for (size_t i = 0; i < cg->n; i++)
-      set_dir(&cg->h[i], path);
-  } else {
-    _cleanup_free_ char *copy = xstrdup(path);
-    char *save = NULL;
-    for (char *l = strtok_r(copy, "\n", &save); l;
-         l = strtok_r(NULL, "\n", &save)) {
-      char *colon = strchr(l, ':');
-      if (colon == NULL)
-        continue;
-      *colon = '\0';
-      for (size_t i = 0; i < cg->n; i++)
-        if (cg->h[i].unified == (*l == '\0') &&
-            same_set(cg->h[i].controllers, l))
-          set_dir(&cg->h[i], colon + 1);
-    }
+  for (size_t i = 0; i < cg->n; i++) {
+    _cleanup_free_ char *rel = recorded_rel(path, &cg->h[i]);
+    if (rel != NULL)
+      set_dir(&cg->h[i], rel);
+  }
+  if (strchr(path, '\n') != NULL) {
     /* a hierarchy mounted since the container was made: not ours */
     size_t k = 0;
     for (size_t i = 0; i < cg->n; i++) {

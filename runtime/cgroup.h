@@ -47,6 +47,9 @@ int cgroup_clone_fd(struct cgroup *cg);
 int cgroup_freeze(struct cgroup *cg, bool freeze, struct brig_error *err);
 /* 1 when frozen, 0 when not, -1 on error. */
 int cgroup_is_frozen(struct cgroup *cg);
+/* cgroup_is_frozen of the cgroup at a recorded path (cgroup_path()),
+ * without opening all of it: 1 frozen, 0 not (or no freezer), -1 error. */
+int cgroup_path_is_frozen(const char *path);
 /* Host pids of every process in the cgroup (malloc'd array). */
 int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *n,
                 struct brig_error *err);

@@ -82,8 +82,9 @@ CMD(list) {
                                        {NULL, 0, NULL, 0}};
   const char *format = "table";
   bool quiet = false;
+  static char out[1 << 16]; /* the table in few writes */
   struct row *rows = NULL;
-  size_t n = 0;
+  size_t n = 0, cap = 0;
   DIR *d;
   struct dirent *de;
   int c;
@@ -113,16 +114,23 @@ CMD(list) {
     struct stat sb;
     if (de->d_name[0] == '.')
       continue;
-    if (container_load(brig_g.root, de->d_name, &ct, &e) < 0) {
+    if (container_peek(dirfd(d), brig_g.root, de->d_name, &ct, &e) < 0) {
       container_free(ct);
       continue;
     }
-    rows = xrealloc(rows, (n + 1) * sizeof(*rows));
+    if (ct->lock_fd >= 0) { /* read: no need to hold it to the end */
+      close(ct->lock_fd);
+      ct->lock_fd = -1;
+    }
+    if (n == cap) {
+      cap = cap ? cap * 2 : 64;
+      rows = xrealloc(rows, cap * sizeof(*rows));
+    }
     rows[n].c = ct;
     rows[n].owner[0] = '\0';
     snprintf(rows[n].pid, sizeof(rows[n].pid), "%d",
              strcmp(ct->st.status, "stopped") == 0 ? 0 : (int)ct->st.pid);
-    if (fstat(ct->dirfd, &sb) == 0)
+    if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
       owner_name(sb.st_uid, rows[n].owner, sizeof(rows[n].owner));
     n++;
   }
@@ -130,6 +138,7 @@ CMD(list) {
     closedir(d);
   if (n > 0)
     qsort(rows, n, sizeof(*rows), by_id);
+  setvbuf(stdout, out, _IOFBF, sizeof(out));
   if (quiet) {
     for (size_t i = 0; i < n; i++)
       printf("%s\n", rows[i].c->id);

@@ -13,7 +13,7 @@
 struct container {
   char *id;
   char *dir;   /* <root>/<id> */
-  int dirfd;   /* O_PATH|O_DIRECTORY fd of dir */
+  int dirfd;   /* O_PATH|O_DIRECTORY fd of dir (-1 from container_peek) */
   int lock_fd; /* flock(LOCK_EX) held while loaded */
   struct container_state st;
 };
@@ -25,6 +25,12 @@ int container_id_valid(const char *id, struct brig_error *err);
  * container fails with errnum ENOENT and "container does not exist". */
 int container_load(const char *root, const char *id, struct container **out,
                    struct brig_error *err);
+/* container_load for readers that change nothing (`list`): without the
+ * lock (and without dirfd) when state.json reads whole and is past
+ * "creating" (it is only ever replaced whole); else container_load itself.
+ * rootfd: root opened. */
+int container_peek(int rootfd, const char *root, const char *id,
+                   struct container **out, struct brig_error *err);
 #define EXEC_FIFO "exec.fifo"
 /* A copy of config.json, kept only when it has poststart/poststop hooks. */
 #define HOOKS_CONFIG "config.json"

@@ -41,8 +41,10 @@ int proc_start_time(pid_t pid, uint64_t *out, char *state) {
       return -1;
     p++;
   }
-  if (sscanf(p, "%llu", &st) != 1)
+  if (*p < '0' || *p > '9')
     return -1;
+  for (st = 0; *p >= '0' && *p <= '9'; p++)
+    st = st * 10 + (unsigned long long)(*p - '0');
   *out = st;
   return 0;
 }

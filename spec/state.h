@@ -35,8 +35,16 @@ struct container_state {
 char *state_emit_public(const struct container_state *st, bool pretty);
 /* The private state.json (public fields + brig's own). */
 char *state_emit_file(const struct container_state *st);
-/* Parse state.json; `name` appears in messages. */
+/* Parse state.json; `name` appears in messages.  The plain reader first,
+ * then the tree parser for what it leaves. */
 int state_parse_file(const char *data, size_t len, const char *name,
+                     struct container_state *out, struct brig_error *err);
+/* The plain reader alone: 0 with *out filled as the tree parser would, or
+ * -1 (nothing to free) for any text it does not take. */
+int state_parse_plain(const char *data, size_t len,
+                      struct container_state *out);
+/* The tree parser alone (yajl). */
+int state_parse_tree(const char *data, size_t len, const char *name,
                      struct container_state *out, struct brig_error *err);
 void state_clear(struct container_state *st);
 

@@ -110,7 +110,235 @@ static bool get_bool(yajl_val root, const char *k1, const char *k2) {
   return v != NULL;
 }
 
+/* ---- the plain reader ----
+ * state.json as brig writes it (one object; ASCII strings without escapes;
+ * integers; true, false; objects one level deep) without yajl's tree: most
+ * of `list`'s time went there.  Anything else is left to the tree parser,
+ * which gives the same fields or the error message. */
+
+enum plain_type { PLAIN_STR, PLAIN_INT, PLAIN_TRUE, PLAIN_FALSE, PLAIN_OBJ };
+
+struct plain_member {
+  int parent; /* index of the object holding it, -1 for the top one */
+  const char *key;
+  size_t klen;
+  enum plain_type type;
+  const char *s; /* PLAIN_STR: not NUL-terminated */
+  size_t slen;
+  long long i; /* PLAIN_INT */
+};
+
+#define PLAIN_MAX 128
+
+struct plain {
+  const char *p, *end;
+  struct plain_member m[PLAIN_MAX];
+  int n;
+};
+
+static void plain_ws(struct plain *pl) {
+  while (pl->p < pl->end &&
+         (*pl->p == ' ' || *pl->p == '\t' || *pl->p == '\n' || *pl->p == '\r'))
+    pl->p++;
+}
+
+static bool plain_lit(struct plain *pl, const char *lit) {
+  size_t l = strlen(lit);
+  if ((size_t)(pl->end - pl->p) < l || memcmp(pl->p, lit, l) != 0)
+    return false;
+  pl->p += l;
+  return true;
+}
+
+/* A string of printable ASCII without escapes; pl->p is at its '"'. */
+static bool plain_str(struct plain *pl, const char **s, size_t *len) {
+  const char *q = ++pl->p;
+  while (q < pl->end && *q != '"') {
+    if (*q < 0x20 || *q > 0x7e || *q == '\\')
+      return false;
+    q++;
+  }
+  if (q == pl->end)
+    return false;
+  *s = pl->p;
+  *len = (size_t)(q - pl->p);
+  pl->p = q + 1;
+  return true;
+}
+
+/* -?(0|[1-9][0-9]*), at most 18 digits: never out of long long's range. */
+static bool plain_int(struct plain *pl, long long *out) {
+  bool neg = *pl->p == '-';
+  long long v = 0;
+  int digits = 0;
+  if (neg)
+    pl->p++;
+  while (pl->p < pl->end && *pl->p >= '0' && *pl->p <= '9') {
+    if (++digits > 18 || (digits == 2 && v == 0))
+      return false; /* too long, or a leading zero */
+    v = v * 10 + (*pl->p++ - '0');
+  }
+  if (digits == 0 || pl->p == pl->end ||
+      (*pl->p != ',' && *pl->p != '}' && *pl->p != ' ' && *pl->p != '\t' &&
+       *pl->p != '\n' && *pl->p != '\r'))
+    return false; /* a fraction, an exponent, or garbage */
+  *out = neg ? -v : v;
+  return true;
+}
+
+static bool plain_object(struct plain *pl, int parent, int depth) {
+  pl->p++; /* '{' */
+  plain_ws(pl);
+  if (pl->p < pl->end && *pl->p == '}') {
+    pl->p++;
+    return true;
+  }
+  for (;;) {
+    struct plain_member *m;
+    int at = pl->n;
+    if (at == PLAIN_MAX || pl->p == pl->end || *pl->p != '"')
+      return false;
+    m = &pl->m[pl->n++];
+    memset(m, 0, sizeof(*m));
+    m->parent = parent;
+    if (!plain_str(pl, &m->key, &m->klen))
+      return false;
+    for (int k = 0; k < at; k++) /* a duplicate: the tree keeps both */
+      if (pl->m[k].parent == parent && pl->m[k].klen == m->klen &&
+          memcmp(pl->m[k].key, m->key, m->klen) == 0)
+        return false;
+    plain_ws(pl);
+    if (pl->p == pl->end || *pl->p++ != ':')
+      return false;
+    plain_ws(pl);
+    if (pl->p == pl->end)
+      return false;
+    if (*pl->p == '"') {
+      m->type = PLAIN_STR;
+      if (!plain_str(pl, &m->s, &m->slen))
+        return false;
+    } else if (*pl->p == '-' || (*pl->p >= '0' && *pl->p <= '9')) {
+      m->type = PLAIN_INT;
+      if (!plain_int(pl, &m->i))
+        return false;
+    } else if (plain_lit(pl, "true")) {
+      m->type = PLAIN_TRUE;
+    } else if (plain_lit(pl, "false")) {
+      m->type = PLAIN_FALSE;
+    } else if (*pl->p == '{' && depth == 0) {
+      m->type = PLAIN_OBJ;
+      if (!plain_object(pl, at, 1))
+        return false;
+    } else {
+      return false;
+    }
+    plain_ws(pl);
+    if (pl->p == pl->end)
+      return false;
+    if (*pl->p == '}') {
+      pl->p++;
+      return true;
+    }
+    if (*pl->p++ != ',')
+      return false;
+    plain_ws(pl);
+  }
+}
+
+/* The member `key` of the object at `parent` (-1: the top one) when it has
+ * the type `type`, else NULL (as yajl_tree_get with a type). */
+static const struct plain_member *plain_get(const struct plain *pl, int parent,
+                                            const char *key,
+                                            enum plain_type type) {
+  size_t l = strlen(key);
+  for (int k = 0; k < pl->n; k++) {
+    const struct plain_member *m = &pl->m[k];
+    if (m->parent == parent && m->klen == l && memcmp(m->key, key, l) == 0)
+      return m->type == type ? m : NULL;
+  }
+  return NULL;
+}
+
+static char *plain_dup(const struct plain_member *m) {
+  return m == NULL ? NULL : xstrndup(m->s, m->slen);
+}
+
+int state_parse_plain(const char *data, size_t len,
+                      struct container_state *out) {
+  struct plain *pl = xmalloc(sizeof(*pl));
+  const char *required[] = {"ociVersion", "id", "status", "bundle", "created"};
+  const struct plain_member *m, *brig, *ann;
+  int b = -2; /* no "brig" object: nothing has it as parent */
+  bool ok;
+
+  memset(out, 0, sizeof(*out));
+  pl->p = data;
+  pl->end = data + len;
+  pl->n = 0;
+  plain_ws(pl);
+  ok = len <= SPEC_MAX_CONFIG_SIZE && pl->p < pl->end && *pl->p == '{' &&
+       plain_object(pl, -1, 0);
+  if (ok) {
+    plain_ws(pl);
+    ok = pl->p == pl->end;
+  }
+  for (size_t i = 0; ok && i < sizeof(required) / sizeof(required[0]); i++)
+    ok = plain_get(pl, -1, required[i], PLAIN_STR) != NULL;
+  m = ok ? plain_get(pl, -1, "pid", PLAIN_INT) : NULL;
+  if (m == NULL || m->i < 0 || m->i > 4194304) {
+    free(pl); /* the tree parser says what is wrong */
+    return -1;
+  }
+  out->pid = (pid_t)m->i;
+  out->oci_version = plain_dup(plain_get(pl, -1, "ociVersion", PLAIN_STR));
+  out->id = plain_dup(plain_get(pl, -1, "id", PLAIN_STR));
+  out->status = plain_dup(plain_get(pl, -1, "status", PLAIN_STR));
+  out->bundle = plain_dup(plain_get(pl, -1, "bundle", PLAIN_STR));
+  out->rootfs = plain_dup(plain_get(pl, -1, "rootfs", PLAIN_STR));
+  out->created = plain_dup(plain_get(pl, -1, "created", PLAIN_STR));
+  out->owner = plain_dup(plain_get(pl, -1, "owner", PLAIN_STR));
+  brig = plain_get(pl, -1, "brig", PLAIN_OBJ);
+  if (brig != NULL)
+    b = (int)(brig - pl->m);
+  m = plain_get(pl, b, "initStartTime", PLAIN_INT);
+  if (m != NULL && m->i >= 0)
+    out->init_start_time = (uint64_t)m->i;
+  out->cgroup_path = plain_dup(plain_get(pl, b, "cgroupPath", PLAIN_STR));
+  out->use_init = plain_get(pl, b, "useInit", PLAIN_TRUE) != NULL;
+  out->exit_status = -1;
+  m = plain_get(pl, b, "exitStatus", PLAIN_INT);
+  if (m != NULL && m->i >= 0 && m->i <= 255)
+    out->exit_status = (int)m->i;
+  out->systemd_cgroup = plain_get(pl, b, "systemdCgroup", PLAIN_TRUE) != NULL;
+  ann = plain_get(pl, -1, "annotations", PLAIN_OBJ);
+  if (ann != NULL) {
+    int a = (int)(ann - pl->m);
+    size_t cnt = 0;
+    for (int k = 0; k < pl->n; k++)
+      cnt += pl->m[k].parent == a;
+    if (cnt > 0)
+      out->annotations = xcalloc(cnt, sizeof(*out->annotations));
+    for (int k = 0; k < pl->n; k++) {
+      m = &pl->m[k];
+      if (m->parent != a || m->type != PLAIN_STR)
+        continue;
+      out->annotations[out->n_annotations].key = xstrndup(m->key, m->klen);
+      out->annotations[out->n_annotations].value = plain_dup(m);
+      out->n_annotations++;
+    }
+  }
+  free(pl);
+  return 0;
+}
+
 int state_parse_file(const char *data, size_t len, const char *name,
+                     struct container_state *out, struct brig_error *err) {
+  if (state_parse_plain(data, len, out) == 0)
+    return 0;
+  return state_parse_tree(data, len, name, out, err);
+}
+
+int state_parse_tree(const char *data, size_t len, const char *name,
                      struct container_state *out, struct brig_error *err) {
   struct pctx pc = {.name = name, .err = err};
   yajl_val root, ann;

@@ -1,6 +1,7 @@
 /* libFuzzer target: any bytes through the state.json reader.  Must never
  * crash or leak; a refusal is one non-empty line; a state that parses
- * must emit a state.json that parses again to the same fields. */
+ * must emit a state.json that parses again to the same fields; what the
+ * plain reader takes, the tree parser reads the same. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +15,40 @@ static int same(const char *a, const char *b) {
   return strcmp(a, b) == 0;
 }
 
+static void plain_agrees(const char *data, size_t size) {
+  struct brig_error err = {0};
+  struct container_state plain, tree;
+  if (state_parse_plain(data, size, &plain) < 0)
+    return;
+  if (state_parse_tree(data, size, "state.json", &tree, &err) < 0 ||
+      plain.pid != tree.pid || !same(plain.oci_version, tree.oci_version) ||
+      !same(plain.id, tree.id) || !same(plain.status, tree.status) ||
+      !same(plain.bundle, tree.bundle) || !same(plain.rootfs, tree.rootfs) ||
+      !same(plain.created, tree.created) || !same(plain.owner, tree.owner) ||
+      (plain.rootfs == NULL) != (tree.rootfs == NULL) ||
+      (plain.owner == NULL) != (tree.owner == NULL) ||
+      (plain.cgroup_path == NULL) != (tree.cgroup_path == NULL) ||
+      !same(plain.cgroup_path, tree.cgroup_path) ||
+      plain.init_start_time != tree.init_start_time ||
+      plain.use_init != tree.use_init ||
+      plain.systemd_cgroup != tree.systemd_cgroup ||
+      plain.exit_status != tree.exit_status ||
+      plain.n_annotations != tree.n_annotations)
+    abort();
+  for (size_t i = 0; i < plain.n_annotations; i++)
+    if (strcmp(plain.annotations[i].key, tree.annotations[i].key) != 0 ||
+        strcmp(plain.annotations[i].value, tree.annotations[i].value) != 0)
+      abort();
+  state_clear(&plain);
+  state_clear(&tree);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct brig_error err = {0};
   struct container_state st, again;
   char *json;
+
+  plain_agrees((const char *)data, size);
 
   if (state_parse_file((const char *)data, size, "state.json", &st, &err) < 0) {
     if (err.msg[0] == '\0' || strchr(err.msg, '\n') != NULL)

@@ -183,8 +183,21 @@ int main(void) {
 
   ok(cgroup_freeze(cg, true, &err) == 0 && cgroup_is_frozen(cg) == 1,
      "freeze (%s)", err.msg);
+  /* what `state` and `list` read: the recorded path, one line or a
+   * "controllers:path" line per hierarchy */
+  char *lines = xasprintf("memory:%s\nfreezer:%s\n:%s", path, path, path);
+  char *no_freezer = xasprintf("memory:%s\n:%s", path, path);
+  ok(cgroup_path_is_frozen(cgroup_path(cg)) == 1, "frozen by recorded path");
+  ok(cgroup_path_is_frozen(lines) == 1, "frozen by per-hierarchy lines");
+  ok(cgroup_path_is_frozen(no_freezer) == 0,
+     "no freezer line: not frozen (as cgroup_open + cgroup_is_frozen)");
   ok(cgroup_freeze(cg, false, &err) == 0 && cgroup_is_frozen(cg) == 0,
      "thaw (%s)", err.msg);
+  ok(cgroup_path_is_frozen(cgroup_path(cg)) == 0 &&
+         cgroup_path_is_frozen(lines) == 0,
+     "thawed by recorded path and by lines");
+  free(lines);
+  free(no_freezer);
 
   struct events_stats st;
   ok(cgroup_stats(cg, &st, &err) == 0 && st.pids.current == 1 &&
