@@ -135,6 +135,12 @@ assert_nothing_left() {
     [ "$status" -eq 1 ]
     [[ "$output" == *"$kind hook #0 (/bin/false): exit status 1"* ]]
     assert_nothing_left "$id"
+    # run: the init's answer comes over run's socket, not the exec FIFO
+    id=$(cid "run-$kind")
+    run brig run -b "$BUNDLE" "$id" </dev/null
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"$kind hook #0 (/bin/false): exit status 1"* ]]
+    assert_nothing_left "$id"
   done
 }
 
