@@ -170,6 +170,7 @@ CMD(exec) {
   struct exec_opts o = {.root = brig_g.root};
   struct exec_flags f = {0};
   struct spec_config *cfg = NULL;
+  struct container *ct = NULL;
   struct spec_process *fileproc = NULL;
   int c, code = 0, ret = 255;
   int64_t n;
@@ -240,7 +241,7 @@ CMD(exec) {
   }
   o.id = argv[optind];
   /* As runc: every failure past the command line is "exec failed", 255. */
-  cfg = exec_load_config(o.root, o.id, err);
+  cfg = exec_load_config(o.root, o.id, &ct, err);
   if (cfg == NULL)
     goto out;
   if (f.process_file != NULL) {
@@ -264,6 +265,8 @@ CMD(exec) {
     o.process = cfg->process;
   }
   o.cfg = cfg;
+  o.c = ct; /* container_exec frees it */
+  ct = NULL;
   if (container_exec(&o, &code, err) == 0)
     ret = o.detach ? 0 : code;
   goto out;
@@ -277,5 +280,6 @@ out:
   strv_free(f.caps);
   spec_process_free(fileproc);
   spec_free(cfg);
+  container_free(ct);
   return ret;
 }

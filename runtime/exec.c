@@ -35,18 +35,17 @@ struct exec_msg {
 };
 
 struct spec_config *exec_load_config(const char *root, const char *id,
+                                     struct container **c,
                                      struct brig_error *err) {
-  struct container *c = NULL;
-  struct spec_config *cfg = NULL;
   _cleanup_free_ char *path = NULL;
-  if (container_load(root, id, &c, err) < 0) {
-    container_free(c);
+  *c = NULL;
+  if (container_load(root, id, c, err) < 0) {
+    container_free(*c);
+    *c = NULL;
     return NULL;
   }
-  path = xasprintf("%s/config.json", c->st.bundle);
-  container_free(c);
-  cfg = spec_load_file(path, err);
-  return cfg;
+  path = xasprintf("%s/config.json", (*c)->st.bundle);
+  return spec_load_file(path, err);
 }
 
 static void send_failure(int sock, const struct brig_error *e) {
@@ -186,7 +185,8 @@ int container_exec(const struct exec_opts *o, int *code,
   pid_t helper, pid = -1, init;
   ssize_t n;
 
-  if (container_load(o->root, o->id, &c, err) < 0)
+  c = o->c;
+  if (c == NULL && container_load(o->root, o->id, &c, err) < 0)
     goto out;
   if (strcmp(c->st.status, "stopped") == 0 ||
       strcmp(c->st.status, "creating") == 0) {

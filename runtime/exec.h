@@ -5,12 +5,16 @@
 
 #include <stdbool.h>
 
+#include "container.h"
 #include "error.h"
 #include "spec.h"
 
 struct exec_opts {
   const char *root;
   const char *id;
+  /* The container as exec_load_config loaded it (locked), or NULL to load
+   * it here; container_exec frees it either way. */
+  struct container *c;
   /* The container's config (its linux section applies: seccomp...). */
   const struct spec_config *cfg;
   /* The process: from --process, or the container's own changed by the
@@ -24,9 +28,11 @@ struct exec_opts {
   int preserve_fds;
 };
 
-/* Load the container's config.json process as the base for flags (NULL
- * with err when the container or its bundle cannot be read). */
+/* Load the container (*c, locked, for exec_opts.c) and its config.json,
+ * whose process is the base for flags (NULL with err when the container
+ * or its bundle cannot be read). */
 struct spec_config *exec_load_config(const char *root, const char *id,
+                                     struct container **c,
                                      struct brig_error *err);
 /* Run it.  Foreground: *code is the process's exit code.  Returns -1 when
  * brig itself failed (the caller exits 255, as runc). */
