@@ -454,7 +454,7 @@ static struct cgroup *cgroup_new(struct brig_error *err) {
 }
 
 char *cgroup_default_path(const char *id) {
-  return xasprintf("/brig/%s", id);
+  return xasprintf(CGROUP_DEFAULT_PARENT "/%s", id);
 }
 
 int cgroup_resolve(const char *id, const char *cgroups_path,

@@ -20,12 +20,14 @@ enum cgroup_layout cgroup_detect_layout(void);
  * container's cgroup in every hierarchy.  Fails if it cannot be created. */
 int cgroup_create(const char *id, const char *cgroups_path, struct cgroup **out,
                   struct brig_error *err);
+/* The parent of every container whose config has no cgroupsPath; brig
+ * keeps it (other containers may be entering it). */
+#define CGROUP_DEFAULT_PARENT "/brig"
+/* The cgroup of such a container: /brig/<id> (malloc'd). */
+char *cgroup_default_path(const char *id);
 /* cgroup_create in two steps: resolve the paths (nothing made yet:
  * cgroup_path() can be recorded first), then make the directories
  * (undone on failure; cg is still the caller's to free). */
-/* The cgroup of a container whose config has no cgroupsPath: /brig/<id>
- * (malloc'd). */
-char *cgroup_default_path(const char *id);
 int cgroup_resolve(const char *id, const char *cgroups_path,
                    struct cgroup **out, struct brig_error *err);
 int cgroup_make(struct cgroup *cg, struct brig_error *err);

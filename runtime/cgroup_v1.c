@@ -81,7 +81,7 @@ static int v1_create(struct cgroup *cg, struct brig_error *err) {
      * set it once, so the next containers need no copy. */
     up = parent_dir(h->rel);
     updir = parent_dir(h->dir);
-    if (copied && strcmp(up, "/brig") == 0)
+    if (copied && strcmp(up, CGROUP_DEFAULT_PARENT) == 0)
       cg_write(updir, "cgroup.clone_children", "1", &ignored);
   }
   return 0;
@@ -168,7 +168,7 @@ static int v1_remove(struct cgroup *cg, struct brig_error *err) {
     bool leaf = false;
     for (size_t j = 0; j < cg->n; j++)
       leaf = leaf || strcmp(cg->made[i], cg->h[j].dir) == 0;
-    if (!leaf && !(base && strcmp(base, "/brig") == 0))
+    if (!leaf && !(base && strcmp(base, CGROUP_DEFAULT_PARENT) == 0))
       rmdir(cg->made[i]);
   }
   return ret;
