@@ -39,7 +39,10 @@ int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
     return CLI_ERROR;
   }
   if (c == ':') {
-    brig_err(err, 0, "%s: flag needs an argument: %s", cmd, argv[optind - 1]);
+    /* glibc leaves optind just past the flag; musl, when the flag is the
+     * last word, one further. */
+    brig_err(err, 0, "%s: flag needs an argument: %s", cmd,
+             argv[optind - 1 < argc ? optind - 1 : argc - 1]);
     return CLI_ERROR;
   }
   return c;

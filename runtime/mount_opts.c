@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "kapi.h"
 #include "util.h"
 
 enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROP, OPT_REC_SET, OPT_REC_CLR };

@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kapi.h"
 #include "log.h"
 #include "namespaces.h"
 #include "procfs.h"

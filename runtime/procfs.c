@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kapi.h"
 #include "util.h"
 
 #define PROC_ROOT_INO 1

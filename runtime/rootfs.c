@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "kapi.h"
 #include "log.h"
 #include "mounts.h"
 #include "util.h"

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kapi.h"
+
 void cleanup_freep(void *p) {
   free(*(void **)p);
 }
