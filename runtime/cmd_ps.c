@@ -37,7 +37,7 @@ static int run_ps(char **args, char **out, struct brig_error *err) {
     dup2(pfd[1], 1);
     dup2(pfd[1], 2);
     execvp("ps", args);
-    fprintf(stderr, "exec ps: %s\n", strerror(errno));
+    fprintf(stderr, "exec ps: %s\n", brig_strerror(errno));
     _exit(127);
   }
   close(pfd[1]);

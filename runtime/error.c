@@ -6,7 +6,8 @@
 static void append_errno(struct brig_error *err, int errnum) {
   size_t len = strlen(err->msg);
   if (errnum != 0 && len < sizeof(err->msg))
-    snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum));
+    snprintf(err->msg + len, sizeof(err->msg) - len, ": %s",
+             brig_strerror(errnum));
 }
 
 int brig_err(struct brig_error *err, int errnum, const char *fmt, ...) {

@@ -48,7 +48,7 @@ void init_run(const struct spec_process *p, const char *exe,
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     execve(exe, p->args, p->env);
-    fprintf(stderr, "brig: exec %s: %m\n", exe);
+    fprintf(stderr, "brig: exec %s: %s\n", exe, brig_strerror(errno));
     _exit(127);
   }
   /* The init keeps nothing of the host: only stdio, which the app shares. */

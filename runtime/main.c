@@ -1,4 +1,5 @@
 /* brig: global flags, the command table, exit codes. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -158,7 +159,8 @@ int main(int argc, char **argv) {
   if (brig_g.root == NULL)
     brig_g.root = default_root();
   if (log_init(brig_g.log, brig_g.log_format, brig_g.debug) < 0) {
-    fprintf(stderr, "brig: open log %s: %m\n", brig_g.log);
+    fprintf(stderr, "brig: open log %s: %s\n", brig_g.log,
+            brig_strerror(errno));
     return 1;
   }
   if (optind >= argc) {

@@ -129,7 +129,7 @@ static int run_map_helper(const char *helper, pid_t pid,
     dup2(pp[1], STDOUT_FILENO);
     dup2(pp[1], STDERR_FILENO);
     execvp(helper, argv);
-    dprintf(pp[1], "%s", errno == ENOENT ? "not found" : strerror(errno));
+    dprintf(pp[1], "%s", errno == ENOENT ? "not found" : brig_strerror(errno));
     _exit(127);
   }
   close(pp[1]);

@@ -436,7 +436,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
     _exit(1);
   }
   if (write(start_fd, "0", 1) != 1) {
-    fprintf(stderr, "brig: answer start: %m\n");
+    fprintf(stderr, "brig: answer start: %s\n", brig_strerror(errno));
     _exit(1);
   }
   close(start_fd);
@@ -451,7 +451,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
   }
   fault_delay("init");
   execve(exe, o->cfg->process->args, o->cfg->process->env);
-  fprintf(stderr, "brig: exec %s: %m\n", exe);
+  fprintf(stderr, "brig: exec %s: %s\n", exe, brig_strerror(errno));
   _exit(127);
 }
 
@@ -505,7 +505,7 @@ static pid_t clone_init(const struct spec_linux *l, int cgfd,
       if (pid >= 0)
         return pid;
       log_debug("clone3 CLONE_INTO_CGROUP: %s; clone, then join",
-                strerror(errno));
+                brig_strerror(errno));
     }
     pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, 0);
     if (pid < 0)
