@@ -23,6 +23,16 @@ deny_mkdir() { # deny_mkdir ERRNO
   [[ "$output" == *"statically linked"* ]]
 }
 
+@test "brig links musl when the machine has it: no glibc start-up (CPUID probes)" {
+  if ldd "$BRIG" 2>/dev/null | grep -q libasan; then
+    skip "the binary under test is the ASan build"
+  fi
+  command -v musl-gcc >/dev/null || skip "musl-gcc missing: brig links glibc"
+  # glibc's static start-up reads $GLIBC_TUNABLES; musl has no such thing.
+  run grep -c GLIBC_TUNABLES "$BRIG"
+  [ "$output" = 0 ]
+}
+
 @test "a seccomp filter is cached after the first run and gives the same result" {
   make_bundle sh -c 'grep "^Seccomp:" /proc/self/status; mkdir /tmp/d'
   deny_mkdir 1
