@@ -682,6 +682,8 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     brig_err(err, errno, "sync with container init");
     goto fail;
   }
+  if (o->on_go != NULL && o->on_go(pid, o->on_clone_arg, err) < 0)
+    goto fail;
   while ((got = sync_recv_fd(sp[0], &m, &notify_fd)) == 0 &&
          (m.type == SYNC_SECCOMP || m.type == SYNC_HOOKS)) {
     if (m.type == SYNC_HOOKS) {
