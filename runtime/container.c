@@ -129,6 +129,22 @@ static void record_init(pid_t pid, void *arg) {
     log_warn("record the pid of container init %d: %s", (int)pid, e.msg);
 }
 
+/* run: state.json is written while the init sets itself up, with the
+ * status create gives it once the init is ready ("created", which without
+ * an exec FIFO reads as running): the new file costs up to ~1 ms on ext4
+ * without a journal, off the critical path here.  Nobody can start a run's
+ * container but run itself; a failed set-up removes the state dir. */
+static int save_early(pid_t pid, void *arg, struct brig_error *err) {
+  struct container *c = arg;
+  c->st.pid = pid;
+  if (proc_start_time(pid, &c->st.init_start_time, NULL) < 0)
+    return brig_err(err, errno, "read start time of container init %d",
+                    (int)pid);
+  free(c->st.status);
+  c->st.status = xstrdup("created");
+  return container_save(c, err);
+}
+
 /* Undo a failed create: kill, cgroup, state dir.  Keeps err. */
 static void create_cleanup(struct container *c, struct cgroup *cg) {
   struct brig_error e = {0};
@@ -145,6 +161,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   _cleanup_free_ char *bundle = NULL, *rootfs = NULL;
   _cleanup_free_ char *root_joined = NULL;
   const char *cgroups_path;
+  bool make_later;
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int console_sock = -1, console_peer = -1;
   struct spec_config *cfg = NULL;
@@ -249,19 +266,25 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     }
     fault_kill("create-saved");
   }
-  /* Rootless without a delegated cgroup: none (cg NULL, path ""). */
-  if (rootless_cgroup_make(&cg, cfg, err) < 0)
-    goto fail;
-  if (cg == NULL) {
-    free(c->st.cgroup_path);
-    c->st.cgroup_path = xstrdup("");
-    if (container_save(c, err) < 0)
+  /* As root on cgroup v1 the cgroup is made after the clone, while the
+   * init makes its network namespace (spawn_opts.make_cgroup); v2 makes it
+   * first, to clone the init straight into it. */
+  make_later = !rootless_cgroups() && cgroup_get_layout(cg) != CGROUP_LAYOUT_V2;
+  if (!make_later) {
+    /* Rootless without a delegated cgroup: none (cg NULL, path ""). */
+    if (rootless_cgroup_make(&cg, cfg, err) < 0)
       goto fail;
+    if (cg == NULL) {
+      free(c->st.cgroup_path);
+      c->st.cgroup_path = xstrdup("");
+      if (container_save(c, err) < 0)
+        goto fail;
+    }
+    fault_kill("create-cgroup");
   }
-  fault_kill("create-cgroup");
   if (notify_prepare(cfg, c->dirfd, c->dir, err) < 0)
     goto fail;
-  if (cg != NULL && cfg->linux_ && cfg->linux_->resources &&
+  if (!make_later && cg != NULL && cfg->linux_ && cfg->linux_->resources &&
       cgroup_apply(cg, cfg->linux_->resources, false, err) < 0)
     goto fail;
   /* start and delete read only state.json, unless there are hooks for
@@ -288,6 +311,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     console_peer = sp[1];
   }
 
+  bool saved_early = start_fd != NULL && cg != NULL;
   struct spawn_opts so = {.cfg = cfg,
                           .id = o->id,
                           .bundle = bundle,
@@ -295,6 +319,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .state_dirfd = c->dirfd,
                           .start_by_socket = start_fd != NULL,
                           .cg = cg,
+                          .make_cgroup = make_later,
                           .console_sock = console_sock,
                           .no_pivot = o->no_pivot,
                           .no_new_keyring = o->no_new_keyring,
@@ -302,7 +327,8 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .use_init = o->use_init,
                           .state = &c->st,
                           .on_clone = cg == NULL ? record_init : NULL,
-                          .on_clone_arg = c};
+                          .on_clone_arg = c,
+                          .on_go = saved_early ? save_early : NULL};
   res.start_fd = -1;
   if (spawn_container(&so, &res, err) < 0)
     goto fail;
@@ -316,7 +342,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     if (*console_master < 0)
       goto fail;
   }
-  if (container_save(c, err) < 0)
+  if (!saved_early && container_save(c, err) < 0)
     goto fail;
   fault_kill("create-done");
   if (o->pid_file != NULL && write_pid_file(o->pid_file, res.pid, err) < 0)

@@ -24,6 +24,10 @@ struct spawn_opts {
    * returned in spawn_result.start_fd */
   bool start_by_socket;
   struct cgroup *cg;
+  /* cg is resolved but not made yet: spawn_container makes it and applies
+   * linux.resources right after the clone, while the init is still busy
+   * creating its network namespace (only without CLONE_INTO_CGROUP). */
+  bool make_cgroup;
   int console_sock; /* connected console socket, -1 when none */
   bool no_pivot;
   bool no_new_keyring;
@@ -36,6 +40,10 @@ struct spawn_opts {
    * records the pid when there is no cgroup to find the init by. */
   void (*on_clone)(pid_t pid, void *arg);
   void *on_clone_arg;
+  /* Called in the parent once the init is in its cgroup and set off on
+   * its set-up (NULL: none): run saves its state there, in parallel with
+   * that set-up.  Returns < 0 (err filled) to fail the spawn. */
+  int (*on_go)(pid_t pid, void *arg, struct brig_error *err);
 };
 
 struct spawn_result {
