@@ -204,10 +204,15 @@ fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 deps:
 	@tools/deps
 
-demo: deps all
+# deps first, then a new make: BRIG_LIBC is decided once musl-tools is
+# there (on a fresh machine make deps installs it).
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@tools/demo
 
-test: deps all unit $(BUILD)/asan/brig $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+test: deps
+	@$(MAKE) --no-print-directory all unit $(BUILD)/asan/brig \
+	  $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@tools/run-tests
 
 test-cgroup2: all
@@ -216,7 +221,8 @@ test-cgroup2: all
 # containerd (ctr + containerd-shim-runc-v2) and podman (conmon) driving
 # brig, each under its own temp root (tests/bats/engine_*.bats; make test
 # runs them too, through tools/run-tests).
-test-engines: deps $(BUILD)/brig
+test-engines: deps
+	@$(MAKE) --no-print-directory $(BUILD)/brig
 	@tools/subreaper bats --tap tests/bats/engine_*.bats
 
 # brig beside Debian's runc and crun (installed when missing) and the floor;
