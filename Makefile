@@ -32,7 +32,9 @@ BRIG_LDLIBS := -static -lyajl_s -lseccomp -lcap
 BRIG_LIBC ?= $(if $(shell command -v musl-gcc 2>/dev/null),musl,glibc)
 MUSL := $(BUILD)/musl
 ifeq ($(BRIG_LIBC),musl)
-BRIG_CC := musl-gcc -isystem $(MUSL)/kinc -I$(MUSL)/include
+# BRIG_OWN_MALLOC: runtime/alloc.c provides malloc & co. (musl's returns
+# memory to the kernel at every turn; see there).
+BRIG_CC := musl-gcc -isystem $(MUSL)/kinc -I$(MUSL)/include -DBRIG_OWN_MALLOC
 BRIG_OBJ := obj-musl
 BRIG_LIBS := -static -L$(MUSL)/lib -lyajl_s -lseccomp -lcap
 BRIG_LIBS_DONE := $(MUSL)/.done

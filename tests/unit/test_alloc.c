@@ -1,0 +1,99 @@
+/* alloc.c: brig's allocator (malloc & co. in the musl build), called here
+ * by its brig_* names: sizes, re-use, realloc, calloc, alignment, the big
+ * mapped blocks, and a churn with a content check. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "tap.h"
+
+int main(void) {
+  char *a, *b, *c;
+  size_t sizes[] = {0,    1,     15,     16,     17,     100,
+                    4000, 65536, 131056, 131057, 1 << 20};
+  int bad = 0;
+
+  for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+    a = brig_malloc(sizes[i]);
+    if (a == NULL || ((uintptr_t)a & 15) != 0 ||
+        brig_malloc_usable_size(a) < sizes[i])
+      bad++;
+    else
+      memset(a, 0xab, sizes[i]);
+    brig_free(a);
+  }
+  ok(bad == 0, "every size gets a 16-byte aligned block at least that big");
+
+  a = brig_malloc(100);
+  brig_free(a);
+  b = brig_malloc(90);
+  ok(a == b, "a freed block is re-used by the next one of its class");
+  brig_free(b);
+
+  a = brig_malloc(10);
+  strcpy(a, "123456789");
+  b = brig_realloc(a, 16);
+  ok(b == a && strcmp(b, "123456789") == 0,
+     "realloc within the block's class keeps it");
+  c = brig_realloc(b, 5000);
+  ok(c != NULL && strcmp(c, "123456789") == 0, "realloc to a bigger class "
+                                               "moves the content");
+  a = brig_realloc(c, 300000);
+  ok(a != NULL && strcmp(a, "123456789") == 0 &&
+         brig_malloc_usable_size(a) >= 300000,
+     "realloc to a mapped block moves the content");
+  b = brig_realloc(a, 8);
+  ok(b != NULL && memcmp(b, "12345678", 8) == 0,
+     "realloc from a mapped block down keeps the first bytes");
+  brig_free(b);
+  ok(brig_realloc(NULL, 10) != NULL, "realloc(NULL, n) allocates");
+
+  a = brig_malloc(64);
+  memset(a, 0xff, 64);
+  brig_free(a);
+  b = brig_calloc(8, 8);
+  ok(b != NULL && b[0] == 0 && b[63] == 0, "calloc zeroes a re-used block");
+  brig_free(b);
+  errno = 0;
+  ok(brig_calloc(SIZE_MAX / 2, 4) == NULL && errno == ENOMEM,
+     "calloc refuses an overflowing size with ENOMEM");
+
+  a = brig_aligned_alloc(4096, 100);
+  ok(a != NULL && ((uintptr_t)a & 4095) == 0 &&
+         brig_malloc_usable_size(a) >= 100,
+     "aligned_alloc(4096) is aligned and big enough");
+  memset(a, 1, 100);
+  b = brig_realloc(a, 50000);
+  ok(b != NULL && b[99] == 1, "realloc of an aligned block keeps its bytes");
+  brig_free(b);
+  errno = 0;
+  ok(brig_aligned_alloc(24, 8) == NULL && errno == EINVAL,
+     "aligned_alloc refuses an alignment that is not a power of two");
+
+  /* churn: many blocks of mixed sizes, each filled with its own byte,
+   * freed in a scrambled order, and checked before it goes */
+  enum { N = 4000 };
+  static char *p[N];
+  static size_t n[N];
+  bad = 0;
+  for (int round = 0; round < 3; round++) {
+    for (int i = 0; i < N; i++) {
+      n[i] = (size_t)((i * 7919 + round * 104729) % 9000);
+      p[i] = brig_malloc(n[i]);
+      memset(p[i], i & 0xff, n[i]);
+    }
+    for (int k = 0; k < N; k++) {
+      int i = (k * 2711) % N;
+      for (size_t j = 0; j < n[i]; j++)
+        if ((unsigned char)p[i][j] != (i & 0xff)) {
+          bad++;
+          break;
+        }
+      brig_free(p[i]);
+    }
+  }
+  ok(bad == 0, "3 rounds of %d blocks: none overlaps another", N);
+  return tap_done();
+}
