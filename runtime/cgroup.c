@@ -160,8 +160,14 @@ int cg_read_pids(const char *dir, pid_t **pids, size_t *n,
 }
 
 int cg_rmdir_tree(const char *dir) {
-  DIR *d = opendir(dir);
+  DIR *d;
   struct dirent *e;
+  /* Most cgroups have no children: one rmdir, no directory walk. */
+  if (rmdir(dir) == 0 || errno == ENOENT)
+    return 0;
+  if (errno != EBUSY && errno != ENOTEMPTY)
+    return -1;
+  d = opendir(dir);
   if (d == NULL)
     return errno == ENOENT ? 0 : -1;
   while ((e = readdir(d)) != NULL) {
