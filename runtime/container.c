@@ -32,13 +32,11 @@
 
 char *rfc3339_now(void) {
   struct timespec ts;
-  struct tm tm;
   char buf[64], frac[16];
   int n;
 
   clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  format_utc(buf, sizeof(buf), ts.tv_sec);
   n = snprintf(frac, sizeof(frac), "%09ld", ts.tv_nsec);
   while (n > 0 && frac[n - 1] == '0')
     frac[--n] = '\0';
