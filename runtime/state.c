@@ -65,6 +65,11 @@ static int lock_dir(int dirfd, struct brig_error *err) {
   return fd;
 }
 
+int container_lock(struct container *c, struct brig_error *err) {
+  c->lock_fd = lock_dir(c->dirfd, err);
+  return c->lock_fd < 0 ? -1 : 0;
+}
+
 /* The live status; fifo: the exec FIFO's path relative to dirfd. */
 static const char *live_status_at(const struct container_state *st, int dirfd,
                                   const char *fifo) {
@@ -263,6 +268,8 @@ int container_load_hooks(struct container *c, struct spec_config **out,
   _cleanup_free_ char *data = NULL;
   size_t len;
   *out = NULL;
+  if (c->no_hooks_config)
+    return 0;
   if (read_file_at(c->dirfd, HOOKS_CONFIG, SPEC_MAX_CONFIG_SIZE, &data, &len,
                    err) < 0) {
     if (err->errnum == ENOENT) {
