@@ -42,7 +42,11 @@ int container_id_valid(const char *id, struct brig_error *err) {
 }
 
 int container_root_open(const char *root, bool create, struct brig_error *err) {
-  int fd;
+  /* It is there but on the first run: made (mkdir -p) only when the
+   * open fails. */
+  int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0)
+    return fd;
   if (create && mkdir_p(root, 0700) < 0)
     return brig_err(err, errno, "create state root %s", root);
   fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
