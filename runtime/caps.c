@@ -42,6 +42,10 @@ int caps_resolve(const struct spec_capabilities *c, struct cap_plan *plan,
                  bool warn, struct brig_error *err) {
   char dropped[1024] = "";
   char *const *lists[CAPSET_COUNT];
+  /* Each named capability is looked up in our bounding set once, however
+   * many sets name it (this process's own: a child in a new user
+   * namespace has a full one, so no answer is kept across calls). */
+  uint64_t asked = 0, held = 0;
 
   (void)err;
   memset(plan, 0, sizeof(*plan));
@@ -56,12 +60,17 @@ int caps_resolve(const struct spec_capabilities *c, struct cap_plan *plan,
   for (int s = 0; s < CAPSET_COUNT; s++) {
     for (char *const *n = lists[s]; n && *n; n++) {
       int cap = spec_capability_from_name(*n);
-      if (cap < 0 || cap > plan->last_cap ||
-          prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1) {
+      uint64_t bit = cap < 0 || cap > plan->last_cap ? 0 : 1ULL << cap;
+      if (bit != 0 && !(asked & bit)) {
+        asked |= bit;
+        if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+          held |= bit;
+      }
+      if (!(held & bit)) {
         note_dropped(dropped, sizeof(dropped), *n);
         continue;
       }
-      plan->sets[s] |= 1ULL << cap;
+      plan->sets[s] |= bit;
     }
   }
   if (*dropped != '\0') {
@@ -78,12 +87,16 @@ int caps_apply_bounding(const struct cap_plan *plan, struct brig_error *err) {
   for (int cap = 0; cap <= plan->last_cap; cap++) {
     if (plan->sets[CAPSET_BOUNDING] & (1ULL << cap))
       continue;
-    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
-      continue;
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-      return brig_err(err, errno, "process.capabilities.bounding: drop %s",
+    /* Dropping one not in the set succeeds too: no read first, but a
+     * failed drop (no CAP_SETPCAP) of one that is not there is none. */
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+      int e = errno;
+      if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
+        continue;
+      return brig_err(err, e, "process.capabilities.bounding: drop %s",
                       spec_capability_name(cap) ? spec_capability_name(cap)
                                                 : "capability");
+    }
   }
   return 0;
 }

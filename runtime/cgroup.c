@@ -28,11 +28,14 @@ static bool is_fs(const char *path, long magic) {
 }
 
 enum cgroup_layout cgroup_detect_layout(void) {
-  if (is_fs(CGROUP_ROOT, CGROUP2_SUPER_MAGIC))
-    return CGROUP_LAYOUT_V2;
-  if (is_fs(CGROUP_ROOT, TMPFS_MAGIC) &&
-      is_fs(CGROUP_UNIFIED, CGROUP2_SUPER_MAGIC))
-    return CGROUP_LAYOUT_HYBRID;
+  struct statfs sfs;
+  if (statfs(CGROUP_ROOT, &sfs) == 0) {
+    if ((long)sfs.f_type == CGROUP2_SUPER_MAGIC)
+      return CGROUP_LAYOUT_V2;
+    if ((long)sfs.f_type == TMPFS_MAGIC &&
+        is_fs(CGROUP_UNIFIED, CGROUP2_SUPER_MAGIC))
+      return CGROUP_LAYOUT_HYBRID;
+  }
   return CGROUP_LAYOUT_V1;
 }
 
@@ -160,8 +163,14 @@ int cg_read_pids(const char *dir, pid_t **pids, size_t *n,
 }
 
 int cg_rmdir_tree(const char *dir) {
-  DIR *d = opendir(dir);
+  DIR *d;
   struct dirent *e;
+  /* Most cgroups have no children: one rmdir, no directory walk. */
+  if (rmdir(dir) == 0 || errno == ENOENT)
+    return 0;
+  if (errno != EBUSY && errno != ENOTEMPTY)
+    return -1;
+  d = opendir(dir);
   if (d == NULL)
     return errno == ENOENT ? 0 : -1;
   while ((e = readdir(d)) != NULL) {
@@ -188,6 +197,16 @@ int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
   _cleanup_free_ char *dir = xstrdup(h->mount);
   _cleanup_free_ char *rel = xstrdup(h->rel);
   char *save = NULL;
+  /* The parents exist as a rule (/brig): the leaf alone first, the walk
+   * (which makes and records missing parents) when that fails otherwise
+   * than for being there. */
+  if (h->dir != NULL && *h->rel != '\0' && mkdir(h->dir, 0755) == 0) {
+    cg->made = xrealloc(cg->made, (cg->n_made + 1) * sizeof(*cg->made));
+    cg->made[cg->n_made++] = xstrdup(h->dir);
+    return made_hook != NULL ? made_hook(h->dir, true, err) : 0;
+  }
+  if (h->dir != NULL && *h->rel != '\0' && errno == EEXIST)
+    return 0;
   for (char *c = strtok_r(rel, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
     char *next = xasprintf("%s/%s", dir, c);
     free(dir);

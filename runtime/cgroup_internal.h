@@ -121,7 +121,8 @@ bool cg_file_exists(const char *dir, const char *file);
 /* The pids in dir/cgroup.procs and in every cgroup below dir. */
 int cg_read_pids(const char *dir, pid_t **pids, size_t *n,
                  struct brig_error *err);
-/* rmdir dir and every cgroup below it, deepest first, retrying briefly
+/* rmdir dir and every cgroup below it, deepest first (walking dir only
+ * when rmdir finds it busy: children or tasks), retrying briefly
  * while tasks exit.  0 when gone (or never there), -1 with errno. */
 int cg_rmdir_tree(const char *dir);
 

@@ -48,7 +48,7 @@ CMD(create) {
   o.id = argv[optind];
   if (create_refuse_systemd("create", o.id, err) < 0)
     return 1;
-  if (container_create(&o, NULL, NULL, NULL, err) < 0) {
+  if (container_create(&o, NULL, NULL, NULL, NULL, err) < 0) {
     if (!create_config_error(&o, err))
       brig_err_wrap(err, "create %s", o.id);
     return 1;

@@ -85,6 +85,7 @@ static int run_main(int argc, char **argv, bool execute,
   bool detach = false, no_subreaper = false, keep = false;
   const char *report = NULL, *console_file = NULL;
   struct report_start rs = {0};
+  struct container *held = NULL; /* what create made: start and remove it */
   int master = -1, start_fd = -1, code;
   pid_t pid;
   int c;
@@ -155,18 +156,22 @@ static int run_main(int argc, char **argv, bool execute,
   }
   if (report != NULL)
     report_begin(&rs);
-  if (container_create(&o, &pid, &master, &start_fd, err) < 0) {
+  if (container_create(&o, &pid, &master, &start_fd, &held, err) < 0) {
     if (!create_config_error(&o, err))
       brig_err_wrap(err, "%s %s", cmd, o.id);
     return 1;
   }
-  if (container_start(brig_g.root, o.id, start_fd, err) < 0) {
+  if (container_start_held(held, start_fd, err) < 0) {
     struct brig_error e = {0};
     brig_err_wrap(err, "%s %s", cmd, o.id);
+    container_free(held);
     container_delete(brig_g.root, o.id, true, &e);
     return 1;
   }
-  if (detach && console_file != NULL) {
+  if (detach) {
+    container_free(held); /* it outlives this run */
+    if (console_file == NULL)
+      return 0;
     if (master < 0) {
       struct brig_error e = {0};
       brig_err(err, 0, "%s %s: --console-file needs process.terminal", cmd,
@@ -182,8 +187,6 @@ static int run_main(int argc, char **argv, bool execute,
     }
     return 0;
   }
-  if (detach)
-    return 0;
   code = supervise(pid, master);
   exitnote_send(brig_g.root, o.id, code);
   /* Kept: `state` and monitors started later read the exit status from
@@ -202,9 +205,10 @@ static int run_main(int argc, char **argv, bool execute,
   }
   if (!keep) {
     struct brig_error e = {0};
-    if (container_delete(brig_g.root, o.id, true, &e) < 0)
+    if (container_remove_exited(held, &e) < 0)
       log_warn("%s %s: delete: %s", cmd, o.id, e.msg);
   }
+  container_free(held);
   return code;
 }
 

@@ -14,7 +14,7 @@ CMD(start) {
     return c == CLI_HELP ? 0 : 1;
   if (cli_exact_args(argc, 1, "start", err) < 0)
     return 1;
-  if (container_start(brig_g.root, argv[optind], -1, err) < 0)
+  if (container_start(brig_g.root, argv[optind], err) < 0)
     return 1;
   return 0;
 }

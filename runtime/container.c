@@ -32,13 +32,11 @@
 
 char *rfc3339_now(void) {
   struct timespec ts;
-  struct tm tm;
   char buf[64], frac[16];
   int n;
 
   clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  format_utc(buf, sizeof(buf), ts.tv_sec);
   n = snprintf(frac, sizeof(frac), "%09ld", ts.tv_nsec);
   while (n > 0 && frac[n - 1] == '0')
     frac[--n] = '\0';
@@ -157,7 +155,7 @@ static void create_cleanup(struct container *c, struct cgroup *cg) {
 
 int container_create(const struct create_opts *o, pid_t *pid_out,
                      int *console_master, int *start_fd,
-                     struct brig_error *err) {
+                     struct container **held, struct brig_error *err) {
   _cleanup_free_ char *bundle = NULL, *rootfs = NULL;
   _cleanup_free_ char *root_joined = NULL;
   const char *cgroups_path;
@@ -224,7 +222,9 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     rmdir(c->dir);
     goto out;
   }
-  c->lock_fd = dup(c->dirfd);
+  /* An open file of its own, not a dup of dirfd: a flock lasts as long as
+   * any fd of its open file, and run keeps dirfd after unlocking. */
+  c->lock_fd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (c->lock_fd < 0 || flock(c->lock_fd, LOCK_EX) < 0) {
     brig_err(err, errno, "lock state dir %s", c->dir);
     container_remove_dir(c, err);
@@ -295,6 +295,8 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     if (data == NULL || write_file_atomic(c->dirfd, HOOKS_CONFIG, data,
                                           strlen(data), 0600, err) < 0)
       goto fail;
+  } else {
+    c->no_hooks_config = true;
   }
 
   if (o->console_socket != NULL) {
@@ -351,6 +353,8 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     *pid_out = res.pid;
   if (start_fd != NULL)
     *start_fd = steal_fd(&res.start_fd);
+  if (held != NULL)
+    *held = steal_pointer(&c);
   ret = 0;
   goto out;
 fail:
@@ -399,15 +403,15 @@ static int await_started(struct container *c, int fifo,
   }
 }
 
-int container_start(const char *root, const char *id, int start_fd,
-                    struct brig_error *err) {
-  struct container *c = NULL;
+/* Start the loaded (locked) container c: through exec.fifo, or (run,
+ * start_fd >= 0) over the init's socket. */
+static int start_loaded(struct container *c, int start_fd,
+                        struct brig_error *err) {
+  const char *id = c->id;
   struct spec_config *hooks_cfg = NULL;
   _cleanup_close_ int fifo = start_fd, notify = -1;
   int ret = -1;
 
-  if (container_load(root, id, &c, err) < 0)
-    goto out;
   /* run made it a moment ago: without a FIFO it already counts as
    * running; await_started finds out if its init died. */
   if (start_fd < 0 && strcmp(c->st.status, "created") != 0) {
@@ -477,7 +481,25 @@ int container_start(const char *root, const char *id, int start_fd,
   ret = 0;
 out:
   spec_free(hooks_cfg);
+  return ret;
+}
+
+int container_start(const char *root, const char *id, struct brig_error *err) {
+  struct container *c = NULL;
+  int ret = -1;
+  if (container_load(root, id, &c, err) == 0)
+    ret = start_loaded(c, -1, err);
   container_free(c);
+  return ret;
+}
+
+int container_start_held(struct container *c, int start_fd,
+                         struct brig_error *err) {
+  int ret = start_loaded(c, start_fd, err);
+  if (c->lock_fd >= 0) {
+    close(c->lock_fd);
+    c->lock_fd = -1;
+  }
   return ret;
 }
 
@@ -620,6 +642,27 @@ int container_delete(const char *root, const char *id, bool force,
 out:
   spec_free(hooks_cfg);
   container_free(c);
+  return ret;
+}
+
+int container_remove_exited(struct container *c, struct brig_error *err) {
+  struct spec_config *hooks_cfg = NULL;
+  struct stat sb;
+  int ret;
+
+  if (container_lock(c, err) < 0)
+    return -1;
+  /* A `delete --force` removed it meanwhile (an id made again since is
+   * another container, in another dir). */
+  if (fstat(c->dirfd, &sb) < 0)
+    return brig_err(err, errno, "state dir %s", c->dir);
+  if (sb.st_nlink == 0)
+    return 0;
+  /* As delete --force: a kept config that does not load runs no hooks. */
+  if (container_load_hooks(c, &hooks_cfg, err) < 0)
+    brig_err_clear(err);
+  ret = destroy(c, hooks_cfg, err);
+  spec_free(hooks_cfg);
   return ret;
 }
 

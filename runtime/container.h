@@ -15,6 +15,9 @@ struct container {
   char *dir;   /* <root>/<id> */
   int dirfd;   /* O_PATH|O_DIRECTORY fd of dir (-1 from container_peek) */
   int lock_fd; /* flock(LOCK_EX) held while loaded */
+  /* Known to have no kept config (HOOKS_CONFIG): the create that made it
+   * wrote none, so container_load_hooks need not look. */
+  bool no_hooks_config;
   struct container_state st;
 };
 
@@ -44,6 +47,8 @@ int container_root_open(const char *root, bool create, struct brig_error *err);
 /* The status from the live init: stopped (gone, reused pid, zombie),
  * paused (frozen cgroup), created (exec FIFO present) or running. */
 const char *container_live_status(const struct container *c);
+/* Lock c's state dir again (c->lock_fd, which must be -1). */
+int container_lock(struct container *c, struct brig_error *err);
 /* Remove the state directory and everything in it. */
 int container_remove_dir(struct container *c, struct brig_error *err);
 /* Write st to state.json atomically. */
@@ -71,14 +76,25 @@ struct create_opts {
 };
 
 /* start_fd NULL: the init waits on exec.fifo for `start`; else (run) on
- * a socket returned there, to hand to container_start. */
+ * a socket returned there, to hand to container_start_held.  held (run;
+ * NULL for create): the container made, still locked, for
+ * container_start_held and container_remove_exited, which need not read
+ * it back. */
 int container_create(const struct create_opts *o, pid_t *pid,
                      int *console_master, int *start_fd,
-                     struct brig_error *err);
-/* start_fd: run's socket from container_create (closed here), or -1 to
- * start through exec.fifo. */
-int container_start(const char *root, const char *id, int start_fd,
-                    struct brig_error *err);
+                     struct container **held, struct brig_error *err);
+/* `start`: through exec.fifo. */
+int container_start(const char *root, const char *id, struct brig_error *err);
+/* run: start the container create held, over start_fd (the socket from
+ * container_create, closed here).  Unlocks c, on failure too; on failure
+ * the container may be gone already (a failed hook removes it). */
+int container_start_held(struct container *c, int start_fd,
+                         struct brig_error *err);
+/* run, after the init of the container it holds (c, unlocked) exited:
+ * remove what is left, as `delete --force` would, from what create
+ * recorded in c instead of state.json.  Nothing when another command
+ * removed the state dir meanwhile. */
+int container_remove_exited(struct container *c, struct brig_error *err);
 int container_kill(const char *root, const char *id, int sig, bool all,
                    struct brig_error *err);
 int container_delete(const char *root, const char *id, bool force,

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -41,16 +42,42 @@ static const struct {
     {"pts/ptmx", "/dev/ptmx"},
 };
 
-/* Split path into a resolved (created) parent fd and the last name. */
-static int open_parent(int rootfd, const char *path, const char **name) {
-  _cleanup_free_ char *dir = xstrdup(path);
-  char *slash = strrchr(dir, '/');
-  *name = strrchr(path, '/');
-  *name = *name ? *name + 1 : path;
-  if (slash == NULL)
-    return in_root_open(rootfd, ".", O_PATH | O_DIRECTORY);
-  *slash = '\0';
-  return in_root_mkdir_p(rootfd, dir, 0755);
+/* The resolved (created) parent directory of the last node or link made:
+ * the next one in the same directory (every default one is in /dev) reuses
+ * its fd instead of resolving the directory again. */
+struct dev_parent {
+  char *dir; /* as written in the path ("/dev"); NULL before the first */
+  int fd;
+};
+
+static void dev_parent_close(struct dev_parent *p) {
+  free(p->dir);
+  p->dir = NULL;
+  if (p->fd >= 0)
+    close(p->fd);
+  p->fd = -1;
+}
+
+/* Split path into its parent directory's fd (borrowed from p) and the last
+ * name.  -1 with errno when the parent cannot be resolved or made. */
+static int open_parent(int rootfd, struct dev_parent *p, const char *path,
+                       const char **name) {
+  const char *slash = strrchr(path, '/');
+  char *dir = xstrndup(path, slash ? (size_t)(slash - path) : 0);
+  *name = slash ? slash + 1 : path;
+  if (p->dir != NULL && strcmp(p->dir, dir) == 0) {
+    free(dir);
+    return p->fd;
+  }
+  dev_parent_close(p);
+  p->fd = slash == NULL ? in_root_open(rootfd, ".", O_PATH | O_DIRECTORY)
+                        : in_root_mkdir_p(rootfd, dir, 0755);
+  if (p->fd < 0) {
+    free(dir);
+    return -1;
+  }
+  p->dir = dir;
+  return p->fd;
 }
 
 /* In a user namespace mknod is refused: the host's node at the same path
@@ -79,14 +106,15 @@ static int bind_host_node(int rootfd, const struct dev_node *d,
   return 0;
 }
 
-static int make_node(int rootfd, const struct dev_node *d, bool userns,
+static int make_node(int rootfd, struct dev_parent *dp,
+                     const struct dev_node *d, bool userns,
                      struct brig_error *err) {
-  _cleanup_close_ int parent = -1;
   const char *name;
+  int parent;
 
   if (userns && d->type != S_IFIFO) /* a fifo needs no privilege */
     return bind_host_node(rootfd, d, err);
-  parent = open_parent(rootfd, d->path, &name);
+  parent = open_parent(rootfd, dp, d->path, &name);
   if (parent < 0)
     return brig_err(err, errno, "device \"%s\": parent directory", d->path);
   if (mknodat(parent, name, d->type | (d->mode & 07777),
@@ -139,49 +167,61 @@ static bool spec_lists_device(const struct spec_linux *l, const char *path) {
   return false;
 }
 
-static int make_symlink(int rootfd, const char *target, const char *link,
-                        struct brig_error *err) {
-  _cleanup_close_ int parent = -1;
+static int make_symlink(int rootfd, struct dev_parent *dp, const char *target,
+                        const char *link, struct brig_error *err) {
   const char *name;
-  parent = open_parent(rootfd, link, &name);
+  int parent = open_parent(rootfd, dp, link, &name);
   if (parent < 0 || (symlinkat(target, parent, name) < 0 && errno != EEXIST))
     return brig_err(err, errno, "symlink \"%s\" -> \"%s\"", link, target);
+  return 0;
+}
+
+/* The defaults, in a fresh /dev (dev_parent's fd for all of them). */
+static int make_defaults(int rootfd, struct dev_parent *dp,
+                         const struct spec_linux *l, bool userns,
+                         struct brig_error *err) {
+  _cleanup_close_ int shm = -1;
+
+  for (size_t i = 0; i < sizeof(default_devices) / sizeof(*default_devices);
+       i++) {
+    if (spec_lists_device(l, default_devices[i].path))
+      continue;
+    if (make_node(rootfd, dp, &default_devices[i], userns, err) < 0)
+      return -1;
+  }
+  for (size_t i = 0; i < sizeof(default_symlinks) / sizeof(*default_symlinks);
+       i++)
+    if (make_symlink(rootfd, dp, default_symlinks[i].target,
+                     default_symlinks[i].link, err) < 0)
+      return -1;
+  /* /dev is the config's fresh mount: everything in it is ours.  Made
+   * only when no mount made it. */
+  shm = in_root_open(rootfd, "/dev/shm", O_RDONLY | O_DIRECTORY);
+  if (shm < 0 && errno == ENOENT) {
+    _cleanup_close_ int made = in_root_mkdir_p(rootfd, "/dev/shm", 0755);
+    if (made < 0)
+      return brig_err(err, errno, "mkdir \"/dev/shm\"");
+    shm = in_root_open(rootfd, "/dev/shm", O_RDONLY | O_DIRECTORY);
+  }
+  if (shm < 0 || fchmod(shm, 01777) < 0)
+    return brig_err(err, errno, "chmod \"/dev/shm\"");
   return 0;
 }
 
 int setup_dev(const struct rootfs_ctx *ctx, int rootfd, bool dev_is_tmpfs,
               struct brig_error *err) {
   const struct spec_linux *l = ctx->cfg->linux_;
+  struct dev_parent dp = {.dir = NULL, .fd = -1};
+  int ret = 0;
 
-  for (size_t i = 0; l != NULL && i < l->n_devices; i++) {
+  for (size_t i = 0; ret == 0 && l != NULL && i < l->n_devices; i++) {
     struct dev_node d;
     if (device_from_spec(&l->devices[i], &d, err) < 0 ||
-        make_node(rootfd, &d, ctx->userns, err) < 0)
-      return -1;
+        make_node(rootfd, &dp, &d, ctx->userns, err) < 0)
+      ret = -1;
   }
-  if (!dev_is_tmpfs)
-    return 0;
-  for (size_t i = 0; i < sizeof(default_devices) / sizeof(*default_devices);
-       i++) {
-    if (spec_lists_device(l, default_devices[i].path))
-      continue;
-    if (make_node(rootfd, &default_devices[i], ctx->userns, err) < 0)
-      return -1;
-  }
-  for (size_t i = 0; i < sizeof(default_symlinks) / sizeof(*default_symlinks);
-       i++)
-    if (make_symlink(rootfd, default_symlinks[i].target,
-                     default_symlinks[i].link, err) < 0)
-      return -1;
-  {
-    /* /dev is the config's fresh mount: everything in it is ours. */
-    _cleanup_close_ int shm_path = in_root_mkdir_p(rootfd, "/dev/shm", 0755);
-    _cleanup_close_ int shm = -1;
-    if (shm_path < 0)
-      return brig_err(err, errno, "mkdir \"/dev/shm\"");
-    shm = in_root_open(rootfd, "/dev/shm", O_RDONLY | O_DIRECTORY);
-    if (shm < 0 || fchmod(shm, 01777) < 0)
-      return brig_err(err, errno, "chmod \"/dev/shm\"");
-  }
-  return 0;
+  if (ret == 0 && dev_is_tmpfs)
+    ret = make_defaults(rootfd, &dp, l, ctx->userns, err);
+  dev_parent_close(&dp);
+  return ret;
 }

@@ -24,13 +24,12 @@ void exitnote_send(const char *root, const char *id, int status) {
   DIR *d = opendir(root);
   struct dirent *de;
   char msg[300];
-  int fd, n;
+  int fd = -1, n;
 
   if (d == NULL)
     return;
   n = snprintf(msg, sizeof(msg), "%s %d", id, status);
-  fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  while (fd >= 0 && (de = readdir(d)) != NULL) {
+  while ((de = readdir(d)) != NULL) {
     struct sockaddr_un sa;
     _cleanup_free_ char *path = NULL;
     if (strncmp(de->d_name, ".monitor-", 9) != 0)
@@ -38,6 +37,11 @@ void exitnote_send(const char *root, const char *id, int status) {
     path = xasprintf("%s/%s", root, de->d_name);
     if (!sockaddr_for(path, &sa))
       continue;
+    /* made for the first monitor found: most runs have none */
+    if (fd < 0)
+      fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+      break;
     if (sendto(fd, msg, (size_t)n, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
         errno == ECONNREFUSED)
       unlink(path); /* a monitor that died without cleaning up */

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -60,7 +59,6 @@ static void json_escape(const char *s, char *out, size_t n) {
 void log_msg(enum log_level lvl, const char *fmt, ...) {
   char msg[2048], line[4600], ts[64];
   struct timeval tv;
-  struct tm tm;
   va_list ap;
   int n;
 
@@ -80,8 +78,7 @@ void log_msg(enum log_level lvl, const char *fmt, ...) {
     return;
   }
   gettimeofday(&tv, NULL);
-  gmtime_r(&tv.tv_sec, &tm);
-  n = (int)strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+  n = (int)format_utc(ts, sizeof(ts), tv.tv_sec);
   snprintf(ts + n, sizeof(ts) - (size_t)n, ".%06ldZ", (long)tv.tv_usec);
   if (log_json_) {
     char esc[4200];

@@ -109,12 +109,12 @@ static int make_component(int rootfd, int parent_fd, const char *prefix,
 static int make_path(int rootfd, const char *path, bool last_is_file,
                      mode_t mode, int depth) {
   _cleanup_free_ char *prefix = xmalloc(strlen(path) + 2);
-  int fd = in_root_open(rootfd, ".", O_PATH | O_DIRECTORY);
+  /* The first parent is the root itself: rootfd, which openat2 of "."
+   * inside it would only open again (no mount is crossed on "."). */
+  int fd = rootfd;
   const char *p = path, *start;
   size_t len, used = 0;
 
-  if (fd < 0)
-    return -1;
   prefix[0] = '\0';
   while ((len = next_component(&p, &start)) > 0) {
     _cleanup_free_ char *name = xasprintf("%.*s", (int)len, start);
@@ -130,12 +130,14 @@ static int make_path(int rootfd, const char *path, bool last_is_file,
     last = *p == '\0';
     next = make_component(rootfd, fd, prefix, name, last && last_is_file,
                           last && last_is_file ? 0644 : mode, depth);
-    close(fd);
+    if (fd != rootfd)
+      close(fd);
     if (next < 0)
       return -1;
     fd = next;
   }
-  return fd;
+  /* No component ("/"): the root, as a fd of its own. */
+  return fd != rootfd ? fd : in_root_open(rootfd, ".", O_PATH | O_DIRECTORY);
 }
 
 int in_root_mkdir_p(int rootfd, const char *path, mode_t mode) {

@@ -131,7 +131,11 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
   /* Nothing done here may reach the host: slave by default. */
   if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
     return brig_err(err, errno, "set the propagation of \"/\"");
-  if (make_rootfs_parent_private(ctx->rootfs, err) < 0)
+  /* After rslave or rprivate no mount is shared (nor unbindable, which
+   * the bind below refuses): the parent need not be found. */
+  if (prop != 0 && prop != (MS_SLAVE | MS_REC) &&
+      prop != (MS_PRIVATE | MS_REC) &&
+      make_rootfs_parent_private(ctx->rootfs, err) < 0)
     return -1;
   if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return brig_err(err, errno, "bind the rootfs \"%s\" onto itself",
@@ -139,6 +143,11 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
   rootfd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     return brig_err(err, errno, "open the rootfs \"%s\"", ctx->rootfs);
+  /* The bind copies its parent's propagation (a slave after rslave): the
+   * container's root mount is private, so no host mount event reaches
+   * it (rootfsPropagation applies to "/" after the pivot). */
+  if (mount_setattr_fd(rootfd, false, 0, 0, MS_PRIVATE) < 0)
+    return brig_err(err, errno, "make the rootfs \"%s\" private", ctx->rootfs);
 
   for (size_t i = 0; i < cfg->n_mounts; i++) {
     const struct spec_mount *m = &cfg->mounts[i];

@@ -152,8 +152,11 @@ static int forward_notify_fd(const struct spawn_opts *o, pid_t pid, int fd,
   int ret;
 
   if (o->state != NULL) {
+    /* The init is still setting itself up (run has already saved it as
+     * "created"): the listener sees it creating, as with runc. */
     struct container_state st = *o->state;
     st.pid = pid;
+    st.status = (char *)"creating";
     state = state_emit_public(&st, false);
   }
   ret = seccomp_notify_send(sc->listener_path, fd, sc->listener_metadata, pid,

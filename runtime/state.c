@@ -42,7 +42,11 @@ int container_id_valid(const char *id, struct brig_error *err) {
 }
 
 int container_root_open(const char *root, bool create, struct brig_error *err) {
-  int fd;
+  /* It is there but on the first run: made (mkdir -p) only when the
+   * open fails. */
+  int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0)
+    return fd;
   if (create && mkdir_p(root, 0700) < 0)
     return brig_err(err, errno, "create state root %s", root);
   fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -63,6 +67,11 @@ static int lock_dir(int dirfd, struct brig_error *err) {
     return brig_err(err, saved, "lock state dir");
   }
   return fd;
+}
+
+int container_lock(struct container *c, struct brig_error *err) {
+  c->lock_fd = lock_dir(c->dirfd, err);
+  return c->lock_fd < 0 ? -1 : 0;
 }
 
 /* The live status; fifo: the exec FIFO's path relative to dirfd. */
@@ -263,6 +272,8 @@ int container_load_hooks(struct container *c, struct spec_config **out,
   _cleanup_free_ char *data = NULL;
   size_t len;
   *out = NULL;
+  if (c->no_hooks_config)
+    return 0;
   if (read_file_at(c->dirfd, HOOKS_CONFIG, SPEC_MAX_CONFIG_SIZE, &data, &len,
                    err) < 0) {
     if (err->errnum == ENOENT) {

@@ -249,3 +249,38 @@ void json_put_str(FILE *out, const char *s) {
   }
   fputc('"', out);
 }
+
+static bool leap_year(long long y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+size_t format_utc(char *buf, size_t size, time_t t) {
+  static const int month_days[12] = {31, 28, 31, 30, 31, 30,
+                                     31, 31, 30, 31, 30, 31};
+  long long days = t / 86400, secs = t % 86400, year = 1970;
+  int month = 0, n;
+
+  if (secs < 0) {
+    secs += 86400;
+    days--;
+  }
+  /* Whole 400-year cycles (146097 days each) first, then year by year
+   * from 1970, then month by month. */
+  year += 400 * (days / 146097);
+  days %= 146097;
+  if (days < 0) {
+    year -= 400;
+    days += 146097;
+  }
+  while (days >= (leap_year(year) ? 366 : 365)) {
+    days -= leap_year(year) ? 366 : 365;
+    year++;
+  }
+  while (days >= month_days[month] + (month == 1 && leap_year(year))) {
+    days -= month_days[month] + (month == 1 && leap_year(year));
+    month++;
+  }
+  n = snprintf(buf, size, "%04lld-%02d-%02lldT%02lld:%02lld:%02lld", year,
+               month + 1, days + 1, secs / 3600, secs / 60 % 60, secs % 60);
+  return n < 0 ? 0 : (size_t)n;
+}

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "error.h"
 
@@ -64,6 +65,12 @@ int mkdir_p(const char *path, mode_t mode);
 /* Parse a non-negative decimal integer; -1 on junk or overflow. */
 int parse_u64(const char *s, uint64_t *out);
 int parse_i64(const char *s, int64_t *out);
+
+/* "YYYY-MM-DDTHH:MM:SS" of t in UTC into buf (at least UTC_TIME_LEN + 1
+ * bytes); returns the length.  Computed here: glibc's gmtime_r reads
+ * /etc/localtime on its first call, though UTC needs no zone. */
+#define UTC_TIME_LEN 19
+size_t format_utc(char *buf, size_t size, time_t t);
 
 /* Print s as a JSON string (quoted, escaped). */
 void json_put_str(FILE *out, const char *s);

@@ -42,7 +42,8 @@ teardown() {
   # a test that moved a shell or used an absolute path cleans up here too
   local h d
   for h in $HIERS; do
-    for d in "$CG/$h/brig-test-$$" "$CG/$h/brig-abs-$$" "$CG/$h/brig-rel-$$"; do
+    for d in "$CG/$h/brig-test-$$" "$CG/$h/brig-abs-$$" "$CG/$h/brig-rel-$$" \
+      "$CG/$h/brig/$(cid)"; do
       [ -d "$d" ] || continue
       find "$d" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
       rmdir "$d" 2>/dev/null || true
@@ -298,6 +299,50 @@ teardown() {
   wait_for 50 sh -c "[ \$(wc -l < $CG/pids/brig/$(cid)/cgroup.procs) -eq 3 ]"
   brig kill --all "$(cid)" KILL
   wait_for 50 sh -c "[ ! -s $CG/pids/brig/$(cid)/cgroup.procs ]"
+}
+
+# nest_cgroups PID: make a/b and c inside the container's cgroup in every
+# hierarchy (as a container with a writable cgroup mount would) and move PID
+# into a/b.
+nest_cgroups() {
+  local h
+  for h in $HIERS; do
+    mkdir -p "$CG/$h/brig/$(cid)/a/b" "$CG/$h/brig/$(cid)/c"
+    echo "$1" > "$CG/$h/brig/$(cid)/a/b/cgroup.procs"
+  done
+  grep -qx "$1" "$CG/pids/brig/$(cid)/a/b/cgroup.procs"
+  grep -qx "$1" "$CG/unified/brig/$(cid)/a/b/cgroup.procs"
+}
+
+@test "delete -f kills the processes in child cgroups made inside the container's and removes them all" {
+  make_bundle sh -c 'sleep 1000 & exec sleep 1001'
+  start_detached
+  wait_for 50 sh -c "[ \$(wc -l < $CG/pids/brig/$(cid)/cgroup.procs) -eq 2 ]"
+  init=$(brig state "$(cid)" | jq -r .pid)
+  child=$(grep -vx "$init" "$CG/pids/brig/$(cid)/cgroup.procs")
+  nest_cgroups "$child"
+  brig delete -f "$(cid)"
+  no_cgroup "/brig/$(cid)"
+  [ ! -e "/proc/$child" ]
+}
+
+@test "the end of a foreground run kills the processes in child cgroups made inside the container's and removes them all" {
+  # no pid namespace: the child outlives the init unless brig kills it
+  make_bundle sh -c 'sleep 1000 & echo $! > /w/child; while [ ! -e /w/go ]; do sleep 0.1; done'
+  mkdir "$TEST_TMP/w"
+  cfg --arg w "$TEST_TMP/w" '.mounts += [{"destination": "/w", "type": "bind", "source": $w, "options": ["rbind"]}]
+    | .linux.namespaces |= map(select(.type != "pid"))'
+  bg brig run -b "$BUNDLE" "$(cid)"
+  run_pid=$BG_PID
+  wait_for 100 test -s "$TEST_TMP/w/child"
+  child=$(cat "$TEST_TMP/w/child")
+  nest_cgroups "$child"
+  touch "$TEST_TMP/w/go"
+  wait "$run_pid"
+  no_cgroup "/brig/$(cid)"
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  # killed by brig: only a zombie (or nothing) is left of it
+  [ ! -e "/proc/$child" ] || [ "$(awk '{print $3}' "/proc/$child/stat")" = Z ]
 }
 
 @test "a refused value fails create with one line and leaves no cgroup" {

@@ -294,6 +294,26 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$rc" -eq 137 ]
 }
 
+@test "a foreground run's container deleted from outside: run ends, and leaves alone a new container of the same id" {
+  make_bundle sleep 1000
+  bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  runpid=$BG_PID
+  wait_for 50 status_is "$(cid)" running
+  old=$(brig state "$(cid)" | jq -r .pid)
+  # run cleans up only once it runs again, after the id is taken anew
+  kill -STOP $runpid
+  brig delete -f "$(cid)"
+  brig run -d -b "$BUNDLE" "$(cid)"
+  new=$(brig state "$(cid)" | jq -r .pid)
+  [ "$new" != "$old" ]
+  kill -CONT $runpid
+  rc=0; wait $runpid || rc=$?
+  [ "$rc" -eq 137 ]
+  [ "$(brig state "$(cid)" | jq -r '.status + " " + (.pid | tostring)')" = "running $new" ]
+  [ -d "/sys/fs/cgroup/pids/brig/$(cid)" ]
+  brig delete -f "$(cid)"
+}
+
 @test "a missing executable fails create with runc's wording and leaves nothing" {
   make_bundle /bin/nosuch
   run brig create -b "$BUNDLE" "$(cid)"

@@ -313,6 +313,26 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   [[ "$(echo "$output" | awk '$5 == "/proc"')" == *" shared:"* ]]
 }
 
+@test "the container's / is private when its rootfs is on a shared host mount (default, rprivate, --no-pivot)" {
+  mkdir "$TEST_TMP/shared"
+  mount -t tmpfs brig-test-shared "$TEST_TMP/shared"
+  mount --make-shared "$TEST_TMP/shared"
+  BUNDLE=$TEST_TMP/shared/bundle
+  make_bundle cat /proc/self/mountinfo
+  for how in default rprivate no-pivot; do
+    flags=()
+    [ "$how" != rprivate ] || cfg '.linux.rootfsPropagation = "rprivate"'
+    [ "$how" != no-pivot ] || flags=(--no-pivot)
+    run brig run "${flags[@]}" -b "$BUNDLE" "$(cid "$how")"
+    echo "$how: $output"
+    [ "$status" -eq 0 ]
+    root=$(echo "$output" | awk '$5 == "/"')
+    [ -n "$root" ]
+    [[ "$root" != *" shared:"* && "$root" != *" master:"* ]]
+  done
+  umount "$TEST_TMP/shared"
+}
+
 @test "an unknown rootfsPropagation is refused" {
   cfg '.linux.rootfsPropagation = "sideways"'
   run brig create -b "$BUNDLE" "$(cid)"

@@ -82,6 +82,27 @@ status_field() { # status_field NAME: value of NAME in the captured output
   [[ "$output" == *"CapBnd:	0000000020000420"* ]]
 }
 
+@test "brig without CAP_SETPCAP: a bounding set with nothing of brig's to drop runs, one that drops fails naming the capability" {
+  command -v capsh >/dev/null || skip "capsh not installed"
+  make_bundle sh -c 'grep -E "^CapBnd" /proc/self/status'
+  # brig's own bounding set minus CAP_SETPCAP: drops of CAP_SETPCAP and
+  # CAP_SYS_RESOURCE (not there) are no failure
+  all=$(capsh --print | sed -n 's/^Bounding set =//p' | tr ',' '\n' |
+    grep -v '^cap_setpcap$' | tr a-z A-Z | jq -R . | jq -sc .)
+  cfg --argjson all "$all" '.process.capabilities.bounding = $all'
+  run capsh --drop=cap_setpcap -- -c "exec \"$BRIG\" --root \"$BRIG_ROOT\" run -b \"$BUNDLE\" $(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  host=$(awk '/^CapBnd/ {print $2}' /proc/self/status)
+  [ "$(status_field CapBnd)" = "$(printf '%016x' $((0x$host & ~(1 << 8))))" ]
+  cfg '.process.capabilities.bounding -= ["CAP_KILL"]'
+  run capsh --drop=cap_setpcap -- -c "exec \"$BRIG\" --root \"$BRIG_ROOT\" run -b \"$BUNDLE\" $(cid)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"process.capabilities.bounding: drop CAP_KILL: Operation not permitted"* ]]
+  [ ! -e "$BRIG_ROOT/$(cid)" ]
+}
+
 @test "the capability warning goes to --log as a JSON warning" {
   make_bundle true
   cfg '.process.capabilities.bounding += ["CAP_SYS_RESOURCE"]'
