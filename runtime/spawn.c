@@ -222,6 +222,11 @@ static bool in_joined_userns;
 /* The parent is not root and maps the child's new user namespace itself:
  * the child stays dumpable (its /proc files its owner's) until then. */
 static bool defer_contain;
+/* The child joins its v1 cgroups itself (cgroup_join_self_v1: no grace
+ * period to wait for), first thing after SYNC_GO.  Not in a user
+ * namespace, where it may not write the host's cgroup files: the parent
+ * writes its pid there. */
+static bool child_joins_v1;
 
 static int join_namespaces(const struct spec_linux *l, struct brig_error *err) {
   /* The user namespace first: the others are owned by it.  When created
@@ -415,6 +420,13 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd) {
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
+  /* Before any namespace is joined or unshared: the host's cgroup files
+   * are where the parent found them, and the cgroup namespace made later
+   * is rooted at this cgroup. */
+  if (child_joins_v1 && cgroup_join_self_v1(o->cg, &err) < 0) {
+    sync_send(sock, SYNC_ERROR, &err);
+    _exit(1);
+  }
   exe = child_setup(o, sock, idmap_fds, &sec, &err);
   if (exe == NULL) {
     sync_send(sock, SYNC_ERROR, &err);
@@ -479,8 +491,9 @@ struct clone_result {
 /* Clone the container's init with its new namespaces.  They must belong to
  * its user namespace: when that one is joined by path, a helper joins it
  * first and clones the init from there (CLONE_PARENT: still our child; a
- * new pid namespace made at that clone).  Returns 0 in the init. */
-static pid_t clone_init(const struct spec_linux *l, int cgfd,
+ * new pid namespace made at that clone).  *in_cgroup: the init started in
+ * the cgroup2 directory cgfd.  Returns 0 in the init. */
+static pid_t clone_init(const struct spec_linux *l, int cgfd, bool *in_cgroup,
                         struct brig_error *err) {
   const struct spec_namespace *u = ns_find(l, SPEC_NS_USER);
   unsigned long flags = (unsigned long)ns_clone_flags(l) | SIGCHLD;
@@ -490,7 +503,7 @@ static pid_t clone_init(const struct spec_linux *l, int cgfd,
   ssize_t n;
 
   if (u == NULL || u->path == NULL || *u->path == '\0') {
-    /* cgroup v2: clone3 starts the init inside its cgroup; an older
+    /* cgroup2: clone3 starts the init inside its cgroup; an older
      * kernel falls back to clone, and the parent moves it there */
     if (cgfd >= 0) {
       struct clone_args ca = {
@@ -499,9 +512,11 @@ static pid_t clone_init(const struct spec_linux *l, int cgfd,
           .cgroup = (uint64_t)cgfd,
       };
       pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
-      if (pid > 0)
+      if (pid > 0) {
         log_debug("init %d cloned into its cgroup (CLONE_INTO_CGROUP)",
                   (int)pid);
+        *in_cgroup = true;
+      }
       if (pid >= 0)
         return pid;
       log_debug("clone3 CLONE_INTO_CGROUP: %s; clone, then join",
@@ -604,7 +619,8 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   struct sync_msg m;
   pid_t pid;
   int status, got, notify_fd = -1;
-  bool new_userns;
+  bool new_userns, in_cgroup = false;
+  unsigned join = CGROUP_JOIN_ALL;
 
   r->start_fd = -1;
   /* 0622 whatever the umask: a non-root process.user opens it to write. */
@@ -628,9 +644,10 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
                (ns_find(l, SPEC_NS_USER)->path == NULL ||
                 *ns_find(l, SPEC_NS_USER)->path == '\0');
   defer_contain = new_userns && geteuid() != 0;
+  child_joins_v1 = o->cg != NULL && ns_find(l, SPEC_NS_USER) == NULL;
   fflush(NULL);
   int cgfd = cgroup_clone_fd(o->cg);
-  pid = clone_init(l, cgfd, err);
+  pid = clone_init(l, cgfd, &in_cgroup, err);
   if (cgfd >= 0)
     close(cgfd);
   if (pid < 0) {
@@ -651,7 +668,11 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     goto fail;
   if (send_idmap_mounts(o, pid, sp[0], err) < 0)
     goto fail;
-  if (o->cg != NULL && cgroup_add_pid(o->cg, pid, err) < 0)
+  if (in_cgroup)
+    join &= ~CGROUP_JOIN_V2;
+  if (child_joins_v1)
+    join &= ~CGROUP_JOIN_V1;
+  if (o->cg != NULL && join != 0 && cgroup_add_pid(o->cg, pid, join, err) < 0)
     goto fail;
   if (netdev_move_all(l, pid, err) < 0)
     goto fail;
