@@ -670,14 +670,24 @@ int cgroup_apply(struct cgroup *cg, const struct spec_resources *res,
   return cg->drv->apply(cg, res, update, err);
 }
 
-int cgroup_add_pid(struct cgroup *cg, pid_t pid, struct brig_error *err) {
-  return cg->drv->add_pid(cg, pid, err);
+int cgroup_add_pid(struct cgroup *cg, pid_t pid, unsigned which,
+                   struct brig_error *err) {
+  return cg->drv->add_pid(cg, pid, which, err);
+}
+
+int cgroup_join_self_v1(struct cgroup *cg, struct brig_error *err) {
+  for (size_t i = 0; i < cg->n; i++)
+    if (!cg->h[i].unified && cg_write(cg->h[i].dir, "tasks", "0", err) < 0)
+      return brig_err_wrap(err, "join cgroup %s", cg->h[i].dir);
+  return 0;
 }
 
 int cgroup_clone_fd(struct cgroup *cg) {
-  if (cg == NULL || cg->layout != CGROUP_LAYOUT_V2 || cg->n == 0)
+  const struct cgroup_hier *h;
+  if (cg == NULL || cg->layout == CGROUP_LAYOUT_V1 || cg->n == 0)
     return -1;
-  return open(cg->h[0].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  h = cg_hier(cg, "");
+  return h == NULL ? -1 : open(h->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 int cgroup_freeze(struct cgroup *cg, bool freeze, struct brig_error *err) {

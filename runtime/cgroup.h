@@ -40,11 +40,23 @@ void cgroup_free(struct cgroup *cg);
 /* Write the resources; `update` is true for `brig update`. */
 int cgroup_apply(struct cgroup *cg, const struct spec_resources *res,
                  bool update, struct brig_error *err);
-int cgroup_add_pid(struct cgroup *cg, pid_t pid, struct brig_error *err);
+/* The hierarchies cgroup_add_pid writes pid to (cgroup.procs). */
+#define CGROUP_JOIN_V1 1U /* the v1 ones */
+#define CGROUP_JOIN_V2 2U /* the cgroup2 one: v2, or a hybrid's unified */
+#define CGROUP_JOIN_ALL (CGROUP_JOIN_V1 | CGROUP_JOIN_V2)
+int cgroup_add_pid(struct cgroup *cg, pid_t pid, unsigned which,
+                   struct brig_error *err);
+/* The calling thread, alone in its process, joins the container's v1
+ * hierarchies by writing "0" to their "tasks": a thread moving itself
+ * takes no global lock, where a pid written to cgroup.procs takes the
+ * cgroup threadgroup rwsem for writing, which waits for an RCU grace
+ * period (5-15 ms on an idle host).  A no-op on v2. */
+int cgroup_join_self_v1(struct cgroup *cg, struct brig_error *err);
 /* An fd of the container's cgroup2 directory for clone3's
- * CLONE_INTO_CGROUP (v2 only: -1 on v1 and hybrid hosts, or when it cannot
- * be opened).  The caller closes it; cgroup_add_pid() stays the fallback
- * and is a no-op for a process already there. */
+ * CLONE_INTO_CGROUP (v2, and the unified hierarchy of a hybrid host: -1 on
+ * v1, or when it cannot be opened).  The caller closes it; when the clone
+ * could not use it, cgroup_add_pid() with CGROUP_JOIN_V2 is the
+ * fallback. */
 int cgroup_clone_fd(struct cgroup *cg);
 int cgroup_freeze(struct cgroup *cg, bool freeze, struct brig_error *err);
 /* 1 when frozen, 0 when not, -1 on error. */

@@ -22,7 +22,9 @@ struct cgroup_driver {
   int (*create)(struct cgroup *cg, struct brig_error *err);
   int (*apply)(struct cgroup *cg, const struct spec_resources *res, bool update,
                struct brig_error *err);
-  int (*add_pid)(struct cgroup *cg, pid_t pid, struct brig_error *err);
+  /* `which`: CGROUP_JOIN_V1 and/or CGROUP_JOIN_V2 */
+  int (*add_pid)(struct cgroup *cg, pid_t pid, unsigned which,
+                 struct brig_error *err);
   int (*freeze)(struct cgroup *cg, bool freeze, struct brig_error *err);
   int (*is_frozen)(struct cgroup *cg);
   /* SIGKILL every process at once (v2's cgroup.kill); NULL when the

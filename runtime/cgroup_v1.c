@@ -87,11 +87,13 @@ static int v1_create(struct cgroup *cg, struct brig_error *err) {
   return 0;
 }
 
-static int v1_add_pid(struct cgroup *cg, pid_t pid, struct brig_error *err) {
+static int v1_add_pid(struct cgroup *cg, pid_t pid, unsigned which,
+                      struct brig_error *err) {
   char buf[16];
   snprintf(buf, sizeof(buf), "%d", (int)pid);
   for (size_t i = 0; i < cg->n; i++)
-    if (cg_write(cg->h[i].dir, "cgroup.procs", buf, err) < 0)
+    if ((which & (cg->h[i].unified ? CGROUP_JOIN_V2 : CGROUP_JOIN_V1)) &&
+        cg_write(cg->h[i].dir, "cgroup.procs", buf, err) < 0)
       return brig_err_wrap(err, "join cgroup %s", cg->h[i].dir);
   return 0;
 }

@@ -401,9 +401,12 @@ static char *find_leaf(const char *dir, bool want_procs, int depth) {
   return found;
 }
 
-static int v2_add_pid(struct cgroup *cg, pid_t pid, struct brig_error *err) {
+static int v2_add_pid(struct cgroup *cg, pid_t pid, unsigned which,
+                      struct brig_error *err) {
   char buf[16];
   const char *dir = dir_of(cg);
+  if (!(which & CGROUP_JOIN_V2))
+    return 0;
   snprintf(buf, sizeof(buf), "%d", (int)pid);
   if (cg_write(dir, "cgroup.procs", buf, err) == 0)
     return 0;

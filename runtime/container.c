@@ -159,7 +159,6 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   _cleanup_free_ char *bundle = NULL, *rootfs = NULL;
   _cleanup_free_ char *root_joined = NULL;
   const char *cgroups_path;
-  bool make_later;
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int console_sock = -1, console_peer = -1;
   struct spec_config *cfg = NULL;
@@ -266,25 +265,19 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     }
     fault_kill("create-saved");
   }
-  /* As root on cgroup v1 the cgroup is made after the clone, while the
-   * init makes its network namespace (spawn_opts.make_cgroup); v2 makes it
-   * first, to clone the init straight into it. */
-  make_later = !rootless_cgroups() && cgroup_get_layout(cg) != CGROUP_LAYOUT_V2;
-  if (!make_later) {
-    /* Rootless without a delegated cgroup: none (cg NULL, path ""). */
-    if (rootless_cgroup_make(&cg, cfg, err) < 0)
+  /* Rootless without a delegated cgroup: none (cg NULL, path ""). */
+  if (rootless_cgroup_make(&cg, cfg, err) < 0)
+    goto fail;
+  if (cg == NULL) {
+    free(c->st.cgroup_path);
+    c->st.cgroup_path = xstrdup("");
+    if (container_save(c, err) < 0)
       goto fail;
-    if (cg == NULL) {
-      free(c->st.cgroup_path);
-      c->st.cgroup_path = xstrdup("");
-      if (container_save(c, err) < 0)
-        goto fail;
-    }
-    fault_kill("create-cgroup");
   }
+  fault_kill("create-cgroup");
   if (notify_prepare(cfg, c->dirfd, c->dir, err) < 0)
     goto fail;
-  if (!make_later && cg != NULL && cfg->linux_ && cfg->linux_->resources &&
+  if (cg != NULL && cfg->linux_ && cfg->linux_->resources &&
       cgroup_apply(cg, cfg->linux_->resources, false, err) < 0)
     goto fail;
   /* start and delete read only state.json, unless there are hooks for
@@ -321,7 +314,6 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .state_dirfd = c->dirfd,
                           .start_by_socket = start_fd != NULL,
                           .cg = cg,
-                          .make_cgroup = make_later,
                           .console_sock = console_sock,
                           .no_pivot = o->no_pivot,
                           .no_new_keyring = o->no_new_keyring,

@@ -225,6 +225,11 @@ static bool in_joined_userns;
 /* The parent is not root and maps the child's new user namespace itself:
  * the child stays dumpable (its /proc files its owner's) until then. */
 static bool defer_contain;
+/* The child joins its v1 cgroups itself (cgroup_join_self_v1: no grace
+ * period to wait for), first thing after SYNC_GO.  Not in a user
+ * namespace, where it may not write the host's cgroup files: the parent
+ * writes its pid there. */
+static bool child_joins_v1;
 
 static int join_namespaces(const struct spec_linux *l, struct brig_error *err) {
   /* The user namespace first: the others are owned by it.  When created
@@ -415,8 +420,8 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   for (size_t i = 0; i < n_mounts; i++)
     idmap_fds[i] = -1;
   /* The new network namespace costs ~1 ms of kernel work: made here, it
-   * overlaps with the parent's cgroup work instead of lengthening the
-   * clone. */
+   * overlaps with the parent's work after the clone (run's state save)
+   * instead of lengthening the clone. */
   if (late_net && unshare(CLONE_NEWNET) < 0) {
     brig_err(&err, errno, "unshare network namespace");
     sync_send(sock, SYNC_ERROR, &err);
@@ -424,6 +429,13 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   }
   await_go(sock, idmap_fds, n_mounts);
   if (defer_contain && contain_enter(&err) < 0) {
+    sync_send(sock, SYNC_ERROR, &err);
+    _exit(1);
+  }
+  /* Before any namespace is joined (the network one made above changes no
+   * path): the host's cgroup files are where the parent found them, and the
+   * cgroup namespace made later is rooted at this cgroup. */
+  if (child_joins_v1 && cgroup_join_self_v1(o->cg, &err) < 0) {
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
@@ -491,9 +503,11 @@ struct clone_result {
 /* Clone the container's init with its new namespaces.  They must belong to
  * its user namespace: when that one is joined by path, a helper joins it
  * first and clones the init from there (CLONE_PARENT: still our child; a
- * new pid namespace made at that clone).  Returns 0 in the init. */
+ * new pid namespace made at that clone).  *in_cgroup: the init started in
+ * the cgroup2 directory cgfd.  late_net: leave the new network namespace to
+ * the init.  Returns 0 in the init. */
 static pid_t clone_init(const struct spec_linux *l, int cgfd, bool late_net,
-                        struct brig_error *err) {
+                        bool *in_cgroup, struct brig_error *err) {
   const struct spec_namespace *u = ns_find(l, SPEC_NS_USER);
   unsigned long flags = (unsigned long)ns_clone_flags(l) | SIGCHLD;
   if (late_net)
@@ -504,7 +518,7 @@ static pid_t clone_init(const struct spec_linux *l, int cgfd, bool late_net,
   ssize_t n;
 
   if (u == NULL || u->path == NULL || *u->path == '\0') {
-    /* cgroup v2: clone3 starts the init inside its cgroup; an older
+    /* cgroup2: clone3 starts the init inside its cgroup; an older
      * kernel falls back to clone, and the parent moves it there */
     if (cgfd >= 0) {
       struct clone_args ca = {
@@ -513,9 +527,11 @@ static pid_t clone_init(const struct spec_linux *l, int cgfd, bool late_net,
           .cgroup = (uint64_t)cgfd,
       };
       pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
-      if (pid > 0)
+      if (pid > 0) {
         log_debug("init %d cloned into its cgroup (CLONE_INTO_CGROUP)",
                   (int)pid);
+        *in_cgroup = true;
+      }
       if (pid >= 0)
         return pid;
       log_debug("clone3 CLONE_INTO_CGROUP: %s; clone, then join",
@@ -618,7 +634,8 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   struct sync_msg m;
   pid_t pid;
   int status, got, notify_fd = -1;
-  bool new_userns;
+  bool new_userns, in_cgroup = false;
+  unsigned join = CGROUP_JOIN_ALL;
 
   r->start_fd = -1;
   /* 0622 whatever the umask: a non-root process.user opens it to write. */
@@ -644,13 +661,14 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   defer_contain = new_userns && geteuid() != 0;
   /* A new network namespace the parent does not touch before SYNC_GO (no
    * netDevices to move in, no user namespace to map first) is made by the
-   * init itself, in parallel with the parent's cgroup work. */
+   * init itself, in parallel with the parent's work after the clone. */
   const struct spec_namespace *net = ns_find(l, SPEC_NS_NETWORK);
   bool late_net = net != NULL && (net->path == NULL || *net->path == '\0') &&
                   ns_find(l, SPEC_NS_USER) == NULL && l->n_net_devices == 0;
+  child_joins_v1 = o->cg != NULL && ns_find(l, SPEC_NS_USER) == NULL;
   fflush(NULL);
-  int cgfd = o->make_cgroup ? -1 : cgroup_clone_fd(o->cg);
-  pid = clone_init(l, cgfd, late_net, err);
+  int cgfd = cgroup_clone_fd(o->cg);
+  pid = clone_init(l, cgfd, late_net, &in_cgroup, err);
   if (cgfd >= 0)
     close(cgfd);
   if (pid < 0) {
@@ -671,13 +689,11 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     goto fail;
   if (send_idmap_mounts(o, pid, sp[0], err) < 0)
     goto fail;
-  if (o->make_cgroup) {
-    if (cgroup_make(o->cg, err) < 0 ||
-        cgroup_apply(o->cg, l != NULL ? l->resources : NULL, false, err) < 0)
-      goto fail;
-    fault_kill("create-cgroup");
-  }
-  if (o->cg != NULL && cgroup_add_pid(o->cg, pid, err) < 0)
+  if (in_cgroup)
+    join &= ~CGROUP_JOIN_V2;
+  if (child_joins_v1)
+    join &= ~CGROUP_JOIN_V1;
+  if (o->cg != NULL && join != 0 && cgroup_add_pid(o->cg, pid, join, err) < 0)
     goto fail;
   if (netdev_move_all(l, pid, err) < 0)
     goto fail;

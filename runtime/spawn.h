@@ -24,10 +24,6 @@ struct spawn_opts {
    * returned in spawn_result.start_fd */
   bool start_by_socket;
   struct cgroup *cg;
-  /* cg is resolved but not made yet: spawn_container makes it and applies
-   * linux.resources right after the clone, while the init is still busy
-   * creating its network namespace (only without CLONE_INTO_CGROUP). */
-  bool make_cgroup;
   int console_sock; /* connected console socket, -1 when none */
   bool no_pivot;
   bool no_new_keyring;

@@ -54,12 +54,26 @@ teardown() {
 @test "cgroup: /brig/<id> in every hierarchy, incl. unified; delete removes it" {
   make_bundle sleep 1000
   start_detached
-  for h in $HIERS; do [ -d "$CG/$h/brig/$(cid)" ]; done
   pid=$(brig state "$(cid)" | jq -r .pid)
-  grep -qx "$pid" "$CG/unified/brig/$(cid)/cgroup.procs"
-  grep -qx "$pid" "$CG/memory/brig/$(cid)/cgroup.procs"
+  for h in $HIERS; do grep -qx "$pid" "$CG/$h/brig/$(cid)/cgroup.procs"; done
   brig delete -f "$(cid)"
   no_cgroup "/brig/$(cid)"
+}
+
+@test "cgroup: the init is in its cgroup in every hierarchy before its cgroup namespace is made" {
+  # Each line of /proc/self/cgroup inside is "/": the namespace is rooted
+  # at /brig/<id> in every hierarchy, so the init had joined all of them.
+  make_bundle cat /proc/self/cgroup
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 10 ]
+  for l in "${lines[@]}"; do [[ "$l" == *:/ ]]; done
+  # without a cgroup namespace the same lines name /brig/<id>
+  cfg '.linux.namespaces |= map(select(.type != "cgroup"))'
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  [ "${#lines[@]}" -eq 10 ]
+  for l in "${lines[@]}"; do [[ "$l" == *":/brig/$(cid 2)" ]]; done
 }
 
 @test "memory: limit, reservation, swap, swappiness, kernelTCP, disableOOMKiller" {

@@ -259,3 +259,15 @@ hold_userns() {
   [ "$(jq -r .linux.mountExtensions.idmap.enabled "$f")" = true ]
   [ "$(jq -r '.mountOptions | index("idmap") != null and index("ridmap") != null' "$f")" = true ]
 }
+
+@test "userns: the init is in its cgroup in every hierarchy (the runtime wrote its pid: the init may not)" {
+  make_bundle cat /proc/self/cgroup
+  userns_cfg
+  own_rootfs
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 10 ]
+  # rooted at /brig/<id> in every hierarchy: joined before the namespace
+  for l in "${lines[@]}"; do [[ "$l" == *:/ ]]; done
+}

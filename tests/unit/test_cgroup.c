@@ -166,20 +166,50 @@ int main(void) {
   is_str(lim, "16777216", "memsw lowered");
   free(lim);
 
+  /* The child joins the v1 hierarchies itself ("0" to tasks), the
+   * parent writes its pid to the cgroup2 one only. */
+  int joined[2];
+  char answer = 'x';
+  ok(pipe(joined) == 0, "pipe");
   pid_t child = fork();
   if (child == 0) {
+    struct brig_error e = {0};
+    char c = cgroup_join_self_v1(cg, &e) == 0 ? 'y' : 'n';
+    if (write(joined[1], &c, 1) != 1)
+      _exit(1);
     pause();
     _exit(0);
   }
-  ok(cgroup_add_pid(cg, child, &err) == 0, "add pid (%s)", err.msg);
+  ok(read(joined[0], &answer, 1) == 1 && answer == 'y', "child joined v1");
+  close(joined[0]);
+  close(joined[1]);
+  char *procs = read_cg("memory", path, "cgroup.procs");
+  char *procs2 = read_cg("unified", path, "cgroup.procs");
+  ok(atoi(procs) == child && *procs2 == '\0',
+     "in the v1 hierarchies, not yet in the cgroup2 one");
+  free(procs);
+  free(procs2);
+  for (size_t i = 0; i < sizeof(ctrls) / sizeof(ctrls[0]); i++) {
+    if (strcmp(ctrls[i], "unified") == 0)
+      continue;
+    procs = read_cg(ctrls[i], path, "tasks");
+    ok(atoi(procs) == child, "joined %s", ctrls[i]);
+    free(procs);
+  }
+  ok(cgroup_add_pid(cg, child, CGROUP_JOIN_V2, &err) == 0, "add pid (%s)",
+     err.msg);
   pid_t *pids = NULL;
   size_t n = 0;
   ok(cgroup_pids(cg, &pids, &n, &err) == 0 && n == 1 && pids[0] == child,
      "pids lists the child");
   free(pids);
-  char *procs = read_cg("unified", path, "cgroup.procs");
+  procs = read_cg("unified", path, "cgroup.procs");
   ok(atoi(procs) == child, "joined the unified hierarchy too");
   free(procs);
+  int cgfd = cgroup_clone_fd(cg);
+  ok(cgfd >= 0, "hybrid: an fd of the unified directory for clone3");
+  if (cgfd >= 0)
+    close(cgfd);
 
   ok(cgroup_freeze(cg, true, &err) == 0 && cgroup_is_frozen(cg) == 1,
      "freeze (%s)", err.msg);
@@ -276,8 +306,8 @@ int main(void) {
     char *procs_file = xasprintf("%s/cgroup.procs", nested);
     char buf[16];
     snprintf(buf, sizeof(buf), "%d", (int)inner);
-    ok(cgroup_add_pid(cg, inner, &err) == 0 && mkdir(nested, 0755) == 0 &&
-           write_file_str(procs_file, buf) == 0,
+    ok(cgroup_add_pid(cg, inner, CGROUP_JOIN_ALL, &err) == 0 &&
+           mkdir(nested, 0755) == 0 && write_file_str(procs_file, buf) == 0,
        "child moved into a nested cgroup");
     pids = NULL;
     ok(cgroup_pids(cg, &pids, &n, &err) == 0 && n == 1 && pids[0] == inner,
