@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "kapi.h"
 #include "log.h"
 #include "mounts.h"
+#include "namespaces.h"
 #include "util.h"
 
 static int rootfs_propagation_flags(const char *name, unsigned long *flags) {
@@ -118,6 +120,64 @@ static int make_rootfs_parent_private(const char *rootfs,
     return brig_err(err, errno,
                     "make the parent mount \"%s\" of the rootfs private", mp);
   return 0;
+}
+
+static const struct spec_mount *sysfs_mount(const struct spec_config *cfg) {
+  for (size_t i = 0; i < cfg->n_mounts; i++)
+    if (cfg->mounts[i].type != NULL &&
+        strcmp(cfg->mounts[i].type, "sysfs") == 0 &&
+        !mount_is_bind(&cfg->mounts[i]))
+      return &cfg->mounts[i];
+  return NULL;
+}
+
+int rootfs_sysfs_prefetch(const struct spec_config *cfg, pid_t pid,
+                          struct brig_error *err) {
+  const struct spec_namespace *net = ns_find(cfg->linux_, SPEC_NS_NETWORK);
+  const struct spec_mount *m = sysfs_mount(cfg);
+  _cleanup_close_ int own = -1, theirs = -1;
+  struct mount_opts o;
+  struct stat a, b;
+  bool ro, plain;
+  char path[64];
+  int fs;
+
+  if (m == NULL || net == NULL || (net->path != NULL && *net->path != '\0') ||
+      ns_find(cfg->linux_, SPEC_NS_USER) != NULL)
+    return -1;
+  mount_opts_parse(m->options, &o);
+  ro = (o.flags & MS_RDONLY) != 0;
+  /* what mount(2) would give the superblock, but "ro" (the rest of the
+   * flags belong to the mount) */
+  plain = o.data == NULL &&
+          (o.flags & (MS_SYNCHRONOUS | MS_MANDLOCK | MS_DIRSYNC | MS_SILENT |
+                      MS_POSIXACL | MS_LAZYTIME | MS_I_VERSION)) == 0;
+  mount_opts_free(&o);
+  if (!plain)
+    return -1;
+  snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+  own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  theirs = open(path, O_RDONLY | O_CLOEXEC);
+  /* ours still (the init makes its own after the clone, and says so
+   * before SYNC_GO): nothing to gain */
+  if (own < 0 || theirs < 0 || fstat(own, &a) < 0 || fstat(theirs, &b) < 0 ||
+      (a.st_ino == b.st_ino && a.st_dev == b.st_dev) ||
+      setns(theirs, CLONE_NEWNET) < 0)
+    return -1;
+  /* sysfs takes the network namespace of the process that opens it */
+  fs = fsopen("sysfs", FSOPEN_CLOEXEC);
+  if (setns(own, CLONE_NEWNET) < 0) {
+    if (fs >= 0)
+      close(fs);
+    return brig_err(err, errno, "return to the runtime's network namespace"),
+           -2;
+  }
+  if (fs >= 0 && ((ro && fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0) ||
+                  fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)) {
+    close(fs);
+    fs = -1;
+  }
+  return fs;
 }
 
 int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {

@@ -42,13 +42,17 @@
  * (the container's namespaces exist now); it answers SYNC_GO. */
 /* SYNC_IDMAP, before SYNC_GO, carries the detached idmapped tree of
  * mounts[errnum] (SCM_RIGHTS). */
+/* SYNC_EARLY, before SYNC_GO, says the init did what it does before it
+ * (its network namespace is made), else SYNC_ERROR: the parent waits for
+ * it before SYNC_GO, so that it finds the new namespace there. */
 enum sync_type {
   SYNC_GO = 1,
   SYNC_READY,
   SYNC_ERROR,
   SYNC_SECCOMP,
   SYNC_HOOKS,
-  SYNC_IDMAP
+  SYNC_IDMAP,
+  SYNC_EARLY
 };
 
 struct sync_msg {
@@ -422,10 +426,14 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   /* The new network namespace costs ~1 ms of kernel work: made here, it
    * overlaps with the parent's work after the clone (run's state save)
    * instead of lengthening the clone. */
-  if (late_net && unshare(CLONE_NEWNET) < 0) {
-    brig_err(&err, errno, "unshare network namespace");
-    sync_send(sock, SYNC_ERROR, &err);
-    _exit(1);
+  if (late_net) {
+    if (unshare(CLONE_NEWNET) < 0) {
+      brig_err(&err, errno, "unshare network namespace");
+      sync_send(sock, SYNC_ERROR, &err);
+      _exit(1);
+    }
+    if (sync_send(sock, SYNC_EARLY, NULL) < 0)
+      _exit(1);
   }
   await_go(sock, idmap_fds, n_mounts);
   if (defer_contain && contain_enter(&err) < 0) {
@@ -620,6 +628,19 @@ static int send_idmap_mounts(const struct spawn_opts *o, pid_t pid, int sock,
   return 0;
 }
 
+/* The init's SYNC_EARLY, or the failure it reports instead. */
+static int await_early(int sock, struct brig_error *err) {
+  struct sync_msg m;
+  if (sync_recv(sock, &m) < 0)
+    return brig_err(err, 0, "container init exited unexpectedly");
+  if (m.type == SYNC_EARLY)
+    return 0;
+  brig_err(err, 0, "%s",
+           m.type == SYNC_ERROR ? m.msg : "sync with container init");
+  err->errnum = m.errnum;
+  return -1;
+}
+
 static void kill_child(pid_t pid) {
   kill(pid, SIGKILL);
   while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -634,6 +655,7 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   struct sync_msg m;
   pid_t pid;
   int status, got, notify_fd = -1;
+  _cleanup_close_ int sysfs_fd = -1;
   bool new_userns, in_cgroup = false;
   unsigned join = CGROUP_JOIN_ALL;
 
@@ -689,6 +711,8 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     goto fail;
   if (send_idmap_mounts(o, pid, sp[0], err) < 0)
     goto fail;
+  if (late_net && await_early(sp[0], err) < 0)
+    goto fail;
   if (in_cgroup)
     join &= ~CGROUP_JOIN_V2;
   if (child_joins_v1)
@@ -701,6 +725,10 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     brig_err(err, errno, "sync with container init");
     goto fail;
   }
+  /* while the init starts its set-up */
+  sysfs_fd = rootfs_sysfs_prefetch(o->cfg, pid, err);
+  if (sysfs_fd == -2)
+    goto fail;
   if (o->on_go != NULL && o->on_go(pid, o->on_clone_arg, err) < 0)
     goto fail;
   while ((got = sync_recv_fd(sp[0], &m, &notify_fd)) == 0 &&

@@ -42,6 +42,25 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   has_opt "$o" nosuid && has_opt "$o" nodev && ! has_opt "$o" noexec
 }
 
+@test "sysfs in its own network namespace: the container's devices only, its superblock ro when the mount is" {
+  make_bundle sh -c 'ls /sys/class/net; cat /proc/self/mountinfo'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = lo ]
+  [ "$(echo "$output" | grep -c '^[a-z0-9]*$')" -eq 1 ] # no host device
+  sys=$(echo "$output" | awk '$5 == "/sys"')
+  [[ "$sys" == *" - sysfs sysfs ro" ]]
+  has_opt "$(mnt_field /sys 6)" ro
+  # a read-write sysfs mount: read-write superblock too
+  cfg '(.mounts[] | select(.destination == "/sys") | .options) |= map(select(. != "ro"))'
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = lo ]
+  sys=$(echo "$output" | awk '$5 == "/sys"')
+  [[ "$sys" == *" - sysfs sysfs rw" ]]
+  ! has_opt "$(mnt_field /sys 6)" ro
+}
+
 @test "bind mount with ro,nosuid,nodev,noexec,noatime: flags on the bind, writes fail" {
   mkdir -p "$TEST_TMP/src"
   echo content > "$TEST_TMP/src/f"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Performance mechanisms that must not change behaviour: the compiled
 # seccomp filter cache (<root>/.bpf@cache), state saves, the static binary,
-# joining cgroups without the global cgroup lock.
+# joining cgroups without the global cgroup lock, the sysfs superblock made
+# by the runtime while the init sets up.
 
 load helpers
 
@@ -129,3 +130,25 @@ deny_mkdir() { # deny_mkdir ERRNO
   ! grep "cgroup.procs>" "$TEST_TMP/trace"
 }
 
+
+@test "the runtime makes the container's sysfs superblock in its network namespace, then returns to its own" {
+  # Making a sysfs superblock scans every one on the machine (one per
+  # network namespace): the runtime does it while the init does its first
+  # mounts, and the init's mount of sysfs shares it.
+  make_bundle sh -c 'ls /sys/class/net'
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    strace -f -qq -e trace=execve,setns,fsopen,fsconfig,mount -e signal=none \
+    -o "$TEST_TMP/trace" "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" \
+    > "$TEST_TMP/out"
+  [ "$(cat "$TEST_TMP/out")" = lo ]
+  runtime=$(awk 'NR == 1 { print $1 }' "$TEST_TMP/trace")
+  grep "^$runtime " "$TEST_TMP/trace" > "$TEST_TMP/runtime"
+  fs=$(sed -n 's/.*fsopen("sysfs", FSOPEN_CLOEXEC) *= \([0-9]*\)$/\1/p' "$TEST_TMP/runtime")
+  [ -n "$fs" ]
+  grep -q "fsconfig($fs, FSCONFIG_SET_FLAG, \"ro\", NULL, 0) *= 0" "$TEST_TMP/runtime"
+  grep -q "fsconfig($fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) *= 0" "$TEST_TMP/runtime"
+  # into the container's network namespace and back
+  [ "$(grep -c 'setns([0-9]*, CLONE_NEWNET) *= 0' "$TEST_TMP/runtime")" -eq 2 ]
+  # the init still mounts sysfs itself
+  grep -v "^$runtime " "$TEST_TMP/trace" | grep -q 'mount("sysfs", .*"sysfs", .*) *= 0'
+}
