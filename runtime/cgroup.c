@@ -510,7 +510,12 @@ int cgroup_resolve(const char *id, const char *cgroups_path,
 }
 
 int cgroup_make(struct cgroup *cg, struct brig_error *err) {
-  if (cg->drv->create(cg, err) < 0) {
+  return cgroup_make_some(cg, CGROUP_HIER_ALL, err);
+}
+
+int cgroup_make_some(struct cgroup *cg, unsigned which,
+                     struct brig_error *err) {
+  if (cg->drv->create(cg, which, err) < 0) {
     /* undo what was made, children first */
     for (size_t i = cg->n_made; i-- > 0;)
       rmdir(cg->made[i]);

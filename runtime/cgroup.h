@@ -31,6 +31,10 @@ char *cgroup_default_path(const char *id);
 int cgroup_resolve(const char *id, const char *cgroups_path,
                    struct cgroup **out, struct brig_error *err);
 int cgroup_make(struct cgroup *cg, struct brig_error *err);
+/* cgroup_make for the hierarchies in `which` (CGROUP_HIER_*) only: the
+ * cgroup2 one before the init is cloned into it, the v1 ones while it
+ * starts. */
+int cgroup_make_some(struct cgroup *cg, unsigned which, struct brig_error *err);
 /* Reopen the cgroup of an existing container from the path recorded in its
  * state (cgroup_path()). */
 int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err);
@@ -40,10 +44,10 @@ void cgroup_free(struct cgroup *cg);
 /* Write the resources; `update` is true for `brig update`. */
 int cgroup_apply(struct cgroup *cg, const struct spec_resources *res,
                  bool update, struct brig_error *err);
-/* The hierarchies cgroup_add_pid writes pid to (cgroup.procs). */
-#define CGROUP_JOIN_V1 1U /* the v1 ones */
-#define CGROUP_JOIN_V2 2U /* the cgroup2 one: v2, or a hybrid's unified */
-#define CGROUP_JOIN_ALL (CGROUP_JOIN_V1 | CGROUP_JOIN_V2)
+/* Sets of hierarchies, for cgroup_make_some and cgroup_add_pid. */
+#define CGROUP_HIER_V1 1U /* the v1 ones */
+#define CGROUP_HIER_V2 2U /* the cgroup2 one: v2, or a hybrid's unified */
+#define CGROUP_HIER_ALL (CGROUP_HIER_V1 | CGROUP_HIER_V2)
 int cgroup_add_pid(struct cgroup *cg, pid_t pid, unsigned which,
                    struct brig_error *err);
 /* The calling thread, alone in its process, joins the container's v1
@@ -55,7 +59,7 @@ int cgroup_join_self_v1(struct cgroup *cg, struct brig_error *err);
 /* An fd of the container's cgroup2 directory for clone3's
  * CLONE_INTO_CGROUP (v2, and the unified hierarchy of a hybrid host: -1 on
  * v1, or when it cannot be opened).  The caller closes it; when the clone
- * could not use it, cgroup_add_pid() with CGROUP_JOIN_V2 is the
+ * could not use it, cgroup_add_pid() with CGROUP_HIER_V2 is the
  * fallback. */
 int cgroup_clone_fd(struct cgroup *cg);
 int cgroup_freeze(struct cgroup *cg, bool freeze, struct brig_error *err);

@@ -19,10 +19,10 @@ struct cgroup_hier {
 
 struct cgroup_driver {
   const char *name;
-  int (*create)(struct cgroup *cg, struct brig_error *err);
+  /* `which`: CGROUP_HIER_V1 and/or CGROUP_HIER_V2 */
+  int (*create)(struct cgroup *cg, unsigned which, struct brig_error *err);
   int (*apply)(struct cgroup *cg, const struct spec_resources *res, bool update,
                struct brig_error *err);
-  /* `which`: CGROUP_JOIN_V1 and/or CGROUP_JOIN_V2 */
   int (*add_pid)(struct cgroup *cg, pid_t pid, unsigned which,
                  struct brig_error *err);
   int (*freeze)(struct cgroup *cg, bool freeze, struct brig_error *err);

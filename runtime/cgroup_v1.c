@@ -63,13 +63,16 @@ static int cpuset_made(const char *dir, bool leaf, struct brig_error *err) {
   return cg_write(dir, "cgroup.clone_children", "1", err);
 }
 
-static int v1_create(struct cgroup *cg, struct brig_error *err) {
+static int v1_create(struct cgroup *cg, unsigned which,
+                     struct brig_error *err) {
   for (size_t i = 0; i < cg->n; i++) {
     struct cgroup_hier *h = &cg->h[i];
     bool cpuset = !h->unified && cg_hier(cg, "cpuset") == h;
     _cleanup_free_ char *up = NULL, *updir = NULL;
     struct brig_error ignored = {0};
     int copied;
+    if (!(which & (h->unified ? CGROUP_HIER_V2 : CGROUP_HIER_V1)))
+      continue;
     if (cg_mkdir_path(cg, h, cpuset ? cpuset_made : NULL, err) < 0)
       return -1;
     if (!cpuset)
@@ -92,7 +95,7 @@ static int v1_add_pid(struct cgroup *cg, pid_t pid, unsigned which,
   char buf[16];
   snprintf(buf, sizeof(buf), "%d", (int)pid);
   for (size_t i = 0; i < cg->n; i++)
-    if ((which & (cg->h[i].unified ? CGROUP_JOIN_V2 : CGROUP_JOIN_V1)) &&
+    if ((which & (cg->h[i].unified ? CGROUP_HIER_V2 : CGROUP_HIER_V1)) &&
         cg_write(cg->h[i].dir, "cgroup.procs", buf, err) < 0)
       return brig_err_wrap(err, "join cgroup %s", cg->h[i].dir);
   return 0;

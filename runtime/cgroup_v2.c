@@ -60,8 +60,11 @@ static void enable_controllers(const char *dir) {
     cg_write(dir, "cgroup.subtree_control", t, &ignored);
 }
 
-static int v2_create(struct cgroup *cg, struct brig_error *err) {
+static int v2_create(struct cgroup *cg, unsigned which,
+                     struct brig_error *err) {
   struct cgroup_hier *h = &cg->h[0];
+  if (!(which & CGROUP_HIER_V2))
+    return 0;
   if (cg_mkdir_path(cg, h, NULL, err) < 0)
     return -1;
   /* every ancestor, from the mount down to the container's parent */
@@ -405,7 +408,7 @@ static int v2_add_pid(struct cgroup *cg, pid_t pid, unsigned which,
                       struct brig_error *err) {
   char buf[16];
   const char *dir = dir_of(cg);
-  if (!(which & CGROUP_JOIN_V2))
+  if (!(which & CGROUP_HIER_V2))
     return 0;
   snprintf(buf, sizeof(buf), "%d", (int)pid);
   if (cg_write(dir, "cgroup.procs", buf, err) == 0)

@@ -143,6 +143,20 @@ static int save_early(pid_t pid, void *arg, struct brig_error *err) {
   return container_save(c, err);
 }
 
+/* spawn_opts.late_cgroup: the v1 hierarchies, then the resources. */
+struct late_cgroup {
+  struct cgroup *cg;
+  const struct spec_resources *res;
+};
+
+static int make_late_cgroup(void *arg, struct brig_error *err) {
+  struct late_cgroup *lc = arg;
+  if (cgroup_make_some(lc->cg, CGROUP_HIER_V1, err) < 0)
+    return -1;
+  fault_kill("create-cgroup");
+  return lc->res != NULL ? cgroup_apply(lc->cg, lc->res, false, err) : 0;
+}
+
 /* Undo a failed create: kill, cgroup, state dir.  Keeps err. */
 static void create_cleanup(struct container *c, struct cgroup *cg) {
   struct brig_error e = {0};
@@ -165,6 +179,8 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   struct container *c = NULL;
   struct cgroup *cg = NULL;
   struct spawn_result res = {0};
+  struct late_cgroup late_cg = {0};
+  bool late;
   struct stat sb;
   int ret = -1;
 
@@ -265,19 +281,33 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     }
     fault_kill("create-saved");
   }
-  /* Rootless without a delegated cgroup: none (cg NULL, path ""). */
-  if (rootless_cgroup_make(&cg, cfg, err) < 0)
-    goto fail;
-  if (cg == NULL) {
-    free(c->st.cgroup_path);
-    c->st.cgroup_path = xstrdup("");
-    if (container_save(c, err) < 0)
+  /* As root without a user namespace on a v1 or hybrid host, only the
+   * cgroup2 directory (which the init is cloned into) now: the v1 ones and
+   * the resources are made while the init makes its network namespace,
+   * before it joins them (spawn_opts.late_cgroup).  (On v2 the limits are
+   * written before the init is cloned into them.)  Rootless without a
+   * delegated cgroup: none (cg NULL, path ""). */
+  late = !rootless_cgroups() && ns_find(cfg->linux_, SPEC_NS_USER) == NULL &&
+         cgroup_get_layout(cg) != CGROUP_LAYOUT_V2;
+  if (late) {
+    if (cgroup_make_some(cg, CGROUP_HIER_V2, err) < 0)
       goto fail;
+    late_cg.cg = cg;
+    late_cg.res = cfg->linux_ ? cfg->linux_->resources : NULL;
+  } else {
+    if (rootless_cgroup_make(&cg, cfg, err) < 0)
+      goto fail;
+    if (cg == NULL) {
+      free(c->st.cgroup_path);
+      c->st.cgroup_path = xstrdup("");
+      if (container_save(c, err) < 0)
+        goto fail;
+    }
+    fault_kill("create-cgroup");
   }
-  fault_kill("create-cgroup");
   if (notify_prepare(cfg, c->dirfd, c->dir, err) < 0)
     goto fail;
-  if (cg != NULL && cfg->linux_ && cfg->linux_->resources &&
+  if (!late && cg != NULL && cfg->linux_ && cfg->linux_->resources &&
       cgroup_apply(cg, cfg->linux_->resources, false, err) < 0)
     goto fail;
   /* start and delete read only state.json, unless there are hooks for
@@ -322,7 +352,9 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .state = &c->st,
                           .on_clone = cg == NULL ? record_init : NULL,
                           .on_clone_arg = c,
-                          .on_go = saved_early ? save_early : NULL};
+                          .on_go = saved_early ? save_early : NULL,
+                          .late_cgroup = late ? make_late_cgroup : NULL,
+                          .late_cgroup_arg = &late_cg};
   res.start_fd = -1;
   if (spawn_container(&so, &res, err) < 0)
     goto fail;

@@ -135,7 +135,7 @@ static void exec_helper(const struct spec_config *cfg,
   sanitizer_container_side();
   if (contain_enter(&err) < 0)
     goto fail;
-  if (cg != NULL && cgroup_add_pid(cg, getpid(), CGROUP_JOIN_ALL, &err) < 0)
+  if (cg != NULL && cgroup_add_pid(cg, getpid(), CGROUP_HIER_ALL, &err) < 0)
     goto fail;
   if (join_container_namespaces(init, &err) < 0)
     goto fail;

@@ -43,8 +43,9 @@
 /* SYNC_IDMAP, before SYNC_GO, carries the detached idmapped tree of
  * mounts[errnum] (SCM_RIGHTS). */
 /* SYNC_EARLY, before SYNC_GO, says the init did what it does before it
- * (its network namespace is made), else SYNC_ERROR: the parent waits for
- * it before SYNC_GO, so that it finds the new namespace there. */
+ * (its network namespace made, its session keyring joined), else
+ * SYNC_ERROR: the parent waits for it before SYNC_GO, so that it finds
+ * the new namespace there. */
 enum sync_type {
   SYNC_GO = 1,
   SYNC_READY,
@@ -234,6 +235,9 @@ static bool defer_contain;
  * namespace, where it may not write the host's cgroup files: the parent
  * writes its pid there. */
 static bool child_joins_v1;
+/* The parent makes the v1 cgroups after the clone (spawn_opts.late_cgroup):
+ * the child joins its session keyring meanwhile, before SYNC_GO. */
+static bool keyring_early;
 
 static int join_namespaces(const struct spec_linux *l, struct brig_error *err) {
   /* The user namespace first: the others are owned by it.  When created
@@ -248,6 +252,15 @@ static int join_namespaces(const struct spec_linux *l, struct brig_error *err) {
         ns_join_path(ns->path, order[i], err) < 0)
       return -1;
   }
+  return 0;
+}
+
+static int join_session_keyring(const struct spawn_opts *o,
+                                struct brig_error *err) {
+  if (!o->no_new_keyring &&
+      syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, o->id) < 0 &&
+      errno != ENOSYS)
+    return brig_err(err, errno, "join session keyring");
   return 0;
 }
 
@@ -332,12 +345,8 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
    * (run has no FIFO: it starts the init over the sync socket.) */
   if (!o->start_by_socket && procfs_check_fd_dir("the exec FIFO", err) < 0)
     return NULL;
-  if (!o->no_new_keyring &&
-      syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, o->id) < 0 &&
-      errno != ENOSYS) {
-    brig_err(err, errno, "join session keyring");
+  if (!keyring_early && join_session_keyring(o, err) < 0)
     return NULL;
-  }
   if (proc_apply_attrs(cfg, p, err) < 0 ||
       security_prepare(cfg, p, sec, err) < 0)
     return NULL;
@@ -423,18 +432,23 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   sigprocmask(SIG_SETMASK, &none, NULL);
   for (size_t i = 0; i < n_mounts; i++)
     idmap_fds[i] = -1;
-  /* The new network namespace costs ~1 ms of kernel work: made here, it
-   * overlaps with the parent's work after the clone (run's state save)
-   * instead of lengthening the clone. */
-  if (late_net) {
-    if (unshare(CLONE_NEWNET) < 0) {
-      brig_err(&err, errno, "unshare network namespace");
-      sync_send(sock, SYNC_ERROR, &err);
-      _exit(1);
-    }
-    if (sync_send(sock, SYNC_EARLY, NULL) < 0)
-      _exit(1);
+  /* The new network namespace costs ~0.5 ms of kernel work: made here, it
+   * overlaps with the parent's work after the clone (the v1 cgroups, as
+   * root on a v1 or hybrid host) instead of lengthening the clone. */
+  if (late_net && unshare(CLONE_NEWNET) < 0) {
+    brig_err(&err, errno, "unshare network namespace");
+    sync_send(sock, SYNC_ERROR, &err);
+    _exit(1);
   }
+  /* Nothing here is charged to the v1 memory cgroup the init joins after
+   * SYNC_GO: the namespaces a clone makes are charged to the caller too,
+   * keys count in the user's key quota. */
+  if (keyring_early && join_session_keyring(o, &err) < 0) {
+    sync_send(sock, SYNC_ERROR, &err);
+    _exit(1);
+  }
+  if ((late_net || keyring_early) && sync_send(sock, SYNC_EARLY, NULL) < 0)
+    _exit(1);
   await_go(sock, idmap_fds, n_mounts);
   if (defer_contain && contain_enter(&err) < 0) {
     sync_send(sock, SYNC_ERROR, &err);
@@ -657,7 +671,7 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   int status, got, notify_fd = -1;
   _cleanup_close_ int sysfs_fd = -1;
   bool new_userns, in_cgroup = false;
-  unsigned join = CGROUP_JOIN_ALL;
+  unsigned join = CGROUP_HIER_ALL;
 
   r->start_fd = -1;
   /* 0622 whatever the umask: a non-root process.user opens it to write. */
@@ -688,6 +702,7 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   bool late_net = net != NULL && (net->path == NULL || *net->path == '\0') &&
                   ns_find(l, SPEC_NS_USER) == NULL && l->n_net_devices == 0;
   child_joins_v1 = o->cg != NULL && ns_find(l, SPEC_NS_USER) == NULL;
+  keyring_early = o->late_cgroup != NULL;
   fflush(NULL);
   int cgfd = cgroup_clone_fd(o->cg);
   pid = clone_init(l, cgfd, late_net, &in_cgroup, err);
@@ -711,12 +726,14 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     goto fail;
   if (send_idmap_mounts(o, pid, sp[0], err) < 0)
     goto fail;
-  if (late_net && await_early(sp[0], err) < 0)
+  if (o->late_cgroup != NULL && o->late_cgroup(o->late_cgroup_arg, err) < 0)
+    goto fail;
+  if ((late_net || keyring_early) && await_early(sp[0], err) < 0)
     goto fail;
   if (in_cgroup)
-    join &= ~CGROUP_JOIN_V2;
+    join &= ~CGROUP_HIER_V2;
   if (child_joins_v1)
-    join &= ~CGROUP_JOIN_V1;
+    join &= ~CGROUP_HIER_V1;
   if (o->cg != NULL && join != 0 && cgroup_add_pid(o->cg, pid, join, err) < 0)
     goto fail;
   if (netdev_move_all(l, pid, err) < 0)

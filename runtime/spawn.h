@@ -40,6 +40,13 @@ struct spawn_opts {
    * its set-up (NULL: none): run saves its state there, in parallel with
    * that set-up.  Returns < 0 (err filled) to fail the spawn. */
   int (*on_go)(pid_t pid, void *arg, struct brig_error *err);
+  /* Called in the parent between the clone and SYNC_GO (NULL: none), while
+   * the init does what needs no cgroup of its own (its network namespace,
+   * its session keyring): create makes the v1 cgroups and writes the
+   * resources there, which the init joins after SYNC_GO.  Root without a
+   * user namespace, on v1 and hybrid hosts only. */
+  int (*late_cgroup)(void *arg, struct brig_error *err);
+  void *late_cgroup_arg;
 };
 
 struct spawn_result {

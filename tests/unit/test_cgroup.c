@@ -196,7 +196,7 @@ int main(void) {
     ok(atoi(procs) == child, "joined %s", ctrls[i]);
     free(procs);
   }
-  ok(cgroup_add_pid(cg, child, CGROUP_JOIN_V2, &err) == 0, "add pid (%s)",
+  ok(cgroup_add_pid(cg, child, CGROUP_HIER_V2, &err) == 0, "add pid (%s)",
      err.msg);
   pid_t *pids = NULL;
   size_t n = 0;
@@ -306,7 +306,7 @@ int main(void) {
     char *procs_file = xasprintf("%s/cgroup.procs", nested);
     char buf[16];
     snprintf(buf, sizeof(buf), "%d", (int)inner);
-    ok(cgroup_add_pid(cg, inner, CGROUP_JOIN_ALL, &err) == 0 &&
+    ok(cgroup_add_pid(cg, inner, CGROUP_HIER_ALL, &err) == 0 &&
            mkdir(nested, 0755) == 0 && write_file_str(procs_file, buf) == 0,
        "child moved into a nested cgroup");
     pids = NULL;
