@@ -4,9 +4,11 @@
  *   bench-floor ROOTFS NAME [CMD...]     (CMD defaults to /bin/true)
  *
  * Makes memory and pids v1 cgroups NAME (with limits), clones a child with
- * new mount, pid, net, ipc and uts namespaces, joins it to the cgroups,
- * and the child makes its mounts private, binds ROOTFS, pivots into it,
- * mounts /proc and execs CMD.  The parent waits and removes the cgroups.
+ * new mount, pid, net, ipc and uts namespaces, and the child joins the
+ * cgroups ("0" to tasks: a pid written to cgroup.procs waits for an RCU
+ * grace period, which brig does not), makes its mounts private, binds
+ * ROOTFS, pivots into it, mounts /proc and execs CMD.  The parent waits and
+ * removes the cgroups.
  * No config file, no state, no security setup: a lower bound.
  */
 #include <fcntl.h>
@@ -34,10 +36,19 @@ static int write_file(const char *path, const char *value) {
   return n == (ssize_t)strlen(value) ? 0 : -1;
 }
 
-static int child(const char *rootfs, char **argv, int syncfd) {
-  char c;
+static int child(const char *rootfs, const char *name, char **argv,
+                 int syncfd) {
+  char c, path[512];
   if (read(syncfd, &c, 1) != 1)
     return 1;
+  for (size_t i = 0; i < 2; i++) {
+    snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/%s/tasks", controllers[i],
+             name);
+    if (write_file(path, "0") < 0) {
+      perror("bench-floor: join cgroup");
+      return 1;
+    }
+  }
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
       mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0 ||
       chdir(rootfs) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
@@ -54,7 +65,7 @@ static int child(const char *rootfs, char **argv, int syncfd) {
 
 int main(int argc, char **argv) {
   static char *deflt[] = {"/bin/true", NULL};
-  char path[512], pidbuf[16];
+  char path[512];
   int sync[2], status = 0, ret = 1;
   size_t i;
   pid_t pid;
@@ -82,18 +93,11 @@ int main(int argc, char **argv) {
                      NULL, NULL, NULL, 0);
   if (pid == 0) {
     close(sync[1]);
-    _exit(child(argv[1], argc > 3 ? argv + 3 : deflt, sync[0]));
+    _exit(child(argv[1], argv[2], argc > 3 ? argv + 3 : deflt, sync[0]));
   }
   close(sync[0]);
   if (pid < 0)
     goto out;
-  snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
-  for (i = 0; i < 2; i++) {
-    snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/%s/cgroup.procs",
-             controllers[i], argv[2]);
-    if (write_file(path, pidbuf) < 0)
-      kill(pid, SIGKILL);
-  }
   if (write(sync[1], "", 1) != 1)
     kill(pid, SIGKILL);
   close(sync[1]);
