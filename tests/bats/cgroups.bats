@@ -170,7 +170,7 @@ teardown() {
       "c 136:* rwm" "c 5:2 rwm" "c 10:200 rwm"; do
     grep -qxF "$rule" <<< "$list"
   done
-  ! grep -q "^a " <<< "$list"
+  not grep -q "^a " <<< "$list"
 }
 
 @test "update: flags with size suffixes, a file, stdin; refused value; stopped" {

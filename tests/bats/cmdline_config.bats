@@ -26,7 +26,7 @@ no_trace() {
   for d in /sys/fs/cgroup/*/brig/"$1"; do
     [ ! -e "$d" ] || { echo "left: $d"; return 1; }
   done
-  ! grep -q "$BUNDLE" /proc/self/mountinfo
+  not grep -q "$BUNDLE" /proc/self/mountinfo
 }
 
 @test "config.json alone" {

@@ -203,7 +203,7 @@ delete_killed() {
   id=$(cid)
   BRIG_FAULT_KILL=create-dir brig create -b "$BUNDLE" "$id" </dev/null >"$TEST_TMP/out" 2>&1
   [ "$(brig state "$id" | jq -r .status)" = created ]
-  ! grep -q create-dir "$BRIG"
+  not grep -q create-dir "$BRIG"
   grep -q create-dir "$FAULTS"
 }
 

@@ -185,10 +185,10 @@ gone() {
   crun -d "$IMAGE" f1 sleep 100 < /dev/null
   pid=$(bstate f1 | jq .pid)
   c task delete -f f1
-  ! kill -0 "$pid" 2>/dev/null
+  not kill -0 "$pid" 2>/dev/null
   [ ! -e "$E_TMP/runc-root/$NS/f1" ]
   [ ! -e "/sys/fs/cgroup/memory/$NS/f1" ]
-  ! c task ls -q | grep -qx f1
+  not grep -qx f1 <<<"$(c task ls -q)"
   c container rm f1
   brig_ran f1
 }

@@ -69,3 +69,13 @@ wait_for() {
   done
   return 1
 }
+
+# not CMD...: fails when CMD succeeds.  A bare "! CMD" on a line of its own
+# never fails a test (bash's errexit ignores a negated command) unless it is
+# the test's last line.
+not() {
+  if "$@"; then
+    return 1
+  fi
+  return 0
+}

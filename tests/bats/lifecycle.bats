@@ -35,7 +35,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$(state_of "$id")" = created ]
   pid=$(brig state "$id" | jq -r .pid)
   # Before start the init waits, not yet the configured process.
-  ! grep -q sleep "/proc/$pid/cmdline"
+  not grep -q sleep "/proc/$pid/cmdline"
   brig start "$id"
   [ "$(state_of "$id")" = running ]
   grep -q sleep "/proc/$pid/cmdline"
@@ -344,7 +344,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   for p in /proc/[0-9]*; do
     [ "$(readlink "$p/root" 2>/dev/null)" != "$BUNDLE/rootfs" ]
   done
-  ! grep -q "$BUNDLE" /proc/self/mountinfo
+  not grep -q "$BUNDLE" /proc/self/mountinfo
 }
 
 @test "a reused pid never makes a dead container look alive" {
@@ -399,7 +399,7 @@ PY
   for n in pid net ipc uts mnt cgroup; do
     host=$(readlink /proc/self/ns/$n)
     [[ "$output" == *"${n}:["* ]]
-    ! echo "$output" | grep -qx "$host"
+    not grep -qx "$host" <<<"$output"
   done
   # join the network namespace of a running container
   make_bundle sleep 1000
@@ -456,7 +456,7 @@ PY
   echo "$output" | grep -q "keyring *$(cid): "
   run brig run --no-new-keyring -b "$BUNDLE" "$(cid 2)"
   [ "$status" -eq 0 ]
-  ! echo "$output" | grep -q "$(cid 2)"
+  not grep -q "$(cid 2)" <<<"$output"
 }
 
 @test "--systemd-cgroup is refused clearly until a systemd driver exists" {

@@ -110,7 +110,7 @@ load helpers
   echo "$output" | grep -q "^cgroup controller rdma  *not available (optional): not in the kernel$"
   echo "$output" | grep -q "^CLONE_INTO_CGROUP  *not available (optional): needs the cgroup v2 layout$"
   # no colour when stdout is not a terminal
-  ! echo "$output" | grep -q $'\033'
+  not grep -q $'\033' <<<"$output"
 }
 
 @test "run -d --console-file: a relay keeps the terminal and appends its output" {

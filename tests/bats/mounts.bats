@@ -32,7 +32,7 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   has_opt "$o" ro && has_opt "$o" nosuid && has_opt "$o" nodev && has_opt "$o" noexec
   [ "$(mnt_fstype /dev)" = tmpfs ]
   has_opt "$(mnt_field /dev 6)" nosuid
-  ! has_opt "$(mnt_field /dev 6)" relatime # strictatime
+  not has_opt "$(mnt_field /dev 6)" relatime # strictatime
   [ "$(mnt_fstype /dev/pts)" = devpts ]
   [[ "$output" == *"devpts devpts rw,gid=5,mode=620,ptmxmode=666"* ]]
   [ "$(mnt_fstype /dev/mqueue)" = mqueue ]
@@ -58,7 +58,7 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   [ "${lines[0]}" = lo ]
   sys=$(echo "$output" | awk '$5 == "/sys"')
   [[ "$sys" == *" - sysfs sysfs rw" ]]
-  ! has_opt "$(mnt_field /sys 6)" ro
+  not has_opt "$(mnt_field /sys 6)" ro
 }
 
 @test "bind mount with ro,nosuid,nodev,noexec,noatime: flags on the bind, writes fail" {

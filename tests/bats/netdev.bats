@@ -19,7 +19,7 @@ teardown() {
   cfg --arg d "$DEV" '.linux.netDevices = {($d): {"name": "eth7"}}'
   brig create -b "$BUNDLE" "$(cid)" > "$TEST_TMP/out" 2>&1
   # gone from the host while the container holds it
-  ! ip link show "$DEV" 2>/dev/null
+  not ip link show "$DEV" 2>/dev/null
   brig start "$(cid)"
   wait_for 50 grep -q moved "$TEST_TMP/out"
 }

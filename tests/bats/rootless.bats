@@ -117,7 +117,7 @@ rstatus_is() { [ "$(rbrig state "$1" | jq -r .status)" = "$2" ]; }
   # overlayfs, brig re-executed itself from a sealed memfd copy
   [ "$(readlink "/proc/$pid/exe")" = "/memfd:brig (deleted)" ]
   # no cgroup of its own anywhere
-  ! grep -q "$(cid)" /proc/$pid/cgroup
+  not grep -q "$(cid)" /proc/$pid/cgroup
   run rbrig start "$(cid)"
   [ "$status" -eq 0 ]
   [ "$(rbrig state "$(cid)" | jq -r .status)" = running ]
