@@ -34,7 +34,7 @@ MUSL := $(BUILD)/musl
 ifeq ($(BRIG_LIBC),musl)
 # BRIG_OWN_MALLOC: runtime/alloc.c provides malloc & co. (musl's returns
 # memory to the kernel at every turn; see there).
-BRIG_CC := musl-gcc -isystem $(MUSL)/kinc -I$(MUSL)/include -DBRIG_OWN_MALLOC
+BRIG_CC := musl-gcc -isystem $(MUSL)/kinc -I$(MUSL)/include -DBRIG_OWN_MALLOC -DBRIG_MUSL
 BRIG_OBJ := obj-musl
 BRIG_LIBS := -static -L$(MUSL)/lib -lyajl_s -lseccomp -lcap
 BRIG_LIBS_DONE := $(MUSL)/.done

@@ -46,10 +46,48 @@ static void msleep(long ms) {
 
 /* ---- file helpers ---- */
 
+/* Paths under /sys/fs/cgroup are walked from a directory fd of it, opened
+ * once per process.  A walk from "/" passes "sys" and "fs", sysfs
+ * directories, and each lookup there takes sysfs's kernfs lock for
+ * reading, which a new network namespace holds for writing while it
+ * registers its loopback device: the runtime's mkdirs of the v1 cgroups,
+ * made while the init makes its network namespace, waited on it (58 us
+ * per run here), and ten walks of six components cost more than ten of
+ * three.  A process that closes its inherited fds (a container init,
+ * an exec helper) forgets the fd first (cgroup_forget_root_fd) and opens
+ * its own when it needs one. */
+static int cg_root_fd = -1;
+
+void cgroup_forget_root_fd(void) {
+  cg_root_fd = -1;
+}
+
+void cgroup_close_root_fd(void) {
+  if (cg_root_fd >= 0)
+    close(cg_root_fd);
+  cg_root_fd = -1;
+}
+
+/* The fd to resolve path from and path relative to it. */
+static const char *cg_at(const char *path, int *dirfd) {
+  size_t n = strlen(CGROUP_ROOT);
+  *dirfd = AT_FDCWD;
+  if (strncmp(path, CGROUP_ROOT "/", n + 1) != 0 || path[n + 1] == '\0')
+    return path;
+  if (cg_root_fd < 0)
+    cg_root_fd = open(CGROUP_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (cg_root_fd < 0)
+    return path;
+  *dirfd = cg_root_fd;
+  return path + n + 1;
+}
+
 int cg_write(const char *dir, const char *file, const char *val,
              struct brig_error *err) {
   _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
-  _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+  int at;
+  const char *rel = cg_at(path, &at);
+  _cleanup_close_ int fd = openat(at, rel, O_WRONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT && cg_dir_exists(dir))
       return brig_err(err, ENOENT,
@@ -82,7 +120,9 @@ int cg_read(const char *dir, const char *file, char **out) {
   struct brig_error e;
   _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
   size_t len;
-  if (read_file_at(AT_FDCWD, path, 1 << 20, out, &len, &e) < 0) {
+  int at;
+  const char *rel = cg_at(path, &at);
+  if (read_file_at(at, rel, 1 << 20, out, &len, &e) < 0) {
     errno = e.errnum ? e.errnum : EIO;
     return -1;
   }
@@ -107,12 +147,41 @@ int cg_read_u64(const char *dir, const char *file, uint64_t *out) {
 
 bool cg_file_exists(const char *dir, const char *file) {
   _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
-  return access(path, F_OK) == 0;
+  int at;
+  const char *rel = cg_at(path, &at);
+  return faccessat(at, rel, F_OK, 0) == 0;
 }
 
 bool cg_dir_exists(const char *dir) {
   struct stat st;
-  return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+  int at;
+  const char *rel = cg_at(dir, &at);
+  return fstatat(at, rel, &st, 0) == 0 && S_ISDIR(st.st_mode);
+}
+
+static DIR *cg_opendir(const char *dir) {
+  int at, fd;
+  const char *rel = cg_at(dir, &at);
+  DIR *d;
+  fd = openat(at, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return NULL;
+  d = fdopendir(fd);
+  if (d == NULL)
+    close(fd);
+  return d;
+}
+
+static int cg_rmdir(const char *dir) {
+  int at;
+  const char *rel = cg_at(dir, &at);
+  return unlinkat(at, rel, AT_REMOVEDIR);
+}
+
+static int cg_mkdir(const char *dir) {
+  int at;
+  const char *rel = cg_at(dir, &at);
+  return mkdirat(at, rel, 0755);
 }
 
 static int read_pids_into(const char *dir, pid_t **pids, size_t *n, size_t *cap,
@@ -132,7 +201,7 @@ static int read_pids_into(const char *dir, pid_t **pids, size_t *n, size_t *cap,
   }
   /* cgroups the container made inside its own (cgroupns) hold its
    * processes too */
-  DIR *d = depth < 32 ? opendir(dir) : NULL;
+  DIR *d = depth < 32 ? cg_opendir(dir) : NULL;
   struct dirent *e;
   int ret = 0;
   while (d != NULL && ret == 0 && (e = readdir(d)) != NULL) {
@@ -166,11 +235,11 @@ int cg_rmdir_tree(const char *dir) {
   DIR *d;
   struct dirent *e;
   /* Most cgroups have no children: one rmdir, no directory walk. */
-  if (rmdir(dir) == 0 || errno == ENOENT)
+  if (cg_rmdir(dir) == 0 || errno == ENOENT)
     return 0;
   if (errno != EBUSY && errno != ENOTEMPTY)
     return -1;
-  d = opendir(dir);
+  d = cg_opendir(dir);
   if (d == NULL)
     return errno == ENOENT ? 0 : -1;
   while ((e = readdir(d)) != NULL) {
@@ -181,7 +250,7 @@ int cg_rmdir_tree(const char *dir) {
   }
   closedir(d);
   for (int i = 0; i < 100; i++) {
-    if (rmdir(dir) == 0 || errno == ENOENT)
+    if (cg_rmdir(dir) == 0 || errno == ENOENT)
       return 0;
     if (errno != EBUSY)
       return -1;
@@ -200,7 +269,7 @@ int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
   /* The parents exist as a rule (/brig): the leaf alone first, the walk
    * (which makes and records missing parents) when that fails otherwise
    * than for being there. */
-  if (h->dir != NULL && *h->rel != '\0' && mkdir(h->dir, 0755) == 0) {
+  if (h->dir != NULL && *h->rel != '\0' && cg_mkdir(h->dir) == 0) {
     cg->made = xrealloc(cg->made, (cg->n_made + 1) * sizeof(*cg->made));
     cg->made[cg->n_made++] = xstrdup(h->dir);
     return made_hook != NULL ? made_hook(h->dir, true, err) : 0;
@@ -211,7 +280,7 @@ int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
     char *next = xasprintf("%s/%s", dir, c);
     free(dir);
     dir = next;
-    if (mkdir(dir, 0755) == 0) {
+    if (cg_mkdir(dir) == 0) {
       cg->made = xrealloc(cg->made, (cg->n_made + 1) * sizeof(*cg->made));
       cg->made[cg->n_made++] = xstrdup(dir);
       if (made_hook != NULL &&
@@ -268,7 +337,7 @@ static void list_append(char **list, const char *item, size_t len) {
 
 /* The controllers the kernel knows (/proc/cgroups), comma-separated. */
 static char *known_controllers(void) {
-  _cleanup_fclose_ FILE *f = fopen("/proc/cgroups", "re");
+  _cleanup_fclose_ FILE *f = fopen_re("/proc/cgroups");
   char line[256];
   char *out = xstrdup("");
   if (f == NULL)
@@ -312,7 +381,7 @@ static char *next_field(char **p) {
 /* Fill cg->h from /proc/self/mountinfo: every v1 hierarchy under
  * /sys/fs/cgroup, plus the cgroup2 one (unified on hybrid, the root on v2). */
 static int find_hierarchies(struct cgroup *cg, struct brig_error *err) {
-  _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+  _cleanup_fclose_ FILE *f = fopen_re("/proc/self/mountinfo");
   _cleanup_free_ char *line = NULL;
   _cleanup_free_ char *known = known_controllers();
   size_t cap = 0;
@@ -366,7 +435,7 @@ static int find_hierarchies(struct cgroup *cg, struct brig_error *err) {
 
 /* The caller's own path in hierarchy h (from /proc/self/cgroup). */
 static char *own_cgroup(const struct cgroup_hier *h, struct brig_error *err) {
-  _cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+  _cleanup_fclose_ FILE *f = fopen_re("/proc/self/cgroup");
   _cleanup_free_ char *line = NULL;
   size_t cap = 0;
   if (f == NULL)
@@ -681,10 +750,14 @@ int cgroup_add_pid(struct cgroup *cg, pid_t pid, unsigned which,
 }
 
 int cgroup_join_self_v1(struct cgroup *cg, struct brig_error *err) {
-  for (size_t i = 0; i < cg->n; i++)
+  int ret = 0;
+  for (size_t i = 0; i < cg->n && ret == 0; i++)
     if (!cg->h[i].unified && cg_write(cg->h[i].dir, "tasks", "0", err) < 0)
-      return brig_err_wrap(err, "join cgroup %s", cg->h[i].dir);
-  return 0;
+      ret = brig_err_wrap(err, "join cgroup %s", cg->h[i].dir);
+  /* The init goes on into the container: no fd of the host's cgroup tree
+   * stays with it (CVE-2024-21626). */
+  cgroup_close_root_fd();
+  return ret;
 }
 
 int cgroup_clone_fd(struct cgroup *cg) {
@@ -692,7 +765,11 @@ int cgroup_clone_fd(struct cgroup *cg) {
   if (cg == NULL || cg->layout == CGROUP_LAYOUT_V1 || cg->n == 0)
     return -1;
   h = cg_hier(cg, "");
-  return h == NULL ? -1 : open(h->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (h == NULL)
+    return -1;
+  int at;
+  const char *rel = cg_at(h->dir, &at);
+  return openat(at, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 int cgroup_freeze(struct cgroup *cg, bool freeze, struct brig_error *err) {
@@ -785,6 +862,13 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct brig_error *err) {
 }
 
 int cgroup_destroy(struct cgroup *cg, struct brig_error *err) {
+  const char *procs = cg->drv->procs_dir(cg);
+  /* The usual case, a container whose processes are gone: the directory
+   * that holds every process is removed at once (the kernel refuses while
+   * a process or a child cgroup is left in it), and the others after it,
+   * without reading cgroup.procs and walking for child cgroups first. */
+  if (procs != NULL && cg_rmdir(procs) == 0)
+    return cg->drv->remove(cg, err);
   /* Kill until cgroup.procs is empty (about 5 s at most). */
   for (int i = 0; i < 500; i++) {
     _cleanup_free_ pid_t *pids = NULL;

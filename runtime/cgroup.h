@@ -56,6 +56,11 @@ int cgroup_add_pid(struct cgroup *cg, pid_t pid, unsigned which,
  * cgroup threadgroup rwsem for writing, which waits for an RCU grace
  * period (5-15 ms on an idle host).  A no-op on v2. */
 int cgroup_join_self_v1(struct cgroup *cg, struct brig_error *err);
+/* Forget the per-process fd of /sys/fs/cgroup (without closing it): for a
+ * child about to close the fds it inherited. */
+void cgroup_forget_root_fd(void);
+/* Close it: before a process enters the container's namespaces. */
+void cgroup_close_root_fd(void);
 /* An fd of the container's cgroup2 directory for clone3's
  * CLONE_INTO_CGROUP (v2, and the unified hierarchy of a hybrid host: -1 on
  * v1, or when it cannot be opened).  The caller closes it; when the clone

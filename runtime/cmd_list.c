@@ -40,7 +40,7 @@ static void owner_name(uid_t uid, char *buf, size_t len) {
     return;
   }
   snprintf(last, sizeof(last), "#%u", (unsigned)uid);
-  f = fopen("/etc/passwd", "re");
+  f = fopen_re("/etc/passwd");
   while (f != NULL && getline(&line, &cap, f) > 0) {
     char *name = line, *c1 = strchr(line, ':');
     char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;

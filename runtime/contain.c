@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "sanitizer.h"
 #include "security.h"
 #include "util.h"
@@ -29,6 +30,7 @@ void contain_close_fds_from(unsigned from, const int *keep, size_t n) {
   int k[CONTAIN_KEEP_MAX + 1];
   size_t m = 0;
 
+  cgroup_forget_root_fd();
   for (size_t i = 0; i < n && i < CONTAIN_KEEP_MAX; i++)
     k[m++] = keep[i];
   k[m++] = sanitizer_report_fd();

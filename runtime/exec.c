@@ -137,6 +137,7 @@ static void exec_helper(const struct spec_config *cfg,
     goto fail;
   if (cg != NULL && cgroup_add_pid(cg, getpid(), CGROUP_HIER_ALL, &err) < 0)
     goto fail;
+  cgroup_close_root_fd();
   if (join_container_namespaces(init, &err) < 0)
     goto fail;
   pid = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), NULL,

@@ -421,7 +421,7 @@ static void cgroup_hiers_free(struct cgroup_hier *h, size_t n) {
 
 static int cgroup_v1_hiers(struct cgroup_hier **out, size_t *n,
                            struct brig_error *err) {
-  _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+  _cleanup_fclose_ FILE *f = fopen_re("/proc/self/mountinfo");
   _cleanup_free_ char *line = NULL;
   size_t cap = 0;
   struct cgroup_hier *h = NULL;

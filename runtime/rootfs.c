@@ -79,7 +79,7 @@ static bool path_is(const char *path, const char *dir) {
 /* The mount point (from /proc/self/mountinfo) of the mount holding path;
  * NULL when mountinfo cannot be read. */
 static char *mount_point_of(const char *path) {
-  FILE *f = fopen("/proc/self/mountinfo", "re");
+  FILE *f = fopen_re("/proc/self/mountinfo");
   _cleanup_free_ char *line = NULL;
   char *best = NULL;
   size_t cap = 0, best_len = 0;

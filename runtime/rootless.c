@@ -13,7 +13,7 @@
 /* Not in the initial user namespace: its uid_map is not the identity
  * over every id. */
 static bool in_user_namespace(void) {
-  FILE *f = fopen("/proc/self/uid_map", "re");
+  FILE *f = fopen_re("/proc/self/uid_map");
   unsigned long a, b, c;
   int n;
   if (f == NULL)

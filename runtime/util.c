@@ -284,3 +284,14 @@ size_t format_utc(char *buf, size_t size, time_t t) {
                month + 1, days + 1, secs / 3600, secs / 60 % 60, secs % 60);
   return n < 0 ? 0 : (size_t)n;
 }
+
+FILE *fopen_re(const char *path) {
+  int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  FILE *f;
+  if (fd < 0)
+    return NULL;
+  f = fdopen(fd, "r");
+  if (f == NULL)
+    close(fd);
+  return f;
+}

@@ -47,6 +47,10 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 size_t strv_len(char *const *v);
 void strv_free(char **v);
 
+/* fopen(path, "re") in one syscall: an O_CLOEXEC openat and fdopen "r"
+ * (musl's fopen adds two fcntl(F_SETFD) calls to the open). */
+FILE *fopen_re(const char *path);
+
 /* Read a whole file (at most max bytes; more is an error EFBIG).
  * Returns 0 and a NUL-terminated malloc'd buffer, or -1 with err. */
 int read_file_at(int dirfd, const char *path, size_t max, char **out,

@@ -121,14 +121,16 @@ deny_mkdir() { # deny_mkdir ERRNO
   # (the ASan pass: LeakSanitizer cannot work under ptrace; the rest of
   # ASan still checks this run)
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-    strace -f -qq -y -e trace=write,clone3 -e signal=none -o "$TEST_TMP/trace" \
+    strace -ff -qq -y -e trace=write,clone3 -e signal=none -o "$TEST_TMP/trace" \
     "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
-  grep -q "clone3(.*CLONE_INTO_CGROUP.*) *= [1-9]" "$TEST_TMP/trace"
+  # one file per process (-ff): no call split by another process's
+  cat "$TEST_TMP"/trace.* > "$TEST_TMP/all"
+  grep -q "clone3(.*CLONE_INTO_CGROUP.*) *= [1-9]" "$TEST_TMP/all"
   for h in cpu cpuacct cpuset memory devices freezer blkio pids systemd; do
     grep -q "write([0-9]*</sys/fs/cgroup/$h/brig/$(cid)/tasks>, \"0\", 1) *= 1" \
-      "$TEST_TMP/trace"
+      "$TEST_TMP/all"
   done
-  ! grep "cgroup.procs>" "$TEST_TMP/trace"
+  not grep "cgroup.procs>" "$TEST_TMP/all"
 }
 
 
@@ -161,7 +163,7 @@ deny_mkdir() { # deny_mkdir ERRNO
   make_bundle readlink /proc/self/ns/net
   cfg '.linux.resources.memory.limit = 268435456'
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-    strace -f -qq -e trace=clone3,unshare,keyctl,mkdir,write -e signal=none -y \
+    strace -f -qq -e trace=clone3,unshare,keyctl,mkdirat,write -e signal=none -y \
     -o "$TEST_TMP/trace" "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" \
     > "$TEST_TMP/out"
   # its own network namespace all the same
@@ -171,8 +173,8 @@ deny_mkdir() { # deny_mkdir ERRNO
   line() { grep -n "$1" "$t" | head -1 | cut -d: -f1; }
   clone=$(line "^$runtime .*clone3(.*CLONE_NEWPID")
   [ -n "$clone" ]
-  ! sed -n "${clone}p" "$t" | grep -q CLONE_NEWNET
-  mkdir_mem=$(line "^$runtime .*mkdir(\"/sys/fs/cgroup/memory/brig/$(cid)\"")
+  not grep -q CLONE_NEWNET <<<"$(sed -n "${clone}p" "$t")"
+  mkdir_mem=$(line "^$runtime .*mkdirat([0-9]*</sys/fs/cgroup>, \"memory/brig/$(cid)\"")
   limit=$(line "^$runtime .*write([0-9]*</sys/fs/cgroup/memory/brig/$(cid)/memory.limit_in_bytes>")
   unshare=$(line "unshare(CLONE_NEWNET")
   keyring=$(line "keyctl(KEYCTL_JOIN_SESSION_KEYRING, \"$(cid)\"")
@@ -209,4 +211,76 @@ deny_mkdir() { # deny_mkdir ERRNO
   most=$(awk '{print $3}' <<<"$walk" | sort -n | tail -1)
   echo "most instructions for one syscall: $most"
   [ "$most" -le 64 ]
+}
+
+@test "cgroup paths are walked from an fd of /sys/fs/cgroup, which the init closes before it goes on" {
+  # A walk from "/" passes sysfs's "sys" and "fs", whose lookups wait on
+  # the kernfs lock a new network namespace holds while it registers its
+  # loopback device (the init makes one while the runtime makes the v1
+  # cgroups).
+  make_bundle true
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    strace -f -qq -y -e trace=open,openat,mkdir,mkdirat,rmdir,unlinkat,close,execve \
+    -e signal=none -o "$TEST_TMP/trace" \
+    "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  t=$TEST_TMP/trace
+  runtime=$(awk 'NR == 1 { print $1 }' "$t")
+  # no absolute path below /sys/fs/cgroup/ is walked (the open of
+  # /sys/fs/cgroup itself is the only one)
+  not grep -E '(open|openat|mkdir|rmdir)\((AT_FDCWD[^,]*, )?"/sys/fs/cgroup/' "$t"
+  grep -qE "^$runtime +mkdirat\([0-9]+</sys/fs/cgroup>, \"memory/brig/$(cid)\"" "$t"
+  grep -qE "^$runtime +unlinkat\([0-9]+</sys/fs/cgroup>, \"memory/brig/$(cid)\", AT_REMOVEDIR\) = 0" "$t"
+  # the init joins through its own fd and closes it before the execve
+  init=$(grep -E "openat\([0-9]+</sys/fs/cgroup>, \"memory/brig/$(cid)/tasks\"" "$t" | awk '{print $1}')
+  [ -n "$init" ]
+  [ "$init" != "$runtime" ]
+  grep -n "^$init " "$t" > "$TEST_TMP/init"
+  opened=$(grep -E 'open(at)?\((AT_FDCWD[^,]*, )?"/sys/fs/cgroup"' "$TEST_TMP/init" | head -1 | cut -d: -f1)
+  joined=$(grep -E 'brig/[^/]*/tasks' "$TEST_TMP/init" | tail -1 | cut -d: -f1)
+  closed=$(grep -E 'close\([0-9]+</sys/fs/cgroup>' "$TEST_TMP/init" | head -1 | cut -d: -f1)
+  exec=$(grep -E 'execve\(' "$TEST_TMP/init" | head -1 | cut -d: -f1)
+  echo "init $init opened $opened joined $joined closed $closed exec $exec"
+  [ -n "$opened" ]
+  [ -n "$closed" ]
+  [ -n "$exec" ]
+  [ "$opened" -lt "$joined" ]
+  [ "$joined" -lt "$closed" ]
+  [ "$closed" -lt "$exec" ]
+}
+
+@test "an open is one syscall: no fcntl(FD_CLOEXEC) after it (musl's open and fopen add one)" {
+  command -v musl-gcc >/dev/null || skip "musl-gcc missing: brig links glibc"
+  if ldd "$BRIG" 2>/dev/null | grep -q libasan; then
+    skip "the binary under test is the ASan build"
+  fi
+  make_bundle true
+  strace -f -qq -e trace=open,openat,fcntl -e signal=none -o "$TEST_TMP/trace" \
+    "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  # a "fcntl(FD, F_SETFD, FD_CLOEXEC)" right after the same process opened FD
+  awk '/ (open|openat)\(/ && / = [0-9]+$/ { last[$1] = $NF; next }
+       /fcntl\([0-9]+, F_SETFD, FD_CLOEXEC\)/ {
+         fd = $2; sub(/^fcntl\(/, "", fd); sub(/,$/, "", fd)
+         if (last[$1] == fd) { print; bad = 1 } }
+       { last[$1] = "" }
+       END { exit bad }' "$TEST_TMP/trace"
+  [ "$(grep -cE ' (open|openat)\(' "$TEST_TMP/trace")" -gt 20 ]
+}
+
+@test "an exited container's cgroups are removed without reading cgroup.procs first" {
+  make_bundle true
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    strace -f -qq -y -e trace=openat,unlinkat,rmdir,wait4 -e signal=none \
+    -o "$TEST_TMP/trace" "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  t=$TEST_TMP/trace
+  runtime=$(awk 'NR == 1 { print $1 }' "$t")
+  grep -n "^$runtime " "$t" > "$TEST_TMP/rt"
+  exited=$(grep -E 'wait4\(.*WIFEXITED' "$TEST_TMP/rt" | tail -1 | cut -d: -f1)
+  first_rm=$(grep -E "unlinkat\(.*brig/$(cid)\", AT_REMOVEDIR\) = 0" "$TEST_TMP/rt" | head -1 | cut -d: -f1)
+  echo "exited $exited first rmdir $first_rm"
+  [ -n "$exited" ]
+  [ -n "$first_rm" ]
+  [ "$exited" -lt "$first_rm" ]
+  not grep -q "cgroup.procs" <<<"$(sed -n "${exited},${first_rm}p" "$TEST_TMP/rt")"
+  # all ten (or however many this host has) are gone
+  for d in /sys/fs/cgroup/*/brig/"$(cid)"; do [ ! -e "$d" ]; done
 }
