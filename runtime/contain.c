@@ -106,3 +106,14 @@ void fault_kill(const char *step) {
     raise(SIGKILL);
 }
 #endif
+
+void contain_default_signals(void) {
+  struct sigaction dfl = {.sa_handler = SIG_DFL};
+  for (int s = 1; s < NSIG; s++) {
+    struct sigaction old;
+    if (s == SIGKILL || s == SIGSTOP)
+      continue;
+    if (sigaction(s, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+      sigaction(s, &dfl, NULL);
+  }
+}

@@ -50,4 +50,11 @@ static inline void fault_kill(const char *step) {
 }
 #endif
 
+/* Every signal the caller ignored back to its default action.  An ignored
+ * signal stays ignored across fork and exec, and a shell cannot trap one
+ * that was ignored when it started: the container's process would inherit
+ * SIGHUP ignored from a caller under nohup, SIGPIPE from a Go engine.  The
+ * process starts clean, as with crun (podman's tests trap every signal). */
+void contain_default_signals(void);
+
 #endif

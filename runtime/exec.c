@@ -71,6 +71,7 @@ static void exec_process(const struct spec_config *cfg,
   contain_close_fds(o->preserve_fds, sock, console_sock);
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
+  contain_default_signals();
   if (setsid() < 0) {
     brig_err(&err, errno, "setsid");
     goto fail;

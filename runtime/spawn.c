@@ -430,6 +430,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   /* `run` blocks the signals it forwards: the process starts clean. */
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
+  contain_default_signals();
   for (size_t i = 0; i < n_mounts; i++)
     idmap_fds[i] = -1;
   /* The new network namespace costs ~0.5 ms of kernel work: made here, it

@@ -497,3 +497,25 @@ PY
   [ "$(stat -c %u /proc/$pid)" = 100000 ]
   [ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ]
 }
+
+@test "signals the caller ignored are at their default in the container (run, create/start, exec)" {
+  # nohup ignores SIGHUP, a Go engine SIGPIPE; an ignored signal stays
+  # ignored across exec and a shell cannot trap it.  HUP, USR1, USR2 and
+  # PIPE ignored here: bits 0, 9, 11 and 12 of SigIgn.
+  ign() { (trap '' HUP USR1 USR2 PIPE; "$@"); }
+  sigign() { awk '/^SigIgn:/ { print $2 }' <<<"$1"; }
+  # the caller does ignore them, so each check below can fail
+  mask=$(sigign "$(ign cat /proc/self/status)")
+  [ $((0x$mask & 0x1a01)) -eq $((0x1a01)) ]
+  make_bundle cat /proc/self/status
+  out=$(ign "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" </dev/null)
+  [ "$(sigign "$out")" = 0000000000000000 ]
+  make_bundle sleep 100
+  ign "$BRIG" --root "$BRIG_ROOT" create -b "$BUNDLE" "$(cid 2)" >/dev/null 2>&1 </dev/null
+  brig start "$(cid 2)"
+  out=$(ign "$BRIG" --root "$BRIG_ROOT" exec "$(cid 2)" cat /proc/self/status </dev/null)
+  [ "$(sigign "$out")" = 0000000000000000 ]
+  out=$(brig exec "$(cid 2)" cat /proc/1/status)
+  [ "$(sigign "$out")" = 0000000000000000 ]
+  brig delete -f "$(cid 2)"
+}
