@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -107,13 +108,25 @@ void fault_kill(const char *step) {
 }
 #endif
 
+/* The kernel's struct sigaction (x86_64 and the other 64-bit ABIs brig
+ * builds for): musl's sigaction refuses signals 32-34, which it keeps for
+ * itself, and glibc's 32 and 33; a caller may have ignored them all the
+ * same (GNU make's children have 32 and 33 ignored). */
+struct kernel_sigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)(void);
+  uint64_t mask;
+};
+
 void contain_default_signals(void) {
-  struct sigaction dfl = {.sa_handler = SIG_DFL};
+  struct kernel_sigaction dfl = {.handler = SIG_DFL};
   for (int s = 1; s < NSIG; s++) {
-    struct sigaction old;
+    struct kernel_sigaction old;
     if (s == SIGKILL || s == SIGSTOP)
       continue;
-    if (sigaction(s, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-      sigaction(s, &dfl, NULL);
+    if (syscall(SYS_rt_sigaction, s, NULL, &old, sizeof(old.mask)) == 0 &&
+        old.handler == SIG_IGN)
+      syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(dfl.mask));
   }
 }

@@ -499,16 +499,18 @@ PY
 }
 
 @test "signals the caller ignored are at their default in the container (run, create/start, exec)" {
-  # nohup ignores SIGHUP, a Go engine SIGPIPE; an ignored signal stays
-  # ignored across exec and a shell cannot trap it.  HUP, USR1, USR2 and
-  # PIPE ignored here: bits 0, 9, 11 and 12 of SigIgn.
-  ign() { (trap '' HUP USR1 USR2 PIPE; "$@"); }
+  # nohup ignores SIGHUP, a Go engine SIGPIPE, GNU make 32 and 33 (which
+  # musl's and glibc's sigaction refuse to touch); an ignored signal stays
+  # ignored across exec and a shell cannot trap it.  HUP, USR1, USR2, PIPE
+  # and 34 (musl keeps it for itself) ignored here: bits 0, 9, 11, 12, 33.
+  ign() { (trap '' HUP USR1 USR2 PIPE 34; "$@"); }
   sigign() { awk '/^SigIgn:/ { print $2 }' <<<"$1"; }
   # the caller does ignore them, so each check below can fail
   mask=$(sigign "$(ign cat /proc/self/status)")
-  [ $((0x$mask & 0x1a01)) -eq $((0x1a01)) ]
+  [ $((0x$mask & 0x200001a01)) -eq $((0x200001a01)) ]
   make_bundle cat /proc/self/status
   out=$(ign "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" </dev/null)
+  echo "run: $(grep SigIgn <<<"$out")"
   [ "$(sigign "$out")" = 0000000000000000 ]
   make_bundle sleep 100
   ign "$BRIG" --root "$BRIG_ROOT" create -b "$BUNDLE" "$(cid 2)" >/dev/null 2>&1 </dev/null
