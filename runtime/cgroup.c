@@ -718,6 +718,22 @@ const char *cgroup_hierarchy_path(const struct cgroup *cg,
   return h ? h->rel : NULL;
 }
 
+bool cgroup_v1_dir_at(const struct cgroup *cg, size_t i, const char **name,
+                      const char **dir) {
+  for (size_t k = 0; k < cg->n; k++) {
+    const struct cgroup_hier *h = &cg->h[k];
+    if (h->unified || h->dir == NULL)
+      continue;
+    if (i-- == 0) {
+      const char *slash = strrchr(h->mount, '/');
+      *name = slash ? slash + 1 : h->mount;
+      *dir = h->dir;
+      return true;
+    }
+  }
+  return false;
+}
+
 void cgroup_free(struct cgroup *cg) {
   if (cg == NULL)
     return;

@@ -90,6 +90,11 @@ enum cgroup_layout cgroup_get_layout(const struct cgroup *cg);
  * "controllers:path" per hierarchy, which cgroup_open() reads back). */
 const char *cgroup_hierarchy_path(const struct cgroup *cg,
                                   const char *controller);
+/* The v1 hierarchies of cg, one per call (i from 0 until it returns
+ * false): the mount point's last component ("cpu", "systemd") and the
+ * container's directory in it (host path).  The cgroup2 one is skipped. */
+bool cgroup_v1_dir_at(const struct cgroup *cg, size_t i, const char **name,
+                      const char **dir);
 /* Read the statistics `events` prints (free with events_stats_free). */
 int cgroup_stats(struct cgroup *cg, struct events_stats *st,
                  struct brig_error *err);

@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "kapi.h"
 #include "log.h"
 #include "namespaces.h"
@@ -405,59 +406,20 @@ static int mount_tmpfs_copyup(int rootfd, int dest_fd,
   return 0;
 }
 
-/* One v1 hierarchy of the host, from /proc/self/mountinfo. */
-struct cgroup_hier {
-  char *mountpoint; /* /sys/fs/cgroup/cpu */
-  char *root;       /* the hierarchy's root as seen by this mount */
-};
-
-static void cgroup_hiers_free(struct cgroup_hier *h, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    free(h[i].mountpoint);
-    free(h[i].root);
-  }
-  free(h);
-}
-
-static int cgroup_v1_hiers(struct cgroup_hier **out, size_t *n,
-                           struct brig_error *err) {
-  _cleanup_fclose_ FILE *f = fopen_re("/proc/self/mountinfo");
-  _cleanup_free_ char *line = NULL;
-  size_t cap = 0;
-  struct cgroup_hier *h = NULL;
-
-  *n = 0;
-  if (f == NULL)
-    return brig_err(err, errno, "open /proc/self/mountinfo");
-  while (getline(&line, &cap, f) > 0) {
-    char root[PATH_MAX], mp[PATH_MAX], fstype[64];
-    const char *sep = strstr(line, " - ");
-    if (sep == NULL || sscanf(sep, " - %63s", fstype) != 1 ||
-        strcmp(fstype, "cgroup") != 0)
-      continue;
-    if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, mp) != 2)
-      continue;
-    h = xrealloc(h, (*n + 1) * sizeof(*h));
-    h[*n].mountpoint = xstrdup(mp);
-    h[*n].root = xstrdup(root);
-    (*n)++;
-  }
-  *out = h;
-  return 0;
-}
-
 /* On a v1/hybrid host: a tmpfs at the destination, and under it each
- * hierarchy's directory of the container's own cgroup, bound read-only. */
+ * hierarchy's directory of the container's own cgroup, bound read-only.
+ * The hierarchies and directories are the ones the runtime made the
+ * cgroup in (no second reading of mountinfo); the tmpfs is new and empty,
+ * so its sub-directories are made and opened right under it. */
 static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
                            int dest_fd, const struct spec_mount *m,
                            const struct mount_opts *o, struct brig_error *err) {
-  struct cgroup_hier *h = NULL;
-  size_t n = 0;
-  int ret = 0;
   const uint64_t ro_attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
                             MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  _cleanup_close_ int top = -1;
+  const char *name, *dir;
 
-  if (ctx->cgroup_path == NULL)
+  if (ctx->cg == NULL)
     return brig_err(err, EINVAL,
                     "mount \"cgroup\" on \"%s\": no cgroup path for the "
                     "container",
@@ -467,60 +429,40 @@ static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
                       MS_NODEV | MS_NOEXEC,
                   "mode=755") < 0)
     return brig_err(err, errno, "mount \"cgroup\" on \"%s\"", m->destination);
-  if (cgroup_v1_hiers(&h, &n, err) < 0)
-    return -1;
-  for (size_t i = 0; i < n && ret == 0; i++) {
-    const char *name = strrchr(h[i].mountpoint, '/') + 1;
-    const char *rel = ctx->cgroup_path;
-    size_t rlen = strlen(h[i].root);
-    _cleanup_free_ char *src = NULL, *dest = NULL;
+  top = in_root_open(rootfd, m->destination, O_PATH | O_DIRECTORY);
+  if (top < 0)
+    return brig_err(err, errno, "cgroup mount: open \"%s\"", m->destination);
+  for (size_t i = 0; cgroup_v1_dir_at(ctx->cg, i, &name, &dir); i++) {
     _cleanup_close_ int src_fd = -1, sub_fd = -1, mnt_fd = -1;
 
-    /* A mount of a sub-tree (inside a cgroup namespace) shows the path
-     * relative to its root. */
-    if (strcmp(h[i].root, "/") != 0 && strncmp(rel, h[i].root, rlen) == 0)
-      rel += rlen;
-    src = xasprintf("%s%s%s", h[i].mountpoint, rel[0] == '/' ? "" : "/", rel);
-    src_fd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    src_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (src_fd < 0) {
       if (errno == ENOENT)
         continue; /* the container is not in this hierarchy */
-      ret = brig_err(err, errno, "cgroup mount: open \"%s\"", src);
-      break;
+      return brig_err(err, errno, "cgroup mount: open \"%s\"", dir);
     }
-    dest = xasprintf("%s/%s", m->destination, name);
-    sub_fd = in_root_make_dest(rootfd, dest, false);
-    if (sub_fd < 0) {
-      ret = brig_err(err, errno, "cgroup mount: create \"%s\"", dest);
-      break;
-    }
-    mnt_fd = bind_fd(src_fd, sub_fd, false);
-    if (mnt_fd < 0 || mount_setattr_fd(mnt_fd, false, ro_attrs, 0, 0) < 0) {
-      ret = brig_err(err, errno, "mount \"%s\" on \"%s\"", src, dest);
-      break;
-    }
+    if (mkdirat(top, name, 0755) < 0 && errno != EEXIST)
+      return brig_err(err, errno, "cgroup mount: create \"%s/%s\"",
+                      m->destination, name);
+    sub_fd = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    mnt_fd = sub_fd < 0 ? -1 : bind_fd(src_fd, sub_fd, false);
+    if (mnt_fd < 0 || mount_setattr_fd(mnt_fd, false, ro_attrs, 0, 0) < 0)
+      return brig_err(err, errno, "mount \"%s\" on \"%s/%s\"", dir,
+                      m->destination, name);
     /* "cpu,cpuacct" is also reachable as "cpu" and "cpuacct". */
     if (strchr(name, ',') != NULL) {
       _cleanup_free_ char *names = xstrdup(name);
-      _cleanup_close_ int dir_fd = in_root_open(rootfd, m->destination, O_PATH);
       char *save = NULL;
-      for (char *c = strtok_r(names, ",", &save); c && dir_fd >= 0;
+      for (char *c = strtok_r(names, ",", &save); c;
            c = strtok_r(NULL, ",", &save))
-        if (symlinkat(name, dir_fd, c) < 0 && errno != EEXIST) {
-          ret = brig_err(err, errno, "cgroup mount: symlink \"%s/%s\"",
-                         m->destination, c);
-          break;
-        }
+        if (symlinkat(name, top, c) < 0 && errno != EEXIST)
+          return brig_err(err, errno, "cgroup mount: symlink \"%s/%s\"",
+                          m->destination, c);
     }
   }
-  cgroup_hiers_free(h, n);
-  if (ret < 0)
-    return ret;
-  if (o->flags & MS_RDONLY) {
-    _cleanup_close_ int top = in_root_open(rootfd, m->destination, O_PATH);
-    if (top < 0 || mount_setattr_fd(top, false, MOUNT_ATTR_RDONLY, 0, 0) < 0)
-      return brig_err(err, errno, "remount \"%s\" read-only", m->destination);
-  }
+  if ((o->flags & MS_RDONLY) &&
+      mount_setattr_fd(top, false, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+    return brig_err(err, errno, "remount \"%s\" read-only", m->destination);
   return 0;
 }
 

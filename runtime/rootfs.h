@@ -18,15 +18,17 @@
 #include "error.h"
 #include "spec.h"
 
+struct cgroup;
+
 struct rootfs_ctx {
   const struct spec_config *cfg;
   const char *rootfs; /* absolute host path of root.path */
   const char *bundle; /* absolute bundle dir: relative mount sources */
   bool no_pivot;
   bool userns; /* in a new user namespace: bind devices, no mknod */
-  /* The container's cgroup path (same in every hierarchy), for a "cgroup"
-   * mount on a v1/hybrid host. */
-  const char *cgroup_path;
+  /* The container's cgroup (NULL when it has none), for a "cgroup" mount
+   * on a v1/hybrid host. */
+  const struct cgroup *cg;
   /* cfg->n_mounts fds (or NULL): the detached idmapped tree of each
    * idmapped mount, -1 for the others.  rootfs_prepare takes them. */
   int *idmap_fds;

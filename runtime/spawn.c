@@ -291,7 +291,7 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
                           .bundle = o->bundle,
                           .no_pivot = o->no_pivot,
                           .userns = ns_find(l, SPEC_NS_USER) != NULL,
-                          .cgroup_path = o->cg ? cgroup_path(o->cg) : NULL,
+                          .cg = o->cg,
                           .idmap_fds = idmap_fds};
   struct sync_msg m;
 
