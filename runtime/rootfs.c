@@ -288,23 +288,40 @@ int rootfs_bind_console(int pty_fd, const char *pty_path,
   return 0;
 }
 
+/* What masking reuses from one masked path to the next: the read-only
+ * empty tmpfs mounted over the first masked directory (the others get a
+ * bind of it: one superblock, empty and read-only for all of them) and
+ * /dev/null, checked once. */
+struct masker {
+  int tmpfs; /* the first masked directory's tmpfs mount, -1 before */
+  int null;  /* /dev/null, -1 before */
+};
+
 /* A read-only, empty tmpfs over the directory at dest_fd. */
-static int mount_empty_tmpfs(int dest_fd) {
+static int mount_empty_tmpfs(struct masker *mk, int dest_fd) {
   _cleanup_close_ int fs = -1, mnt = -1;
+  if (mk->tmpfs >= 0) {
+    mnt = bind_fd(mk->tmpfs, dest_fd, false);
+    return mnt < 0 ? -1 : 0;
+  }
   fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
   if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
     return -1;
   mnt = fsmount(fs, FSMOUNT_CLOEXEC,
                 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
                     MOUNT_ATTR_NOEXEC);
-  if (mnt < 0)
+  if (mnt < 0 ||
+      move_mount(mnt, "", dest_fd, "",
+                 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     return -1;
-  return move_mount(mnt, "", dest_fd, "",
-                    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+  mk->tmpfs = mnt;
+  mnt = -1;
+  return 0;
 }
 
-static int mask_path(int rootfd, const char *path, struct brig_error *err) {
-  _cleanup_close_ int fd = -1, null_fd = -1, mnt = -1;
+static int mask_path(struct masker *mk, int rootfd, const char *path,
+                     struct brig_error *err) {
+  _cleanup_close_ int fd = -1, mnt = -1;
   struct stat st;
 
   fd = in_root_open(rootfd, path, O_PATH);
@@ -313,16 +330,19 @@ static int mask_path(int rootfd, const char *path, struct brig_error *err) {
   if (fd < 0 || fstat(fd, &st) < 0)
     return brig_err(err, errno, "mask \"%s\"", path);
   if (S_ISDIR(st.st_mode)) {
-    if (mount_empty_tmpfs(fd) < 0)
+    if (mount_empty_tmpfs(mk, fd) < 0)
       return brig_err(err, errno, "mask \"%s\" with a read-only tmpfs", path);
     return 0;
   }
-  null_fd = in_root_open(rootfd, "/dev/null", O_PATH);
-  if (null_fd < 0 || fstat(null_fd, &st) < 0)
-    return brig_err(err, errno, "mask \"%s\": open \"/dev/null\"", path);
-  if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
-    return brig_err(err, EINVAL, "mask \"%s\": \"/dev/null\" is not 1:3", path);
-  mnt = bind_fd(null_fd, fd, false);
+  if (mk->null < 0) {
+    mk->null = in_root_open(rootfd, "/dev/null", O_PATH);
+    if (mk->null < 0 || fstat(mk->null, &st) < 0)
+      return brig_err(err, errno, "mask \"%s\": open \"/dev/null\"", path);
+    if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+      return brig_err(err, EINVAL, "mask \"%s\": \"/dev/null\" is not 1:3",
+                      path);
+  }
+  mnt = bind_fd(mk->null, fd, false);
   if (mnt < 0)
     return brig_err(err, errno, "mask \"%s\" with \"/dev/null\"", path);
   return 0;
@@ -349,11 +369,20 @@ int rootfs_finalize(const struct rootfs_ctx *ctx, struct brig_error *err) {
   const struct spec_linux *l = ctx->cfg->linux_;
   _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
+  struct masker mk = {-1, -1};
+  int ret = 0;
+
   if (rootfd < 0)
     return brig_err(err, errno, "open \"/\"");
   for (size_t i = 0; l != NULL && l->masked_paths && l->masked_paths[i]; i++)
-    if (mask_path(rootfd, l->masked_paths[i], err) < 0)
-      return -1;
+    if ((ret = mask_path(&mk, rootfd, l->masked_paths[i], err)) < 0)
+      break;
+  if (mk.tmpfs >= 0)
+    close(mk.tmpfs);
+  if (mk.null >= 0)
+    close(mk.null);
+  if (ret < 0)
+    return -1;
   for (size_t i = 0; l != NULL && l->readonly_paths && l->readonly_paths[i];
        i++)
     if (readonly_path(rootfd, l->readonly_paths[i], err) < 0)

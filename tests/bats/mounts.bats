@@ -260,6 +260,29 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   [ "$(mnt_field /proc/timer_list 4)" = /null ]
 }
 
+@test "maskedPaths: the masked directories share one empty tmpfs, each read-only, nosuid, nodev, noexec" {
+  make_bundle sh -c 'cat /proc/self/mountinfo; echo "n1=$(ls -A /opt/d1 | wc -l) n2=$(ls -A /opt/d2 | wc -l)"; touch /opt/d1/x; touch /opt/d2/x'
+  mkdir -p "$BUNDLE/rootfs/opt/d1" "$BUNDLE/rootfs/opt/d2"
+  echo a > "$BUNDLE/rootfs/opt/d1/a"
+  echo b > "$BUNDLE/rootfs/opt/d2/b"
+  cfg '.linux.maskedPaths += ["/opt/d1", "/opt/d2"]'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"n1=0 n2=0"* ]]
+  [ "$(mnt_fstype /opt/d1)" = tmpfs ]
+  [ "$(mnt_fstype /opt/d2)" = tmpfs ]
+  # one superblock (major:minor) for both
+  [ -n "$(mnt_field /opt/d1 3)" ]
+  [ "$(mnt_field /opt/d1 3)" = "$(mnt_field /opt/d2 3)" ]
+  for d in /opt/d1 /opt/d2; do
+    for o in ro nosuid nodev noexec; do has_opt "$(mnt_field $d 6)" $o; done
+  done
+  [[ "$output" == *"touch: /opt/d1/x: Read-only file system"* ]]
+  [[ "$output" == *"touch: /opt/d2/x: Read-only file system"* ]]
+  [ ! -e "$BUNDLE/rootfs/opt/d1/x" ]
+  [ ! -e "$BUNDLE/rootfs/opt/d2/x" ]
+}
+
 @test "readonlyPaths: /proc/sys and a rootfs path refuse writes, a missing path is ignored" {
   make_bundle sh -c 'cat /proc/self/mountinfo; echo x > /proc/sys/kernel/domainname; touch /data/f'
   mkdir -p "$BUNDLE/rootfs/data"

@@ -58,6 +58,16 @@ deny_mkdir() { # deny_mkdir ERRNO
   [ "$(brig list -q)" = "" ]
 }
 
+@test "the cache key spells out the profile: counts, lengths, names, action, errno" {
+  make_bundle mkdir /tmp/d
+  deny_mkdir 30
+  run brig run -b "$BUNDLE" "$(cid)"
+  [[ "$output" == *"Read-only file system"* ]]
+  f="$(CACHE)/$(ls "$(CACHE)")"
+  # one rule: 2 names (5 and 7 bytes), a 14-byte action, errno 30, 0 args
+  [ "$(grep -a -c -F '1;2;5;mkdir7;mkdirat14;SCMP_ACT_ERRNO30;0;' "$f")" = 1 ]
+}
+
 @test "a cache file whose key does not match is not used" {
   make_bundle mkdir /tmp/d
   deny_mkdir 30
