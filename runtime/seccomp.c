@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "seccomp_compact.h"
 #include "security_impl.h"
 #include "util.h"
 
@@ -563,8 +564,7 @@ static int cache_read(int dirfd, const char *name, const char *key, size_t klen,
   return 0;
 }
 
-/* Build sc with libseccomp and take its BPF program out. */
-static int compile_program(const struct spec_seccomp *sc,
+int seccomp_export_program(const struct spec_seccomp *sc,
                            struct sock_fprog *out) {
   struct brig_seccomp *f = NULL;
   struct brig_error e = {0};
@@ -591,6 +591,25 @@ static int compile_program(const struct spec_seccomp *sc,
 out:
   seccomp_filter_free(f);
   return ret;
+}
+
+/* libseccomp's program for sc, compacted when seccomp_compact proves it
+ * can: the same decisions in fewer instructions, which the kernel converts
+ * and compiles at each load (seccomp_compact.h). */
+static int compile_program(const struct spec_seccomp *sc,
+                           struct sock_fprog *out) {
+  struct sock_filter *small = NULL;
+  size_t small_n = 0;
+
+  if (seccomp_export_program(sc, out) < 0)
+    return -1;
+  if (seccomp_compact(out->filter, out->len, &small, &small_n) == 0) {
+    log_debug("seccomp: %u instructions compacted to %zu", out->len, small_n);
+    free(out->filter);
+    out->filter = small;
+    out->len = (unsigned short)small_n;
+  }
+  return 0;
 }
 
 void seccomp_precompile(const struct spec_seccomp *sc, const char *cache_dir) {

@@ -4,6 +4,8 @@
 #ifndef BRIG_SECURITY_IMPL_H
 #define BRIG_SECURITY_IMPL_H
 
+#include <linux/filter.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,6 +80,10 @@ void seccomp_filter_free(struct brig_seccomp *f);
  * for the same sc needs no libseccomp work.  Best effort: on any failure
  * the child builds the filter itself. */
 void seccomp_precompile(const struct spec_seccomp *sc, const char *cache_dir);
+/* libseccomp's BPF program for sc (out->filter malloc'd); -1 when it
+ * does not build or has SCMP_ACT_NOTIFY rules. */
+int seccomp_export_program(const struct spec_seccomp *sc,
+                           struct sock_fprog *out);
 /* The filter has SCMP_ACT_NOTIFY rules. */
 bool seccomp_filter_notifies(const struct brig_seccomp *f);
 /* "SCMP_ACT_ERRNO" + errnoRet -> a libseccomp action; -1 if unknown. */
