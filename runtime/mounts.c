@@ -433,10 +433,11 @@ static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
   if (top < 0)
     return brig_err(err, errno, "cgroup mount: open \"%s\"", m->destination);
   for (size_t i = 0; cgroup_v1_dir_at(ctx->cg, i, &name, &dir); i++) {
-    _cleanup_close_ int src_fd = -1, sub_fd = -1, mnt_fd = -1;
+    _cleanup_close_ int tree = -1;
 
-    src_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (src_fd < 0) {
+    /* a detached copy of the directory, made read-only, then attached */
+    tree = open_tree(AT_FDCWD, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (tree < 0) {
       if (errno == ENOENT)
         continue; /* the container is not in this hierarchy */
       return brig_err(err, errno, "cgroup mount: open \"%s\"", dir);
@@ -444,9 +445,8 @@ static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
     if (mkdirat(top, name, 0755) < 0 && errno != EEXIST)
       return brig_err(err, errno, "cgroup mount: create \"%s/%s\"",
                       m->destination, name);
-    sub_fd = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    mnt_fd = sub_fd < 0 ? -1 : bind_fd(src_fd, sub_fd, false);
-    if (mnt_fd < 0 || mount_setattr_fd(mnt_fd, false, ro_attrs, 0, 0) < 0)
+    if (mount_setattr_fd(tree, false, ro_attrs, 0, 0) < 0 ||
+        move_mount(tree, "", top, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
       return brig_err(err, errno, "mount \"%s\" on \"%s/%s\"", dir,
                       m->destination, name);
     /* "cpu,cpuacct" is also reachable as "cpu" and "cpuacct". */
