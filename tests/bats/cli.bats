@@ -222,3 +222,15 @@ setup() {
   [[ "$stderr" == *'config.json: .linux.resources.memory.limit: expected an integer, got "1G"' ]]
   [ "${#stderr_lines[@]}" -eq 1 ]
 }
+
+@test "tools/demo (make demo) runs a container and leaves behind nothing it made" {
+  # brig keeps /brig in each hierarchy for other containers; the demo
+  # removes it again when it made it, and leaves it when it was there.
+  before=$(ls -d /sys/fs/cgroup/*/brig 2>/dev/null | sort)
+  tmp_before=$(ls -d /tmp/brig-demo.* 2>/dev/null | sort)
+  run "$BATS_TEST_DIRNAME/../../tools/demo"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"hello from inside brig: pid 1, host brig, user 0"* ]]
+  [ "$(ls -d /sys/fs/cgroup/*/brig 2>/dev/null | sort)" = "$before" ]
+  [ "$(ls -d /tmp/brig-demo.* 2>/dev/null | sort)" = "$tmp_before" ]
+}
