@@ -410,7 +410,7 @@ static int mount_tmpfs_copyup(int rootfd, int dest_fd,
  * hierarchy's directory of the container's own cgroup, bound read-only.
  * The hierarchies and directories are the ones the runtime made the
  * cgroup in (no second reading of mountinfo); the tmpfs is new and empty,
- * so its sub-directories are made and opened right under it. */
+ * so its mount points are made right under it and reached by name. */
 static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
                            int dest_fd, const struct spec_mount *m,
                            const struct mount_opts *o, struct brig_error *err) {

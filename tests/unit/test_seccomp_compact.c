@@ -61,6 +61,12 @@ static void make_vectors(void) {
         vec[v][w] =
             next_rand() % 3 == 0 ? special[next_rand() % nsp] : next_rand();
     }
+  /* the 64-bit values the profiles name, in every argument */
+  for (size_t w = 0; w < 12; w += 2) {
+    vec[NVEC - 1][w] = 0, vec[NVEC - 1][w + 1] = 0x80;
+    vec[NVEC - 2][w] = 4, vec[NVEC - 2][w + 1] = 1;
+    vec[NVEC - 3][w] = 0x5401, vec[NVEC - 3][w + 1] = 0x100;
+  }
 }
 
 /* Both programs on every number near named ones, for four arches and
@@ -181,13 +187,15 @@ int main(void) {
         continue;
       if (nr % 7 == 3 || strcmp(name, "mmap") == 0 ||
           strcmp(name, "mprotect") == 0 || strcmp(name, "kill") == 0 ||
-          strcmp(name, "ioctl") == 0 || strcmp(name, "getpid") == 0)
+          strcmp(name, "ioctl") == 0 || strcmp(name, "getpid") == 0 ||
+          strcmp(name, "fcntl") == 0 || strcmp(name, "dup3") == 0)
         free(name);
       else
         allow[na++] = name;
     }
     char *n1[] = {"mmap", "mprotect", NULL}, *n2[] = {"kill", NULL},
-         *n3[] = {"ioctl", NULL}, *n4[] = {"getpid", NULL};
+         *n3[] = {"ioctl", NULL}, *n4[] = {"getpid", NULL},
+         *n5[] = {"fcntl", NULL}, *n6[] = {"dup3", NULL};
     struct spec_seccomp_arg a1[] = {
         {.index = 2,
          .value = 0x100000004ULL,
@@ -198,6 +206,9 @@ int main(void) {
     struct spec_seccomp_arg a3 = {
         .index = 1, .value = 0x5401ULL | (1ULL << 40), .op = "SCMP_CMP_GT"};
     struct spec_seccomp_arg a4 = {.index = 0, .value = 5, .op = "SCMP_CMP_LE"};
+    struct spec_seccomp_arg a5 = {.index = 1, .value = 4, .op = "SCMP_CMP_EQ"};
+    struct spec_seccomp_arg a6 = {
+        .index = 2, .value = 0x8000000000ULL, .op = "SCMP_CMP_NE"};
     struct spec_seccomp_syscall rules[] = {
         {.names = allow, .action = "SCMP_ACT_ALLOW"},
         {.names = n1, .action = "SCMP_ACT_ALLOW", .args = a1, .n_args = 2},
@@ -206,12 +217,16 @@ int main(void) {
          .args = &a2,
          .n_args = 1},
         {.names = n3, .action = "SCMP_ACT_TRAP", .args = &a3, .n_args = 1},
-        {.names = n4, .action = "SCMP_ACT_LOG", .args = &a4, .n_args = 1}};
+        {.names = n4, .action = "SCMP_ACT_LOG", .args = &a4, .n_args = 1},
+        {.names = n5, .action = "SCMP_ACT_ALLOW", .args = &a5, .n_args = 1},
+        {.names = n6, .action = "SCMP_ACT_ALLOW", .args = &a6, .n_args = 1}};
     struct spec_seccomp sc = {.default_action = "SCMP_ACT_ERRNO",
                               .architectures = three,
                               .syscalls = rules,
-                              .n_syscalls = 5};
-    check_profile(&sc, "argument comparisons of every kind", 90);
+                              .n_syscalls = 7};
+    check_profile(
+        &sc, "argument comparisons of every op (EQ NE LT LE GT GE MASKED_EQ)",
+        90);
     for (size_t i = 0; i < na; i++)
       free(allow[i]);
   }
