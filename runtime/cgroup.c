@@ -297,7 +297,7 @@ int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
 
 static bool in_list(const char *item, size_t len, const char *list) {
   for (const char *p = list; *p;) {
-    size_t l = strcspn(p, ",");
+    size_t l = (size_t)(strchrnul(p, ',') - p);
     if (l == len && strncmp(p, item, len) == 0)
       return true;
     p += l;
@@ -311,14 +311,14 @@ static bool in_list(const char *item, size_t len, const char *list) {
 static bool same_set(const char *a, const char *b) {
   size_t na = 0, nb = 0;
   for (const char *p = a; *p;) {
-    size_t l = strcspn(p, ",");
+    size_t l = (size_t)(strchrnul(p, ',') - p);
     if (!in_list(p, l, b))
       return false;
     na++;
     p += l + (p[l] == ',');
   }
   for (const char *p = b; *p;) {
-    size_t l = strcspn(p, ",");
+    size_t l = (size_t)(strchrnul(p, ',') - p);
     nb++;
     p += l + (p[l] == ',');
   }
@@ -367,11 +367,18 @@ static void add_hier(struct cgroup *cg, const char *controllers,
 
 /* The next field of *p (separated by spaces, tabs or a newline),
  * NUL-terminated in place; NULL when none is left. */
+static bool is_blank(char ch) {
+  return ch == ' ' || ch == '\t' || ch == '\n';
+}
+
 static char *next_field(char **p) {
-  char *f = *p + strspn(*p, " \t\n"), *end;
+  char *f = *p, *end;
+  while (is_blank(*f))
+    f++;
   if (*f == '\0')
     return NULL;
-  end = f + strcspn(f, " \t\n");
+  for (end = f; *end != '\0' && !is_blank(*end); end++)
+    ;
   if (*end != '\0')
     *end++ = '\0';
   *p = end;

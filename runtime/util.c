@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,12 +81,107 @@ char *xstrdup(const char *s) {
   return p;
 }
 
+size_t fmt_u64(char *buf, unsigned long long v) {
+  char tmp[20];
+  size_t n = 0, len;
+  do
+    tmp[n++] = (char)('0' + v % 10);
+  while ((v /= 10) != 0);
+  len = n;
+  while (n > 0)
+    *buf++ = tmp[--n];
+  return len;
+}
+
+/* Appends s[0..len) to out within cap bytes; the full length counts. */
+static void put(char *out, size_t cap, size_t *n, const char *s, size_t len) {
+  if (*n < cap)
+    memcpy(out + *n, s, len < cap - *n ? len : cap - *n);
+  *n += len;
+}
+
+/* The conversions brig's own formats use, without printf: literal text,
+ * %%, %s, %.*s, and %d %i %u with no, l, ll or z length.  Writes at most
+ * cap bytes of the text (no NUL) and returns its whole length, or -1 at
+ * anything else (flags, widths, other conversions): the caller then uses
+ * the libc.  musl's printf spends ~1,000 instructions on a "%s/%s". */
+static long fast_vformat(char *out, size_t cap, const char *fmt, va_list ap) {
+  size_t n = 0;
+  for (const char *p = fmt; *p != '\0'; p++) {
+    const char *lit = p, *s;
+    char num[24];
+    size_t len;
+    int lng = 0;
+    bool neg = false;
+    unsigned long long u;
+
+    while (*p != '\0' && *p != '%')
+      p++;
+    put(out, cap, &n, lit, (size_t)(p - lit));
+    if (*p == '\0')
+      break;
+    p++;
+    if (*p == '%') {
+      put(out, cap, &n, "%", 1);
+      continue;
+    }
+    if (*p == 's' || (p[0] == '.' && p[1] == '*' && p[2] == 's')) {
+      int prec = -1;
+      if (*p == '.') {
+        prec = va_arg(ap, int);
+        p += 2;
+      }
+      s = va_arg(ap, const char *);
+      if (s == NULL)
+        return -1;
+      len = prec < 0 ? strlen(s) : strnlen(s, (size_t)prec);
+      put(out, cap, &n, s, len);
+      continue;
+    }
+    if (*p == 'z') {
+      lng = 3;
+      p++;
+    } else {
+      for (; *p == 'l' && lng < 2; p++)
+        lng++;
+    }
+    if (*p == 'd' || *p == 'i') {
+      long long v = lng == 0   ? va_arg(ap, int)
+                    : lng == 1 ? va_arg(ap, long)
+                    : lng == 2 ? va_arg(ap, long long)
+                               : (long long)va_arg(ap, ssize_t);
+      neg = v < 0;
+      u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    } else if (*p == 'u') {
+      u = lng == 0   ? va_arg(ap, unsigned)
+          : lng == 1 ? va_arg(ap, unsigned long)
+          : lng == 2 ? va_arg(ap, unsigned long long)
+                     : va_arg(ap, size_t);
+    } else {
+      return -1;
+    }
+    num[0] = '-';
+    len = fmt_u64(num + neg, u) + neg;
+    put(out, cap, &n, num, len);
+  }
+  return n > (size_t)LONG_MAX ? -1 : (long)n;
+}
+
 char *xasprintf(const char *fmt, ...) {
-  va_list ap;
+  va_list ap, aq;
   char *out = NULL;
+  long n;
   va_start(ap, fmt);
-  if (vasprintf(&out, fmt, ap) < 0)
+  va_copy(aq, ap);
+  n = fast_vformat(NULL, 0, fmt, aq);
+  va_end(aq);
+  if (n >= 0) {
+    out = xmalloc((size_t)n + 1);
+    fast_vformat(out, (size_t)n, fmt, ap);
+    out[n] = '\0';
+  } else if (vasprintf(&out, fmt, ap) < 0) {
     oom();
+  }
   va_end(ap);
   return out;
 }

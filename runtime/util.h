@@ -42,7 +42,10 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* The first n bytes of s, NUL-terminated. */
 char *xstrndup(const char *s, size_t n);
+/* Formats as asprintf does; the common conversions without printf. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* v in decimal at buf (up to 20 bytes, no NUL); returns the length. */
+size_t fmt_u64(char *buf, unsigned long long v);
 
 size_t strv_len(char *const *v);
 void strv_free(char **v);

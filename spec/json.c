@@ -138,7 +138,11 @@ size_t p_push_key(struct pctx *c, const char *key) {
 
 size_t p_push_index(struct pctx *c, size_t i) {
   char buf[32];
-  snprintf(buf, sizeof(buf), "[%zu]", i);
+  size_t n;
+  buf[0] = '[';
+  n = 1 + fmt_u64(buf + 1, i);
+  buf[n] = ']';
+  buf[n + 1] = '\0';
   return push_raw(c, buf);
 }
 

@@ -1,6 +1,11 @@
 /* runtime/util.c: format_utc gives what gmtime_r + strftime give (UTC),
- * without reading /etc/localtime. */
+ * without reading /etc/localtime; xasprintf and fmt_u64 give what the
+ * libc's snprintf gives. */
 #include <fcntl.h>
+#include <limits.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,11 +66,104 @@ static void test_against_libc(void) {
   ok(bad == 0, "format_utc agrees with gmtime_r on %zu instants", n);
 }
 
+/* xasprintf against snprintf: its own conversions and the formats it
+ * leaves to the libc. */
+#define SAME(...)                                                              \
+  do {                                                                         \
+    char want_[512];                                                           \
+    char *got_ = xasprintf(__VA_ARGS__);                                       \
+    snprintf(want_, sizeof(want_), __VA_ARGS__);                               \
+    if (strcmp(got_, want_) != 0 && bad++ < 5)                                 \
+      printf("#   %s: got \"%s\" want \"%s\"\n", #__VA_ARGS__, got_, want_);   \
+    n++;                                                                       \
+    free(got_);                                                                \
+  } while (0)
+
+static void test_xasprintf(void) {
+  static const long long sv[] = {
+      0,    1,       -1,      9,        10,       -10,       99,       100,
+      4096, INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, LLONG_MAX, LLONG_MIN};
+  static const unsigned long long uv[] = {
+      0, 1, 9, 10, 1000000007ULL, UINT_MAX, ULONG_MAX, ULLONG_MAX, SIZE_MAX};
+  static const char *const strs[] = {"", "a", "cpu", "memory.limit_in_bytes",
+                                     "/sys/fs/cgroup/cpu,cpuacct/brig/x"};
+  const char *volatile nothing = NULL; /* NULL, hidden from -Wformat */
+  size_t bad = 0, n = 0;
+  char text[600];
+
+  SAME("%s", "");
+  SAME("plain text, no conversions");
+  SAME("100%% of %s", "it");
+  SAME("%%%%%s%%", "x");
+  for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++) {
+    SAME("%s/%s", strs[i], "tasks");
+    SAME("[%s]%s:%s", strs[i], strs[i], strs[i]);
+    for (int prec = -1; prec <= 40; prec++)
+      SAME("<%.*s>", prec, strs[i]);
+  }
+  for (size_t i = 0; i < sizeof(sv) / sizeof(*sv); i++) {
+    SAME("%d|%i", (int)sv[i], (int)sv[i]);
+    SAME("%ld|%li", (long)sv[i], (long)sv[i]);
+    SAME("%lld|%lli", sv[i], sv[i]);
+    SAME("%zd", (ssize_t)sv[i]);
+    SAME("v=%" PRId64 ".", (int64_t)sv[i]);
+  }
+  for (size_t i = 0; i < sizeof(uv) / sizeof(*uv); i++) {
+    SAME("%u", (unsigned)uv[i]);
+    SAME("%lu %llu", (unsigned long)uv[i], uv[i]);
+    SAME("%zu/%s", (size_t)uv[i], "x");
+    SAME("%" PRIu64, (uint64_t)uv[i]);
+  }
+  /* left to the libc: flags, widths, other conversions, NULL strings */
+  SAME("%x %X %o", 255u, 48879u, 8u);
+  SAME("%5d|%-5d|%05d|%+d", 42, 42, 42, 42);
+  SAME("%c%c", 'o', 'k');
+  SAME("%8s|%-8s|", "ab", "cd");
+  SAME("%hhd %hd", (signed char)-3, (short)-300);
+  SAME("%.3f", 2.0 / 3);
+  SAME("%s then %x", "text", 16u);
+  SAME("%s", nothing);
+  memset(text, 'z', sizeof(text) - 1);
+  text[sizeof(text) - 1] = '\0';
+  {
+    char *got = xasprintf("%s-%s-%d", text, text, 7);
+    size_t len = strlen(text);
+    ok(strlen(got) == 2 * len + 3 && got[len] == '-' &&
+           strcmp(got + 2 * len + 1, "-7") == 0,
+       "xasprintf sizes a long result exactly");
+    free(got);
+  }
+  ok(bad == 0, "xasprintf agrees with snprintf on %zu formats", n);
+}
+
+static void test_fmt_u64(void) {
+  size_t bad = 0, n = 0;
+  unsigned long long x = 88172645463325252ULL;
+  for (int i = 0; i < 100000; i++, n++) {
+    char got[24], want[24];
+    unsigned long long v = i < 64 ? (1ULL << i) - 1 : x;
+    size_t len;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    if (i % 3 == 0)
+      v %= 1000000;
+    len = fmt_u64(got, v);
+    got[len] = '\0';
+    snprintf(want, sizeof(want), "%llu", v);
+    if (strcmp(got, want) != 0 && bad++ < 5)
+      printf("#   %llu: got %s\n", v, got);
+  }
+  ok(bad == 0, "fmt_u64 agrees with snprintf on %zu values", n);
+}
+
 int main(void) {
   /* UTC whatever the zone: a zone that is not UTC must change nothing */
   setenv("TZ", "Asia/Kolkata", 1);
   tzset();
   test_known();
   test_against_libc();
+  test_xasprintf();
+  test_fmt_u64();
   return tap_done();
 }
