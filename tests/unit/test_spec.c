@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "spec.h"
 #include "tap.h"
 #include "util.h"
@@ -672,7 +673,41 @@ static void test_default_and_features(void) {
   free(json);
 }
 
+/* p_utf8_invalid_at's ASCII steps of eight bytes: the offset of the first
+ * bad byte wherever it lies against them, and valid or cut-short
+ * sequences across their edges. */
+static void test_utf8_offsets(void) {
+  static const char *const valid[] = {"\xC3\xA9", "\xE2\x82\xAC",
+                                      "\xF0\x9F\x98\x80"};
+  unsigned char buf[64];
+  size_t bad = 0, n = 0;
+  for (size_t len = 1; len <= 40; len++) {
+    for (size_t at = 0; at < len; at++, n++) {
+      memset(buf, 'a', len);
+      buf[at] = 0xFF;
+      if (p_utf8_invalid_at(buf, len) != at && bad++ < 5)
+        printf("#   0xFF at %zu of %zu: got %zu\n", at, len,
+               p_utf8_invalid_at(buf, len));
+    }
+    for (size_t v = 0; v < 3; v++) {
+      size_t sl = strlen(valid[v]);
+      for (size_t at = 0; at + sl <= len; at++, n++) {
+        memset(buf, 'a', len);
+        memcpy(buf + at, valid[v], sl);
+        if (p_utf8_invalid_at(buf, len) != len && bad++ < 5)
+          printf("#   valid %zu at %zu of %zu refused\n", v, at, len);
+        /* the same sequence cut by the end of the text */
+        if (at + sl == len && sl > 1 && (n++, 1) &&
+            p_utf8_invalid_at(buf, len - 1) != at && bad++ < 5)
+          printf("#   cut %zu at %zu not found\n", v, at);
+      }
+    }
+  }
+  ok(bad == 0, "invalid UTF-8 found at its offset in %zu texts", n);
+}
+
 int main(void) {
+  test_utf8_offsets();
   test_golden();
   test_bad_configs();
   test_bad_bytes();
