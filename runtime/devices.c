@@ -48,6 +48,8 @@ static const struct {
 struct dev_parent {
   char *dir; /* as written in the path ("/dev"); NULL before the first */
   int fd;
+  uid_t uid; /* the owner mknod gives a node in it */
+  gid_t gid; /* the group: the directory's when it is set-group-ID */
 };
 
 static void dev_parent_close(struct dev_parent *p) {
@@ -62,6 +64,7 @@ static void dev_parent_close(struct dev_parent *p) {
  * name.  -1 with errno when the parent cannot be resolved or made. */
 static int open_parent(int rootfd, struct dev_parent *p, const char *path,
                        const char **name) {
+  struct stat st;
   const char *slash = strrchr(path, '/');
   char *dir = xstrndup(path, slash ? (size_t)(slash - path) : 0);
   *name = slash ? slash + 1 : path;
@@ -72,10 +75,12 @@ static int open_parent(int rootfd, struct dev_parent *p, const char *path,
   dev_parent_close(p);
   p->fd = slash == NULL ? in_root_open(rootfd, ".", O_PATH | O_DIRECTORY)
                         : in_root_mkdir_p(rootfd, dir, 0755);
-  if (p->fd < 0) {
+  if (p->fd < 0 || fstat(p->fd, &st) < 0) {
     free(dir);
     return -1;
   }
+  p->uid = geteuid();
+  p->gid = (st.st_mode & S_ISGID) ? st.st_gid : getegid();
   p->dir = dir;
   return p->fd;
 }
@@ -123,9 +128,13 @@ static int make_node(int rootfd, struct dev_parent *dp,
       return 0; /* the first one listed wins */
     return brig_err(err, errno, "mknod \"%s\"", d->path);
   }
-  /* mknod is subject to the umask: set the exact mode. */
-  if (fchmodat(parent, name, d->mode & 07777, 0) < 0 ||
-      fchownat(parent, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+  /* The umask is 0 here (setup_dev), so mknod gave the exact permission
+   * bits; set-ID and sticky bits are set again whatever mknod kept, and
+   * the owner only when it is not already the one wanted. */
+  if (((d->mode & 07000) != 0 &&
+       fchmodat(parent, name, d->mode & 07777, 0) < 0) ||
+      ((d->uid != dp->uid || d->gid != dp->gid) &&
+       fchownat(parent, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0))
     return brig_err(err, errno, "device \"%s\": mode and owner", d->path);
   return 0;
 }
@@ -212,6 +221,7 @@ int setup_dev(const struct rootfs_ctx *ctx, int rootfd, bool dev_is_tmpfs,
               struct brig_error *err) {
   const struct spec_linux *l = ctx->cfg->linux_;
   struct dev_parent dp = {.dir = NULL, .fd = -1};
+  mode_t mask = umask(0); /* nodes get exactly the config's mode */
   int ret = 0;
 
   for (size_t i = 0; ret == 0 && l != NULL && i < l->n_devices; i++) {
@@ -223,5 +233,6 @@ int setup_dev(const struct rootfs_ctx *ctx, int rootfd, bool dev_is_tmpfs,
   if (ret == 0 && dev_is_tmpfs)
     ret = make_defaults(rootfd, &dp, l, ctx->userns, err);
   dev_parent_close(&dp);
+  umask(mask);
   return ret;
 }

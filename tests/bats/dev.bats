@@ -79,6 +79,38 @@ load helpers
   [ "${lines[3]}" = "/dev/fifo-test fifo 0:0 644 0:0" ]
 }
 
+@test "device modes and owners do not follow the caller's umask" {
+  make_bundle sh -c 'for d in null tty fuse net fifo-test; do stat -c "%n %a %u:%g" /dev/$d; done'
+  cfg '.linux.devices = [
+    {"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 3510},
+    {"path": "/dev/net/tun", "type": "c", "major": 10, "minor": 200},
+    {"path": "/dev/fifo-test", "type": "p", "fileMode": 438, "uid": 1000, "gid": 1000}]'
+  run sh -c "umask 0777; '$BRIG' --root '$BRIG_ROOT' run -b '$BUNDLE' '$(cid)'"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/dev/null 666 0:0" ]
+  [ "${lines[1]}" = "/dev/tty 666 0:0" ]
+  # set-ID and sticky bits of fileMode (06666 = 3510) are kept
+  [ "${lines[2]}" = "/dev/fuse 6666 0:0" ]
+  # a directory made for a node is 0755 whatever the umask
+  [ "${lines[3]}" = "/dev/net 755 0:0" ]
+  [ "${lines[4]}" = "/dev/fifo-test 666 1000:1000" ]
+}
+
+@test "a node in a set-group-ID directory of the rootfs gets the gid asked for" {
+  make_bundle sh -c 'stat -c "%n %a %u:%g" /dev/sg/zero-a /dev/sg/zero-b'
+  cfg '.mounts |= map(select(.destination | startswith("/dev") | not)) | .linux.maskedPaths = []
+       | .linux.devices = [
+         {"path": "/dev/sg/zero-a", "type": "c", "major": 1, "minor": 5, "fileMode": 420},
+         {"path": "/dev/sg/zero-b", "type": "c", "major": 1, "minor": 5, "fileMode": 420, "gid": 5}]'
+  mkdir -p "$BUNDLE/rootfs/dev/sg"
+  chgrp 7 "$BUNDLE/rootfs/dev/sg"
+  chmod 2755 "$BUNDLE/rootfs/dev/sg"
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/dev/sg/zero-a 644 0:0" ]
+  [ "${lines[1]}" = "/dev/sg/zero-b 644 0:5" ]
+}
+
 @test "linux.devices overrides a default device" {
   make_bundle stat -c "%t:%T %a" /dev/null
   cfg '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 384}]'
