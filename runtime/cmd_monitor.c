@@ -270,6 +270,6 @@ CMD(monitor) {
     }
   }
   if (note_path != NULL)
-    unlink(note_path);
+    exitnote_unlisten(brig_g.root, note_path);
   return 0;
 }

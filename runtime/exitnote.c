@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -21,8 +22,10 @@ static bool sockaddr_for(const char *path, struct sockaddr_un *sa) {
 }
 
 void exitnote_send(const char *root, const char *id, int status) {
-  DIR *d = opendir(root);
+  _cleanup_free_ char *dir = xasprintf("%s/" MONITOR_DIR, root);
+  DIR *d = opendir(dir); /* ENOENT, no monitor: the usual case */
   struct dirent *de;
+  bool stale = false;
   char msg[300];
   int fd = -1, n;
 
@@ -32,9 +35,9 @@ void exitnote_send(const char *root, const char *id, int status) {
   while ((de = readdir(d)) != NULL) {
     struct sockaddr_un sa;
     _cleanup_free_ char *path = NULL;
-    if (strncmp(de->d_name, ".monitor-", 9) != 0)
+    if (de->d_name[0] == '.')
       continue;
-    path = xasprintf("%s/%s", root, de->d_name);
+    path = xasprintf("%s/%s", dir, de->d_name);
     if (!sockaddr_for(path, &sa))
       continue;
     /* made for the first monitor found: most runs have none */
@@ -43,29 +46,46 @@ void exitnote_send(const char *root, const char *id, int status) {
     if (fd < 0)
       break;
     if (sendto(fd, msg, (size_t)n, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
-        errno == ECONNREFUSED)
-      unlink(path); /* a monitor that died without cleaning up */
+        errno == ECONNREFUSED && unlink(path) == 0)
+      stale = true; /* a monitor that died without cleaning up */
   }
   if (fd >= 0)
     close(fd);
   closedir(d);
+  /* The directory goes with the last monitor or stale socket (rmdir fails
+   * while another is there); a monitor arriving meanwhile makes it again. */
+  if (stale)
+    rmdir(dir);
 }
 
 int exitnote_listen(const char *root, char **path) {
+  _cleanup_free_ char *dir = xasprintf("%s/" MONITOR_DIR, root);
   struct sockaddr_un sa;
   int fd;
-  *path = xasprintf("%s/.monitor-%d.sock", root, (int)getpid());
+  *path = xasprintf("%s/%d.sock", dir, (int)getpid());
   if (!sockaddr_for(*path, &sa))
     return -1;
-  unlink(*path);
   fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0)
     return -1;
-  if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-    close(fd);
-    return -1;
+  /* twice: a departing monitor may remove the directory in between */
+  for (int tries = 0; tries < 2; tries++) {
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+      break;
+    unlink(*path);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+      return fd;
+    if (errno != ENOENT)
+      break;
   }
-  return fd;
+  close(fd);
+  return -1;
+}
+
+void exitnote_unlisten(const char *root, const char *path) {
+  _cleanup_free_ char *dir = xasprintf("%s/" MONITOR_DIR, root);
+  unlink(path);
+  rmdir(dir); /* ENOTEMPTY while another monitor listens */
 }
 
 bool exitnote_recv(int fd, char **id, int *status) {

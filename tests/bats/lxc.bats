@@ -162,6 +162,33 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   [ "$(awk '{print $3}' "$TEST_TMP/mon" | tr '\n' ' ')" = "paused resumed " ]
 }
 
+@test "monitor: its socket is in <root>/.monitors while it runs, which goes with the last monitor" {
+  bg "$BRIG" --root "$BRIG_ROOT" monitor > "$TEST_TMP/mon1" 2>&1
+  m1=$BG_PID
+  bg "$BRIG" --root "$BRIG_ROOT" monitor > "$TEST_TMP/mon2" 2>&1
+  m2=$BG_PID
+  wait_for 50 test -S "$BRIG_ROOT/.monitors/$m1.sock"
+  wait_for 50 test -S "$BRIG_ROOT/.monitors/$m2.sock"
+  # not a container
+  [ -z "$(brig list -q)" ]
+  kill $m1; wait $m1 || true
+  [ ! -e "$BRIG_ROOT/.monitors/$m1.sock" ]
+  [ -S "$BRIG_ROOT/.monitors/$m2.sock" ]
+  kill $m2; wait $m2 || true
+  [ ! -e "$BRIG_ROOT/.monitors" ]
+}
+
+@test "monitor: a run removes a dead monitor's socket and the empty directory" {
+  bg "$BRIG" --root "$BRIG_ROOT" monitor > "$TEST_TMP/mon" 2>&1
+  mpid=$BG_PID
+  wait_for 50 test -S "$BRIG_ROOT/.monitors/$mpid.sock"
+  kill -KILL $mpid; wait $mpid || true
+  [ -S "$BRIG_ROOT/.monitors/$mpid.sock" ]
+  make_bundle true
+  brig run -b "$BUNDLE" "$(cid)"
+  [ ! -e "$BRIG_ROOT/.monitors" ]
+}
+
 @test "monitor: a foreground run's exit status comes with stopped" {
   bg "$BRIG" --root "$BRIG_ROOT" monitor -f json "$(cid)" > "$TEST_TMP/mon" 2>&1
   mpid=$BG_PID
