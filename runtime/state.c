@@ -230,8 +230,8 @@ int container_save(struct container *c, struct brig_error *err) {
   return write_file_atomic(c->dirfd, STATE_FILE, json, strlen(json), 0600, err);
 }
 
-/* Remove the files of the state dir and the dir itself. */
-int container_remove_dir(struct container *c, struct brig_error *err) {
+/* Unlink every file of the state dir. */
+static int remove_all_files(struct container *c, struct brig_error *err) {
   DIR *d;
   struct dirent *de;
   int fd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -248,7 +248,23 @@ int container_remove_dir(struct container *c, struct brig_error *err) {
     unlinkat(c->dirfd, de->d_name, 0);
   }
   closedir(d);
+  return 0;
+}
+
+/* Remove the files of the state dir and the dir itself.  The files a
+ * state dir holds in the usual case go by name, and the directory is read
+ * only when something else is left (a crash's temporary file, ...). */
+int container_remove_dir(struct container *c, struct brig_error *err) {
+  static const char *const known[] = {STATE_FILE, EXEC_FIFO, HOOKS_CONFIG};
+  for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
+    unlinkat(c->dirfd, known[i], 0);
   fault_kill("delete-files");
+  if (rmdir(c->dir) == 0 || errno == ENOENT)
+    return 0;
+  if (errno != ENOTEMPTY && errno != EEXIST)
+    return brig_err(err, errno, "remove %s", c->dir);
+  if (remove_all_files(c, err) < 0)
+    return -1;
   if (rmdir(c->dir) < 0 && errno != ENOENT)
     return brig_err(err, errno, "remove %s", c->dir);
   return 0;

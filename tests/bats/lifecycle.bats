@@ -136,6 +136,21 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   wait_for 50 eval "! kill -0 $pid 2>/dev/null"
 }
 
+@test "delete removes files of the state dir it does not know of" {
+  make_bundle sleep 1000
+  id=$(cid)
+  brig create -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+  [ -p "$BRIG_ROOT/$id/exec.fifo" ] && [ -f "$BRIG_ROOT/$id/state.json" ]
+  echo partial > "$BRIG_ROOT/$id/.state.json.tmp"
+  touch "$BRIG_ROOT/$id/stray"
+  brig delete --force "$id"
+  [ ! -e "$BRIG_ROOT/$id" ]
+  # and the usual case: a created container's fifo and state
+  brig create -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+  brig delete --force "$id"
+  [ ! -e "$BRIG_ROOT/$id" ]
+}
+
 @test "delete --force of a container that does not exist exits 0" {
   run brig delete --force nosuch
   [ "$status" -eq 0 ]
