@@ -243,7 +243,7 @@ CMD(monitor) {
       }
     }
     free(pf);
-    if (1) {
+    { /* the root's and the state dirs' inotify events */
       char buf[4096] __attribute__((aligned(8)));
       ssize_t len;
       while ((len = read(ino, buf, sizeof(buf))) > 0) {

@@ -9,10 +9,11 @@
 
 #include <stdbool.h>
 
-/* run/execute: tell every live monitor under root.  Best effort. */
-void exitnote_send(const char *root, const char *id, int status);
+/* The monitors' directory under the root (a dot name: no container). */
 #define MONITOR_DIR ".monitors"
 
+/* run/execute: tell every live monitor under root.  Best effort. */
+void exitnote_send(const char *root, const char *id, int status);
 /* monitor: bind its socket (-1 when the path is too long). */
 int exitnote_listen(const char *root, char **path);
 /* monitor, leaving: remove its socket, and the directory if it is empty. */
