@@ -79,6 +79,7 @@ int exitnote_listen(const char *root, char **path) {
       break;
   }
   close(fd);
+  rmdir(dir); /* made here for nothing: not left behind (unless in use) */
   return -1;
 }
 
