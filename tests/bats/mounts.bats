@@ -244,6 +244,29 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   [ -d "$BUNDLE/rootfs/$TEST_TMP/host/made/here" ]
 }
 
+@test "a destination through a dangling relative symlink is made from the link's directory, never above the root" {
+  local climb="brig-climb-$$"
+  make_bundle cat /proc/self/mountinfo
+  mkdir -p "$BUNDLE/rootfs/srv/app"
+  # neither target exists yet: brig makes it, reading the link itself
+  ln -s ../data/store "$BUNDLE/rootfs/srv/app/cache"
+  ln -s "../../../../../../../../$climb" "$BUNDLE/rootfs/srv/climb"
+  add_mount '{"destination": "/srv/app/cache/sub", "type": "tmpfs", "source": "tmpfs"}'
+  add_mount '{"destination": "/srv/climb/y", "type": "tmpfs", "source": "tmpfs"}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  # "../data/store" from /srv/app is /srv/data/store (not /data/store)
+  [ "$(mnt_fstype /srv/data/store/sub)" = tmpfs ]
+  [ -d "$BUNDLE/rootfs/srv/data/store/sub" ]
+  [ ! -e "$BUNDLE/rootfs/data" ]
+  # ".." stops at the container's root
+  [ "$(mnt_fstype "/$climb/y")" = tmpfs ]
+  [ -d "$BUNDLE/rootfs/$climb/y" ]
+  [ ! -e "/$climb" ]
+  [ ! -e "$TEST_TMP/$climb" ]
+  [ ! -e "$BUNDLE/$climb" ]
+}
+
 @test "maskedPaths: a file reads empty, a directory is an empty read-only tmpfs, a missing path is ignored" {
   make_bundle sh -c 'cat /proc/self/mountinfo; echo "[$(cat /opt/secretfile)]"; echo "[$(ls /opt/secretdir)]"; touch /opt/secretdir/x'
   mkdir -p "$BUNDLE/rootfs/opt/secretdir"
