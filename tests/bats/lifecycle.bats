@@ -346,6 +346,22 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ -z "$(ls -A "$BRIG_ROOT")" ]
 }
 
+@test "a bare name is searched in process.env's PATH, else in the usual directories" {
+  make_bundle hello-there
+  printf '#!/bin/sh\necho "from $0"\n' > "$BUNDLE/rootfs/usr/sbin/hello-there"
+  printf '#!/bin/sh\necho "from $0"\n' > "$BUNDLE/rootfs/home/user/hello-there"
+  chmod 755 "$BUNDLE/rootfs/usr/sbin/hello-there" "$BUNDLE/rootfs/home/user/hello-there"
+  cfg '.process.env = ["PATH=/nowhere:/home/user"]'
+  run brig run -b "$BUNDLE" "$(cid a)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "from /home/user/hello-there" ]
+  # no PATH in the config: /usr/local/sbin, /usr/local/bin, /usr/sbin, ...
+  cfg '.process.env = ["TERM=xterm"]'
+  run brig run -b "$BUNDLE" "$(cid b)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "from /usr/sbin/hello-there" ]
+}
+
 @test "a failure in the middle of create leaves no state dir, cgroup or process" {
   make_bundle sleep 1000
   cfg '.process.cwd = "/no/such/dir"'
