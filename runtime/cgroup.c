@@ -699,6 +699,88 @@ int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err) {
   return 0;
 }
 
+/* Whether controller c (len l) is named in args[0..a-1]'s prefixes or in
+ * args[a]'s before c. */
+static bool named_before(char *const *args, size_t a, const char *c) {
+  size_t l = strcspn(c, ",:");
+  for (size_t k = 0; k <= a; k++) {
+    const char *colon = strchr(args[k], ':');
+    for (const char *p = args[k]; colon != NULL && p < colon;) {
+      size_t pl = strcspn(p, ",:");
+      if (p == c || pl == 0)
+        return false;
+      if (pl == l && strncmp(p, c, l) == 0)
+        return true;
+      p += pl + (p[pl] == ',');
+    }
+  }
+  return false;
+}
+
+int cgroup_descend(struct cgroup *cg, char *const *args,
+                   struct brig_error *err) {
+  size_t n = strv_len(args);
+  /* the sub-cgroup each hierarchy gets (NULL: the container's own) */
+  _cleanup_free_ const char **sub = xcalloc(cg->n + 1, sizeof(*sub));
+
+  for (size_t a = 0; a < n; a++) {
+    const char *arg = args[a], *colon = strchr(arg, ':');
+    const char *path = colon != NULL ? colon + 1 : arg;
+    if (!path_is_clean(path))
+      return brig_err(err, 0, "--cgroup %s: must not contain \".\" or \"..\"",
+                      arg);
+    if (colon == NULL) {
+      if (n != 1)
+        return brig_err(err, 0,
+                        "invalid --cgroup argument: %s (missing <controller>: "
+                        "prefix)",
+                        arg);
+      for (size_t i = 0; i < cg->n; i++)
+        sub[i] = path;
+      continue;
+    }
+    for (const char *c = arg;; c++) {
+      size_t l = strcspn(c, ",:"), i;
+      if (l == 0)
+        return brig_err(err, 0,
+                        "invalid --cgroup argument: %s (empty <controller> "
+                        "prefix)",
+                        arg);
+      if (named_before(args, a, c))
+        return brig_err(err, 0,
+                        "invalid --cgroup argument(s): controller %.*s "
+                        "specified multiple times",
+                        (int)l, c);
+      for (i = 0; i < cg->n; i++)
+        if (!cg->h[i].unified && in_list(c, l, cg->h[i].controllers))
+          break;
+      if (i == cg->n)
+        return brig_err(err, 0, "--cgroup %s: unknown controller %.*s", arg,
+                        (int)l, c);
+      /* cpu and cpuacct share "cpu,cpuacct": one sub-cgroup for both */
+      if (sub[i] != NULL && strcmp(sub[i], path) != 0)
+        return brig_err(err, 0,
+                        "--cgroup %s: %.*s shares the hierarchy %s with a "
+                        "controller given another sub-cgroup",
+                        arg, (int)l, c, cg->h[i].controllers);
+      sub[i] = path;
+      c += l;
+      if (*c != ',')
+        break; /* the ':' */
+    }
+  }
+  for (size_t i = 0; i < cg->n; i++) {
+    struct stat st;
+    if (sub[i] == NULL || sub[i][strspn(sub[i], "/")] == '\0')
+      continue;
+    _cleanup_free_ char *rel = join_path(cg->h[i].rel, sub[i]);
+    set_dir(&cg->h[i], rel);
+    if (stat(cg->h[i].dir, &st) < 0)
+      return brig_err(err, errno, "--cgroup: sub-cgroup %s", cg->h[i].dir);
+  }
+  return 0;
+}
+
 const char *cgroup_path(const struct cgroup *cg) {
   return cg->path;
 }

@@ -38,6 +38,12 @@ int cgroup_make_some(struct cgroup *cg, unsigned which, struct brig_error *err);
 /* Reopen the cgroup of an existing container from the path recorded in its
  * state (cgroup_path()). */
 int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err);
+/* exec --cgroup, runc's format: args (NULL-terminated) are
+ * "[controller[,controller...]:]path"; one without a prefix moves every
+ * hierarchy to that sub-cgroup, prefixed ones only the named controllers'
+ * (the others stay at the container's cgroup).  Each must exist. */
+int cgroup_descend(struct cgroup *cg, char *const *args,
+                   struct brig_error *err);
 const char *cgroup_path(const struct cgroup *cg);
 void cgroup_free(struct cgroup *cg);
 

@@ -37,7 +37,7 @@ static const char usage[] =
     "   --preserve-fds value           Pass N additional file descriptors to "
     "the container (stdio + $LISTEN_FDS + N in total) (default: 0)\n"
     "   --cgroup value                 run the process in an (existing) "
-    "sub-cgroup(s)\n"
+    "sub-cgroup(s). Format is [<controller>:]<cgroup>.\n"
     "   --ignore-paused                allow exec in a paused container\n";
 
 enum {
@@ -76,7 +76,7 @@ static char **env_set(char **env, const char *kv) {
 
 struct exec_flags {
   const char *process_file, *cwd, *user, *apparmor, *label;
-  char **env, **gids, **caps;
+  char **env, **gids, **caps, **cgroups;
   bool tty, nnp;
 };
 
@@ -227,7 +227,8 @@ CMD(exec) {
       o.preserve_fds = (int)n;
       break;
     case OPT_CGROUP:
-      o.cgroup = optarg;
+      f.cgroups = strv_append(f.cgroups, optarg);
+      o.cgroups = f.cgroups;
       break;
     case OPT_IGNORE_PAUSED:
       o.ignore_paused = true;
@@ -278,6 +279,7 @@ out:
   strv_free(f.env);
   strv_free(f.gids);
   strv_free(f.caps);
+  strv_free(f.cgroups);
   spec_process_free(fileproc);
   spec_free(cfg);
   container_free(ct);

@@ -180,7 +180,7 @@ int container_exec(const struct exec_opts *o, int *code,
   struct container *c = NULL;
   const struct spec_config *cfg;
   struct cgroup *cg = NULL;
-  _cleanup_free_ char *state_json = NULL, *cg_path = NULL;
+  _cleanup_free_ char *state_json = NULL;
   _cleanup_close_ int console_sock = -1, console_peer = -1;
   int sp[2] = {-1, -1}, master = -1, status, ret = -1;
   struct exec_msg m;
@@ -205,16 +205,8 @@ int container_exec(const struct exec_opts *o, int *code,
   state_json = state_emit_public(&c->st, false);
   cfg = o->cfg;
   if (c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
-    if (o->cgroup != NULL) {
-      if (strstr(o->cgroup, "..") != NULL) {
-        brig_err(err, 0, "--cgroup %s: must not contain \"..\"", o->cgroup);
-        goto out;
-      }
-      cg_path = xasprintf("%s/%s", c->st.cgroup_path, o->cgroup);
-    } else {
-      cg_path = xstrdup(c->st.cgroup_path);
-    }
-    if (cgroup_open(cg_path, &cg, err) < 0)
+    if (cgroup_open(c->st.cgroup_path, &cg, err) < 0 ||
+        (o->cgroups != NULL && cgroup_descend(cg, o->cgroups, err) < 0))
       goto out;
   }
   /* The lock is not held while the process runs. */

@@ -22,7 +22,8 @@ struct exec_opts {
   const struct spec_process *process;
   const char *console_socket;
   const char *pid_file;
-  const char *cgroup; /* --cgroup: a sub-cgroup of the container's */
+  /* --cgroup, each "[controller,...:]path" (cgroup_descend), or NULL */
+  char *const *cgroups;
   bool detach;
   bool ignore_paused;
   int preserve_fds;

@@ -158,3 +158,58 @@ JSON
   run brig exec --bogus x true
   [ "$status" -eq 1 ]
 }
+
+# cg_dirs PID: the directory of each of PID's cgroups, one per hierarchy.
+cg_dirs() {
+  local n ctrl path
+  while IFS=: read -r n ctrl path; do
+    if [ -n "$ctrl" ]; then
+      echo "/sys/fs/cgroup/${ctrl#name=}$path"
+    elif [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+      echo "/sys/fs/cgroup$path"
+    else
+      echo "/sys/fs/cgroup/unified$path"
+    fi
+  done <"/proc/$1/cgroup"
+}
+
+@test "exec --cgroup: one sub-cgroup for every hierarchy or one per controller, runc's [<controller>:]<cgroup>" {
+  start_ctr
+  dirs=$(cg_dirs "$PID")
+  mem=$(cg_dirs "$PID" | grep '/memory/')
+  for d in $dirs; do mkdir -p "$d/sub" "$d/other"; done
+  # no prefix: every hierarchy (seen through the container's cgroup namespace)
+  run brig exec --cgroup sub "$ID" cat /proc/self/cgroup
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq "$(wc -l <"/proc/$PID/cgroup")" ]
+  [ -z "$(echo "$output" | grep -v ':/sub$')" ]
+  # prefixed: the named controllers' hierarchies; the others stay
+  run brig exec --cgroup memory,pids:sub --cgroup freezer:other "$ID" cat /proc/self/cgroup
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | grep -c ':/sub$')" -eq 2 ]
+  echo "$output" | grep -qx '[0-9]*:memory:/sub'
+  echo "$output" | grep -qx '[0-9]*:pids:/sub'
+  echo "$output" | grep -qx '[0-9]*:freezer:/other'
+  [ "$(echo "$output" | grep -c ':/$')" -eq $((${#lines[@]} - 3)) ]
+  # from the host: the process is in the sub-cgroup's cgroup.procs
+  brig exec -d --pid-file "$TEST_TMP/p" --cgroup memory:sub "$ID" sleep 999 </dev/null >/dev/null 2>&1
+  grep -qx "$(cat "$TEST_TMP/p")" "$mem/sub/cgroup.procs"
+  kill -9 "$(cat "$TEST_TMP/p")"
+  # bad arguments: runc's wording, exit 255, no process let into a cgroup
+  for bad in "--cgroup a --cgroup b|invalid --cgroup argument: a (missing <controller>: prefix)" \
+    "--cgroup :x|invalid --cgroup argument: :x (empty <controller> prefix)" \
+    "--cgroup memory,:x|invalid --cgroup argument: memory,:x (empty <controller> prefix)" \
+    "--cgroup memory:sub --cgroup pids,memory:other|invalid --cgroup argument(s): controller memory specified multiple times" \
+    "--cgroup nosuch:sub|--cgroup nosuch:sub: unknown controller nosuch" \
+    "--cgroup memory:../x|--cgroup memory:../x: must not contain \".\" or \"..\"" \
+    "--cgroup memory:missing|--cgroup: sub-cgroup $mem/missing: No such file or directory"; do
+    # shellcheck disable=SC2086
+    run brig exec ${bad%%|*} "$ID" sh -c 'echo ran'
+    [ "$status" -eq 255 ]
+    [ "$output" = "brig: exec failed: ${bad#*|}" ]
+  done
+  for d in $dirs; do [ -z "$(cat "$d/sub/cgroup.procs" "$d/other/cgroup.procs")" ]; done
+  # delete removes the sub-cgroups with the container's
+  brig delete -f "$ID"
+  for d in $dirs; do [ ! -e "$d" ]; done
+}
