@@ -213,3 +213,17 @@ cg_dirs() {
   brig delete -f "$ID"
   for d in $dirs; do [ ! -e "$d" ]; done
 }
+
+@test "exec --apparmor and --process-label reach the process: without AppArmor or SELinux, the config's clear error" {
+  [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]
+  [ ! -e /sys/fs/selinux/enforce ]
+  start_ctr
+  run brig exec --apparmor brig-test "$ID" sh -c 'echo ran'
+  [ "$status" -eq 255 ]
+  [ "$output" = 'brig: exec failed: apparmor profile "brig-test" requested but AppArmor is not enabled on this host' ]
+  run brig exec --process-label system_u:system_r:container_t:s0 "$ID" sh -c 'echo ran'
+  [ "$status" -eq 255 ]
+  [ "$output" = 'brig: exec failed: selinux label "system_u:system_r:container_t:s0" requested but SELinux is not enabled on this host' ]
+  # only the init is left in the container
+  [ "$(brig ps --format json "$ID")" = "[$PID]" ]
+}
