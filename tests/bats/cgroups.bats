@@ -178,7 +178,7 @@ teardown() {
   start_detached '.linux.resources.memory = {"limit": 104857600}'
   brig update --memory 50m --memory-swap 100M --memory-reservation 10MiB \
     --cpu-share 256 --cpu-quota 30000 --cpu-period 60000 --pids-limit 33 \
-    --cpuset-cpus 0 "$(cid)"
+    --cpuset-cpus 0 --cpuset-mems 0 --blkio-weight 300 "$(cid)"
   [ "$(cg_file memory memory.limit_in_bytes)" = 52428800 ]
   [ "$(cg_file memory memory.memsw.limit_in_bytes)" = 104857600 ]
   [ "$(cg_file memory memory.soft_limit_in_bytes)" = 10485760 ]
@@ -187,6 +187,13 @@ teardown() {
   [ "$(cg_file cpu cpu.cfs_period_us)" = 60000 ]
   [ "$(cg_file pids pids.max)" = 33 ]
   [ "$(cg_file cpuset cpuset.cpus)" = 0 ]
+  [ "$(cg_file cpuset cpuset.mems)" = 0 ]
+  # CFQ's blkio.weight, else BFQ's blkio.bfq.weight (as runc)
+  if [ -e "$CG/blkio/brig/$(cid)/blkio.weight" ]; then
+    [ "$(cg_file blkio blkio.weight)" = 300 ]
+  else
+    [ "$(cg_file blkio blkio.bfq.weight)" = 300 ]
+  fi
   # raising limit and swap together needs memsw written first
   brig update --memory 1g --memory-swap 2g "$(cid)"
   [ "$(cg_file memory memory.limit_in_bytes)" = 1073741824 ]
@@ -206,6 +213,9 @@ teardown() {
   run brig update --l3-cache-schema "L3:0=f" "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *"l3 cache schema is not enabled"* ]]
+  run brig update --mem-bw-schema "MB:0=70" "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"memory bandwidth schema is not enabled"* ]]
   brig kill "$(cid)" KILL
   wait_for 50 sh -c "! kill -0 $(brig state "$(cid)" | jq -r .pid) 2>/dev/null"
   run brig update --memory 10m "$(cid)"

@@ -213,6 +213,12 @@ setup() {
   run --separate-stderr brig --log-format yaml list
   [ "$status" -eq 1 ]
   [ "$stderr" = "brig: invalid log-format: yaml" ]
+  run --separate-stderr brig --rootless bogus list
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: invalid --rootless value: bogus" ]
+  run --separate-stderr brig --log "$TEST_TMP/no/such/dir/log" list
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: open log $TEST_TMP/no/such/dir/log: No such file or directory" ]
 }
 
 @test "a config error names the file, the JSON path and the problem" {
