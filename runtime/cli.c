@@ -92,26 +92,59 @@ int cli_parse_int(const char *cmd, const char *flag, const char *val,
   return 0;
 }
 
+int cli_parse_go_duration(const char *s, int64_t *ms) {
+  static const struct {
+    const char *unit;
+    double ms;
+  } units[] = {{"ns", 1e-6}, {"us", 1e-3}, {"µs", 1e-3},  {"ms", 1},
+               {"s", 1000},  {"m", 60000}, {"h", 3600000}};
+  double total = 0;
+  bool neg = false;
+  if (*s == '-' || *s == '+')
+    neg = *s++ == '-';
+  if (strcmp(s, "0") == 0) {
+    *ms = 0;
+    return 0;
+  }
+  if (*s == '\0')
+    return -1;
+  while (*s) {
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || !(v >= 0)) /* NaN too */
+      return -1;
+    s = end;
+    size_t best = 0, best_len = 0;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+      size_t l = strlen(units[i].unit);
+      if (strncmp(s, units[i].unit, l) == 0 && l > best_len) {
+        best = i;
+        best_len = l;
+      }
+    }
+    if (best_len == 0)
+      return -1;
+    total += v * units[best].ms;
+    s += best_len;
+  }
+  if (!(total <= 9.2e15)) /* Go's limit, ~292 years */
+    return -1;
+  *ms = (int64_t)(neg ? -total : total);
+  if (*ms == 0 && total > 0)
+    *ms = 1; /* below a millisecond: as fast as we go */
+  return 0;
+}
+
 int cli_parse_duration(const char *s, int64_t *ms) {
-  /* Go-style: "10s", "1.5s", "500ms", "2m", "1h", or plain seconds. */
   char *end;
   double v;
   errno = 0;
   v = strtod(s, &end);
-  if (errno != 0 || end == s || v < 0)
-    return -1;
-  if (*end == '\0' || strcmp(end, "s") == 0)
-    v *= 1000;
-  else if (strcmp(end, "ms") == 0)
-    ;
-  else if (strcmp(end, "m") == 0)
-    v *= 60000;
-  else if (strcmp(end, "h") == 0)
-    v *= 3600000;
-  else
-    return -1;
-  if (v > 1e12)
-    return -1;
-  *ms = (int64_t)v;
-  return 0;
+  if (end != s && *end == '\0') { /* plain seconds */
+    if (errno != 0 || !(v >= 0 && v <= 1e9))
+      return -1;
+    *ms = (int64_t)(v * 1000);
+    return 0;
+  }
+  return cli_parse_go_duration(s, ms) < 0 || *ms < 0 ? -1 : 0;
 }

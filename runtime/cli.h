@@ -53,7 +53,10 @@ int cli_parse_int(const char *cmd, const char *flag, const char *val,
                   int64_t min, int64_t max, int64_t *out,
                   struct brig_error *err);
 
-/* A duration ("10s", "500ms", "2m", "1h", plain seconds) in ms. */
+/* A Go duration ("5s", "500ms", "1m30s", "1.5h", "0"; a sign allowed) in
+ * ms, as runc's flags take them; 1 for a non-zero one below 1 ms. */
+int cli_parse_go_duration(const char *s, int64_t *ms);
+/* The same, not negative, or plain seconds ("10"), as LXC's -t takes. */
 int cli_parse_duration(const char *s, int64_t *ms);
 
 #define CMD(name) int cmd_##name(int argc, char **argv, struct brig_error *err)

@@ -26,48 +26,6 @@ static const char usage[] =
     "   --interval value  set the stats collection interval (default: 5s)\n"
     "   --stats           display the container's stats then exit\n";
 
-/* A Go duration ("5s", "500ms", "1m30s", "1.5h") in milliseconds. */
-static int parse_duration(const char *s, int64_t *ms) {
-  static const struct {
-    const char *unit;
-    double ms;
-  } units[] = {{"ns", 1e-6}, {"us", 1e-3}, {"µs", 1e-3},  {"ms", 1},
-               {"s", 1000},  {"m", 60000}, {"h", 3600000}};
-  double total = 0;
-  bool neg = false;
-  if (*s == '-' || *s == '+')
-    neg = *s++ == '-';
-  if (strcmp(s, "0") == 0) {
-    *ms = 0;
-    return 0;
-  }
-  if (*s == '\0')
-    return -1;
-  while (*s) {
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || v < 0)
-      return -1;
-    s = end;
-    size_t best = 0, best_len = 0;
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-      size_t l = strlen(units[i].unit);
-      if (strncmp(s, units[i].unit, l) == 0 && l > best_len) {
-        best = i;
-        best_len = l;
-      }
-    }
-    if (best_len == 0)
-      return -1;
-    total += v * units[best].ms;
-    s += best_len;
-  }
-  *ms = (int64_t)(neg ? -total : total);
-  if (*ms == 0 && total > 0)
-    *ms = 1; /* below a millisecond: as fast as we go */
-  return 0;
-}
-
 static int64_t now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -165,7 +123,7 @@ CMD(events) {
       return 1;
     if (opt == 's') {
       stats_only = true;
-    } else if (parse_duration(optarg, &interval) < 0) {
+    } else if (cli_parse_go_duration(optarg, &interval) < 0) {
       brig_err(err, 0,
                "invalid value \"%s\" for flag --interval: "
                "time: invalid duration",

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "tap.h"
 #include "util.h"
 
@@ -157,6 +158,46 @@ static void test_fmt_u64(void) {
   ok(bad == 0, "fmt_u64 agrees with snprintf on %zu values", n);
 }
 
+/* runc's Go durations (events --interval) and LXC's -t (stop, wait). */
+static void test_durations(void) {
+  static const struct {
+    const char *s;
+    int64_t go, lxc; /* -2: refused */
+  } cases[] = {
+      {"5s", 5000, 5000},
+      {"500ms", 500, 500},
+      {"1m30s", 90000, 90000},
+      {"1.5h", 5400000, 5400000},
+      {"1h30m", 5400000, 5400000},
+      {"0", 0, 0},
+      {"250us", 1, 1},
+      {"250µs", 1, 1},
+      {"10ns", 1, 1},
+      {"-2s", -2000, -2},
+      {"+2s", 2000, 2000},
+      {"10", -2, 10000},
+      {"2.5", -2, 2500},
+      {"", -2, -2},
+      {"s", -2, -2},
+      {"5x", -2, -2},
+      {"5s3", -2, -2},
+      {"nan", -2, -2},
+      {"infs", -2, -2},
+      {"1e300h", -2, -2},
+      {"-", -2, -2},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    int64_t go = -2, lxc = -2;
+    if (cli_parse_go_duration(cases[i].s, &go) < 0)
+      go = -2;
+    if (cli_parse_duration(cases[i].s, &lxc) < 0)
+      lxc = -2;
+    ok(go == cases[i].go && lxc == cases[i].lxc,
+       "duration \"%s\": %lld ms (Go), %lld ms (LXC -t)", cases[i].s,
+       (long long)go, (long long)lxc);
+  }
+}
+
 int main(void) {
   /* UTC whatever the zone: a zone that is not UTC must change nothing */
   setenv("TZ", "Asia/Kolkata", 1);
@@ -165,5 +206,6 @@ int main(void) {
   test_against_libc();
   test_xasprintf();
   test_fmt_u64();
+  test_durations();
   return tap_done();
 }
