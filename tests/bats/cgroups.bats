@@ -315,6 +315,13 @@ teardown() {
   # a stream: one stats event each interval
   timeout 1.5 "$BRIG" --root "$BRIG_ROOT" events --interval 400ms "$(cid)" > "$TEST_TMP/ev" || true
   [ "$(grep -c '"type":"stats"' "$TEST_TMP/ev")" -ge 2 ]
+  # a stopped container has no events (runc's message)
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  brig kill "$(cid)" KILL
+  wait_for 50 sh -c "! kill -0 $pid 2>/dev/null"
+  run brig events --stats "$(cid)"
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: container with id $(cid) is not running" ]
 }
 
 @test "kill --all signals every process in the cgroup" {
