@@ -42,6 +42,18 @@ PY
   [ "$(sed -n 2p "$TEST_TMP/out")" = s ]
 }
 
+@test "a NOTIFY_SOCKET already in process.env is replaced by the caller's, not doubled" {
+  make_bundle sh -c 'env | grep -c "^NOTIFY_SOCKET="; echo "$NOTIFY_SOCKET"; /sdnotify READY=1'
+  cfg '.process.env += ["NOTIFY_SOCKET=/run/elsewhere.sock"]'
+  cp "$TOP/build/sdnotify" "$BUNDLE/rootfs/sdnotify"
+  listen_host
+  NOTIFY_SOCKET=$TEST_TMP/host/notify.sock brig create -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1
+  NOTIFY_SOCKET=$TEST_TMP/host/notify.sock brig start "$(cid)"
+  wait "$LPID"
+  [ "$(cat "$TEST_TMP/got")" = READY=1 ]
+  [ "$(cat "$TEST_TMP/out")" = "$(printf '1\n%s' "$TEST_TMP/host/notify.sock")" ]
+}
+
 @test "start fails clearly when the container exits without READY=1" {
   make_bundle true
   mkdir -p "$TEST_TMP/host"
