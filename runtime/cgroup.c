@@ -801,12 +801,6 @@ struct cgroup_hier *cg_hier(struct cgroup *cg, const char *controller) {
   return NULL;
 }
 
-const char *cgroup_hierarchy_path(const struct cgroup *cg,
-                                  const char *controller) {
-  struct cgroup_hier *h = cg_hier((struct cgroup *)cg, controller);
-  return h ? h->rel : NULL;
-}
-
 bool cgroup_v1_dir_at(const struct cgroup *cg, size_t i, const char **name,
                       const char **dir) {
   for (size_t k = 0; k < cg->n; k++) {

@@ -89,13 +89,6 @@ int cgroup_destroy(struct cgroup *cg, struct brig_error *err);
 
 /* The layout this cgroup lives in. */
 enum cgroup_layout cgroup_get_layout(const struct cgroup *cg);
-/* The container's path in the hierarchy holding `controller` ("memory",
- * "name=systemd"; "" = the cgroup2 hierarchy), NULL when not mounted.
- * Equal to cgroup_path() unless a relative cgroupsPath resolved
- * differently per hierarchy (cgroup_path() then holds one line
- * "controllers:path" per hierarchy, which cgroup_open() reads back). */
-const char *cgroup_hierarchy_path(const struct cgroup *cg,
-                                  const char *controller);
 /* The v1 hierarchies of cg, one per call (i from 0 until it returns
  * false): the mount point's last component ("cpu", "systemd") and the
  * container's directory in it (host path).  The cgroup2 one is skipped. */

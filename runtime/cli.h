@@ -30,10 +30,6 @@ struct brig_command {
   const char *summary;
 };
 
-/* Print a usage error for `cmd` ("brig CMD: ...") and return 1. */
-int cli_usage_error(struct brig_error *err, const char *cmd, const char *fmt,
-                    ...) __attribute__((format(printf, 3, 4)));
-
 #define CLI_HELP (-2)
 #define CLI_ERROR (-3)
 /* getopt_long for a command: -h/--help prints usage (CLI_HELP), an unknown

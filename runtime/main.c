@@ -1,7 +1,6 @@
 /* brig: global flags, the command table, exit codes. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,17 +42,6 @@ static const struct brig_command commands[] = {
     {"version", cmd_version, "print the version"},
     {"wait", cmd_wait, "wait for a container state (lxc-wait)"},
 };
-
-int cli_usage_error(struct brig_error *err, const char *cmd, const char *fmt,
-                    ...) {
-  char msg[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
-  va_end(ap);
-  brig_err(err, 0, "%s: %s", cmd, msg);
-  return 1;
-}
 
 static void usage(FILE *out) {
   fprintf(out, "usage: brig [global options] COMMAND [options] [args]\n\n"

@@ -33,15 +33,6 @@ static const struct spec_seccomp *cfg_seccomp(const struct spec_config *cfg) {
   return cfg && cfg->linux_ ? cfg->linux_->seccomp : NULL;
 }
 
-bool security_uses_notify(const struct spec_config *cfg) {
-  const struct spec_seccomp *sc = cfg_seccomp(cfg);
-  for (size_t i = 0; sc && i < sc->n_syscalls; i++)
-    if (sc->syscalls[i].action &&
-        strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
-      return true;
-  return false;
-}
-
 int security_check_host(const struct spec_config *cfg, struct brig_error *err) {
   const struct spec_seccomp *sc = cfg_seccomp(cfg);
   const char *mount_label = cfg->linux_ ? cfg->linux_->mount_label : NULL;
@@ -110,10 +101,6 @@ void security_set_state_json(struct security_ctx *ctx, const char *state_json,
   free(ctx->state_json);
   ctx->state_json = state_json ? xstrdup(state_json) : NULL;
   ctx->state_pid = pid;
-}
-
-int security_notify_fd(const struct security_ctx *ctx) {
-  return ctx ? ctx->notify_fd : -1;
 }
 
 static int load_seccomp(struct security_ctx *ctx, struct brig_error *err) {

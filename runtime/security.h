@@ -62,10 +62,6 @@ void security_set_notify_handler(struct security_ctx *ctx,
  * pid as the runtime sees it, sent in containerProcessState. */
 void security_set_state_json(struct security_ctx *ctx, const char *state_json,
                              pid_t pid);
-/* The notify fd once loaded, -1 when none. */
-int security_notify_fd(const struct security_ctx *ctx);
-/* True when cfg's seccomp uses SCMP_ACT_NOTIFY (a listener is needed). */
-bool security_uses_notify(const struct spec_config *cfg);
 
 /* Connect to listener_path and send notify_fd with SCM_RIGHTS plus the
  * containerProcessState JSON {ociVersion, fds:["seccompFd"], pid, metadata,

@@ -31,10 +31,6 @@ void cleanup_fclosep(void *f) {
     fclose(*fp);
 }
 
-void cleanup_strvp(void *p) {
-  strv_free(*(char ***)p);
-}
-
 static void oom(void) {
   static const char msg[] = "brig: out of memory\n";
   if (write(2, msg, sizeof(msg) - 1) < 0) {

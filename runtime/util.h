@@ -15,12 +15,10 @@
 void cleanup_freep(void *p);
 void cleanup_closep(int *fd);
 void cleanup_fclosep(void *f);
-void cleanup_strvp(void *p);
 
 #define _cleanup_free_ __attribute__((cleanup(cleanup_freep)))
 #define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
 #define _cleanup_fclose_ __attribute__((cleanup(cleanup_fclosep)))
-#define _cleanup_strv_ __attribute__((cleanup(cleanup_strvp)))
 
 /* Take ownership out of a cleanup variable. */
 #define steal_pointer(pp)                                                      \
