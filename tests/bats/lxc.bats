@@ -200,3 +200,21 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   kill $mpid; wait $mpid || true
   [ "$(jq -c 'select(.event == "stopped") | .status' "$TEST_TMP/mon")" = 7 ]
 }
+
+@test "monitor without ids also follows the containers that existed before it started" {
+  make_bundle sleep 1000
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  bg "$BRIG" --root "$BRIG_ROOT" monitor -f json > "$TEST_TMP/mon" 2>&1
+  mpid=$BG_PID
+  sleep 0.3
+  brig pause "$(cid)"
+  brig resume "$(cid)"
+  brig kill "$(cid)" KILL
+  wait_for 50 grep -q '"stopped"' "$TEST_TMP/mon"
+  brig delete "$(cid)"
+  wait_for 50 grep -q '"deleted"' "$TEST_TMP/mon"
+  kill $mpid; wait $mpid || true
+  # nothing for the state it found, each change after
+  [ "$(jq -r .event "$TEST_TMP/mon" | tr '\n' ' ')" = "paused resumed stopped deleted " ]
+  [ "$(jq -r .id "$TEST_TMP/mon" | sort -u)" = "$(cid)" ]
+}

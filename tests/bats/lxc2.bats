@@ -101,6 +101,23 @@ load helpers
   [ ! -e "$BRIG_ROOT" ]
 }
 
+@test "stop, wait, cgroup, info: a bad duration or a wrong argument count is one line, exit 1" {
+  for c in "wait --timeout 5x x|wait: invalid --timeout \"5x\"" \
+    "wait --timeout -1s x|wait: invalid --timeout \"-1s\"" \
+    "stop -t 5x x|stop: invalid --timeout \"5x\"" \
+    "wait|\"wait\" requires exactly 1 argument(s)" \
+    "stop x y|\"stop\" requires exactly 1 argument(s)" \
+    "info|\"info\" requires exactly 1 argument(s)" \
+    "cgroup x|\"cgroup\" requires 2 or 3 argument(s)" \
+    "cgroup x k v w|\"cgroup\" requires 2 or 3 argument(s)"; do
+    # shellcheck disable=SC2086
+    run brig ${c%%|*}
+    [ "$status" -eq 1 ]
+    [ "$output" = "brig: ${c#*|}" ]
+  done
+  [ ! -e "$BRIG_ROOT" ]
+}
+
 @test "checkconfig reports this machine's hybrid layout and exits 0" {
   run brig checkconfig
   [ "$status" -eq 0 ]
