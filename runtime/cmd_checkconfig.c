@@ -114,19 +114,6 @@ static bool fs_known(const char *fs) {
   return strstr(data, key) != NULL;
 }
 
-static bool on_path(const char *prog) {
-  const char *path = getenv("PATH");
-  _cleanup_free_ char *copy = xstrdup(path ? path : "/usr/sbin:/usr/bin");
-  char *save = NULL;
-  for (char *d = strtok_r(copy, ":", &save); d;
-       d = strtok_r(NULL, ":", &save)) {
-    _cleanup_free_ char *f = xasprintf("%s/%s", d, prog);
-    if (access(f, X_OK) == 0)
-      return true;
-  }
-  return false;
-}
-
 static void check_cgroups(void) {
   static const char *ctrls[] = {"cpu",     "cpuacct", "cpuset",   "memory",
                                 "devices", "freezer", "blkio",    "pids",
@@ -252,7 +239,6 @@ CMD(checkconfig) {
   printf("\n--- Other ---\n");
   report("overlayfs", fs_known("overlay") || kopt("CONFIG_OVERLAY_FS"), false,
          NULL);
-  report("CRIU (checkpoint/restore)", on_path("criu"), false, NULL);
 
   free(kconfig);
   if (missing_required > 0) {

@@ -10,10 +10,28 @@
 #include "log.h"
 #include "selfexe.h"
 
+/* runc's checkpoint and restore: named, so that a caller gets why. */
+static int no_criu(int argc, char **argv, struct brig_error *err) {
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      printf("usage: brig %s [command options] <container-id>\n\n"
+             "Not supported: brig has no CRIU (checkpoint/restore) "
+             "support.\n",
+             argv[0]);
+      return 0;
+    }
+  brig_err(err, 0,
+           "%s: not supported: brig has no CRIU (checkpoint/restore) "
+           "support",
+           argv[0]);
+  return 1;
+}
+
 static const struct brig_command commands[] = {
     {"cgroup", cmd_cgroup, "read or write one cgroup file (lxc-cgroup)"},
     {"checkconfig", cmd_checkconfig,
      "report the kernel features brig can use (lxc-checkconfig)"},
+    {"checkpoint", no_criu, "not supported (no CRIU): runc's checkpoint"},
     {"create", cmd_create, "create a container"},
     {"delete", cmd_delete, "delete any resources held by the container"},
     {"events", cmd_events,
@@ -31,6 +49,7 @@ static const struct brig_command commands[] = {
      "print state changes as they happen (lxc-monitor)"},
     {"pause", cmd_pause, "pause suspends all processes inside the container"},
     {"ps", cmd_ps, "ps displays the processes running inside a container"},
+    {"restore", no_criu, "not supported (no CRIU): runc's restore"},
     {"resume", cmd_resume,
      "resumes all processes that have been previously paused"},
     {"run", cmd_run, "create and run a container"},
@@ -60,6 +79,8 @@ static void usage(FILE *out) {
           "   --systemd-cgroup         enable systemd cgroup support\n"
           "   --rootless value         ignore cgroup permission errors "
           "('true', 'false', or 'auto') (default: \"auto\")\n"
+          "   --criu value             accepted for runc's sake; brig has no "
+          "checkpoint/restore\n"
           "   --help, -h               show help\n"
           "   --version, -v            print the version\n");
 }
@@ -84,6 +105,7 @@ int main(int argc, char **argv) {
       {"debug", no_argument, NULL, 'd'},
       {"systemd-cgroup", no_argument, NULL, 's'},
       {"rootless", required_argument, NULL, 'R'},
+      {"criu", required_argument, NULL, 'C'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'v'},
       {NULL, 0, NULL, 0},
@@ -120,6 +142,8 @@ int main(int argc, char **argv) {
         return 1;
       }
       brig_g.rootless = optarg;
+      break;
+    case 'C': /* runc's path to criu: accepted, nothing uses it */
       break;
     case 'h':
       usage(stdout);

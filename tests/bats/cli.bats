@@ -196,6 +196,22 @@ setup() {
   [ "${lines[0]}" = "usage: brig spec [command options]" ]
 }
 
+@test "checkpoint and restore are refused with one line (no CRIU); --criu is accepted" {
+  for c in checkpoint restore; do
+    run --separate-stderr brig "$c" --image-path "$TEST_TMP/img" x
+    [ "$status" -eq 1 ]
+    [ "$stderr" = "brig: $c: not supported: brig has no CRIU (checkpoint/restore) support" ]
+    [ "$output" = "" ]
+    run --separate-stderr brig "$c" --help
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "usage: brig $c [command options] <container-id>" ]
+  done
+  [ ! -e "$TEST_TMP/img" ]
+  run --separate-stderr brig --criu /usr/sbin/criu list -q
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+}
+
 @test "an unknown command exits 1 with one line on stderr" {
   run --separate-stderr brig frobnicate
   [ "$status" -eq 1 ]
