@@ -132,12 +132,11 @@ static void record_init(pid_t pid, void *arg) {
  * an exec FIFO reads as running): the new file costs up to ~1 ms on ext4
  * without a journal, off the critical path here.  Nobody can start a run's
  * container but run itself; a failed set-up removes the state dir. */
-static int save_early(pid_t pid, void *arg, struct brig_error *err) {
+static int save_early(pid_t pid, uint64_t start_time, void *arg,
+                      struct brig_error *err) {
   struct container *c = arg;
   c->st.pid = pid;
-  if (proc_start_time(pid, &c->st.init_start_time, NULL) < 0)
-    return brig_err(err, errno, "read start time of container init %d",
-                    (int)pid);
+  c->st.init_start_time = start_time;
   free(c->st.status);
   c->st.status = xstrdup("created");
   return container_save(c, err);

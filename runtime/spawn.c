@@ -747,7 +747,12 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   sysfs_fd = rootfs_sysfs_prefetch(o->cfg, pid, err);
   if (sysfs_fd == -2)
     goto fail;
-  if (o->on_go != NULL && o->on_go(pid, o->on_clone_arg, err) < 0)
+  if (proc_start_time(pid, &r->start_time, NULL) < 0) {
+    brig_err(err, errno, "read start time of container init %d", (int)pid);
+    goto fail;
+  }
+  if (o->on_go != NULL &&
+      o->on_go(pid, r->start_time, o->on_clone_arg, err) < 0)
     goto fail;
   while ((got = sync_recv_fd(sp[0], &m, &notify_fd)) == 0 &&
          (m.type == SYNC_SECCOMP || m.type == SYNC_HOOKS)) {
@@ -787,10 +792,6 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     goto fail;
   }
   r->pid = pid;
-  if (proc_start_time(pid, &r->start_time, NULL) < 0) {
-    brig_err(err, errno, "read start time of container init %d", (int)pid);
-    goto fail;
-  }
   if (o->start_by_socket)
     r->start_fd = sp[0];
   else

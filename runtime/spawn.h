@@ -39,7 +39,8 @@ struct spawn_opts {
   /* Called in the parent once the init is in its cgroup and set off on
    * its set-up (NULL: none): run saves its state there, in parallel with
    * that set-up.  Returns < 0 (err filled) to fail the spawn. */
-  int (*on_go)(pid_t pid, void *arg, struct brig_error *err);
+  int (*on_go)(pid_t pid, uint64_t start_time, void *arg,
+               struct brig_error *err);
   /* Called in the parent between the clone and SYNC_GO (NULL: none), while
    * the init does what needs no cgroup of its own (its network namespace,
    * its session keyring): create makes the v1 cgroups and writes the
