@@ -65,11 +65,6 @@ static bool fd_is_protected(int fd) {
          (fstatvfs(fd, &sv) == 0 && (sv.f_flag & ST_RDONLY));
 }
 
-bool selfexe_is_protected(void) {
-  _cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  return fd >= 0 && fd_is_protected(fd);
-}
-
 /* Overlayfs wants two layers when there is no upper one.  The second only
  * has to exist and not nest with brig's directory: the top layer hides
  * whatever it holds under brig's name. */

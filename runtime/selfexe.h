@@ -6,8 +6,7 @@
  *                      exec, execute)
  *   selfexe_seal       unless already running from such a copy, re-exec
  *                      brig from one with the same argv and environment
- *                      (returns only on error)
- *   selfexe_is_protected  whether /proc/self/exe is such a copy */
+ *                      (returns only on error) */
 #ifndef BRIG_SELFEXE_H
 #define BRIG_SELFEXE_H
 
@@ -16,7 +15,6 @@
 #include "error.h"
 
 bool selfexe_needed(const char *command);
-bool selfexe_is_protected(void);
 int selfexe_seal(char **argv, struct brig_error *err);
 
 #endif
