@@ -699,8 +699,8 @@ int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err) {
   return 0;
 }
 
-/* Whether controller c (len l) is named in args[0..a-1]'s prefixes or in
- * args[a]'s before c. */
+/* Whether the controller name at c (up to ',' or ':') is named in the
+ * prefixes of args[0..a-1] or earlier in args[a]'s. */
 static bool named_before(char *const *args, size_t a, const char *c) {
   size_t l = strcspn(c, ",:");
   for (size_t k = 0; k <= a; k++) {

@@ -109,11 +109,16 @@ int cli_parse_go_duration(const char *s, int64_t *ms) {
   if (*s == '\0')
     return -1;
   while (*s) {
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || !(v >= 0)) /* NaN too */
+    /* [0-9]*(.[0-9]*)? with at least one digit: no exponent, hex, space */
+    double v = 0, f = 0.1;
+    bool digits = false;
+    for (; *s >= '0' && *s <= '9'; s++, digits = true)
+      v = v * 10 + (*s - '0');
+    if (*s == '.')
+      for (s++; *s >= '0' && *s <= '9'; s++, f /= 10, digits = true)
+        v += (*s - '0') * f;
+    if (!digits)
       return -1;
-    s = end;
     size_t best = 0, best_len = 0;
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
       size_t l = strlen(units[i].unit);
