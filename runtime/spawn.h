@@ -37,7 +37,8 @@ struct spawn_opts {
   void (*on_clone)(pid_t pid, void *arg);
   void *on_clone_arg;
   /* Called in the parent once the init is in its cgroup and set off on
-   * its set-up (NULL: none): run saves its state there, in parallel with
+   * its set-up (NULL: none), with the init's start time (read once, also
+   * returned in spawn_result): run saves its state there, in parallel with
    * that set-up.  Returns < 0 (err filled) to fail the spawn. */
   int (*on_go)(pid_t pid, uint64_t start_time, void *arg,
                struct brig_error *err);
