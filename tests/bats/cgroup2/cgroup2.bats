@@ -340,6 +340,13 @@ refused() {
   # exec with --cgroup names one itself
   run brig exec --cgroup other "$(cid)" cat /proc/self/cgroup
   [ "$output" = "0::/other" ]
+  # one hierarchy: no <controller>: prefix names it (runc's rule)
+  run brig exec --cgroup memory:other "$(cid)" cat /proc/self/cgroup
+  [ "$status" -eq 255 ]
+  [ "$output" = "brig: exec failed: --cgroup memory:other: unknown controller memory" ]
+  run brig exec --cgroup nosuch "$(cid)" cat /proc/self/cgroup
+  [ "$status" -eq 255 ]
+  [ "$output" = "brig: exec failed: --cgroup: sub-cgroup $CG/brig/$(cid)/nosuch: No such file or directory" ]
 }
 
 @test "events --stats: cpu, memory, pids from the v2 files; ps" {
