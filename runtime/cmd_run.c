@@ -161,6 +161,15 @@ static int run_main(int argc, char **argv, bool execute,
       brig_err_wrap(err, "%s %s", cmd, o.id);
     return 1;
   }
+  /* checked before the start: the process must not run at all */
+  if (console_file != NULL && master < 0) {
+    struct brig_error e = {0};
+    brig_err(err, 0, "%s %s: --console-file needs process.terminal", cmd,
+             o.id);
+    container_free(held);
+    container_delete(brig_g.root, o.id, true, &e);
+    return 1;
+  }
   if (container_start_held(held, start_fd, err) < 0) {
     struct brig_error e = {0};
     brig_err_wrap(err, "%s %s", cmd, o.id);
@@ -172,13 +181,6 @@ static int run_main(int argc, char **argv, bool execute,
     container_free(held); /* it outlives this run */
     if (console_file == NULL)
       return 0;
-    if (master < 0) {
-      struct brig_error e = {0};
-      brig_err(err, 0, "%s %s: --console-file needs process.terminal", cmd,
-               o.id);
-      container_delete(brig_g.root, o.id, true, &e);
-      return 1;
-    }
     if (console_relay_spawn(master, console_file, err) < 0) {
       struct brig_error e = {0};
       brig_err_wrap(err, "%s %s", cmd, o.id);

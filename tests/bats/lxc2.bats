@@ -141,12 +141,14 @@ load helpers
   wait_for 50 eval "! pgrep -f 'console-file $TEST_TMP/console.log' >/dev/null"
   run brig run -d --console-file "$TEST_TMP/x.log" -b "$BUNDLE" --console-socket /nonexistent "$(cid 2)"
   [ "$status" -eq 1 ]
-  # without process.terminal: one line, no container, cgroup or file left
-  cfg '.process.terminal = false'
+  # without process.terminal: one line, the process never ran (it would
+  # print "not a tty" here), no container, cgroup or file left
+  cfg '.process.terminal = false | .process.args = ["sh", "-c", "touch /ran; tty"]'
   run brig run -d --console-file "$TEST_TMP/y.log" -b "$BUNDLE" "$(cid 3)"
   [ "$status" -eq 1 ]
   [ "$output" = "brig: run $(cid 3): --console-file needs process.terminal" ]
   [ ! -e "$BRIG_ROOT/$(cid 3)" ]
   [ ! -e "/sys/fs/cgroup/pids/brig/$(cid 3)" ]
   [ ! -e "$TEST_TMP/y.log" ]
+  [ ! -e "$BUNDLE/rootfs/ran" ]
 }
