@@ -237,7 +237,9 @@ test-engines: deps
 bench: all
 	@command -v runc >/dev/null && command -v crun >/dev/null || \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y runc crun >/dev/null
-	@tools/bench $(BENCH_FLAGS)
+	@rec=$$(mktemp) && tools/leftovers record "$$rec" && \
+	  { tools/bench $(BENCH_FLAGS); rc=$$?; \
+	    tools/leftovers clean "$$rec"; rm -f "$$rec"; exit $$rc; }
 
 install: $(BUILD)/brig
 	install -D -m 0755 $(BUILD)/brig $(DESTDIR)$(PREFIX)/bin/brig
