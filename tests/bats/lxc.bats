@@ -3,6 +3,15 @@
 
 load helpers
 
+# start_monitor [ARGS...]: brig monitor ARGS in the background, its output
+# in $TEST_TMP/mon, its pid in $mpid; stop_monitor ends it.
+start_monitor() {
+  bg "$BRIG" --root "$BRIG_ROOT" monitor "$@" > "$TEST_TMP/mon" 2>&1
+  mpid=$BG_PID
+  sleep 0.3
+}
+stop_monitor() { kill "$mpid"; wait "$mpid" || true; }
+
 # The app (PID 1 under run, 2 under execute) double-forks 50 children in a
 # background job, then becomes `sleep`, which never reaps: the orphans go to
 # PID 1, and only an init that reaps them leaves no zombie.
@@ -120,9 +129,7 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
 }
 
 @test "monitor prints created, running, stopped, deleted made by other commands" {
-  bg "$BRIG" --root "$BRIG_ROOT" monitor -f json > "$TEST_TMP/mon" 2>&1
-  mpid=$BG_PID
-  sleep 0.3
+  start_monitor -f json
   make_bundle sleep 1000
   brig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
   brig start "$(cid)"
@@ -130,7 +137,7 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   wait_for 50 grep -q '"stopped"' "$TEST_TMP/mon"
   brig delete "$(cid)"
   wait_for 50 grep -q '"deleted"' "$TEST_TMP/mon"
-  kill $mpid; wait $mpid || true
+  stop_monitor
   [ "$(jq -r .event "$TEST_TMP/mon" | tr '\n' ' ')" = "created running stopped deleted " ]
   [ "$(jq -r .id "$TEST_TMP/mon" | sort -u)" = "$(cid)" ]
 }
@@ -138,27 +145,23 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
 @test "monitor reports an oom" {
   make_bundle sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a); echo survived'
   cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
-  bg "$BRIG" --root "$BRIG_ROOT" monitor "$(cid)" > "$TEST_TMP/mon" 2>&1
-  mpid=$BG_PID
-  sleep 0.3
+  start_monitor "$(cid)"
   brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
   wait_for 100 grep -q " oom$" "$TEST_TMP/mon"
-  kill $mpid; wait $mpid || true
+  stop_monitor
   grep -q "$(cid) oom" "$TEST_TMP/mon"
 }
 
 @test "monitor prints paused and resumed, and wait sees paused" {
   make_bundle sleep 1000
   brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
-  bg "$BRIG" --root "$BRIG_ROOT" monitor "$(cid)" > "$TEST_TMP/mon" 2>&1
-  mpid=$BG_PID
-  sleep 0.3
+  start_monitor "$(cid)"
   ( sleep 0.3; "$BRIG" --root "$BRIG_ROOT" pause "$(cid)" ) &
   run brig wait --state paused --timeout 10s "$(cid)"
   [ "$status" -eq 0 ]
   brig resume "$(cid)"
   wait_for 50 grep -q " resumed$" "$TEST_TMP/mon"
-  kill $mpid; wait $mpid || true
+  stop_monitor
   [ "$(awk '{print $3}' "$TEST_TMP/mon" | tr '\n' ' ')" = "paused resumed " ]
 }
 
@@ -190,30 +193,26 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
 }
 
 @test "monitor: a foreground run's exit status comes with stopped" {
-  bg "$BRIG" --root "$BRIG_ROOT" monitor -f json "$(cid)" > "$TEST_TMP/mon" 2>&1
-  mpid=$BG_PID
-  sleep 0.3
+  start_monitor -f json "$(cid)"
   make_bundle sh -c 'sleep 0.3; exit 7'
   run brig run -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 7 ]
   wait_for 50 grep -q '"deleted"' "$TEST_TMP/mon"
-  kill $mpid; wait $mpid || true
+  stop_monitor
   [ "$(jq -c 'select(.event == "stopped") | .status' "$TEST_TMP/mon")" = 7 ]
 }
 
 @test "monitor without ids also follows the containers that existed before it started" {
   make_bundle sleep 1000
   brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
-  bg "$BRIG" --root "$BRIG_ROOT" monitor -f json > "$TEST_TMP/mon" 2>&1
-  mpid=$BG_PID
-  sleep 0.3
+  start_monitor -f json
   brig pause "$(cid)"
   brig resume "$(cid)"
   brig kill "$(cid)" KILL
   wait_for 50 grep -q '"stopped"' "$TEST_TMP/mon"
   brig delete "$(cid)"
   wait_for 50 grep -q '"deleted"' "$TEST_TMP/mon"
-  kill $mpid; wait $mpid || true
+  stop_monitor
   # nothing for the state it found, each change after
   [ "$(jq -r .event "$TEST_TMP/mon" | tr '\n' ' ')" = "paused resumed stopped deleted " ]
   [ "$(jq -r .id "$TEST_TMP/mon" | sort -u)" = "$(cid)" ]
