@@ -164,8 +164,7 @@ static int run_main(int argc, char **argv, bool execute,
   /* checked before the start: the process must not run at all */
   if (console_file != NULL && master < 0) {
     struct brig_error e = {0};
-    brig_err(err, 0, "%s %s: --console-file needs process.terminal", cmd,
-             o.id);
+    brig_err(err, 0, "%s %s: --console-file needs process.terminal", cmd, o.id);
     container_free(held);
     container_delete(brig_g.root, o.id, true, &e);
     return 1;
