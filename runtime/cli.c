@@ -141,15 +141,10 @@ int cli_parse_go_duration(const char *s, int64_t *ms) {
 }
 
 int cli_parse_duration(const char *s, int64_t *ms) {
-  char *end;
-  double v;
-  errno = 0;
-  v = strtod(s, &end);
-  if (end != s && *end == '\0') { /* plain seconds */
-    if (errno != 0 || !(v >= 0 && v <= 1e9))
-      return -1;
-    *ms = (int64_t)(v * 1000);
-    return 0;
+  /* plain seconds ("10", "2.5"): the same number, in seconds */
+  if (*s != '\0' && s[strspn(s, "0123456789.")] == '\0') {
+    _cleanup_free_ char *secs = xasprintf("%ss", s);
+    return cli_parse_go_duration(secs, ms);
   }
   return cli_parse_go_duration(s, ms) < 0 || *ms < 0 ? -1 : 0;
 }

@@ -192,6 +192,10 @@ static void test_durations(void) {
       {"5.s", 5000, 5000},
       {".s", -2, -2},
       {"1.5", -2, 1500},
+      {"1e3", -2, -2},
+      {" 5", -2, -2},
+      {"1.2.3", -2, -2},
+      {".", -2, -2},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     int64_t go = -2, lxc = -2;
