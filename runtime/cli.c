@@ -1,7 +1,6 @@
 /* Helpers shared by the cmd_*.c front ends. */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
