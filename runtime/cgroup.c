@@ -947,8 +947,9 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct brig_error *err) {
       cg->drv->kill(cg, &ignored) == 0)
     return 0;
   int was_frozen = cgroup_is_frozen(cg);
-  /* Freeze first so nothing forks past the signal. */
-  bool froze = was_frozen == 0 && cgroup_freeze(cg, true, &ignored) == 0;
+  /* Freeze first so nothing forks past the signal (signal 0 only asks). */
+  bool froze =
+      sig != 0 && was_frozen == 0 && cgroup_freeze(cg, true, &ignored) == 0;
   int ret = cgroup_pids(cg, &pids, &n, err);
   for (size_t i = 0; ret == 0 && i < n; i++)
     if (kill(pids[i], sig) < 0 && errno != ESRCH)

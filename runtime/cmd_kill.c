@@ -1,5 +1,6 @@
 /* brig kill [-a] ID [SIGNAL] */
 #include <signal.h>
+#include <string.h>
 
 #include "cli.h"
 #include "container.h"
@@ -32,8 +33,11 @@ CMD(kill) {
              "argument(s)");
     return 1;
   }
-  if (argc - optind == 2) {
-    sig = signal_parse(argv[optind + 1]);
+  /* As runc: an empty signal is the default; 0 sends nothing and only
+   * asks whether the init (or with --all each process) is there. */
+  if (argc - optind == 2 && argv[optind + 1][0] != '\0') {
+    const char *s = argv[optind + 1];
+    sig = strcmp(s, "0") == 0 ? 0 : signal_parse(s);
     if (sig < 0) {
       brig_err(err, 0, "unknown signal \"%s\"", argv[optind + 1]);
       return 1;

@@ -92,8 +92,8 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [[ "$output" == *"cannot start an already running container"* ]]
 }
 
-@test "kill accepts names with and without SIG and numbers; default is TERM" {
-  make_bundle sh -c 'trap "echo got-term > /tmp/t; exit 0" TERM; trap "echo got-usr1 > /tmp/u" USR1; while :; do sleep 0.1; done'
+@test "kill accepts names with and without SIG and numbers; default and empty are TERM; 0 only checks (runc's)" {
+  make_bundle sh -c 'trap "echo got-term >> /tmp/t" TERM; trap "echo got-usr1 > /tmp/u" USR1; while :; do sleep 0.1; done'
   cfg '.mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'
   id=$(cid)
   brig run -d -b "$BUNDLE" "$id"
@@ -106,11 +106,22 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   rm -f "$BUNDLE/rootfs/tmp/u"
   brig kill "$id" 10
   wait_for 30 test -e "$BUNDLE/rootfs/tmp/u"
+  # 0 sends nothing: the init is there, so it succeeds
+  brig kill "$id" 0
+  brig kill --all "$id" 0
   brig kill "$id"
-  wait_for 50 status_is "$id" stopped
-  [ "$(cat "$BUNDLE/rootfs/tmp/t")" = got-term ]
+  wait_for 30 test -e "$BUNDLE/rootfs/tmp/t"
+  brig kill "$id" ""
+  wait_for 30 eval '[ "$(wc -l < "$BUNDLE/rootfs/tmp/t")" -eq 2 ]'
+  [ "$(sort -u "$BUNDLE/rootfs/tmp/t")" = got-term ]
+  [ "$(state_of "$id")" = running ]
   run brig kill "$id" NOSUCHSIG
   [ "$status" -eq 1 ]
+  brig kill "$id" KILL
+  wait_for 50 status_is "$id" stopped
+  run brig kill "$id" 0
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: container not running" ]
 }
 
 @test "kill --all signals every process of the container" {
