@@ -14,15 +14,32 @@ struct brig_globals brig_g = {
     .rootless = "auto",
 };
 
+/* runc's commands take their flags after the container id too (its CLI
+ * library moves them in front), all but exec and ps, whose words after
+ * the id are a command line or ps's own flags.  brig's LXC-style commands
+ * keep the first operand as the end of the flags (execute's command,
+ * cgroup's value may start with '-'). */
+static bool flags_after_operands(const char *cmd) {
+  static const char *const cmds[] = {
+      "create", "start",  "state",  "kill", "delete", "run",     "pause",
+      "resume", "events", "update", "list", "spec",   "features"};
+  for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
+    if (strcmp(cmd, cmds[i]) == 0)
+      return true;
+  return false;
+}
+
 int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
              const struct option *opts, const char *usage,
              struct brig_error *err) {
   char spec[128];
   int c;
 
-  /* '+': stop at the first operand (the rest may be the container's
-   * command); ':' to tell a missing argument from an unknown flag. */
-  snprintf(spec, sizeof(spec), "+:h%s", shortopts);
+  /* '+': stop at the first operand; ':' to tell a missing argument from
+   * an unknown flag.  Without '+', getopt moves the operands behind the
+   * flags ("--" still ends them). */
+  snprintf(spec, sizeof(spec), "%s:h%s", flags_after_operands(cmd) ? "" : "+",
+           shortopts);
   opterr = 0;
   c = getopt_long(argc, argv, spec, opts, NULL);
   if (c == 'h') {

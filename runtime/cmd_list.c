@@ -99,6 +99,8 @@ CMD(list) {
     else
       quiet = true;
   }
+  if (cli_exact_args(argc, 0, "list", err) < 0)
+    return 1;
   if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0) {
     brig_err(err, 0, "invalid format option");
     return 1;

@@ -160,6 +160,44 @@ setup() {
   [ "$stderr" = 'brig: "features" requires exactly 0 argument(s)' ]
 }
 
+@test "list: an argument is refused" {
+  run --separate-stderr brig list extra
+  [ "$status" -eq 1 ]
+  [ "$stderr" = 'brig: "list" requires exactly 0 argument(s)' ]
+}
+
+@test "flags after the container id (runc's order) are taken; exec and ps pass them on" {
+  make_bundle sleep 1000
+  id=$(cid)
+  cd "$BUNDLE"
+  brig run "$id" -d > "$TEST_TMP/out" 2>&1
+  [ ! -s "$TEST_TMP/out" ]
+  [ "$(brig state "$id" | jq -r .status)" = running ]
+  brig update "$id" --pids-limit 7
+  [ "$(cat /sys/fs/cgroup/pids/brig/"$id"/pids.max)" = 7 ]
+  run --separate-stderr brig state "$id" --help
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "usage: brig state <container-id>" ]
+  run --separate-stderr brig exec "$id" echo -n x
+  [ "$status" -eq 0 ]
+  [ "$output" = x ]
+  run --separate-stderr brig ps "$id" -o comm,pid
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" =~ ^COMMAND\ +PID$ ]]
+  [[ "${lines[1]}" =~ ^sleep\ +[0-9]+$ ]]
+  [ "${#lines[@]}" -eq 2 ]
+  run --separate-stderr brig kill "$id" -9
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: kill: flag provided but not defined: -9" ]
+  # "--" ends the flags: "-f" is then an id
+  run --separate-stderr brig delete -- -f
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: container does not exist" ]
+  brig delete "$id" -f
+  [ ! -e "$BRIG_ROOT/$id" ]
+  [ ! -e /sys/fs/cgroup/pids/brig/"$id" ]
+}
+
 @test "--version and version print version, commit, spec and libraries" {
   run --separate-stderr brig --version
   [ "$status" -eq 0 ]
