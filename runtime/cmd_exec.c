@@ -90,8 +90,16 @@ static int apply_flags(struct spec_process *p, const struct exec_flags *f,
   }
   p->terminal = f->tty;
   p->has_console_size = false;
-  for (size_t i = 0; f->env && f->env[i]; i++)
+  for (size_t i = 0; f->env && f->env[i]; i++) {
+    const char *eq = strchr(f->env[i], '=');
+    if (eq == NULL || eq == f->env[i])
+      return brig_err(err, 0, "exec: invalid --env \"%s\": want NAME=VALUE",
+                      f->env[i]);
     p->env = env_set(p->env, f->env[i]);
+  }
+  if (f->cwd && f->cwd[0] != '/')
+    return brig_err(err, 0, "exec: --cwd \"%s\" is not an absolute path",
+                    f->cwd);
   if (f->cwd) {
     free(p->cwd);
     p->cwd = xstrdup(f->cwd);

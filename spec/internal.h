@@ -74,6 +74,9 @@ int f_opt_i64(struct pctx *c, yajl_val obj, const char *key, int64_t min,
 int f_opt_u64(struct pctx *c, yajl_val obj, const char *key, uint64_t max,
               struct opt_u64 *out);
 int f_strv(struct pctx *c, yajl_val obj, const char *key, char ***out);
+/* f_strv of an environment: each entry NAME=VALUE with a non-empty NAME
+ * (POSIX environ; runc refuses the others at its init). */
+int f_env(struct pctx *c, yajl_val obj, const char *key, char ***out);
 /* Required fields: absent is "<path>.<key>: required field missing". */
 int f_req_str(struct pctx *c, yajl_val obj, const char *key, char **out);
 int f_req_i64(struct pctx *c, yajl_val obj, const char *key, int64_t min,

@@ -460,6 +460,24 @@ int f_strv(struct pctx *c, yajl_val obj, const char *key, char ***out) {
   WITH_FIELD(c, obj, key, p_strv(c, v_, out));
 }
 
+int f_env(struct pctx *c, yajl_val obj, const char *key, char ***out) {
+  if (f_strv(c, obj, key, out) < 0)
+    return -1;
+  for (size_t i = 0; *out != NULL && (*out)[i] != NULL; i++) {
+    const char *s = (*out)[i], *eq = strchr(s, '=');
+    char buf[128];
+    if (eq != NULL && eq != s)
+      continue;
+    size_t mark = p_push_key(c, key);
+    p_push_index(c, i);
+    p_fail(c, "expected NAME=VALUE with a non-empty NAME, got \"%s\"",
+           quotable(buf, sizeof(buf), s));
+    p_pop(c, mark);
+    return -1;
+  }
+  return 0;
+}
+
 int f_missing(struct pctx *c, const char *key) {
   size_t mark = p_push_key(c, key);
   p_fail(c, "required field missing");

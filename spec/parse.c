@@ -228,8 +228,7 @@ int parse_process(struct pctx *c, yajl_val v, void *out) {
     p_pop(c, mark);
     return -1;
   }
-  if (f_strv(c, v, "env", &p->env) < 0 ||
-      f_abs_path(c, v, "cwd", &p->cwd) < 0 ||
+  if (f_env(c, v, "env", &p->env) < 0 || f_abs_path(c, v, "cwd", &p->cwd) < 0 ||
       f_object(c, v, "capabilities", sizeof(struct spec_capabilities),
                parse_capabilities, &p->capabilities) < 0 ||
       f_array(c, v, "rlimits", sizeof(struct spec_rlimit), parse_rlimit,
@@ -264,7 +263,7 @@ int parse_process(struct pctx *c, yajl_val v, void *out) {
 static int parse_hook(struct pctx *c, yajl_val v, void *out) {
   struct spec_hook *h = out;
   if (f_abs_path(c, v, "path", &h->path) < 0 ||
-      f_strv(c, v, "args", &h->args) < 0 || f_strv(c, v, "env", &h->env) < 0 ||
+      f_strv(c, v, "args", &h->args) < 0 || f_env(c, v, "env", &h->env) < 0 ||
       f_opt_i64(c, v, "timeout", 1, INT32_MAX, &h->timeout) < 0)
     return -1;
   return 0;

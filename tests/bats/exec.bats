@@ -4,6 +4,8 @@
 
 load helpers
 
+bats_require_minimum_version 1.5.0
+
 start_ctr() {
   make_bundle sleep 1000
   cfg '.process.capabilities.bounding += ["CAP_SYS_ADMIN", "CAP_NET_RAW"]'
@@ -49,6 +51,27 @@ start_ctr() {
   [ "$output" = "1000:1000:1000 5 65534:bar:/bin:/home/user" ]
   run brig exec -u 1000 "$ID" id -u
   [ "$output" = 1000 ]
+}
+
+@test "exec refuses an --env without NAME=, a relative --cwd, a process file's env entry without NAME= (runc's 255); nothing runs" {
+  start_ctr
+  cat > "$TEST_TMP/proc.json" <<'JSON'
+{"args": ["touch", "/tmp/ran"], "env": ["PATH=/bin", "X"], "cwd": "/"}
+JSON
+  for flags in "-e FOO" "-e =x" "--cwd tmp"; do
+    # shellcheck disable=SC2086
+    run --separate-stderr brig exec $flags "$ID" touch /tmp/ran
+    [ "$status" -eq 255 ]
+    case $flags in
+    -e*) [ "$stderr" = "brig: exec failed: exec: invalid --env \"${flags#-e }\": want NAME=VALUE" ] ;;
+    *) [ "$stderr" = 'brig: exec failed: exec: --cwd "tmp" is not an absolute path' ] ;;
+    esac
+  done
+  run --separate-stderr brig exec -p "$TEST_TMP/proc.json" "$ID"
+  [ "$status" -eq 255 ]
+  [ "$stderr" = "brig: exec failed: $TEST_TMP/proc.json: .env[1]: expected NAME=VALUE with a non-empty NAME, got \"X\"" ]
+  run brig exec "$ID" test -e /tmp/ran
+  [ "$status" -eq 1 ]
 }
 
 @test "exec --cap adds a capability; the default sets come from config.json" {
