@@ -52,10 +52,20 @@ int rootfs_sysctl_check_key(const struct spec_config *cfg, const char *key,
                : refuse(err, key,
                         "needs the container's own network namespace");
   if (strcmp(key, "kernel.hostname") == 0 ||
-      strcmp(key, "kernel.domainname") == 0)
+      strcmp(key, "kernel.domainname") == 0) {
+    /* The config's own field says it too: which one wins would depend on
+     * the order they are applied in (runc refuses kernel.hostname). */
+    bool host = key[7] == 'h';
+    if (host ? cfg->hostname != NULL : cfg->domainname != NULL)
+      return refuse(err, key,
+                    host ? "is not allowed as it conflicts with the OCI "
+                           "\"hostname\" field"
+                         : "is not allowed as it conflicts with the OCI "
+                           "\"domainname\" field");
     return has_namespace(cfg, SPEC_NS_UTS)
                ? 0
                : refuse(err, key, "needs the container's own uts namespace");
+  }
   return refuse(err, key, "is not in a separate kernel namespace: refused");
 }
 

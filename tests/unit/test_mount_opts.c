@@ -127,6 +127,30 @@ int main(void) {
        "kernel.hostname needs a uts namespace");
     ok(rootfs_sysctl_check_key(&cfg, "net/../../x", &err) < 0,
        "a key with / or .. is refused");
+    {
+      struct spec_namespace uts[] = {{.type = SPEC_NS_UTS}};
+      struct spec_linux lu = {.namespaces = uts, .n_namespaces = 1};
+      struct spec_config cu = {.linux_ = &lu};
+      ok(rootfs_sysctl_check_key(&cu, "kernel.hostname", &err) == 0 &&
+             rootfs_sysctl_check_key(&cu, "kernel.domainname", &err) == 0,
+         "kernel.hostname and domainname with a uts namespace");
+      cu.hostname = "h";
+      ok(rootfs_sysctl_check_key(&cu, "kernel.hostname", &err) < 0,
+         "kernel.hostname beside a hostname field is refused");
+      is_str(err.msg,
+             "sysctl \"kernel.hostname\" is not allowed as it conflicts with "
+             "the OCI \"hostname\" field",
+             "runc's line for kernel.hostname");
+      ok(rootfs_sysctl_check_key(&cu, "kernel.domainname", &err) == 0,
+         "kernel.domainname without a domainname field");
+      cu.domainname = "d";
+      ok(rootfs_sysctl_check_key(&cu, "kernel.domainname", &err) < 0,
+         "kernel.domainname beside a domainname field is refused");
+      is_str(err.msg,
+             "sysctl \"kernel.domainname\" is not allowed as it conflicts "
+             "with the OCI \"domainname\" field",
+             "the line for kernel.domainname");
+    }
     l.n_namespaces = 0;
     ok(rootfs_sysctl_check_key(&cfg, "kernel.sem", &err) < 0,
        "ipc key without an ipc namespace refused");
