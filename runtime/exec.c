@@ -62,7 +62,7 @@ static void exec_process(const struct spec_config *cfg,
   const struct spec_process *p = o->process;
   struct brig_error err = {0};
   struct security_ctx *sec = NULL;
-  char *exe;
+  char *exe, **env;
   sigset_t none;
 
   /* No fd of the runtime (cgroup, state dir) lives on in the container,
@@ -80,6 +80,7 @@ static void exec_process(const struct spec_config *cfg,
     goto fail;
   if (console_sock >= 0)
     close(console_sock);
+  env = process_env(p);
   if (proc_apply_attrs(cfg, p, &err) < 0 ||
       security_prepare(cfg, p, &sec, &err) < 0)
     goto fail;
@@ -95,7 +96,7 @@ static void exec_process(const struct spec_config *cfg,
       security_before_exec(sec, &err) < 0)
     goto fail;
   fault_delay("exec");
-  execve(exe, p->args, p->env);
+  execve(exe, p->args, env);
   brig_err(&err, errno, "exec %s", exe);
 fail:
   send_failure(sock, &err);

@@ -20,7 +20,7 @@ static void die(const char *what, struct brig_error *err) {
   _exit(255);
 }
 
-void init_run(const struct spec_process *p, const char *exe,
+void init_run(const struct spec_process *p, const char *exe, char **env,
               struct security_ctx *sec, int preserve_fds) {
   struct brig_error err = {0};
   sigset_t mask;
@@ -47,7 +47,7 @@ void init_run(const struct spec_process *p, const char *exe,
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    execve(exe, p->args, p->env);
+    execve(exe, p->args, env);
     fprintf(stderr, "brig: exec %s: %s\n", exe, brig_strerror(errno));
     _exit(127);
   }

@@ -8,8 +8,8 @@
 #include "spec.h"
 
 /* Never returns.  Called in the container's init right where it would
- * execve the process: exe is the resolved path. */
-void init_run(const struct spec_process *p, const char *exe,
+ * execve the process: exe is the resolved path, env its environment. */
+void init_run(const struct spec_process *p, const char *exe, char **env,
               struct security_ctx *sec, int preserve_fds)
     __attribute__((noreturn));
 

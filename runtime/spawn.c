@@ -178,6 +178,74 @@ static const char *env_get(char *const *env, const char *key) {
   return NULL;
 }
 
+/* The home field of uid's first line in /etc/passwd (malloc'd), or NULL.
+ * Only a regular file is read (an image's FIFO or device there must not
+ * block or feed the init), and at most 4 MiB of it. */
+static char *passwd_home(uint32_t uid) {
+  _cleanup_close_ int fd =
+      open("/etc/passwd", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  _cleanup_free_ char *buf = NULL;
+  struct stat sb;
+  size_t len = 0, cap = 0;
+  ssize_t n;
+
+  if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))
+    return NULL;
+  do {
+    if (len == cap) {
+      if (cap >= 4u << 20)
+        break;
+      cap = cap ? cap * 2 : 4096;
+      buf = xrealloc(buf, cap + 1);
+    }
+    n = read(fd, buf + len, cap - len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return NULL;
+    len += (size_t)n;
+  } while (n > 0);
+  if (buf == NULL)
+    return NULL;
+  buf[len] = '\0';
+  /* name:password:uid:gid:gecos:home:shell */
+  for (char *line = buf, *next; line != NULL && *line; line = next) {
+    char *f[7] = {line};
+    size_t nf = 1;
+    uint64_t v;
+    next = strchr(line, '\n');
+    if (next != NULL)
+      *next++ = '\0';
+    for (char *c = line; *c && nf < 7; c++)
+      if (*c == ':') {
+        *c = '\0';
+        f[nf++] = c + 1;
+      }
+    if (nf >= 3 && parse_u64(f[2], &v) == 0 && v == uid)
+      return xstrdup(nf >= 6 ? f[5] : ""); /* runc's: a short line, "" */
+  }
+  return NULL;
+}
+
+char **process_env(const struct spec_process *p) {
+  const char *home = env_get(p->env, "HOME");
+  size_t n = strv_len(p->env), at = n;
+  _cleanup_free_ char *dir = NULL;
+  char **env;
+
+  if (home != NULL && *home != '\0')
+    return p->env;
+  dir = passwd_home(p->user.uid);
+  env = xcalloc(n + 2, sizeof(char *));
+  for (size_t i = 0; i < n; i++) {
+    env[i] = p->env[i];
+    if (at == n && strcmp(p->env[i], "HOME=") == 0)
+      at = i; /* an empty HOME is replaced where it is */
+  }
+  env[at] = xasprintf("HOME=%s", dir != NULL ? dir : "/");
+  return env;
+}
+
 static int check_exec(const char *path) {
   struct stat sb;
   if (stat(path, &sb) < 0)
@@ -279,9 +347,10 @@ static int run_child_hooks(const struct spawn_opts *o,
 }
 
 /* Everything the child does up to READY.  Returns the resolved executable
- * path, or NULL with err. */
+ * path (and in *env the process's environment), or NULL with err. */
 static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
-                         struct security_ctx **sec, struct brig_error *err) {
+                         struct security_ctx **sec, char ***env,
+                         struct brig_error *err) {
   const struct spec_config *cfg = o->cfg;
   const struct spec_linux *l = cfg->linux_;
   const struct spec_process *p = cfg->process;
@@ -347,6 +416,7 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
     return NULL;
   if (!keyring_early && join_session_keyring(o, err) < 0)
     return NULL;
+  *env = process_env(p);
   if (proc_apply_attrs(cfg, p, err) < 0 ||
       security_prepare(cfg, p, sec, err) < 0)
     return NULL;
@@ -414,7 +484,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   /* The log fd too (close-on-exec), so the child may still log. */
   int keep[] = {sock, fifo_path_fd, o->console_sock, log_fd()};
   int start_fd;
-  char *exe;
+  char *exe, **env = NULL;
 
   sigset_t none;
 
@@ -462,7 +532,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
-  exe = child_setup(o, sock, idmap_fds, &sec, &err);
+  exe = child_setup(o, sock, idmap_fds, &sec, &env, &err);
   if (exe == NULL) {
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
@@ -488,7 +558,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   }
   close(start_fd);
   if (o->use_init)
-    init_run(o->cfg->process, exe, sec, o->preserve_fds);
+    init_run(o->cfg->process, exe, env, sec, o->preserve_fds);
   /* Only 0, 1, 2 and --preserve-fds (+ LISTEN_FDS) reach the process;
    * marked before the seccomp filter may deny close_range. */
   if (close_extra_fds(o->preserve_fds, &err) < 0 ||
@@ -497,7 +567,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
     _exit(1);
   }
   fault_delay("init");
-  execve(exe, o->cfg->process->args, o->cfg->process->env);
+  execve(exe, o->cfg->process->args, env);
   fprintf(stderr, "brig: exec %s: %s\n", exe, brig_strerror(errno));
   _exit(127);
 }

@@ -61,6 +61,12 @@ struct spawn_result {
  * errors in runc's wording.  Returns a malloc'd path or NULL. */
 char *find_executable(const struct spec_process *p, struct brig_error *err);
 
+/* process.env, with HOME added as runc and crun add it when it is missing
+ * or empty: the home directory of process.user.uid in the container's
+ * /etc/passwd, "/" without an entry.  Call in the container's root, before
+ * the user switch.  Returns p->env itself when HOME is there. */
+char **process_env(const struct spec_process *p);
+
 int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
                     struct brig_error *err);
 

@@ -490,6 +490,43 @@ PY
   [ "$output" = "bar baz|/home/user|1000:1000" ]
 }
 
+@test "HOME missing or empty in process.env is the user's home in the container's /etc/passwd, else / (runc's): run, execute, exec" {
+  make_bundle sh -c 'echo "$HOME"'
+  run brig run -b "$BUNDLE" "$(cid 1)"
+  [ "$status" -eq 0 ]
+  [ "$output" = /root ]
+  cfg '.process.user = {"uid": 1000, "gid": 1000}'
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  [ "$output" = /home/user ]
+  run brig execute -b "$BUNDLE" "$(cid 3)"
+  [ "$output" = /home/user ]
+  cfg '.process.env += ["HOME="]'
+  run brig run -b "$BUNDLE" "$(cid 4)"
+  [ "$output" = /home/user ]
+  cfg '.process.env += ["HOME=/x"]'
+  run brig run -b "$BUNDLE" "$(cid 5)"
+  [ "$output" = /x ]
+  cfg '.process.env -= ["HOME=", "HOME=/x"] | .process.user = {"uid": 4242, "gid": 4242}'
+  run brig run -b "$BUNDLE" "$(cid 6)"
+  [ "$output" = / ]
+  cfg '.process.args = ["sleep", "1000"] | .process.user = {"uid": 0, "gid": 0}'
+  brig run -d -b "$BUNDLE" "$(cid 7)" </dev/null >/dev/null 2>&1
+  run brig exec "$(cid 7)" sh -c 'echo "$HOME"'
+  [ "$output" = /root ]
+  run brig exec -u 1000:1000 "$(cid 7)" sh -c 'echo "$HOME"'
+  [ "$output" = /home/user ]
+  run brig exec -u 1000:1000 -e HOME=/q "$(cid 7)" sh -c 'echo "$HOME"'
+  [ "$output" = /q ]
+  brig delete -f "$(cid 7)"
+  # Only a regular file is read: a FIFO there would block the init.
+  rm "$BUNDLE/rootfs/etc/passwd"
+  mkfifo "$BUNDLE/rootfs/etc/passwd"
+  cfg '.process.args = ["sh", "-c", "echo \"$HOME\""]'
+  run timeout 20 "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid 8)"
+  [ "$status" -eq 0 ]
+  [ "$output" = / ]
+}
+
 @test "a new session keyring named after the container unless --no-new-keyring" {
   make_bundle cat /proc/keys
   cfg '.linux.maskedPaths -= ["/proc/keys"]'
