@@ -482,15 +482,13 @@ static int start_loaded(struct container *c, int start_fd,
   c->st.status = xstrdup("running");
   if (container_load_hooks(c, &hooks_cfg, err) < 0)
     goto out;
+  /* A failed poststart hook is a warning; the others still run and the
+   * container stays (runtime-spec; runc stops it instead). */
   if (hooks_cfg != NULL && hooks_cfg->hooks->n_poststart > 0) {
     _cleanup_free_ char *json = state_emit_public(&c->st, false);
-    if (hooks_run(hooks_cfg->hooks->poststart, hooks_cfg->hooks->n_poststart,
-                  "poststart", json, err) < 0) {
-      struct brig_error e = {0};
-      if (destroy(c, hooks_cfg, &e) < 0)
-        log_warn("start %s: remove: %s", id, e.msg);
-      goto out;
-    }
+    _cleanup_free_ char *what = xasprintf("start %s", id);
+    hooks_run_warn(hooks_cfg->hooks->poststart, hooks_cfg->hooks->n_poststart,
+                   "poststart", json, what);
   }
   if (notify >= 0) {
     /* As runc: start returns once the container said READY=1. */
@@ -608,13 +606,13 @@ static int destroy(struct container *c, const struct spec_config *hooks_cfg,
     goto out;
   ret = 0;
   if (hooks_cfg != NULL && hooks_cfg->hooks->n_poststop > 0) {
-    _cleanup_free_ char *json = NULL;
+    _cleanup_free_ char *json = NULL, *what = NULL;
     free(c->st.status);
     c->st.status = xstrdup("stopped");
     json = state_emit_public(&c->st, false);
-    if (hooks_run(hooks_cfg->hooks->poststop, hooks_cfg->hooks->n_poststop,
-                  "poststop", json, &e) < 0)
-      log_warn("delete %s: %s", c->id, e.msg);
+    what = xasprintf("delete %s", c->id);
+    hooks_run_warn(hooks_cfg->hooks->poststop, hooks_cfg->hooks->n_poststop,
+                   "poststop", json, what);
   }
 out:
   cgroup_free(cg);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 static int run_one(const struct spec_hook *h, const char *state_json,
@@ -88,4 +89,14 @@ int hooks_run(const struct spec_hook *hooks, size_t n, const char *kind,
     if (run_one(&hooks[i], state_json, err) < 0)
       return brig_err_wrap(err, "%s hook #%zu (%s)", kind, i, hooks[i].path);
   return 0;
+}
+
+void hooks_run_warn(const struct spec_hook *hooks, size_t n, const char *kind,
+                    const char *state_json, const char *what) {
+  for (size_t i = 0; i < n; i++) {
+    struct brig_error e = {0};
+    if (run_one(&hooks[i], state_json, &e) < 0)
+      log_warn("%s: %s hook #%zu (%s): %s", what, kind, i, hooks[i].path,
+               e.msg);
+  }
 }

@@ -14,4 +14,10 @@
 int hooks_run(const struct spec_hook *hooks, size_t n, const char *kind,
               const char *state_json, struct brig_error *err);
 
+/* poststart and poststop (runtime-spec): every hook runs; a failure is a
+ * warning "<what>: <kind> hook #i (<path>): ...", and the lifecycle goes
+ * on as if it had succeeded. */
+void hooks_run_warn(const struct spec_hook *hooks, size_t n, const char *kind,
+                    const char *state_json, const char *what);
+
 #endif
