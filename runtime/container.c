@@ -57,10 +57,13 @@ static int validate_for_create(const struct spec_config *cfg,
                     "config.json: .linux.namespaces: a mount namespace is "
                     "required");
   if ((cfg->hostname != NULL || cfg->domainname != NULL) &&
-      ns_find(l, SPEC_NS_UTS) == NULL)
+      ns_find(l, SPEC_NS_UTS) == NULL) {
+    const char *field = cfg->hostname != NULL ? "hostname" : "domainname";
     return brig_err(err, 0,
-                    "config.json: .hostname: unable to set hostname without "
-                    "a private UTS namespace");
+                    "config.json: .%s: unable to set %s without a private "
+                    "UTS namespace",
+                    field, field);
+  }
   if (l != NULL && l->n_net_devices > 0) {
     const struct spec_namespace *net = ns_find(l, SPEC_NS_NETWORK);
     if (net == NULL || (net->path != NULL && *net->path != '\0'))
