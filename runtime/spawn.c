@@ -178,53 +178,73 @@ static const char *env_get(char *const *env, const char *key) {
   return NULL;
 }
 
+/* The home field of one /etc/passwd line if it is uid's (malloc'd). */
+static char *passwd_line_home(char *line, uint32_t uid) {
+  /* name:password:uid:gid:gecos:home:shell */
+  char *f[7] = {line};
+  size_t nf = 1;
+  uint64_t v;
+  for (char *c = line; *c && nf < 7; c++)
+    if (*c == ':') {
+      *c = '\0';
+      f[nf++] = c + 1;
+    }
+  if (nf < 3 || parse_u64(f[2], &v) < 0 || v != uid)
+    return NULL;
+  return xstrdup(nf >= 6 ? f[5] : ""); /* runc's: a short line, "" */
+}
+
 /* The home field of uid's first line in /etc/passwd (malloc'd), or NULL.
- * Only a regular file is read (an image's FIFO or device there must not
- * block or feed the init), and at most 4 MiB of it. */
+ * Read as a stream through a buffer on the stack, nothing allocated by the
+ * file's size (the init may already be in a small memory cgroup); only a
+ * regular file (an image's FIFO or device there must not block or feed
+ * the init), at most 4 MiB of it; a line longer than the buffer is
+ * skipped. */
 static char *passwd_home(uint32_t uid) {
   _cleanup_close_ int fd =
       open("/etc/passwd", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  _cleanup_free_ char *buf = NULL;
+  char buf[65536]; /* the longest line Go's bufio.Scanner (runc) reads */
+  size_t have = 0, total = 0;
+  bool skipping = false; /* inside an overlong line */
   struct stat sb;
-  size_t len = 0, cap = 0;
-  ssize_t n;
 
   if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))
     return NULL;
-  do {
-    if (len == cap) {
-      if (cap >= 4u << 20)
-        break;
-      cap = cap ? cap * 2 : 4096;
-      buf = xrealloc(buf, cap + 1);
-    }
-    n = read(fd, buf + len, cap - len);
+  for (;;) {
+    ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
       return NULL;
-    len += (size_t)n;
-  } while (n > 0);
-  if (buf == NULL)
-    return NULL;
-  buf[len] = '\0';
-  /* name:password:uid:gid:gecos:home:shell */
-  for (char *line = buf, *next; line != NULL && *line; line = next) {
-    char *f[7] = {line};
-    size_t nf = 1;
-    uint64_t v;
-    next = strchr(line, '\n');
-    if (next != NULL)
-      *next++ = '\0';
-    for (char *c = line; *c && nf < 7; c++)
-      if (*c == ':') {
-        *c = '\0';
-        f[nf++] = c + 1;
+    total += (size_t)n;
+    have += (size_t)n;
+    buf[have] = '\0';
+    bool eof = n == 0 || total > (4u << 20);
+    char *line = buf, *end = buf + have;
+    while (line < end) {
+      char *nl = memchr(line, '\n', (size_t)(end - line));
+      if (nl == NULL && !eof)
+        break;
+      if (nl != NULL)
+        *nl = '\0';
+      if (!skipping) {
+        char *home = passwd_line_home(line, uid);
+        if (home != NULL)
+          return home;
       }
-    if (nf >= 3 && parse_u64(f[2], &v) == 0 && v == uid)
-      return xstrdup(nf >= 6 ? f[5] : ""); /* runc's: a short line, "" */
+      skipping = false;
+      line = nl != NULL ? nl + 1 : end;
+    }
+    if (eof)
+      return NULL;
+    have = (size_t)(end - line);
+    if (have == sizeof(buf) - 1) {
+      have = 0; /* an overlong line: drop what we have of it */
+      skipping = true;
+    } else {
+      memmove(buf, line, have);
+    }
   }
-  return NULL;
 }
 
 char **process_env(const struct spec_process *p) {

@@ -518,10 +518,24 @@ PY
   run brig exec -u 1000:1000 -e HOME=/q "$(cid 7)" sh -c 'echo "$HOME"'
   [ "$output" = /q ]
   brig delete -f "$(cid 7)"
+  # Read as a stream: past a line longer than the reader's buffer (64 KiB,
+  # skipped), a 20,000-byte line is read whole and the first line of the
+  # uid wins.
+  cp "$BUNDLE/rootfs/etc/passwd" "$TEST_TMP/passwd"
+  {
+    for i in $(seq 2000 3999); do echo "u$i:x:$i:$i::/home/u$i:/bin/sh"; done
+    printf 'huge:x:4242:4242:%s:/huge:/bin/sh\n' "$(head -c 70000 /dev/zero | tr '\0' g)"
+    printf 'long:x:4242:4242:%s:/far:/bin/sh\n' "$(head -c 20000 /dev/zero | tr '\0' g)"
+    echo "next:x:4242:4242::/next:/bin/sh"
+  } >> "$BUNDLE/rootfs/etc/passwd"
+  cfg '.process.args = ["sh", "-c", "echo \"$HOME\""] | .process.user = {"uid": 4242, "gid": 4242}'
+  run brig run -b "$BUNDLE" "$(cid 9)"
+  [ "$output" = /far ]
+  cp "$TEST_TMP/passwd" "$BUNDLE/rootfs/etc/passwd"
+  cfg '.process.user = {"uid": 0, "gid": 0}'
   # Only a regular file is read: a FIFO there would block the init.
   rm "$BUNDLE/rootfs/etc/passwd"
   mkfifo "$BUNDLE/rootfs/etc/passwd"
-  cfg '.process.args = ["sh", "-c", "echo \"$HOME\""]'
   run timeout 20 "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid 8)"
   [ "$status" -eq 0 ]
   [ "$output" = / ]
