@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "container.h"
+#include "log.h"
 #include "util.h"
 
 static const char usage[] =
@@ -117,6 +118,11 @@ CMD(list) {
     if (de->d_name[0] == '.')
       continue;
     if (container_peek(dirfd(d), brig_g.root, de->d_name, &ct, &e) < 0) {
+      /* Gone since the readdir (a delete at the same time), or not a
+       * directory: nothing to say.  A damaged state is left out with a
+       * warning, as runc does ("load container ID: ..."). */
+      if (e.errnum != ENOENT)
+        log_warn("list: %s", e.msg);
       container_free(ct);
       continue;
     }

@@ -166,6 +166,22 @@ setup() {
   [ "$stderr" = 'brig: "list" requires exactly 0 argument(s)' ]
 }
 
+@test "list leaves out a damaged state.json with a warning naming it (runc's); the others are listed" {
+  make_bundle sleep 1000
+  brig run -d -b "$BUNDLE" "$(cid ok)" </dev/null >/dev/null 2>&1
+  mkdir -p "$BRIG_ROOT/$(cid bad)"
+  echo '{bad' > "$BRIG_ROOT/$(cid bad)/state.json"
+  for f in "" "--format json"; do
+    # shellcheck disable=SC2086
+    run --separate-stderr brig list -q $f
+    [ "$status" -eq 0 ]
+    [ "$stderr" = "brig: warning: list: container $(cid bad): state.json: corrupt state: invalid JSON: lexical error: invalid char in json text." ]
+  done
+  [ "$output" = "$(cid ok)" ]
+  rm -r "${BRIG_ROOT:?}/$(cid bad)"
+  brig delete -f "$(cid ok)"
+}
+
 @test "flags after the container id (runc's order) are taken; exec and ps pass them on" {
   make_bundle sleep 1000
   id=$(cid)
