@@ -4,6 +4,8 @@
 
 load helpers
 
+bats_require_minimum_version 1.5.0
+
 state_of() { brig state "$1" 2>/dev/null | jq -r .status; }
 # status_is ID STATUS: for wait_for, which re-runs it each time.
 status_is() { [ "$(state_of "$1")" = "$2" ]; }
@@ -257,10 +259,12 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   run brig list
   [[ "${lines[1]}" =~ ^$(cid a)\ +[1-9][0-9]*\ +creating\  ]]
   cp "$TEST_TMP/a.json" "$BRIG_ROOT/$(cid a)/state.json"
-  # a torn state.json: left out of the list, as before
+  # a torn state.json: left out of the list, with a warning naming it
   head -c 40 "$TEST_TMP/a.json" >"$BRIG_ROOT/$(cid a)/state.json"
-  run brig list -q
+  run --separate-stderr brig list -q
+  [ "$status" -eq 0 ]
   [ "$output" = "$(cid b)" ]
+  [[ "$stderr" == "brig: warning: list: container $(cid a): state.json: corrupt state: invalid JSON: "* ]]
   cp "$TEST_TMP/a.json" "$BRIG_ROOT/$(cid a)/state.json"
   run brig list -q
   [ "$output" = "$(printf '%s\n%s' "$(cid a)" "$(cid b)")" ]
