@@ -91,8 +91,7 @@ static int apply_flags(struct spec_process *p, const struct exec_flags *f,
   p->terminal = f->tty;
   p->has_console_size = false;
   for (size_t i = 0; f->env && f->env[i]; i++) {
-    const char *eq = strchr(f->env[i], '=');
-    if (eq == NULL || eq == f->env[i])
+    if (!env_entry_valid(f->env[i]))
       return brig_err(err, 0, "exec: invalid --env \"%s\": want NAME=VALUE",
                       f->env[i]);
     p->env = env_set(p->env, f->env[i]);

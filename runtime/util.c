@@ -182,6 +182,11 @@ char *xasprintf(const char *fmt, ...) {
   return out;
 }
 
+bool env_entry_valid(const char *kv) {
+  const char *eq = strchr(kv, '=');
+  return eq != NULL && eq != kv;
+}
+
 size_t strv_len(char *const *v) {
   size_t n = 0;
   while (v != NULL && v[n] != NULL)

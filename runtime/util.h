@@ -46,6 +46,9 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 size_t fmt_u64(char *buf, unsigned long long v);
 
 size_t strv_len(char *const *v);
+/* An environment entry as POSIX environ has them: NAME=VALUE with a
+ * non-empty NAME (runc refuses the others). */
+bool env_entry_valid(const char *kv);
 void strv_free(char **v);
 
 /* fopen(path, "re") in one syscall: an O_CLOEXEC openat and fdopen "r"

@@ -464,9 +464,9 @@ int f_env(struct pctx *c, yajl_val obj, const char *key, char ***out) {
   if (f_strv(c, obj, key, out) < 0)
     return -1;
   for (size_t i = 0; *out != NULL && (*out)[i] != NULL; i++) {
-    const char *s = (*out)[i], *eq = strchr(s, '=');
+    const char *s = (*out)[i];
     char buf[128];
-    if (eq != NULL && eq != s)
+    if (env_entry_valid(s))
       continue;
     size_t mark = p_push_key(c, key);
     p_push_index(c, i);

@@ -209,6 +209,14 @@ static void test_durations(void) {
   }
 }
 
+static void test_env_entry(void) {
+  ok(env_entry_valid("A=1") && env_entry_valid("A=") && env_entry_valid("A==b"),
+     "NAME=VALUE, an empty value, '=' in the value");
+  ok(!env_entry_valid("A") && !env_entry_valid("=x") && !env_entry_valid("") &&
+         !env_entry_valid("="),
+     "no '=', an empty name, empty");
+}
+
 int main(void) {
   /* UTC whatever the zone: a zone that is not UTC must change nothing */
   setenv("TZ", "Asia/Kolkata", 1);
@@ -218,5 +226,6 @@ int main(void) {
   test_xasprintf();
   test_fmt_u64();
   test_durations();
+  test_env_entry();
   return tap_done();
 }
