@@ -171,12 +171,18 @@ setup() {
   brig run -d -b "$BUNDLE" "$(cid ok)" </dev/null >/dev/null 2>&1
   mkdir -p "$BRIG_ROOT/$(cid bad)"
   echo '{bad' > "$BRIG_ROOT/$(cid bad)/state.json"
-  for f in "" "--format json"; do
-    # shellcheck disable=SC2086
-    run --separate-stderr brig list -q $f
-    [ "$status" -eq 0 ]
-    [ "$stderr" = "brig: warning: list: container $(cid bad): state.json: corrupt state: invalid JSON: lexical error: invalid char in json text." ]
-  done
+  warning="brig: warning: list: container $(cid bad): state.json: corrupt state: invalid JSON: lexical error: invalid char in json text."
+  run --separate-stderr brig list
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "$warning" ]
+  [ "${#lines[@]}" -eq 2 ]
+  [[ "${lines[1]}" =~ ^$(cid ok)\ +[1-9][0-9]*\ +running\  ]]
+  run --separate-stderr brig list --format json
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "$warning" ]
+  [ "$(echo "$output" | jq -c '[.[].id]')" = "[\"$(cid ok)\"]" ]
+  run --separate-stderr brig list -q
+  [ "$stderr" = "$warning" ]
   [ "$output" = "$(cid ok)" ]
   rm -r "${BRIG_ROOT:?}/$(cid bad)"
   brig delete -f "$(cid ok)"
