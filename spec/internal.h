@@ -49,8 +49,22 @@ void p_touch(struct pctx *c, yajl_val v);
 /* Offset of the first byte that is not strict UTF-8, or len. */
 size_t p_utf8_invalid_at(const unsigned char *s, size_t len);
 
-/* Parse text into a tree after the size, NUL, escape and depth checks. */
+/* Parse text into a tree after the size, NUL, escape and depth checks;
+ * yajl_tree_free frees it.  The --set patcher's trees (spec/patch.c),
+ * whose nodes it replaces and grows. */
 yajl_val p_tree(struct pctx *c, const char *data, size_t len);
+
+/* The same checks and the same tree, its nodes in a few blocks that
+ * p_doc_free frees at once (json.c says why): for trees only read.  Never
+ * yajl_tree_free a node of it. */
+struct doc_block;
+struct p_doc {
+  yajl_val root;
+  struct doc_block *blocks;
+};
+int p_doc_parse(struct pctx *c, const char *data, size_t len,
+                struct p_doc *doc);
+void p_doc_free(struct p_doc *doc);
 
 /* Typed conversions of a value at the current path. */
 int p_expect_object(struct pctx *c, yajl_val v);

@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_parse.h>
 
 #include "internal.h"
 #include "util.h"
@@ -164,32 +166,49 @@ void p_pop(struct pctx *c, size_t mark) {
 }
 
 /* One pass over the text outside yajl: nesting depth (yajl's tree
- * functions recurse) and \u0000 escapes (yajl would cut the string). */
+ * functions recurse) and \u0000 escapes (yajl would cut the string).
+ * Only a few bytes matter, inside strings and out: each run of the others
+ * is skipped in a tight loop. */
+static const bool json_structural[256] = {
+    ['"'] = true, ['{'] = true, ['['] = true, ['}'] = true, [']'] = true};
+static const bool json_in_string[256] = {['"'] = true, ['\\'] = true};
+
 static int scan_text(struct pctx *c, const char *s, size_t len) {
-  size_t depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < len; i++) {
-    char ch = s[i];
-    if (in_string) {
-      if (ch == '\\') {
-        if (i + 5 < len && s[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0)
+  const unsigned char *u = (const unsigned char *)s;
+  size_t depth = 0, i = 0;
+  for (;;) {
+    while (i < len && !json_structural[u[i]])
+      i++;
+    if (i == len)
+      return 0;
+    switch (u[i++]) {
+    case '"':
+      for (;;) {
+        while (i < len && !json_in_string[u[i]])
+          i++;
+        if (i >= len)
+          return 0;
+        if (u[i] == '"') {
+          i++;
+          break;
+        }
+        /* a backslash and the character it escapes */
+        if (i + 5 < len && u[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0)
           return p_fail(c, "a string contains a NUL character (\\u0000)");
-        i++;
-      } else if (ch == '"') {
-        in_string = false;
+        i += 2;
       }
-      continue;
-    }
-    if (ch == '"') {
-      in_string = true;
-    } else if (ch == '{' || ch == '[') {
+      break;
+    case '{':
+    case '[':
       if (++depth > SPEC_MAX_DEPTH)
         return p_fail(c, "nested deeper than %d levels", SPEC_MAX_DEPTH);
-    } else if ((ch == '}' || ch == ']') && depth > 0) {
-      depth--;
+      break;
+    default: /* } or ] */
+      if (depth > 0)
+        depth--;
+      break;
     }
   }
-  return 0;
 }
 
 /* Strict UTF-8 (RFC 3629): yajl lets overlong forms and surrogates by.
@@ -239,52 +258,304 @@ size_t p_utf8_invalid_at(const unsigned char *s, size_t len) {
   return len;
 }
 
-yajl_val p_tree(struct pctx *c, const char *data, size_t len) {
-  char errbuf[256] = "";
-  _cleanup_free_ char *text = NULL;
+/* The checks before yajl sees the text: size, NUL bytes, strict UTF-8, an
+ * empty document, \u0000 escapes and the nesting depth. */
+static int precheck(struct pctx *c, const char *data, size_t len) {
   const char *nul;
-  yajl_val tree;
   size_t i;
 
-  if (len > SPEC_MAX_CONFIG_SIZE) {
-    p_fail(c, "larger than %u bytes", SPEC_MAX_CONFIG_SIZE);
-    return NULL;
-  }
+  if (len > SPEC_MAX_CONFIG_SIZE)
+    return p_fail(c, "larger than %u bytes", SPEC_MAX_CONFIG_SIZE);
   nul = memchr(data, '\0', len);
-  if (nul != NULL) {
-    p_fail(c, "contains a NUL byte at offset %zu", (size_t)(nul - data));
-    return NULL;
-  }
+  if (nul != NULL)
+    return p_fail(c, "contains a NUL byte at offset %zu", (size_t)(nul - data));
   i = p_utf8_invalid_at((const unsigned char *)data, len);
-  if (i < len) {
-    p_fail(c, "invalid UTF-8 at offset %zu", i);
-    return NULL;
-  }
+  if (i < len)
+    return p_fail(c, "invalid UTF-8 at offset %zu", i);
   for (i = 0; i < len; i++)
     if (data[i] != ' ' && data[i] != '\t' && data[i] != '\n' && data[i] != '\r')
       break;
-  if (i == len) {
-    p_fail(c, "invalid JSON: empty document");
-    return NULL;
-  }
-  if (scan_text(c, data, len) < 0)
+  if (i == len)
+    return p_fail(c, "invalid JSON: empty document");
+  return scan_text(c, data, len);
+}
+
+/* yajl's message, first line only and printable: it may quote raw input. */
+static int json_fail(struct pctx *c, char *msg) {
+  char *nl = strchr(msg, '\n');
+  if (nl != NULL)
+    *nl = '\0';
+  for (char *p = msg; *p; p++)
+    if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+      *p = '?';
+  return p_fail(c, "invalid JSON: %s", msg[0] ? msg : "parse error");
+}
+
+yajl_val p_tree(struct pctx *c, const char *data, size_t len) {
+  char errbuf[256] = "";
+  _cleanup_free_ char *text = NULL;
+  yajl_val tree;
+
+  if (precheck(c, data, len) < 0)
     return NULL;
   text = xmalloc(len + 1);
   memcpy(text, data, len);
   text[len] = '\0';
   tree = yajl_tree_parse(text, errbuf, sizeof(errbuf));
-  if (tree == NULL) {
-    char *nl = strchr(errbuf, '\n');
-    if (nl != NULL)
-      *nl = '\0';
-    /* yajl's message may quote raw input: keep it printable. */
-    for (char *p = errbuf; *p; p++)
-      if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-        *p = '?';
-    p_fail(c, "invalid JSON: %s", errbuf[0] ? errbuf : "parse error");
-    return NULL;
-  }
+  if (tree == NULL)
+    json_fail(c, errbuf);
   return tree;
+}
+
+/* p_doc_parse: the tree yajl_tree_parse gives (the same nodes, keys in
+ * order, duplicates kept, numbers with their text and flags), built from
+ * yajl's callbacks into a few large blocks.  yajl_tree_parse allocates
+ * every node and string on its own, grows each object and array one
+ * element at a time, and yajl_tree_free visits it all again.  Here
+ * children wait on a stack until their container closes, which then
+ * takes exactly its size, and the whole tree is one free per block.  A
+ * `run` of podman's config (12.7 KB) went from 1.39 M to 1.16 M user-space
+ * instructions in the runtime, the minimal config's from 484 K to 426 K
+ * (callgrind; with the faster scan_text above). */
+
+#define DOC_BLOCK (16 * 1024)
+
+struct doc_block {
+  struct doc_block *prev;
+  size_t size, used;
+  max_align_t data[];
+};
+
+struct doc_frame {
+  size_t vals, keys; /* where its children start on the stacks */
+};
+
+struct doc_builder {
+  struct doc_block *blocks;
+  yajl_val *vals; /* values of the open containers, innermost last */
+  size_t n_vals, cap_vals;
+  char **keys; /* keys of the open objects */
+  size_t n_keys, cap_keys;
+  struct doc_frame frames[SPEC_MAX_DEPTH + 1];
+  size_t depth;
+  yajl_val root;
+};
+
+static void *doc_alloc(struct doc_builder *b, size_t n) {
+  struct doc_block *blk = b->blocks;
+  n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+  if (blk == NULL || blk->size - blk->used < n) {
+    size_t size = n > DOC_BLOCK ? n : DOC_BLOCK;
+    blk = xmalloc(sizeof(*blk) + size);
+    blk->prev = b->blocks;
+    blk->size = size;
+    blk->used = 0;
+    b->blocks = blk;
+  }
+  blk->used += n;
+  return (char *)blk->data + blk->used - n;
+}
+
+static char *doc_strndup(struct doc_builder *b, const void *s, size_t n) {
+  char *d = doc_alloc(b, n + 1);
+  memcpy(d, s, n);
+  d[n] = '\0';
+  return d;
+}
+
+static yajl_val doc_node(struct doc_builder *b, yajl_type type) {
+  yajl_val v = doc_alloc(b, sizeof(*v));
+  memset(v, 0, sizeof(*v));
+  v->type = type;
+  return v;
+}
+
+static void *grow(void *p, size_t *cap, size_t elem) {
+  *cap = *cap ? *cap * 2 : 64;
+  return xrealloc(p, *cap * elem);
+}
+
+/* A finished value: the root, or the next child of the open container. */
+static int doc_add(struct doc_builder *b, yajl_val v) {
+  if (b->depth == 0) {
+    b->root = v;
+    return 1;
+  }
+  if (b->n_vals == b->cap_vals)
+    b->vals = grow(b->vals, &b->cap_vals, sizeof(*b->vals));
+  b->vals[b->n_vals++] = v;
+  return 1;
+}
+
+static int doc_null(void *ctx) {
+  struct doc_builder *b = ctx;
+  return doc_add(b, doc_node(b, yajl_t_null));
+}
+
+static int doc_bool(void *ctx, int value) {
+  struct doc_builder *b = ctx;
+  return doc_add(b, doc_node(b, value ? yajl_t_true : yajl_t_false));
+}
+
+/* As yajl's tree: YAJL_NUMBER_INT_VALID when the text is a decimal
+ * integer of at most INT64_MAX in magnitude (yajl's rule: so not
+ * INT64_MIN), i that integer or else INT64_MAX or INT64_MIN by the sign;
+ * d and YAJL_NUMBER_DOUBLE_VALID when strtod takes all of it. */
+static int doc_number(void *ctx, const char *s, size_t len) {
+  struct doc_builder *b = ctx;
+  yajl_val v = doc_node(b, yajl_t_number);
+  const char *p = s, *end = s + len;
+  bool neg = *p == '-', ok = true;
+  uint64_t mag = 0;
+  char *stop;
+
+  v->u.number.r = doc_strndup(b, s, len);
+  if (neg)
+    p++;
+  if (p == end)
+    ok = false;
+  for (; ok && p < end; p++) {
+    unsigned d = (unsigned char)*p - '0';
+    if (d > 9 || mag > ((uint64_t)INT64_MAX - d) / 10)
+      ok = false;
+    else
+      mag = mag * 10 + d;
+  }
+  if (ok) {
+    v->u.number.i = neg ? -(long long)mag : (long long)mag;
+    v->u.number.flags |= YAJL_NUMBER_INT_VALID;
+  } else {
+    v->u.number.i = neg ? INT64_MIN : INT64_MAX;
+  }
+  errno = 0;
+  v->u.number.d = strtod(v->u.number.r, &stop);
+  if (errno == 0 && *stop == '\0')
+    v->u.number.flags |= YAJL_NUMBER_DOUBLE_VALID;
+  return doc_add(b, v);
+}
+
+static int doc_string(void *ctx, const unsigned char *s, size_t len) {
+  struct doc_builder *b = ctx;
+  yajl_val v = doc_node(b, yajl_t_string);
+  v->u.string = doc_strndup(b, s, len);
+  return doc_add(b, v);
+}
+
+static int doc_key(void *ctx, const unsigned char *s, size_t len) {
+  struct doc_builder *b = ctx;
+  if (b->n_keys == b->cap_keys)
+    b->keys = grow(b->keys, &b->cap_keys, sizeof(*b->keys));
+  b->keys[b->n_keys++] = doc_strndup(b, s, len);
+  return 1;
+}
+
+static int doc_open(void *ctx) {
+  struct doc_builder *b = ctx;
+  if (b->depth > SPEC_MAX_DEPTH)
+    return 0; /* precheck keeps texts this deep out */
+  b->frames[b->depth].vals = b->n_vals;
+  b->frames[b->depth].keys = b->n_keys;
+  b->depth++;
+  return 1;
+}
+
+/* The children of the innermost container, moved into the tree. */
+static yajl_val *doc_take(struct doc_builder *b, size_t *n) {
+  struct doc_frame *f = &b->frames[b->depth - 1];
+  yajl_val *vals = NULL;
+  *n = b->n_vals - f->vals;
+  if (*n > 0) {
+    vals = doc_alloc(b, *n * sizeof(*vals));
+    memcpy(vals, b->vals + f->vals, *n * sizeof(*vals));
+  }
+  b->n_vals = f->vals;
+  return vals;
+}
+
+static int doc_close_map(void *ctx) {
+  struct doc_builder *b = ctx;
+  struct doc_frame *f = &b->frames[b->depth - 1];
+  yajl_val v = doc_node(b, yajl_t_object);
+  size_t n;
+  v->u.object.values = doc_take(b, &n);
+  v->u.object.len = n;
+  if (n > 0) {
+    v->u.object.keys = doc_alloc(b, n * sizeof(char *));
+    memcpy(v->u.object.keys, b->keys + f->keys, n * sizeof(char *));
+  }
+  b->n_keys = f->keys;
+  b->depth--;
+  return doc_add(b, v);
+}
+
+static int doc_close_array(void *ctx) {
+  struct doc_builder *b = ctx;
+  yajl_val v = doc_node(b, yajl_t_array);
+  v->u.array.values = doc_take(b, &v->u.array.len);
+  b->depth--;
+  return doc_add(b, v);
+}
+
+static const yajl_callbacks doc_callbacks = {
+    .yajl_null = doc_null,
+    .yajl_boolean = doc_bool,
+    .yajl_number = doc_number,
+    .yajl_string = doc_string,
+    .yajl_start_map = doc_open,
+    .yajl_map_key = doc_key,
+    .yajl_end_map = doc_close_map,
+    .yajl_start_array = doc_open,
+    .yajl_end_array = doc_close_array,
+};
+
+static void doc_blocks_free(struct doc_block *blk) {
+  while (blk != NULL) {
+    struct doc_block *prev = blk->prev;
+    free(blk);
+    blk = prev;
+  }
+}
+
+int p_doc_parse(struct pctx *c, const char *data, size_t len,
+                struct p_doc *doc) {
+  struct doc_builder b = {0};
+  yajl_handle h;
+  yajl_status st;
+  int ret = 0;
+
+  memset(doc, 0, sizeof(*doc));
+  if (precheck(c, data, len) < 0)
+    return -1;
+  h = yajl_alloc(&doc_callbacks, NULL, &b);
+  if (h == NULL)
+    return p_fail(c, "out of memory");
+  /* yajl_tree_parse's settings and calls: comments allowed, the status
+   * of the completion decides. */
+  yajl_config(h, yajl_allow_comments, 1);
+  yajl_parse(h, (const unsigned char *)data, len);
+  st = yajl_complete_parse(h);
+  if (st != yajl_status_ok || b.root == NULL) {
+    unsigned char *msg = yajl_get_error(h, 1, (const unsigned char *)data, len);
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", msg != NULL ? (char *)msg : "");
+    if (msg != NULL)
+      yajl_free_error(h, msg);
+    json_fail(c, buf);
+    doc_blocks_free(b.blocks);
+    ret = -1;
+  } else {
+    doc->root = b.root;
+    doc->blocks = b.blocks;
+  }
+  yajl_free(h);
+  free(b.vals);
+  free(b.keys);
+  return ret;
+}
+
+void p_doc_free(struct p_doc *doc) {
+  doc_blocks_free(doc->blocks);
+  memset(doc, 0, sizeof(*doc));
 }
 
 static int type_error(struct pctx *c, yajl_val v, const char *want) {

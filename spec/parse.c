@@ -316,29 +316,31 @@ int parse_config(struct pctx *c, yajl_val v, struct spec_config *cfg) {
   return 0;
 }
 
-/* Parse text into a tree whose top level must be an object. */
-static yajl_val parse_top(struct pctx *c, const char *data, size_t len) {
-  yajl_val tree = p_tree(c, data, len);
-  if (tree != NULL && p_expect_object(c, tree) < 0) {
-    yajl_tree_free(tree);
-    return NULL;
+/* Parse text into a document whose top level must be an object. */
+static int parse_top(struct pctx *c, const char *data, size_t len,
+                     struct p_doc *doc) {
+  if (p_doc_parse(c, data, len, doc) < 0)
+    return -1;
+  if (p_expect_object(c, doc->root) < 0) {
+    p_doc_free(doc);
+    return -1;
   }
-  return tree;
+  return 0;
 }
 
 struct spec_config *spec_parse(const char *data, size_t len, const char *name,
                                struct brig_error *err) {
   struct pctx c = {.name = name, .err = err};
   struct spec_config *cfg;
-  yajl_val tree = parse_top(&c, data, len);
-  if (tree == NULL)
+  struct p_doc doc;
+  if (parse_top(&c, data, len, &doc) < 0)
     return NULL;
   cfg = xcalloc(1, sizeof(*cfg));
-  if (parse_config(&c, tree, cfg) < 0) {
+  if (parse_config(&c, doc.root, cfg) < 0) {
     spec_free(cfg);
     cfg = NULL;
   }
-  yajl_tree_free(tree);
+  p_doc_free(&doc);
   return cfg;
 }
 
@@ -357,15 +359,15 @@ struct spec_process *spec_parse_process(const char *data, size_t len,
                                         struct brig_error *err) {
   struct pctx c = {.name = name, .err = err};
   struct spec_process *p;
-  yajl_val tree = parse_top(&c, data, len);
-  if (tree == NULL)
+  struct p_doc doc;
+  if (parse_top(&c, data, len, &doc) < 0)
     return NULL;
   p = xcalloc(1, sizeof(*p));
-  if (parse_process(&c, tree, p) < 0) {
+  if (parse_process(&c, doc.root, p) < 0) {
     spec_process_free(p);
     p = NULL;
   }
-  yajl_tree_free(tree);
+  p_doc_free(&doc);
   return p;
 }
 
@@ -374,14 +376,14 @@ struct spec_resources *spec_parse_resources(const char *data, size_t len,
                                             struct brig_error *err) {
   struct pctx c = {.name = name, .err = err};
   struct spec_resources *r;
-  yajl_val tree = parse_top(&c, data, len);
-  if (tree == NULL)
+  struct p_doc doc;
+  if (parse_top(&c, data, len, &doc) < 0)
     return NULL;
   r = xcalloc(1, sizeof(*r));
-  if (parse_resources(&c, tree, r) < 0) {
+  if (parse_resources(&c, doc.root, r) < 0) {
     spec_resources_free(r);
     r = NULL;
   }
-  yajl_tree_free(tree);
+  p_doc_free(&doc);
   return r;
 }

@@ -354,10 +354,15 @@ static struct spec_config *parse_n(const char *data, size_t len,
   struct pctx c = {.name = name, .err = err};
   struct patch pt = {0};
   struct spec_config *cfg = NULL;
+  struct p_doc doc = {0};
   yajl_val tree;
 
   *bad_set = -1;
-  tree = p_tree(&c, data, len);
+  /* Without sets nothing changes the tree: the block-built document. */
+  if (n == 0)
+    tree = p_doc_parse(&c, data, len, &doc) == 0 ? doc.root : NULL;
+  else
+    tree = p_tree(&c, data, len);
   if (tree == NULL)
     return NULL;
   if (p_expect_object(&c, tree) < 0)
@@ -393,7 +398,10 @@ static struct spec_config *parse_n(const char *data, size_t len,
   }
 out:
   patch_clear(&pt);
-  yajl_tree_free(tree);
+  if (n == 0)
+    p_doc_free(&doc);
+  else
+    yajl_tree_free(tree);
   return cfg;
 }
 

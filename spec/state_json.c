@@ -341,6 +341,7 @@ int state_parse_file(const char *data, size_t len, const char *name,
 int state_parse_tree(const char *data, size_t len, const char *name,
                      struct container_state *out, struct brig_error *err) {
   struct pctx pc = {.name = name, .err = err};
+  struct p_doc doc;
   yajl_val root, ann;
   long long n;
   const char *required[] = {"ociVersion", "id", "status", "bundle", "created"};
@@ -348,8 +349,7 @@ int state_parse_tree(const char *data, size_t len, const char *name,
 
   memset(out, 0, sizeof(*out));
   /* The config parser's checks (size, NUL, UTF-8, depth) guard yajl. */
-  root = p_tree(&pc, data, len);
-  if (root == NULL) {
+  if (p_doc_parse(&pc, data, len, &doc) < 0) {
     if (err == NULL)
       return -1;
     /* "<name>: <what>" -> "<name>: corrupt state: <what>" */
@@ -361,19 +361,20 @@ int state_parse_tree(const char *data, size_t len, const char *name,
                  : err->msg);
     return brig_err(err, 0, "%s: corrupt state: %s", name, what);
   }
+  root = doc.root;
   if (!YAJL_IS_OBJECT(root)) {
-    yajl_tree_free(root);
+    p_doc_free(&doc);
     return brig_err(err, 0, "%s: corrupt state: not a JSON object", name);
   }
   for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
     if (get_str(root, required[i], NULL) == NULL) {
-      yajl_tree_free(root);
+      p_doc_free(&doc);
       return brig_err(err, 0, "%s: corrupt state: .%s missing", name,
                       required[i]);
     }
   }
   if (get_int(root, "pid", NULL, &n) < 0 || n < 0 || n > 4194304) {
-    yajl_tree_free(root);
+    p_doc_free(&doc);
     return brig_err(err, 0, "%s: corrupt state: .pid invalid", name);
   }
   out->pid = (pid_t)n;
@@ -405,7 +406,7 @@ int state_parse_tree(const char *data, size_t len, const char *name,
       out->n_annotations++;
     }
   }
-  yajl_tree_free(root);
+  p_doc_free(&doc);
   return 0;
 }
 

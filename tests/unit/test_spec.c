@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "tree_equal.h"
 #include "internal.h"
 #include "spec.h"
 #include "tap.h"
@@ -495,6 +496,18 @@ static void test_bad_bytes(void) {
   expect_error(deep, strlen(deep), "config.json: nested deeper than 64 levels",
                "65 levels");
   free(deep);
+  /* An escaped quote does not end a string (65 brackets after it do not
+   * count); an escaped backslash before "u0000" is no NUL escape. */
+  deep = xmalloc(4096);
+  n = (size_t)sprintf(deep, "{\"ociVersion\":\"\\\"");
+  memset(deep + n, '[', 65);
+  strcpy(deep + n + 65, "\\\\u0000\"}");
+  cfg = spec_parse(deep, strlen(deep), "config.json", &err);
+  ok(cfg != NULL && strncmp(cfg->oci_version, "\"[[[", 4) == 0 &&
+         strcmp(cfg->oci_version + 66, "\\u0000") == 0,
+     "a string with \\\", 65 brackets and \\\\u0000 in it (%s)", err.msg);
+  spec_free(cfg);
+  free(deep);
   deep = xmalloc(200001);
   memset(deep, '[', 200000);
   expect_error(deep, 200000, "config.json: nested deeper than 64 levels",
@@ -706,8 +719,62 @@ static void test_utf8_offsets(void) {
   ok(bad == 0, "invalid UTF-8 found at its offset in %zu texts", n);
 }
 
+/* p_doc_parse gives what p_tree (yajl_tree_parse) gives: the same tree for
+ * good text, the same error line for bad. */
+static void test_doc_matches_yajl_tree(void) {
+  static const char *const texts[] = {
+      "{}",
+      "[]",
+      "{\"a\": {}, \"b\": [], \"c\": [[], {}], \"d\": null}",
+      "{\"k\": 1, \"k\": 2, \"\": \"\", \"esc\\u00e9\\n\": "
+      "\"\\\"q\\\" \\u2603 \\ud83d\\ude00\"}",
+      "[0, -0, 1, -1, 42, 9223372036854775807, -9223372036854775808, "
+      "9223372036854775808, -9223372036854775809, 18446744073709551615, "
+      "99999999999999999999999, 1.5, -2.25e3, 1e400, 1E-400, 0.0]",
+      "[true, false, null, \"x\", {\"n\": [1, [2, [3, {\"m\": 4}]]]}]",
+      "/* a comment */ {\"a\": 1 // another\n}",
+      "\"top-level string\"",
+      "12",
+      "-7.5",
+      "null",
+      "{\"a\": [1, 2,]}",
+      "{\"a\" 1}",
+      "{\"a\": tru}",
+      "[1, 2",
+      "{\"a\": 1} x",
+      "{\"a\": \"\\x\"}",
+      "{\"a\": 01}",
+      "{\"a\": -}",
+  };
+  size_t len;
+  char *golden = slurp(DATA "golden.json", &len);
+  for (size_t i = 0; i <= sizeof(texts) / sizeof(*texts); i++) {
+    const char *t = i < sizeof(texts) / sizeof(*texts) ? texts[i] : golden;
+    struct brig_error e1 = {0}, e2 = {0};
+    struct pctx c1 = {.name = "t.json", .err = &e1};
+    struct pctx c2 = {.name = "t.json", .err = &e2};
+    struct p_doc doc;
+    yajl_val tree;
+    int r;
+    if (t == NULL)
+      continue;
+    tree = p_tree(&c1, t, strlen(t));
+    r = p_doc_parse(&c2, t, strlen(t), &doc);
+    ok((tree != NULL) == (r == 0), "text %zu: both parse or both fail", i);
+    if (tree != NULL && r == 0)
+      ok(tree_equal(tree, doc.root), "text %zu: the same tree", i);
+    else
+      is_str(e2.msg, e1.msg, "text %zu: the same error line", i);
+    yajl_tree_free(tree);
+    if (r == 0)
+      p_doc_free(&doc);
+  }
+  free(golden);
+}
+
 int main(void) {
   test_utf8_offsets();
+  test_doc_matches_yajl_tree();
   test_golden();
   test_bad_configs();
   test_bad_bytes();
