@@ -449,34 +449,43 @@ struct key_buf {
   size_t len, cap;
 };
 
-static void key_add(struct key_buf *k, const char *s, size_t n) {
+static char *key_room(struct key_buf *k, size_t n) {
   if (k->len + n + 1 > k->cap) {
     k->cap = (k->len + n + 1) * 2;
     k->p = xrealloc(k->p, k->cap);
   }
-  memcpy(k->p + k->len, s, n);
-  k->len += n;
-  k->p[k->len] = '\0';
+  return k->p + k->len;
 }
 
-/* "v;" or "-;".  fmt_u64, not snprintf: the key of podman's profile has
- * ~900 numbers, and musl's snprintf made them a third of the runtime's
- * user time. */
+static void key_add(struct key_buf *k, const char *s, size_t n) {
+  memcpy(key_room(k, n), s, n);
+  k->len += n;
+}
+
+/* "v;" or "-;".  fmt_u64, not snprintf, straight into the key: the key of
+ * podman's profile has ~900 numbers, and musl's snprintf made them a third
+ * of the runtime's user time. */
 static void key_u64(struct key_buf *k, bool set, uint64_t v) {
-  char num[24] = "-";
-  size_t n = set ? fmt_u64(num, v) : 1;
-  num[n++] = ';';
-  key_add(k, num, n);
+  char *p = key_room(k, 22);
+  size_t n = 1;
+  if (set)
+    n = fmt_u64(p, v);
+  else
+    *p = '-';
+  p[n] = ';';
+  k->len += n + 1;
 }
 
 /* Length-prefixed, so no two profiles give the same text. */
 static void key_str(struct key_buf *k, const char *s) {
+  size_t n;
   if (s == NULL) {
     key_add(k, "-;", 2);
     return;
   }
-  key_u64(k, true, strlen(s));
-  key_add(k, s, strlen(s));
+  n = strlen(s);
+  key_u64(k, true, n);
+  key_add(k, s, n);
 }
 
 static void key_strv(struct key_buf *k, char **v) {
@@ -522,11 +531,20 @@ static char *cache_key(const struct spec_seccomp *sc, size_t *len) {
   return k.p;
 }
 
-static uint64_t fnv1a64(const char *s, size_t len) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-  return h;
+/* The cache file's name: a hash of the key, eight bytes a step (the file
+ * holds the whole key, which decides). */
+static uint64_t key_hash(const char *s, size_t len) {
+  uint64_t h = 0xcbf29ce484222325ULL ^ len, w;
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 0x100000001b3ULL;
+    h ^= h >> 29;
+  }
+  w = 0;
+  memcpy(&w, s + i, len - i);
+  h = (h ^ w) * 0x100000001b3ULL;
+  return h ^ (h >> 32);
 }
 
 /* The program in a cache file whose key is exactly key; 0 when found. */
@@ -544,7 +562,7 @@ static int cache_read(int dirfd, const char *name, const char *key, size_t klen,
   memcpy(&kl, data + off, 4);
   off += 4;
   if (kl != klen || len - off < (size_t)kl + 4 ||
-      memcmp(data + off, key, klen) != 0)
+      !bytes_equal(data + off, key, klen))
     return -1;
   off += kl;
   memcpy(&n, data + off, 4);
@@ -620,7 +638,7 @@ void seccomp_precompile(const struct spec_seccomp *sc, const char *cache_dir) {
   if (key == NULL)
     return;
   snprintf(name, sizeof(name), "%016llx",
-           (unsigned long long)fnv1a64(key, klen));
+           (unsigned long long)key_hash(key, klen));
   if (mkdir(cache_dir, 0700) < 0 && errno != EEXIST)
     return;
   dirfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

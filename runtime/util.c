@@ -89,6 +89,18 @@ size_t fmt_u64(char *buf, unsigned long long v) {
   return len;
 }
 
+bool bytes_equal(const void *a, const void *b, size_t n) {
+  const char *x = a, *y = b;
+  uint64_t u, v;
+  for (; n >= 8; n -= 8, x += 8, y += 8) {
+    memcpy(&u, x, 8);
+    memcpy(&v, y, 8);
+    if (u != v)
+      return false;
+  }
+  return memcmp(x, y, n) == 0;
+}
+
 /* Appends s[0..len) to out within cap bytes; the full length counts. */
 static void put(char *out, size_t cap, size_t *n, const char *s, size_t len) {
   if (*n < cap)

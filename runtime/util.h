@@ -44,6 +44,8 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* v in decimal at buf (up to 20 bytes, no NUL); returns the length. */
 size_t fmt_u64(char *buf, unsigned long long v);
+/* a[0..n) == b[0..n), eight bytes a step (musl's memcmp takes one). */
+bool bytes_equal(const void *a, const void *b, size_t n);
 
 size_t strv_len(char *const *v);
 /* An environment entry as POSIX environ has them: NAME=VALUE with a

@@ -158,6 +158,29 @@ static void test_fmt_u64(void) {
   ok(bad == 0, "fmt_u64 agrees with snprintf on %zu values", n);
 }
 
+static void test_bytes_equal(void) {
+  char a[64], b[64];
+  size_t bad = 0, n = 0;
+  for (size_t i = 0; i < sizeof(a); i++)
+    a[i] = b[i] = (char)('a' + i % 26);
+  /* every length from 0 to 40 at every offset, equal, then one byte off
+   * at each position (in the words and in the tail) */
+  for (size_t off = 0; off < 8; off++)
+    for (size_t len = 0; len + off <= 40; len++) {
+      n++;
+      if (!bytes_equal(a + off, b + off, len))
+        bad++;
+      for (size_t k = 0; k < len; k++) {
+        b[off + k] ^= 0x40;
+        n++;
+        if (bytes_equal(a + off, b + off, len))
+          bad++;
+        b[off + k] ^= 0x40;
+      }
+    }
+  ok(bad == 0, "bytes_equal agrees with memcmp in %zu cases", n);
+}
+
 /* runc's Go durations (events --interval) and LXC's -t (stop, wait). */
 static void test_durations(void) {
   static const struct {
@@ -225,6 +248,7 @@ int main(void) {
   test_against_libc();
   test_xasprintf();
   test_fmt_u64();
+  test_bytes_equal();
   test_durations();
   test_env_entry();
   return tap_done();
