@@ -416,6 +416,7 @@ static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
                            const struct mount_opts *o, struct brig_error *err) {
   const uint64_t ro_attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
                             MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  const bool ro = (o->flags & MS_RDONLY) != 0;
   _cleanup_close_ int top = -1;
   const char *name, *dir;
 
@@ -445,7 +446,8 @@ static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
     if (mkdirat(top, name, 0755) < 0 && errno != EEXIST)
       return brig_err(err, errno, "cgroup mount: create \"%s/%s\"",
                       m->destination, name);
-    if (mount_setattr_fd(tree, false, ro_attrs, 0, 0) < 0 ||
+    /* A read-only mount gets its attributes below, all at once. */
+    if ((!ro && mount_setattr_fd(tree, false, ro_attrs, 0, 0) < 0) ||
         move_mount(tree, "", top, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
       return brig_err(err, errno, "mount \"%s\" on \"%s/%s\"", dir,
                       m->destination, name);
@@ -460,8 +462,8 @@ static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
                           m->destination, c);
     }
   }
-  if ((o->flags & MS_RDONLY) &&
-      mount_setattr_fd(top, false, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+  /* The tmpfs and every directory on it: one call, not one per bind. */
+  if (ro && mount_setattr_fd(top, true, ro_attrs, 0, 0) < 0)
     return brig_err(err, errno, "remount \"%s\" read-only", m->destination);
   return 0;
 }

@@ -193,7 +193,9 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   for c in memory pids systemd; do
     [ "$(mnt_fstype /sys/fs/cgroup/$c)" = cgroup ]
     [ "$(mnt_field /sys/fs/cgroup/$c 4)" = "$cgp" ]
-    has_opt "$(mnt_field /sys/fs/cgroup/$c 6)" ro
+    for o in ro nosuid nodev noexec; do
+      has_opt "$(mnt_field /sys/fs/cgroup/$c 6)" $o
+    done
   done
   [[ "$output" == *"touch: /sys/fs/cgroup/x: Read-only file system"* ]]
   [[ "$output" == *"touch: /sys/fs/cgroup/memory/x: Read-only file system"* ]]
