@@ -3,6 +3,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
+/* Every message is one line: a value it quotes may hold a newline. */
+static void keep_one_line(struct brig_error *err) {
+  char copy[BRIG_ERROR_MAX];
+  for (const char *p = err->msg; *p; p++) {
+    if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+      memcpy(copy, err->msg, sizeof(copy));
+      one_line(copy, err->msg, sizeof(err->msg));
+      return;
+    }
+  }
+}
+
 static void append_errno(struct brig_error *err, int errnum) {
   size_t len = strlen(err->msg);
   if (errnum != 0 && len < sizeof(err->msg))
@@ -19,6 +33,7 @@ int brig_err(struct brig_error *err, int errnum, const char *fmt, ...) {
   va_end(ap);
   err->errnum = errnum;
   append_errno(err, errnum);
+  keep_one_line(err);
   return -1;
 }
 
@@ -40,6 +55,7 @@ int brig_err_wrap(struct brig_error *err, const char *fmt, ...) {
   size_t olen = strnlen(old, room);
   memcpy(err->msg + plen + 2, old, olen);
   err->msg[plen + 2 + olen] = '\0';
+  keep_one_line(err);
   return -1;
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sanitizer.h"
+#include "util.h"
 
 static const int forwarded[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
                                 SIGUSR1, SIGUSR2, SIGWINCH};
@@ -48,7 +49,9 @@ void init_run(const struct spec_process *p, const char *exe, char **env,
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     execve(exe, p->args, env);
-    fprintf(stderr, "brig: exec %s: %s\n", exe, brig_strerror(errno));
+    char safe[512];
+    fprintf(stderr, "brig: exec %s: %s\n", one_line(exe, safe, sizeof(safe)),
+            brig_strerror(errno));
     _exit(127);
   }
   /* The init keeps nothing of the host: only stdio, which the app shares. */

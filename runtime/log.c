@@ -72,7 +72,9 @@ void log_msg(enum log_level lvl, const char *fmt, ...) {
    * printed by the caller (main) once. */
   if (log_fd_ < 0) {
     if (lvl != LOG_LVL_ERROR) {
-      n = snprintf(line, sizeof(line), "brig: %s: %s\n", level_name(lvl), msg);
+      char safe[sizeof(msg)];
+      n = snprintf(line, sizeof(line), "brig: %s: %s\n", level_name(lvl),
+                   one_line(msg, safe, sizeof(safe)));
       write_all(2, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line));
     }
     return;
@@ -87,8 +89,9 @@ void log_msg(enum log_level lvl, const char *fmt, ...) {
                  "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
                  level_name(lvl), esc, ts);
   } else {
+    char safe[sizeof(msg)];
     n = snprintf(line, sizeof(line), "time=\"%s\" level=%s msg=\"%s\"\n", ts,
-                 level_name(lvl), msg);
+                 level_name(lvl), one_line(msg, safe, sizeof(safe)));
   }
   if (n > (int)sizeof(line))
     n = sizeof(line);

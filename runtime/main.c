@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "log.h"
 #include "selfexe.h"
+#include "util.h"
 
 /* runc's checkpoint and restore: named, so that a caller gets why. */
 static int no_criu(int argc, char **argv, struct brig_error *err) {
@@ -111,6 +112,7 @@ int main(int argc, char **argv) {
       {NULL, 0, NULL, 0},
   };
   struct brig_error err = {0};
+  char safe[256]; /* an argument quoted in a message, one line */
   int c, ret;
 
   opterr = 0;
@@ -124,7 +126,8 @@ int main(int argc, char **argv) {
       break;
     case 'f':
       if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
-        fprintf(stderr, "brig: invalid log-format: %s\n", optarg);
+        fprintf(stderr, "brig: invalid log-format: %s\n",
+                one_line(optarg, safe, sizeof(safe)));
         return 1;
       }
       brig_g.log_format = optarg;
@@ -138,7 +141,8 @@ int main(int argc, char **argv) {
     case 'R':
       if (strcmp(optarg, "true") != 0 && strcmp(optarg, "false") != 0 &&
           strcmp(optarg, "auto") != 0) {
-        fprintf(stderr, "brig: invalid --rootless value: %s\n", optarg);
+        fprintf(stderr, "brig: invalid --rootless value: %s\n",
+                one_line(optarg, safe, sizeof(safe)));
         return 1;
       }
       brig_g.rootless = optarg;
@@ -158,7 +162,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "brig: flag provided but not defined: -%c\n", optopt);
       else
         fprintf(stderr, "brig: flag provided but not defined: %s\n",
-                argv[optind - 1]);
+                one_line(argv[optind - 1], safe, sizeof(safe)));
       return 1;
     }
   }
@@ -197,6 +201,7 @@ int main(int argc, char **argv) {
     }
     return ret;
   }
-  fprintf(stderr, "brig: No help topic for '%s'\n", name);
+  fprintf(stderr, "brig: No help topic for '%s'\n",
+          one_line(name, safe, sizeof(safe)));
   return 1;
 }

@@ -588,7 +588,11 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   }
   fault_delay("init");
   execve(exe, o->cfg->process->args, env);
-  fprintf(stderr, "brig: exec %s: %s\n", exe, brig_strerror(errno));
+  {
+    char safe[512];
+    fprintf(stderr, "brig: exec %s: %s\n", one_line(exe, safe, sizeof(safe)),
+            brig_strerror(errno));
+  }
   _exit(127);
 }
 

@@ -89,6 +89,30 @@ size_t fmt_u64(char *buf, unsigned long long v) {
   return len;
 }
 
+const char *one_line(const char *s, char *buf, size_t size) {
+  static const char hex[] = "0123456789abcdef";
+  size_t o = 0;
+  if (size == 0)
+    return buf;
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch >= 0x20 && ch != 0x7f) {
+      if (o + 1 >= size)
+        break;
+      buf[o++] = (char)ch;
+      continue;
+    }
+    if (o + 6 >= size)
+      break;
+    memcpy(buf + o, "\\u00", 4);
+    buf[o + 4] = hex[ch >> 4];
+    buf[o + 5] = hex[ch & 15];
+    o += 6;
+  }
+  buf[o] = '\0';
+  return buf;
+}
+
 bool bytes_equal(const void *a, const void *b, size_t n) {
   const char *x = a, *y = b;
   uint64_t u, v;

@@ -44,6 +44,11 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* v in decimal at buf (up to 20 bytes, no NUL); returns the length. */
 size_t fmt_u64(char *buf, unsigned long long v);
+/* s with its control characters (a newline in a config value or an
+ * argument, an escape sequence) written as JSON writes them, \u00XX, into
+ * buf (size, cut to fit): a message that quotes s stays one line.  Returns
+ * buf. */
+const char *one_line(const char *s, char *buf, size_t size);
 /* a[0..n) == b[0..n), eight bytes a step (musl's memcmp takes one). */
 bool bytes_equal(const void *a, const void *b, size_t n);
 

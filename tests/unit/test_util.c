@@ -181,6 +181,34 @@ static void test_bytes_equal(void) {
   ok(bad == 0, "bytes_equal agrees with memcmp in %zu cases", n);
 }
 
+static void test_one_line(void) {
+  char buf[64], small[8];
+  is_str(one_line("plain text", buf, sizeof(buf)), "plain text",
+         "one_line leaves printable text alone");
+  is_str(one_line("a\nb\rc\td\x1b[0m\x7f", buf, sizeof(buf)),
+         "a\\u000ab\\u000dc\\u0009d\\u001b[0m\\u007f",
+         "one_line writes control characters as \\u00XX");
+  is_str(one_line("\xc3\xa9t\xc3\xa9", buf, sizeof(buf)), "\xc3\xa9t\xc3\xa9",
+         "one_line keeps UTF-8");
+  /* cut to fit, never half an escape */
+  is_str(one_line("abcd\nefgh", small, sizeof(small)), "abcd",
+         "one_line cuts before an escape that does not fit");
+  is_str(one_line("abcdefghij", small, sizeof(small)), "abcdefg",
+         "one_line cuts plain text to fit");
+}
+
+static void test_error_one_line(void) {
+  struct brig_error err = {0};
+  brig_err(&err, 2, "mount source \"%s\"", "/x\ny");
+  is_str(err.msg, "mount source \"/x\\u000ay\": No such file or directory",
+         "brig_err keeps a message with a newline in it on one line");
+  brig_err_wrap(&err, "create %s", "a\nb");
+  is_str(err.msg,
+         "create a\\u000ab: mount source \"/x\\u000ay\": No such file or "
+         "directory",
+         "brig_err_wrap too");
+}
+
 /* runc's Go durations (events --interval) and LXC's -t (stop, wait). */
 static void test_durations(void) {
   static const struct {
@@ -249,6 +277,8 @@ int main(void) {
   test_xasprintf();
   test_fmt_u64();
   test_bytes_equal();
+  test_one_line();
+  test_error_one_line();
   test_durations();
   test_env_entry();
   return tap_done();
