@@ -527,6 +527,7 @@ static char *cache_key(const struct spec_seccomp *sc, size_t *len) {
       key_str(&k, c->args[a].op);
     }
   }
+  k.p[k.len] = '\0'; /* key_room keeps a byte for it */
   *len = k.len;
   return k.p;
 }
