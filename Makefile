@@ -49,7 +49,7 @@ endif
 
 SPEC_SRCS := $(sort $(wildcard spec/*.c))
 RUNTIME_SRCS := $(sort $(wildcard runtime/*.c))
-LIB_SRCS := runtime/error.c runtime/errtext.c runtime/util.c
+LIB_SRCS := runtime/error.c runtime/errtext.c runtime/memcopy.c runtime/util.c
 SPEC_OBJS := $(SPEC_SRCS:%.c=$(BUILD)/obj/%.o)
 RUNTIME_OBJS := $(RUNTIME_SRCS:%.c=$(BUILD)/obj/%.o)
 HEADERS := $(wildcard runtime/*.h spec/*.h)

@@ -181,6 +181,47 @@ static void test_bytes_equal(void) {
   ok(bad == 0, "bytes_equal agrees with memcmp in %zu cases", n);
 }
 
+/* brig_memcpy and brig_memmove against a byte loop: every length to 300 at
+ * every source and destination offset in a word pair, bytes around the
+ * destination untouched; memmove with the regions overlapping both ways. */
+static void test_memcopy(void) {
+  static unsigned char src[400], dst[400], want[400];
+  size_t bad = 0, n = 0;
+  for (size_t i = 0; i < sizeof(src); i++)
+    src[i] = (unsigned char)(i * 7 + 3);
+  for (size_t so = 0; so < 16; so++)
+    for (size_t d_o = 0; d_o < 16; d_o++)
+      for (size_t len = 0; len <= 300; len++) {
+        for (size_t i = 0; i < sizeof(dst); i++)
+          dst[i] = want[i] = 0xee;
+        for (size_t i = 0; i < len; i++)
+          want[d_o + i] = src[so + i];
+        n++;
+        if (brig_memcpy(dst + d_o, src + so, len) != dst + d_o ||
+            !bytes_equal(dst, want, sizeof(dst)))
+          bad++;
+      }
+  ok(bad == 0, "brig_memcpy copies exactly [0, len) in %zu cases", n);
+  bad = 0;
+  n = 0;
+  for (size_t len = 0; len <= 300; len++)
+    for (size_t from = 0; from < 80; from++)
+      for (size_t to = 0; to < 80; to++) {
+        for (size_t i = 0; i < sizeof(dst); i++)
+          dst[i] = want[i] = (unsigned char)(i * 13 + 1);
+        for (size_t i = 0; i < len; i++)
+          want[to + i] = dst[from + i];
+        n++;
+        if (brig_memmove(dst + to, dst + from, len) != dst + to ||
+            !bytes_equal(dst, want, sizeof(dst)))
+          bad++;
+      }
+  ok(bad == 0,
+     "brig_memmove is right with the regions overlapping either "
+     "way in %zu cases",
+     n);
+}
+
 static void test_one_line(void) {
   char buf[64], small[8];
   is_str(one_line("plain text", buf, sizeof(buf)), "plain text",
@@ -277,6 +318,7 @@ int main(void) {
   test_xasprintf();
   test_fmt_u64();
   test_bytes_equal();
+  test_memcopy();
   test_one_line();
   test_error_one_line();
   test_durations();
