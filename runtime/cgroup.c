@@ -310,6 +310,9 @@ static bool in_list(const char *item, size_t len, const char *list) {
 /* Same comma-separated set, any order. */
 static bool same_set(const char *a, const char *b) {
   size_t na = 0, nb = 0;
+  /* the same items and as many commas: the same length */
+  if (strlen(a) != strlen(b))
+    return false;
   for (const char *p = a; *p;) {
     size_t l = (size_t)(strchrnul(p, ',') - p);
     if (!in_list(p, l, b))
@@ -325,29 +328,39 @@ static bool same_set(const char *a, const char *b) {
   return na == nb;
 }
 
-/* Add len bytes of item to the comma-separated *list (malloc'd). */
-static void list_append(char **list, const char *item, size_t len) {
-  size_t l = strlen(*list);
-  *list = xrealloc(*list, l + len + 2);
-  if (l > 0)
-    (*list)[l++] = ',';
-  memcpy(*list + l, item, len);
-  (*list)[l + len] = '\0';
+/* The controllers the kernel knows: the first field of each line of
+ * /proc/cgroups but its header, NUL-terminated in place in *buf. */
+struct known {
+  char *buf;
+  size_t n;
+  const char *name[64];
+  size_t len[64];
+};
+
+static void known_controllers(struct known *k) {
+  struct brig_error e;
+  size_t len;
+  k->buf = NULL;
+  k->n = 0;
+  if (read_file_at(AT_FDCWD, "/proc/cgroups", 1 << 16, &k->buf, &len, &e) < 0)
+    return;
+  for (char *line = k->buf; *line != '\0' && k->n < 64;) {
+    char *nl = strchrnul(line, '\n');
+    size_t l = strcspn(line, " \t\n");
+    if (line[0] != '#' && l > 0) {
+      k->name[k->n] = line;
+      k->len[k->n++] = l;
+    }
+    line = *nl ? nl + 1 : nl;
+  }
 }
 
-/* The controllers the kernel knows (/proc/cgroups), comma-separated. */
-static char *known_controllers(void) {
-  _cleanup_fclose_ FILE *f = fopen_re("/proc/cgroups");
-  char line[256];
-  char *out = xstrdup("");
-  if (f == NULL)
-    return out;
-  while (fgets(line, sizeof(line), f)) {
-    size_t l = strcspn(line, " \t\n");
-    if (line[0] != '#' && l > 0)
-      list_append(&out, line, l);
-  }
-  return out;
+static bool is_known(const struct known *k, const char *o, size_t len) {
+  for (size_t i = 0; i < k->n; i++)
+    if (k->len[i] == len && k->name[i][0] == o[0] &&
+        memcmp(k->name[i], o, len) == 0)
+      return true;
+  return false;
 }
 
 static void add_hier(struct cgroup *cg, const char *controllers,
@@ -386,32 +399,38 @@ static char *next_field(char **p) {
 }
 
 /* Fill cg->h from /proc/self/mountinfo: every v1 hierarchy under
- * /sys/fs/cgroup, plus the cgroup2 one (unified on hybrid, the root on v2). */
+ * /sys/fs/cgroup, plus the cgroup2 one (unified on hybrid, the root on v2).
+ * Both files are read whole and cut in place: no stdio, no copies. */
 static int find_hierarchies(struct cgroup *cg, struct brig_error *err) {
-  _cleanup_fclose_ FILE *f = fopen_re("/proc/self/mountinfo");
-  _cleanup_free_ char *line = NULL;
-  _cleanup_free_ char *known = known_controllers();
-  size_t cap = 0;
-  if (f == NULL)
-    return brig_err(err, errno, "open /proc/self/mountinfo");
-  while (getline(&line, &cap, f) > 0) {
+  _cleanup_free_ char *buf = NULL;
+  struct known known;
+  size_t len, root_len = strlen(CGROUP_ROOT);
+  struct brig_error e;
+  if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", 64 << 20, &buf, &len, &e) <
+      0)
+    return brig_err(err, e.errnum, "open /proc/self/mountinfo");
+  known_controllers(&known);
+  for (char *line = buf, *next; *line != '\0'; line = next) {
     /* "ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - FSTYPE SOURCE OPTIONS" */
-    char *sep = strstr(line, " - ");
-    char *p = line, *rest, *mnt = NULL, *fstype, *opts = NULL;
-    if (sep == NULL)
-      continue;
+    char *nl = strchrnul(line, '\n');
+    char *sep, *p = line, *rest, *mnt = NULL, *fstype, *opts = NULL;
+    next = *nl ? nl + 1 : nl;
+    *nl = '\0';
+    sep = strstr(line, " - ");
+    if (sep == NULL || strncmp(sep + 3, "cgroup", 6) != 0)
+      continue; /* most lines: not a cgroup fs */
     *sep = '\0';
     rest = sep + 3;
     fstype = next_field(&rest);
-    if (fstype == NULL || strncmp(fstype, "cgroup", 6) != 0)
-      continue; /* most lines: not a cgroup fs */
+    if (fstype == NULL)
+      continue;
     if (next_field(&rest) != NULL)
       opts = next_field(&rest);
     for (int i = 0; i < 5 && (mnt = next_field(&p)) != NULL; i++)
       ;
     if (mnt == NULL || opts == NULL)
       continue;
-    if (strncmp(mnt, CGROUP_ROOT, strlen(CGROUP_ROOT)) != 0)
+    if (strncmp(mnt, CGROUP_ROOT, root_len) != 0)
       continue;
     if (strcmp(fstype, "cgroup2") == 0) {
       if ((cg->layout == CGROUP_LAYOUT_V2 && strcmp(mnt, CGROUP_ROOT) == 0) ||
@@ -422,18 +441,25 @@ static int find_hierarchies(struct cgroup *cg, struct brig_error *err) {
     }
     if (strcmp(fstype, "cgroup") != 0 || cg->layout == CGROUP_LAYOUT_V2)
       continue;
-    /* The controllers are the super options the kernel knows, plus name=. */
-    _cleanup_free_ char *ctrls = xstrdup("");
-    char *save = NULL;
-    for (char *o = strtok_r(opts, ",", &save); o;
-         o = strtok_r(NULL, ",", &save)) {
-      if (strncmp(o, "name=", 5) != 0 && !in_list(o, strlen(o), known))
-        continue;
-      list_append(&ctrls, o, strlen(o));
+    /* The controllers are the super options the kernel knows, plus name=;
+     * kept in order, written over opts (never longer). */
+    char *w = opts;
+    for (char *o = opts; *o != '\0';) {
+      size_t l = strcspn(o, ",");
+      char *after = o[l] ? o + l + 1 : o + l;
+      if ((l >= 5 && strncmp(o, "name=", 5) == 0) || is_known(&known, o, l)) {
+        if (w != opts)
+          *w++ = ',';
+        memmove(w, o, l);
+        w += l;
+      }
+      o = after;
     }
-    if (*ctrls)
-      add_hier(cg, ctrls, mnt, false);
+    *w = '\0';
+    if (*opts)
+      add_hier(cg, opts, mnt, false);
   }
+  free(known.buf);
   if (cg->n == 0)
     return brig_err(err, 0, "no cgroup hierarchy is mounted under %s",
                     CGROUP_ROOT);
