@@ -10,7 +10,7 @@
  * 256 KiB chunks, freed blocks kept on one list per class and re-used,
  * never returned; a larger block is a mapping of its own, unmapped when
  * freed.  One spin lock: brig has at most one extra thread (the cgroup v2
- * OOM watcher of `events`).
+ * OOM watcher of `events`), and takes it only once that thread exists.
  *
  * The functions are brig_malloc & co.; they become malloc, free, calloc,
  * realloc, aligned_alloc, posix_memalign, memalign and malloc_usable_size
@@ -21,6 +21,7 @@
 #include "alloc.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -45,14 +46,24 @@ struct free_block {
 static struct free_block *free_list[N_CLASSES];
 static char *cur, *end;
 static volatile char lock_flag;
+/* Set before the first extra thread starts (brig_alloc_threaded); until
+ * then the lock is skipped: an atomic exchange a call, ~3,000 a run. */
+static bool threaded;
+
+void brig_alloc_threaded(void) {
+  threaded = true;
+}
 
 static void lock(void) {
+  if (!threaded)
+    return;
   while (__atomic_test_and_set(&lock_flag, __ATOMIC_ACQUIRE))
     ;
 }
 
 static void unlock(void) {
-  __atomic_clear(&lock_flag, __ATOMIC_RELEASE);
+  if (threaded)
+    __atomic_clear(&lock_flag, __ATOMIC_RELEASE);
 }
 
 static struct hdr *hdr_of(void *p) {

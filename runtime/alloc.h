@@ -10,5 +10,7 @@ void *brig_calloc(size_t nmemb, size_t size);
 void *brig_realloc(void *p, size_t n);
 void *brig_aligned_alloc(size_t align, size_t n);
 size_t brig_malloc_usable_size(void *p);
+/* Call before starting a thread: from then on the allocator locks. */
+void brig_alloc_threaded(void);
 
 #endif

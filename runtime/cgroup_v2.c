@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "util.h"
 
 static const char *dir_of(struct cgroup *cg) {
@@ -696,6 +697,7 @@ static int v2_oom_eventfd(struct cgroup *cg, struct brig_error *err) {
   pthread_attr_t at;
   pthread_attr_init(&at);
   pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+  brig_alloc_threaded();
   int r = pthread_create(&t, &at, oom_thread, w);
   pthread_attr_destroy(&at);
   if (r != 0) {

@@ -118,7 +118,9 @@ void mount_opts_parse(char *const *options, struct mount_opts *o) {
       continue;
     }
     for (size_t j = 0; j < sizeof(opt_defs) / sizeof(*opt_defs); j++) {
-      if (strcmp(name, opt_defs[j].name) == 0) {
+      /* the first byte first: most names differ there */
+      if (name[0] == opt_defs[j].name[0] &&
+          strcmp(name, opt_defs[j].name) == 0) {
         def = &opt_defs[j];
         break;
       }

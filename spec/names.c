@@ -104,8 +104,12 @@ static const char *const cap_names[] = {
 #define N_CAPS ((int)(sizeof(cap_names) / sizeof(cap_names[0])))
 
 int spec_capability_from_name(const char *name) {
+  /* every name is "CAP_" and more: compare what follows, first byte first */
+  if (strncmp(name, "CAP_", 4) != 0)
+    return -1;
+  name += 4;
   for (int i = 0; i < N_CAPS; i++)
-    if (strcmp(cap_names[i], name) == 0)
+    if (cap_names[i][4] == name[0] && strcmp(cap_names[i] + 4, name) == 0)
       return i;
   return -1;
 }

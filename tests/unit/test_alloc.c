@@ -1,13 +1,42 @@
 /* alloc.c: brig's allocator (malloc & co. in the musl build), called here
  * by its brig_* names: sizes, re-use, realloc, calloc, alignment, the big
- * mapped blocks, and a churn with a content check. */
+ * mapped blocks, a churn with a content check, and the same from two
+ * threads once brig_alloc_threaded has been called. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "tap.h"
+
+/* One thread's churn: blocks of mixed sizes filled with the thread's own
+ * byte and checked before they are freed; returns how many were spoiled. */
+static void *churn(void *arg) {
+  unsigned char mark = (unsigned char)(uintptr_t)arg;
+  enum { K = 64 };
+  char *p[K] = {0};
+  size_t n[K] = {0};
+  uintptr_t bad = 0;
+  for (int i = 0; i < 200000; i++) {
+    int k = (i * 37) % K;
+    if (p[k] != NULL) {
+      for (size_t j = 0; j < n[k]; j++)
+        if ((unsigned char)p[k][j] != mark) {
+          bad++;
+          break;
+        }
+      brig_free(p[k]);
+    }
+    n[k] = (size_t)((i * 7919) % 3000);
+    p[k] = brig_malloc(n[k]);
+    memset(p[k], mark, n[k]);
+  }
+  for (int k = 0; k < K; k++)
+    brig_free(p[k]);
+  return (void *)bad;
+}
 
 int main(void) {
   char *a, *b, *c;
@@ -95,5 +124,16 @@ int main(void) {
     }
   }
   ok(bad == 0, "3 rounds of %d blocks: none overlaps another", N);
+
+  pthread_t t1, t2;
+  void *r1 = NULL, *r2 = NULL;
+  brig_alloc_threaded();
+  pthread_create(&t1, NULL, churn, (void *)(uintptr_t)0x5a);
+  pthread_create(&t2, NULL, churn, (void *)(uintptr_t)0xa5);
+  pthread_join(t1, &r1);
+  pthread_join(t2, &r2);
+  ok(r1 == NULL && r2 == NULL,
+     "two threads churning at once after brig_alloc_threaded: no block "
+     "shared or spoiled");
   return tap_done();
 }
