@@ -141,6 +141,8 @@ static int run_main(int argc, char **argv, bool execute,
     return 1;
   }
   o.detached = detach && console_file == NULL;
+  /* the --console-file check below must come before the process runs */
+  o.start_early = console_file == NULL;
   o.receive_console =
       (!detach || console_file != NULL) && o.console_socket == NULL;
   if (create_refuse_systemd(cmd, o.id, err) < 0)

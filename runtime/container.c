@@ -339,12 +339,24 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   }
 
   bool saved_early = start_fd != NULL && cg != NULL;
+  /* run may start the init once its state is saved when nothing else has
+   * to come first: the pid file, the terminal handed over, the notify
+   * socket's listener, hooks and a seccomp listener that answer on the
+   * same socket before the init is set up. */
+  const struct spec_hooks *hk = cfg->hooks;
+  bool start_at_go =
+      saved_early && o->start_early && o->pid_file == NULL &&
+      !cfg->process->terminal && !notify_wanted(cfg) &&
+      (hk == NULL || hk->n_prestart + hk->n_create_runtime == 0) &&
+      (cfg->linux_ == NULL || cfg->linux_->seccomp == NULL ||
+       cfg->linux_->seccomp->listener_path == NULL);
   struct spawn_opts so = {.cfg = cfg,
                           .id = o->id,
                           .bundle = bundle,
                           .rootfs = rootfs,
                           .state_dirfd = c->dirfd,
                           .start_by_socket = start_fd != NULL,
+                          .start_at_go = start_at_go,
                           .cg = cg,
                           .console_sock = console_sock,
                           .no_pivot = o->no_pivot,
@@ -363,6 +375,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   fault_kill("create-spawned");
   c->st.pid = res.pid;
   c->st.init_start_time = res.start_time;
+  c->started = res.started;
   free(c->st.status);
   c->st.status = xstrdup("created");
   if (console_peer >= 0) {
@@ -454,8 +467,9 @@ static int start_loaded(struct container *c, int start_fd,
   if (notify < 0 && err->msg[0] != '\0')
     goto out;
   if (start_fd >= 0) {
-    /* run: one byte on the init's socket starts it. */
-    if (send(start_fd, "g", 1, MSG_NOSIGNAL) != 1) {
+    /* run: one byte on the init's socket starts it (create may have sent
+     * it already). */
+    if (!c->started && send(start_fd, "g", 1, MSG_NOSIGNAL) != 1) {
       brig_err(err, errno, "start container init");
       goto out;
     }

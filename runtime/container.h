@@ -18,6 +18,8 @@ struct container {
   /* Known to have no kept config (HOOKS_CONFIG): the create that made it
    * wrote none, so container_load_hooks need not look. */
   bool no_hooks_config;
+  /* run: create already sent the start byte (create_opts.start_early) */
+  bool started;
   struct container_state st;
 };
 
@@ -70,7 +72,11 @@ struct create_opts {
   bool receive_console;
   bool detached; /* create / run -d: a terminal needs a console socket */
   bool use_init; /* --init / execute: brig's init is PID 1 */
-  char **args;   /* execute -- CMD: replaces process.args */
+  /* run: nothing the caller does between create and start has to come
+   * before the process (no --console-file check): create may start the
+   * init as soon as its state is saved (container.started) */
+  bool start_early;
+  char **args;             /* execute -- CMD: replaces process.args */
   const char *config_file; /* --config FILE: instead of config.json */
   char **sets;             /* --set PATH=VALUE..., NULL-terminated */
 };

@@ -23,6 +23,10 @@ static const char *host_socket(void) {
   return (p != NULL && p[0] == '/') ? p : NULL;
 }
 
+bool notify_wanted(const struct spec_config *cfg) {
+  return host_socket() != NULL && cfg->process != NULL;
+}
+
 int notify_prepare(struct spec_config *cfg, int state_dirfd,
                    const char *state_dir, struct brig_error *err) {
   const char *path = host_socket();

@@ -10,6 +10,9 @@
 #include "error.h"
 #include "spec.h"
 
+/* Whether notify_prepare sets up a socket for this config (NOTIFY_SOCKET
+ * is an absolute path and there is a process). */
+bool notify_wanted(const struct spec_config *cfg);
 /* create: when NOTIFY_SOCKET is set, make <state dir>/notify, bind it over
  * the socket's directory in the container and point the process's
  * NOTIFY_SOCKET at it. */

@@ -769,6 +769,7 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   unsigned join = CGROUP_HIER_ALL;
 
   r->start_fd = -1;
+  r->started = false;
   /* 0622 whatever the umask: a non-root process.user opens it to write. */
   if (!o->start_by_socket &&
       (mkfifoat(o->state_dirfd, "exec.fifo", 0622) < 0 ||
@@ -848,6 +849,13 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   if (o->on_go != NULL &&
       o->on_go(pid, r->start_time, o->on_clone_arg, err) < 0)
     goto fail;
+  /* The init reads the byte once it is set up and has said so: it finds it
+   * there instead of sleeping until the caller sends it (two wake-ups
+   * fewer).  Not sent (the init died): the loop below says why. */
+  if (o->start_at_go) {
+    fault_kill("run-start");
+    r->started = send(sp[0], "g", 1, MSG_NOSIGNAL) == 1;
+  }
   while ((got = sync_recv_fd(sp[0], &m, &notify_fd)) == 0 &&
          (m.type == SYNC_SECCOMP || m.type == SYNC_HOOKS)) {
     if (m.type == SYNC_HOOKS) {

@@ -23,6 +23,9 @@ struct spawn_opts {
   /* run: no exec.fifo; the init waits for start on the sync socket,
    * returned in spawn_result.start_fd */
   bool start_by_socket;
+  /* start_by_socket: send the start byte right after on_go, not leave it to
+   * the caller (spawn_result.started says it went) */
+  bool start_at_go;
   struct cgroup *cg;
   int console_sock; /* connected console socket, -1 when none */
   bool no_pivot;
@@ -55,6 +58,7 @@ struct spawn_result {
   pid_t pid;
   uint64_t start_time;
   int start_fd; /* start_by_socket: the init's socket, else -1 */
+  bool started; /* start_at_go: the start byte was sent */
 };
 
 /* Resolve process.args[0] as exec.LookPath does (PATH from process.env);

@@ -148,12 +148,36 @@ start_killed() {
 @test "start killed after the init answered" {
   start_killed start-released
 }
+# run starts the init right after it saves the state (the start byte is
+# waiting when the init is set up), unless something has to come first.
 @test "run killed before it starts the init: the init, waiting on run's socket, exits" {
   local id
   id=$(cid)
-  run fbrig create-done run -b "$BUNDLE" "$id"
+  run fbrig run-start run -b "$BUNDLE" "$id"
   [ "$status" -eq 137 ]
   # the init got EOF where it waited for "go" and exited without exec'ing
+  wait_for 50 sh -c "$BRIG --root '$BRIG_ROOT' state '$id' | jq -e '.status == \"stopped\"'"
+  check_after_kill "$id" stopped
+}
+@test "run killed after it started the init: running or stopped, delete removes it" {
+  local id st
+  id=$(cid)
+  run fbrig create-done run -b "$BUNDLE" "$id"
+  [ "$status" -eq 137 ]
+  # The init had the start byte: it runs the process if its "0" reached
+  # run before the kill, else it got EPIPE and exited (as a killed start).
+  wait_for 50 sh -c "$BRIG --root '$BRIG_ROOT' state '$id' | jq -e '.status != \"created\"'"
+  run brig state "$id"
+  st=$(echo "$output" | jq -r .status)
+  [[ "$st" =~ ^(running|stopped)$ ]]
+  check_after_kill "$id" "$st"
+}
+@test "run --pid-file killed before its start: the init never starts" {
+  local id
+  id=$(cid)
+  # the pid file comes before the process: no start with the state save
+  run fbrig create-done run --pid-file "$TEST_TMP/pid" -b "$BUNDLE" "$id"
+  [ "$status" -eq 137 ]
   wait_for 50 sh -c "$BRIG --root '$BRIG_ROOT' state '$id' | jq -e '.status == \"stopped\"'"
   check_after_kill "$id" stopped
 }

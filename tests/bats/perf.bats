@@ -3,7 +3,7 @@
 # seccomp filter cache (<root>/.bpf@cache), state saves, the static binary,
 # joining cgroups without the global cgroup lock, the sysfs superblock made
 # by the runtime while the init sets up, the v1 cgroups made while the init
-# makes its network namespace.
+# makes its network namespace, run's start byte sent with the state save.
 
 load helpers
 
@@ -199,6 +199,31 @@ deny_mkdir() { # deny_mkdir ERRNO
   [ "$unshare" -lt "$joined" ]
   [ "$keyring" -lt "$joined" ]
   [ "$limit" -lt "$joined" ]
+}
+
+# run_order ARGS...: a traced `run ARGS` of /bin/true; prints the trace
+# line numbers of the runtime's start byte ("g") and of the init's
+# SYNC_READY (a sync message whose type is 2).
+run_order() {
+  local t=$TEST_TMP/order
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    strace -f -qq -e trace=sendto -e signal=none -o "$t" \
+    "$BRIG" --root "$BRIG_ROOT" run "$@" -b "$BUNDLE" "$(cid)" >/dev/null
+  echo "$(grep -n 'sendto([0-9]*, "g", 1,' "$t" | cut -d: -f1)" \
+    "$(grep -n 'sendto([0-9]*, "\\2\\0\\0\\0' "$t" | cut -d: -f1)"
+}
+
+@test "run sends the start byte with the state save, before the init is ready (one round trip less)" {
+  make_bundle true
+  read -r go ready <<<"$(run_order)"
+  echo "go $go ready $ready"
+  [ -n "$go" ] && [ -n "$ready" ]
+  [ "$go" -lt "$ready" ]
+  # the pid file comes before the process: the byte waits for the init
+  read -r go ready <<<"$(run_order --pid-file "$TEST_TMP/pid")"
+  echo "with --pid-file: go $go ready $ready"
+  [ -n "$go" ] && [ -n "$ready" ]
+  [ "$go" -gt "$ready" ]
 }
 
 @test "a large seccomp profile is a binary search over syscall numbers: few instructions per syscall" {
