@@ -42,10 +42,10 @@
  * (the container's namespaces exist now); it answers SYNC_GO. */
 /* SYNC_IDMAP, before SYNC_GO, carries the detached idmapped tree of
  * mounts[errnum] (SCM_RIGHTS). */
-/* SYNC_EARLY, before SYNC_GO, says the init did what it does before it
- * (its network namespace made, its session keyring joined), else
- * SYNC_ERROR: the parent waits for it before SYNC_GO, so that it finds
- * the new namespace there. */
+/* SYNC_EARLY says the init did what it does before SYNC_GO (its network
+ * namespace made, its session keyring joined), else SYNC_ERROR: the parent
+ * reads it before it needs that namespace, and before SYNC_GO only when it
+ * has something to do in the init's namespaces first. */
 enum sync_type {
   SYNC_GO = 1,
   SYNC_READY,
@@ -765,7 +765,7 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   pid_t pid;
   int status, got, notify_fd = -1;
   _cleanup_close_ int sysfs_fd = -1;
-  bool new_userns, in_cgroup = false;
+  bool new_userns, in_cgroup = false, go_sent;
   unsigned join = CGROUP_HIER_ALL;
 
   r->start_fd = -1;
@@ -824,17 +824,27 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     goto fail;
   if (o->late_cgroup != NULL && o->late_cgroup(o->late_cgroup_arg, err) < 0)
     goto fail;
-  if ((late_net || keyring_early) && await_early(sp[0], err) < 0)
-    goto fail;
   if (in_cgroup)
     join &= ~CGROUP_HIER_V2;
   if (child_joins_v1)
     join &= ~CGROUP_HIER_V1;
-  if (o->cg != NULL && join != 0 && cgroup_add_pid(o->cg, pid, join, err) < 0)
+  if (o->cg == NULL)
+    join = 0;
+  /* Nothing left for the parent to do in the init's namespaces before the
+   * go (no pid to write, no device to move): the go first, while the init
+   * may still be making its network namespace, which then reads it at
+   * once instead of sleeping until the parent has its SYNC_EARLY.  (Not
+   * sent: the init died, and await_early says why.) */
+  go_sent = (late_net || keyring_early) && join == 0 &&
+            (l == NULL || l->n_net_devices == 0) &&
+            sync_send(sp[0], SYNC_GO, NULL) == 0;
+  if ((late_net || keyring_early) && await_early(sp[0], err) < 0)
+    goto fail;
+  if (join != 0 && cgroup_add_pid(o->cg, pid, join, err) < 0)
     goto fail;
   if (netdev_move_all(l, pid, err) < 0)
     goto fail;
-  if (sync_send(sp[0], SYNC_GO, NULL) < 0) {
+  if (!go_sent && sync_send(sp[0], SYNC_GO, NULL) < 0) {
     brig_err(err, errno, "sync with container init");
     goto fail;
   }

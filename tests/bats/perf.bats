@@ -201,6 +201,23 @@ deny_mkdir() { # deny_mkdir ERRNO
   [ "$limit" -lt "$joined" ]
 }
 
+@test "the go is sent before the init says its network namespace is made (no sleep for it)" {
+  # Nothing of the runtime's needs the init's new network namespace before
+  # the go: it sends it first and reads SYNC_EARLY (type 7) after.
+  make_bundle true
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    strace -f -qq -e trace=sendto,recvmsg -e signal=none -o "$TEST_TMP/go" \
+    "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" >/dev/null
+  t=$TEST_TMP/go
+  runtime=$(grep 'sendto([0-9]*, "\\1\\0\\0\\0' "$t" | awk '{ print $1; exit }')
+  [ -n "$runtime" ]
+  go=$(grep -n "^$runtime .*sendto([0-9]*, \"\\\\1\\\\0\\\\0\\\\0" "$t" | head -1 | cut -d: -f1)
+  early=$(grep -n "^$runtime .*iov_base=\"\\\\7\\\\0\\\\0\\\\0" "$t" | head -1 | cut -d: -f1)
+  echo "runtime $runtime go $go early $early"
+  [ -n "$go" ] && [ -n "$early" ]
+  [ "$go" -lt "$early" ]
+}
+
 # run_order ARGS...: a traced `run ARGS` of /bin/true; prints the trace
 # line numbers of the runtime's start byte ("g") and of the init's
 # SYNC_READY (a sync message whose type is 2).
