@@ -326,6 +326,11 @@ static bool child_joins_v1;
 /* The parent makes the v1 cgroups after the clone (spawn_opts.late_cgroup):
  * the child joins its session keyring meanwhile, before SYNC_GO. */
 static bool keyring_early;
+/* The new namespaces the init makes itself (unshare) right after the
+ * clone instead of with it: mount, uts, ipc and network, when nothing of
+ * the parent's needs them before SYNC_GO (late_net).  That work then
+ * overlaps with the parent's cgroups instead of lengthening the clone. */
+static unsigned long late_unshare;
 
 static int join_namespaces(const struct spec_linux *l, struct brig_error *err) {
   /* The user namespace first: the others are owned by it.  When created
@@ -523,11 +528,12 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   contain_default_signals();
   for (size_t i = 0; i < n_mounts; i++)
     idmap_fds[i] = -1;
-  /* The new network namespace costs ~0.5 ms of kernel work: made here, it
-   * overlaps with the parent's work after the clone (the v1 cgroups, as
-   * root on a v1 or hybrid host) instead of lengthening the clone. */
-  if (late_net && unshare(CLONE_NEWNET) < 0) {
-    brig_err(&err, errno, "unshare network namespace");
+  /* The new network namespace costs ~0.5 ms of kernel work, a copy of the
+   * host's mounts some more: made here, they overlap with the parent's work
+   * after the clone (the v1 cgroups, as root on a v1 or hybrid host)
+   * instead of lengthening the clone. */
+  if (late_unshare != 0 && unshare((int)late_unshare) < 0) {
+    brig_err(&err, errno, "unshare the new namespaces");
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
@@ -621,14 +627,13 @@ struct clone_result {
  * its user namespace: when that one is joined by path, a helper joins it
  * first and clones the init from there (CLONE_PARENT: still our child; a
  * new pid namespace made at that clone).  *in_cgroup: the init started in
- * the cgroup2 directory cgfd.  late_net: leave the new network namespace to
- * the init.  Returns 0 in the init. */
-static pid_t clone_init(const struct spec_linux *l, int cgfd, bool late_net,
-                        bool *in_cgroup, struct brig_error *err) {
+ * the cgroup2 directory cgfd.  Not the late_unshare ones: the init makes
+ * those.  Returns 0 in the init. */
+static pid_t clone_init(const struct spec_linux *l, int cgfd, bool *in_cgroup,
+                        struct brig_error *err) {
   const struct spec_namespace *u = ns_find(l, SPEC_NS_USER);
-  unsigned long flags = (unsigned long)ns_clone_flags(l) | SIGCHLD;
-  if (late_net)
-    flags &= ~(unsigned long)CLONE_NEWNET;
+  unsigned long flags =
+      ((unsigned long)ns_clone_flags(l) & ~late_unshare) | SIGCHLD;
   struct clone_result r = {0};
   int pp[2];
   pid_t pid, helper;
@@ -799,9 +804,13 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
                   ns_find(l, SPEC_NS_USER) == NULL && l->n_net_devices == 0;
   child_joins_v1 = o->cg != NULL && ns_find(l, SPEC_NS_USER) == NULL;
   keyring_early = o->late_cgroup != NULL;
+  late_unshare =
+      late_net ? (unsigned long)ns_clone_flags(l) &
+                     (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
+               : 0;
   fflush(NULL);
   int cgfd = cgroup_clone_fd(o->cg);
-  pid = clone_init(l, cgfd, late_net, &in_cgroup, err);
+  pid = clone_init(l, cgfd, &in_cgroup, err);
   if (cgfd >= 0)
     close(cgfd);
   if (pid < 0) {
