@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -91,4 +92,27 @@ int netdev_move_all(const struct spec_linux *l, pid_t pid,
     if (move_one(sock, &l->net_devices[i], nsfd, err) < 0)
       return -1;
   return 0;
+}
+
+int netdev_loopback_up(struct brig_error *err) {
+  struct ifreq ifr;
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), e;
+
+  if (fd < 0)
+    return brig_err(err, errno, "bring up the loopback device: socket");
+  memset(&ifr, 0, sizeof(ifr));
+  memcpy(ifr.ifr_name, "lo", 3);
+  if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+    goto fail;
+  if (!(ifr.ifr_flags & IFF_UP)) {
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+      goto fail;
+  }
+  close(fd);
+  return 0;
+fail:
+  e = errno;
+  close(fd);
+  return brig_err(err, e, "bring up the loopback device lo");
 }

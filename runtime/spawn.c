@@ -331,6 +331,11 @@ static bool keyring_early;
  * the parent's needs them before SYNC_GO (late_net).  That work then
  * overlaps with the parent's cgroups instead of lengthening the clone. */
 static unsigned long late_unshare;
+/* The init's network namespace is a new one: its loopback device is
+ * brought up (runc and crun do), right after it is made (late_net) or once
+ * the parent is done with the init (SYNC_GO: a user namespace mapped,
+ * netDevices moved in). */
+static bool new_netns;
 
 static int join_namespaces(const struct spec_linux *l, struct brig_error *err) {
   /* The user namespace first: the others are owned by it.  When created
@@ -537,6 +542,10 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
+  if (new_netns && late_net && netdev_loopback_up(&err) < 0) {
+    sync_send(sock, SYNC_ERROR, &err);
+    _exit(1);
+  }
   /* Nothing here is charged to the v1 memory cgroup the init joins after
    * SYNC_GO: the namespaces a clone makes are charged to the caller too,
    * keys count in the user's key quota. */
@@ -548,6 +557,10 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
     _exit(1);
   await_go(sock, idmap_fds, n_mounts);
   if (defer_contain && contain_enter(&err) < 0) {
+    sync_send(sock, SYNC_ERROR, &err);
+    _exit(1);
+  }
+  if (new_netns && !late_net && netdev_loopback_up(&err) < 0) {
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
@@ -800,8 +813,9 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
    * netDevices to move in, no user namespace to map first) is made by the
    * init itself, in parallel with the parent's work after the clone. */
   const struct spec_namespace *net = ns_find(l, SPEC_NS_NETWORK);
-  bool late_net = net != NULL && (net->path == NULL || *net->path == '\0') &&
-                  ns_find(l, SPEC_NS_USER) == NULL && l->n_net_devices == 0;
+  new_netns = net != NULL && (net->path == NULL || *net->path == '\0');
+  bool late_net =
+      new_netns && ns_find(l, SPEC_NS_USER) == NULL && l->n_net_devices == 0;
   child_joins_v1 = o->cg != NULL && ns_find(l, SPEC_NS_USER) == NULL;
   keyring_early = o->late_cgroup != NULL;
   late_unshare =

@@ -11,6 +11,47 @@ setup() {
 teardown() {
   teardown_brig
   ip link del "$DEV" 2>/dev/null || true
+  ip netns del "brig-lo-$$" 2>/dev/null || true
+}
+
+# lo_check: a container command printing lo's flags, then "hi" once a
+# TCP connection to 127.0.0.1 gets through (the listener killed after ten
+# tries either way)
+lo_check='cat /sys/class/net/lo/flags; echo hi | nc -l -p 9999 127.0.0.1 & l=$!
+  for i in 1 2 3 4 5 6 7 8 9 10; do nc 127.0.0.1 9999 </dev/null && break; sleep 0.1; done
+  kill $l 2>/dev/null; true'
+
+@test "a new network namespace has its loopback device up: 127.0.0.1 answers (as with runc and crun)" {
+  make_bundle sh -c "$lo_check"
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0x9 ] # IFF_UP | IFF_LOOPBACK
+  [ "${lines[1]}" = hi ]
+}
+
+@test "the loopback device is up with a user namespace too, and in a joined network namespace left as it is" {
+  make_bundle sh -c "$lo_check"
+  cfg '.linux.namespaces += [{"type": "user"}]
+       | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+       | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0x9 ]
+  [ "${lines[1]}" = hi ]
+  # a network namespace given by path belongs to whoever made it: its lo
+  # stays down
+  make_bundle cat /sys/class/net/lo/flags
+  ns=brig-lo-$$
+  ip netns add "$ns"
+  cfg --arg p "/run/netns/$ns" '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  ip netns del "$ns"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = 0x8 ]
 }
 
 @test "netDevices moves a host interface into the container, renamed" {
