@@ -18,7 +18,7 @@ teardown() {
 # TCP connection to 127.0.0.1 gets through (the listener killed after ten
 # tries either way)
 lo_check='cat /sys/class/net/lo/flags; echo hi | nc -l -p 9999 127.0.0.1 & l=$!
-  for i in 1 2 3 4 5 6 7 8 9 10; do nc 127.0.0.1 9999 </dev/null && break; sleep 0.1; done
+  for i in 1 2 3 4 5 6 7 8 9 10; do nc 127.0.0.1 9999 </dev/null 2>/dev/null && break; sleep 0.1; done
   kill $l 2>/dev/null; true'
 
 @test "a new network namespace has its loopback device up: 127.0.0.1 answers (as with runc and crun)" {
