@@ -329,7 +329,7 @@ static bool same_set(const char *a, const char *b) {
 }
 
 /* The controllers the kernel knows: the first field of each line of
- * /proc/cgroups but its header, NUL-terminated in place in *buf. */
+ * /proc/cgroups but its header, as (pointer, length) into buf. */
 struct known {
   char *buf;
   size_t n;
