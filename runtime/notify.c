@@ -35,7 +35,7 @@ int notify_prepare(struct spec_config *cfg, int state_dirfd,
   char **opts;
   size_t n;
 
-  if (path == NULL || cfg->process == NULL)
+  if (!notify_wanted(cfg))
     return 0;
   if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
     return brig_err(err, ENAMETOOLONG, "NOTIFY_SOCKET %s", path);

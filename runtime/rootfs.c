@@ -158,8 +158,8 @@ int rootfs_sysfs_prefetch(const struct spec_config *cfg, pid_t pid,
   snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
   own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   theirs = open(path, O_RDONLY | O_CLOEXEC);
-  /* ours still (the init makes its own after the clone, and says so
-   * before SYNC_GO): nothing to gain */
+  /* ours still (the init makes its own after the clone and says so with
+   * SYNC_EARLY, which the caller has read by now): nothing to gain */
   if (own < 0 || theirs < 0 || fstat(own, &a) < 0 || fstat(theirs, &b) < 0 ||
       (a.st_ino == b.st_ino && a.st_dev == b.st_dev) ||
       setns(theirs, CLONE_NEWNET) < 0)

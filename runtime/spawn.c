@@ -542,7 +542,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
-  if (new_netns && late_net && netdev_loopback_up(&err) < 0) {
+  if (late_net && netdev_loopback_up(&err) < 0) {
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
@@ -811,7 +811,8 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   defer_contain = new_userns && geteuid() != 0;
   /* A new network namespace the parent does not touch before SYNC_GO (no
    * netDevices to move in, no user namespace to map first) is made by the
-   * init itself, in parallel with the parent's work after the clone. */
+   * init itself, with the new mount, uts and ipc ones (late_unshare), in
+   * parallel with the parent's work after the clone. */
   const struct spec_namespace *net = ns_find(l, SPEC_NS_NETWORK);
   new_netns = net != NULL && (net->path == NULL || *net->path == '\0');
   bool late_net =
