@@ -21,6 +21,7 @@
 #include "log.h"
 #include "mounts.h"
 #include "namespaces.h"
+#include "selfexe.h"
 #include "util.h"
 
 static int rootfs_propagation_flags(const char *name, unsigned long *flags) {
@@ -224,6 +225,22 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
   return setup_dev(ctx, rootfd, dev_is_tmpfs, err);
 }
 
+/* The detached overlay brig runs from (selfexe.h), attached on the
+ * rootfs's old place in the old root, which is a slave by now (nothing
+ * reaches the host) and about to be unmounted: it goes in the same
+ * unmount, one RCU grace period for all, instead of one more when its last
+ * fd closes.  Whatever fails, the fd is closed and the kernel dissolves
+ * the mount as before. */
+static void attach_selfexe(const char *rootfs) {
+  if (selfexe_mnt < 0)
+    return;
+  if (rootfs[0] == '/' && rootfs[1] != '\0')
+    syscall(SYS_move_mount, selfexe_mnt, "", AT_FDCWD, rootfs + 1,
+            MOVE_MOUNT_F_EMPTY_PATH);
+  close(selfexe_mnt);
+  selfexe_mnt = -1;
+}
+
 int rootfs_pivot(const struct rootfs_ctx *ctx, struct brig_error *err) {
   unsigned long prop;
   _cleanup_close_ int rootfd = -1;
@@ -253,6 +270,7 @@ int rootfs_pivot(const struct rootfs_ctx *ctx, struct brig_error *err) {
       return brig_err(err, errno, "enter the old root");
     if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
       return brig_err(err, errno, "make the old root a slave");
+    attach_selfexe(ctx->rootfs);
     if (umount2(".", MNT_DETACH) < 0)
       return brig_err(err, errno, "unmount the old root");
   }

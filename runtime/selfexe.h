@@ -6,7 +6,11 @@
  *                      exec, execute)
  *   selfexe_seal       unless already running from such a copy, re-exec
  *                      brig from one with the same argv and environment
- *                      (returns only on error) */
+ *                      (returns only on error)
+ *   selfexe_mnt        after a re-exec from the overlay: the fd of its
+ *                      detached mount (close-on-exec), else -1; the init
+ *                      attaches it under the old root before unmounting
+ *                      that (rootfs_pivot) */
 #ifndef BRIG_SELFEXE_H
 #define BRIG_SELFEXE_H
 
@@ -16,5 +20,7 @@
 
 bool selfexe_needed(const char *command);
 int selfexe_seal(char **argv, struct brig_error *err);
+
+extern int selfexe_mnt;
 
 #endif

@@ -26,6 +26,7 @@
 #include "rootfs.h"
 #include "sanitizer.h"
 #include "security.h"
+#include "selfexe.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -511,8 +512,9 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   struct security_ctx *sec = NULL;
   size_t n_mounts = o->cfg->n_mounts;
   int *idmap_fds = xcalloc(n_mounts + 1, sizeof(int));
-  /* The log fd too (close-on-exec), so the child may still log. */
-  int keep[] = {sock, fifo_path_fd, o->console_sock, log_fd()};
+  /* The log fd too (close-on-exec), so the child may still log, and the
+   * overlay brig runs from until rootfs_pivot attaches it (selfexe.h). */
+  int keep[] = {sock, fifo_path_fd, o->console_sock, log_fd(), selfexe_mnt};
   int start_fd;
   char *exe, **env = NULL;
 

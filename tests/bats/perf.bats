@@ -247,6 +247,57 @@ run_order() {
   [ "$go" -gt "$ready" ]
 }
 
+# selfexe_trace [BRIG ARGS...]: strace of a run of $BUNDLE (fsmount,
+# execveat, move_mount, umount2), its output in $TEST_TMP/out
+selfexe_trace() {
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    strace -f -qq -e trace=fsmount,execveat,move_mount,umount2 -e signal=none \
+    -o "$TEST_TMP/trace" "$BRIG" --root "$BRIG_ROOT" run "$@" -b "$BUNDLE" \
+    "$(cid)" >"$TEST_TMP/out"
+}
+
+@test "the overlay brig runs from goes with the old root: attached under it before its unmount, left nowhere" {
+  # Closed as it is, the overlay's detached mount goes at once, in a
+  # synchronous RCU grace period of its own; attached under the old root,
+  # it goes in the unmount that takes one anyway.
+  make_bundle sh -c 'ls /proc/self/fd; grep -c overlay /proc/self/mountinfo || true'
+  rootfs=$(realpath "$BUNDLE/rootfs")
+  grep overlay /proc/self/mountinfo >"$TEST_TMP/host.before" || true
+  for prop in "" shared; do
+    [ -z "$prop" ] || cfg ".linux.rootfsPropagation = \"$prop\""
+    selfexe_trace
+    cat "$TEST_TMP/trace"
+    runtime=$(awk 'NR == 1 { print $1 }' "$TEST_TMP/trace")
+    # the runtime's overlay fd survives its re-exec ...
+    fd=$(sed -n "s/^$runtime  *fsmount([0-9]*, 0, MOUNT_ATTR_NOSUID|MOUNT_ATTR_NODEV) *= \([0-9]*\)$/\1/p" "$TEST_TMP/trace")
+    [ -n "$fd" ]
+    grep -q "^$runtime  *execveat($fd, \"brig\", " "$TEST_TMP/trace"
+    # ... and the init attaches it on the rootfs's old place, then unmounts
+    grep -v "^$runtime " "$TEST_TMP/trace" >"$TEST_TMP/init"
+    grep -n . "$TEST_TMP/init" | grep -E "move_mount\($fd, \"\", AT_FDCWD, \"${rootfs#/}\", MOVE_MOUNT_F_EMPTY_PATH\) *= 0|umount2\(\"\.\", MNT_DETACH\) *= 0" \
+      | cut -d: -f2- | awk '{ print $2 }' | cut -c1-10 >"$TEST_TMP/order"
+    [ "$(cat "$TEST_TMP/order")" = "$(printf 'move_mount\numount2(".')" ]
+    # the container has neither the fd nor the mount
+    [ "$(cat "$TEST_TMP/out")" = "$(printf '0\n1\n2\n3\n0')" ]
+    # nor does the host, whatever the rootfs propagation
+    grep overlay /proc/self/mountinfo >"$TEST_TMP/host.after" || true
+    diff "$TEST_TMP/host.before" "$TEST_TMP/host.after"
+  done
+}
+
+@test "exec closes the overlay's fd: the process has only its stdio" {
+  make_bundle sleep 100
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  run brig exec "$(cid)" ls /proc/self/fd
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf '0\n1\n2\n3')" ]
+  run brig exec --preserve-fds 3 "$(cid)" ls /proc/self/fd 3</dev/null 4</dev/null 5</dev/null
+  echo "$output"
+  [ "$output" = "$(printf '0\n1\n2\n3\n4\n5\n6')" ]
+  brig delete -f "$(cid)"
+}
+
 @test "a large seccomp profile is a binary search over syscall numbers: few instructions per syscall" {
   # podman's default profile: ~370 names.  A linear filter runs hundreds
   # of compares per syscall, and the kernel's per-syscall cache set-up at
