@@ -115,21 +115,19 @@ CMD(list) {
     struct container *ct = NULL;
     struct brig_error e = {0};
     struct stat sb;
+    /* a container's own file: not .state, .monitors, ... */
     if (de->d_name[0] == '.')
       continue;
     if (container_peek(dirfd(d), brig_g.root, de->d_name, &ct, &e) < 0) {
-      /* Gone since the readdir (a delete at the same time), or not a
-       * directory: nothing to say.  A damaged state is left out with a
-       * warning, as runc does ("load container ID: ..."). */
+      /* Gone since the readdir (a delete at the same time): nothing to
+       * say.  A damaged state is left out with a warning, as runc does
+       * ("load container ID: ..."). */
       if (e.errnum != ENOENT)
         log_warn("list: %s", e.msg);
       container_free(ct);
       continue;
     }
-    if (ct->lock_fd >= 0) { /* read: no need to hold it to the end */
-      close(ct->lock_fd);
-      ct->lock_fd = -1;
-    }
+    container_unlock(ct); /* read: no need to hold it to the end */
     if (n == cap) {
       cap = cap ? cap * 2 : 64;
       rows = xrealloc(rows, cap * sizeof(*rows));

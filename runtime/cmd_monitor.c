@@ -1,6 +1,6 @@
 /* brig monitor [-f text|json] [ID...] (lxc-monitor): print each state change
  * as it happens, until interrupted.  No daemon: inotify sees what any brig
- * command records in the state directories, pidfds see init exits. */
+ * command records in the state root, pidfds see init exits. */
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
@@ -18,6 +18,7 @@
 #include "exitnote.h"
 #include "proc.h"
 #include "util.h"
+#include "watch.h"
 
 static const char usage[] =
     "usage: brig monitor [command options] [container-id...]\n\n"
@@ -30,7 +31,6 @@ static const char usage[] =
 struct watched {
   char *id;
   char *status; /* last seen; "" before the first look */
-  int wd;       /* inotify watch of its state dir */
   int pidfd;    /* its init, -1 when none */
   int oomfd;    /* memory.oom_control eventfd, -1 when none */
   int exit;     /* exit status a run sent (exitnote), -1 when none */
@@ -72,7 +72,6 @@ static struct watched *add(const char *id) {
   ws = xrealloc(ws, (nws + 1) * sizeof(*ws));
   ws[nws] = (struct watched){.id = xstrdup(id),
                              .status = xstrdup(""),
-                             .wd = -1,
                              .pidfd = -1,
                              .oomfd = -1,
                              .exit = -1};
@@ -103,16 +102,12 @@ static int exit_status(struct watched *w) {
 }
 
 /* Look at the container again; print the transition, if any. */
-static void refresh(int ino, struct watched *w, bool quiet) {
+static void refresh(struct watched *w, bool quiet) {
   struct container *c = NULL;
   struct brig_error e = {0};
   _cleanup_free_ char *now = NULL;
-  _cleanup_free_ char *dir = xasprintf("%s/%s", brig_g.root, w->id);
   int known_exit = -1;
 
-  if (w->wd < 0)
-    w->wd = inotify_add_watch(
-        ino, dir, IN_MOVED_TO | IN_DELETE | IN_DELETE_SELF | IN_ONLYDIR);
   if (container_load(brig_g.root, w->id, &c, &e) < 0) {
     now = xstrdup((c == NULL && e.errnum == ENOENT) ? "deleted" : "creating");
   } else {
@@ -158,7 +153,6 @@ static void refresh(int ino, struct watched *w, bool quiet) {
     if (w->oomfd >= 0)
       close(w->oomfd);
     w->oomfd = -1;
-    w->wd = -1;
   }
 }
 
@@ -190,11 +184,22 @@ CMD(monitor) {
     return 1;
   }
   ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  /* A container's own file (made, removed), its state.json (replaced by
+   * rename), its exec FIFO (removed by start): the container is the name
+   * in each directory. */
   if (ino < 0 || inotify_add_watch(ino, brig_g.root,
                                    IN_CREATE | IN_DELETE | IN_ONLYDIR) < 0) {
     brig_err(err, errno, "watch %s", brig_g.root);
     return 1;
   }
+  {
+    _cleanup_close_ int rfd = container_root_open(brig_g.root, false, err);
+    if (rfd < 0 || container_kind_dir(rfd, STATE_KIND, err) < 0 ||
+        container_kind_dir(rfd, FIFO_KIND, err) < 0)
+      return 1;
+  }
+  watch_kind(ino, brig_g.root, STATE_KIND, IN_MOVED_TO);
+  watch_kind(ino, brig_g.root, FIFO_KIND, IN_DELETE);
   sigemptyset(&mask);
   sigaddset(&mask, SIGINT);
   sigaddset(&mask, SIGTERM);
@@ -202,14 +207,14 @@ CMD(monitor) {
   sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   note_fd = exitnote_listen(brig_g.root, &note_path);
   for (int i = 0; i < nids; i++)
-    refresh(ino, add(ids[i]), true);
+    refresh(add(ids[i]), true);
   if (nids == 0) {
     _cleanup_close_ int rfd = container_root_open(brig_g.root, false, err);
     DIR *d = rfd >= 0 ? fdopendir(dup(rfd)) : NULL;
     struct dirent *de;
     while (d != NULL && (de = readdir(d)) != NULL)
       if (de->d_name[0] != '.')
-        refresh(ino, add(de->d_name), true);
+        refresh(add(de->d_name), true);
     if (d != NULL)
       closedir(d);
   }
@@ -235,7 +240,7 @@ CMD(monitor) {
       read_notes();
     for (size_t i = 0; i < nws; i++) {
       if (pf[3 + 2 * i].revents & POLLIN)
-        refresh(ino, &ws[i], false);
+        refresh(&ws[i], false);
       if (pf[4 + 2 * i].revents & POLLIN) {
         uint64_t cnt;
         if (read(ws[i].oomfd, &cnt, sizeof(cnt)) == sizeof(cnt))
@@ -243,28 +248,19 @@ CMD(monitor) {
       }
     }
     free(pf);
-    { /* the root's and the state dirs' inotify events */
+    { /* the inotify events: the name is the container's */
       char buf[4096] __attribute__((aligned(8)));
       ssize_t len;
       while ((len = read(ino, buf, sizeof(buf))) > 0) {
         for (char *p = buf; p < buf + len;) {
           struct inotify_event *ev = (struct inotify_event *)p;
-          struct watched *w = NULL;
-          if (ev->len > 0 && ev->wd >= 0 &&
-              (ev->mask & (IN_CREATE | IN_DELETE)) && ev->mask & IN_ISDIR) {
-            /* a container dir under the root */
-            if (wanted(ids, nids, ev->name)) {
-              w = find(ev->name);
-              if (w == NULL)
-                w = add(ev->name);
-              refresh(ino, w, false);
-            }
-          } else {
-            for (size_t i = 0; i < nws; i++)
-              if (ws[i].wd == ev->wd)
-                refresh(ino, &ws[i], false);
-          }
           p += sizeof(*ev) + ev->len;
+          if (ev->len > 0 && wanted(ids, nids, ev->name)) {
+            struct watched *w = find(ev->name);
+            if (w == NULL)
+              w = add(ev->name);
+            refresh(w, false);
+          }
         }
       }
     }

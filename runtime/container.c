@@ -134,7 +134,7 @@ static void record_init(pid_t pid, void *arg) {
  * status create gives it once the init is ready ("created", which without
  * an exec FIFO reads as running): the new file costs up to ~1 ms on ext4
  * without a journal, off the critical path here.  Nobody can start a run's
- * container but run itself; a failed set-up removes the state dir. */
+ * container but run itself; a failed set-up removes its files. */
 static int save_early(pid_t pid, uint64_t start_time, void *arg,
                       struct brig_error *err) {
   struct container *c = arg;
@@ -159,14 +159,14 @@ static int make_late_cgroup(void *arg, struct brig_error *err) {
   return lc->res != NULL ? cgroup_apply(lc->cg, lc->res, false, err) : 0;
 }
 
-/* Undo a failed create: kill, cgroup, state dir.  Keeps err. */
+/* Undo a failed create: kill, cgroup, files.  Keeps err. */
 static void create_cleanup(struct container *c, struct cgroup *cg) {
   struct brig_error e = {0};
   if (c->st.pid > 0)
     kill(c->st.pid, SIGKILL);
   if (cg != NULL && cgroup_destroy(cg, &e) < 0)
     log_warn("cleanup: %s", e.msg);
-  container_remove_dir(c, &e);
+  container_remove_files(c, &e);
 }
 
 int container_create(const struct create_opts *o, pid_t *pid_out,
@@ -222,29 +222,32 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   if (rootfd < 0)
     goto out;
   security_precompile(cfg, o->root);
-  if (mkdirat(rootfd, o->id, 0711) < 0) {
+  c = xcalloc(1, sizeof(*c));
+  c->id = xstrdup(o->id);
+  c->root = xstrdup(o->root);
+  c->rootfd = rootfd;
+  rootfd = -1;
+  c->selffd =
+      openat(c->rootfd, o->id,
+             O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (c->selffd < 0) {
     if (errno == EEXIST)
       brig_err(err, 0, "container with id exists: %s", o->id);
     else
-      brig_err(err, errno, "create state dir %s/%s", o->root, o->id);
+      brig_err(err, errno, "create %s/%s", o->root, o->id);
+    container_free(c);
+    c = NULL;
     goto out;
   }
-  c = xcalloc(1, sizeof(*c));
-  c->lock_fd = -1;
-  c->id = xstrdup(o->id);
-  c->dir = xasprintf("%s/%s", o->root, o->id);
-  c->dirfd = openat(rootfd, o->id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (c->dirfd < 0) {
-    brig_err(err, errno, "open state dir %s", c->dir);
-    rmdir(c->dir);
+  if (flock(c->selffd, LOCK_EX) < 0) {
+    brig_err(err, errno, "lock %s/%s", o->root, o->id);
+    container_remove_files(c, err);
     goto out;
   }
-  /* An open file of its own, not a dup of dirfd: a flock lasts as long as
-   * any fd of its open file, and run keeps dirfd after unlocking. */
-  c->lock_fd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (c->lock_fd < 0 || flock(c->lock_fd, LOCK_EX) < 0) {
-    brig_err(err, errno, "lock state dir %s", c->dir);
-    container_remove_dir(c, err);
+  c->locked = true;
+  if (container_kind_dir(c->rootfd, STATE_KIND, err) < 0 ||
+      container_kind_dir(c->rootfd, TMP_KIND, err) < 0) {
+    container_remove_files(c, err);
     goto out;
   }
   c->st.oci_version = xstrdup(cfg->oci_version);
@@ -265,7 +268,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     c->st.n_annotations = cfg->n_annotations;
   }
 
-  fault_kill("create-dir");
+  fault_kill("create-file");
   cgroups_path = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
   if (cgroup_resolve(o->id, cgroups_path, &cg, err) < 0)
     goto fail;
@@ -307,7 +310,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     }
     fault_kill("create-cgroup");
   }
-  if (notify_prepare(cfg, c->dirfd, c->dir, err) < 0)
+  if (notify_prepare(cfg, c->rootfd, c->root, c->id, err) < 0)
     goto fail;
   if (!late && cg != NULL && cfg->linux_ && cfg->linux_->resources &&
       cgroup_apply(cg, cfg->linux_->resources, false, err) < 0)
@@ -317,8 +320,12 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   if (cfg->hooks != NULL && cfg->hooks->n_poststart + cfg->hooks->n_poststop) {
     /* as parsed: --config and --set included */
     _cleanup_free_ char *data = spec_emit(cfg, false, err);
-    if (data == NULL || write_file_atomic(c->dirfd, HOOKS_CONFIG, data,
-                                          strlen(data), 0600, err) < 0)
+    char name[CONTAINER_FILE_MAX], tmp[CONTAINER_FILE_MAX];
+    container_file(name, c->id, HOOKS_KIND);
+    container_file(tmp, c->id, TMP_KIND);
+    if (data == NULL || container_kind_dir(c->rootfd, HOOKS_KIND, err) < 0 ||
+        write_file_replace(c->rootfd, tmp, name, data, strlen(data), 0600,
+                           err) < 0)
       goto fail;
   } else {
     c->no_hooks_config = true;
@@ -354,7 +361,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .id = o->id,
                           .bundle = bundle,
                           .rootfs = rootfs,
-                          .state_dirfd = c->dirfd,
+                          .state_rootfd = c->rootfd,
                           .start_by_socket = start_fd != NULL,
                           .start_at_go = start_at_go,
                           .cg = cg,
@@ -463,7 +470,7 @@ static int start_loaded(struct container *c, int start_fd,
                c->st.status);
     goto out;
   }
-  notify = notify_listen(c->dirfd, err);
+  notify = notify_listen(c->rootfd, c->id, err);
   if (notify < 0 && err->msg[0] != '\0')
     goto out;
   if (start_fd >= 0) {
@@ -474,15 +481,17 @@ static int start_loaded(struct container *c, int start_fd,
       goto out;
     }
   } else {
+    char name[CONTAINER_FILE_MAX];
+    container_file(name, c->id, FIFO_KIND);
     /* Non-blocking open: the init may have died; poll while it lives. */
-    fifo = openat(c->dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    fifo = openat(c->rootfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fifo < 0) {
       brig_err(err, errno, "open exec fifo");
       goto out;
     }
     /* The open let the init go on: from now on it is no longer "created",
      * even if this start dies before the init answers. */
-    unlinkat(c->dirfd, EXEC_FIFO, 0);
+    unlinkat(c->rootfd, name, 0);
   }
   fault_kill("start-opened");
   if (await_started(c, fifo, err) < 0) {
@@ -511,8 +520,7 @@ static int start_loaded(struct container *c, int start_fd,
     /* As runc: start returns once the container said READY=1. */
     pid_t pid = c->st.pid;
     uint64_t st = c->st.init_start_time;
-    close(c->lock_fd);
-    c->lock_fd = -1;
+    container_unlock(c);
     if (notify_relay(notify, pid, st, err) < 0)
       goto out;
   }
@@ -534,10 +542,7 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
 int container_start_held(struct container *c, int start_fd,
                          struct brig_error *err) {
   int ret = start_loaded(c, start_fd, err);
-  if (c->lock_fd >= 0) {
-    close(c->lock_fd);
-    c->lock_fd = -1;
-  }
+  container_unlock(c);
   return ret;
 }
 
@@ -592,8 +597,8 @@ static bool wait_pidfd(int pidfd, int timeout_ms) {
   return poll(&pf, 1, timeout_ms) > 0;
 }
 
-/* Kill the init (thawing it if frozen), remove the cgroup and the state
- * dir, then run the poststop hooks of hooks_cfg (failures are warnings). */
+/* Kill the init (thawing it if frozen), remove the cgroup and the files,
+ * then run the poststop hooks of hooks_cfg (failures are warnings). */
 static int destroy(struct container *c, const struct spec_config *hooks_cfg,
                    struct brig_error *err) {
   struct cgroup *cg = NULL;
@@ -619,7 +624,7 @@ static int destroy(struct container *c, const struct spec_config *hooks_cfg,
       goto out;
   }
   fault_kill("delete-cgroup");
-  if (container_remove_dir(c, err) < 0)
+  if (container_remove_files(c, err) < 0)
     goto out;
   ret = 0;
   if (hooks_cfg != NULL && hooks_cfg->hooks->n_poststop > 0) {
@@ -685,17 +690,16 @@ out:
 
 int container_remove_exited(struct container *c, struct brig_error *err) {
   struct spec_config *hooks_cfg = NULL;
-  struct stat sb;
   int ret;
 
-  if (container_lock(c, err) < 0)
-    return -1;
   /* A `delete --force` removed it meanwhile (an id made again since is
-   * another container, in another dir). */
-  if (fstat(c->dirfd, &sb) < 0)
-    return brig_err(err, errno, "state dir %s", c->dir);
-  if (sb.st_nlink == 0)
+   * another container, with another file). */
+  if (container_lock(c, err) < 0) {
+    if (err->errnum != ENOENT)
+      return -1;
+    brig_err_clear(err);
     return 0;
+  }
   /* As delete --force: a kept config that does not load runs no hooks. */
   if (container_load_hooks(c, &hooks_cfg, err) < 0)
     brig_err_clear(err);

@@ -1,5 +1,14 @@
-/* Lifecycle: create, start, kill, delete over the state directory
- * <root>/<id>/ (state.json, the exec FIFO, the lock). */
+/* Lifecycle: create, start, kill, delete over a container's files in the
+ * state root.  No directory of its own (on a disk-backed root each costs a
+ * block, and freeing it a discard): its files lie in a few directories
+ * all containers share, under its id (so any id of up to 255 bytes):
+ *   <root>/<id>           its own file, empty: there while the container
+ *                         is, flock'ed by the command working on it
+ *   <root>/.state/<id>    state.json (replaced whole through .tmp/<id>)
+ *   <root>/.fifo/<id>     the exec FIFO, between create and start
+ *   <root>/.config/<id>   the config, kept for poststart/poststop hooks
+ *   <root>/.notify/<id>/  NOTIFY_SOCKET's socket, bound in the container
+ * Names with a leading '.' are never containers (`list`). */
 #ifndef BRIG_CONTAINER_H
 #define BRIG_CONTAINER_H
 
@@ -12,9 +21,12 @@
 
 struct container {
   char *id;
-  char *dir;   /* <root>/<id> */
-  int dirfd;   /* O_PATH|O_DIRECTORY fd of dir (-1 from container_peek) */
-  int lock_fd; /* flock(LOCK_EX) held while loaded */
+  char *root;  /* the state root */
+  int rootfd;  /* its fd (-1 from container_peek) */
+  int selffd;  /* <root>/<id> (-1 from container_peek): the same file
+                * across an unlock and a lock, whatever is made under the
+                * id meanwhile */
+  bool locked; /* flock(LOCK_EX) of selffd held (container_load) */
   /* Known to have no kept config (HOOKS_CONFIG): the create that made it
    * wrote none, so container_load_hooks need not look. */
   bool no_hooks_config;
@@ -23,7 +35,8 @@ struct container {
   struct container_state st;
 };
 
-/* Validate an id: at most 255 bytes of [A-Za-z0-9_.+-], not "." or "..". */
+/* Validate an id: at most 255 bytes of [A-Za-z0-9_.+-], not "." or "..",
+ * nor a name the state root uses itself (.state, .monitors, ...). */
 int container_id_valid(const char *id, struct brig_error *err);
 /* Load an existing container: lock it, read state.json, refresh st.status
  * from the live process (pid + start time, exec FIFO, freezer).  A missing
@@ -31,14 +44,26 @@ int container_id_valid(const char *id, struct brig_error *err);
 int container_load(const char *root, const char *id, struct container **out,
                    struct brig_error *err);
 /* container_load for readers that change nothing (`list`): without the
- * lock (and without dirfd) when state.json reads whole and is past
- * "creating" (it is only ever replaced whole); else container_load itself.
- * rootfd: root opened. */
+ * lock (and without rootfd, selffd) when state.json reads whole and is
+ * past "creating" (it is only ever replaced whole); else container_load
+ * itself.  rootfd: root opened. */
 int container_peek(int rootfd, const char *root, const char *id,
                    struct container **out, struct brig_error *err);
-#define EXEC_FIFO "exec.fifo"
-/* A copy of config.json, kept only when it has poststart/poststop hooks. */
+/* Labels of the state and the kept config, in messages. */
+#define STATE_FILE "state.json"
 #define HOOKS_CONFIG "config.json"
+#define STATE_KIND ".state"
+#define TMP_KIND ".tmp"
+#define FIFO_KIND ".fifo"
+#define HOOKS_KIND ".config"
+#define NOTIFY_KIND ".notify"
+#define NOTIFY_SOCKET_NAME "notify.sock"
+/* <kind>/<id>: the path of one of id's files under the root. */
+#define CONTAINER_FILE_MAX 300
+void container_file(char buf[CONTAINER_FILE_MAX], const char *id,
+                    const char *kind);
+/* Make <root>/<kind> if missing; a symlink or other file there fails. */
+int container_kind_dir(int rootfd, const char *kind, struct brig_error *err);
 
 /* Load the kept config (NULL in *out when there is none). */
 int container_load_hooks(struct container *c, struct spec_config **out,
@@ -49,10 +74,12 @@ int container_root_open(const char *root, bool create, struct brig_error *err);
 /* The status from the live init: stopped (gone, reused pid, zombie),
  * paused (frozen cgroup), created (exec FIFO present) or running. */
 const char *container_live_status(const struct container *c);
-/* Lock c's state dir again (c->lock_fd, which must be -1). */
+/* Lock c again (it must be unlocked); fails with errnum ENOENT when c
+ * was removed meanwhile. */
 int container_lock(struct container *c, struct brig_error *err);
-/* Remove the state directory and everything in it. */
-int container_remove_dir(struct container *c, struct brig_error *err);
+void container_unlock(struct container *c);
+/* Remove c's files, its own last. */
+int container_remove_files(struct container *c, struct brig_error *err);
 /* Write st to state.json atomically. */
 int container_save(struct container *c, struct brig_error *err);
 void container_free(struct container *c);
@@ -99,7 +126,7 @@ int container_start_held(struct container *c, int start_fd,
 /* run, after the init of the container it holds (c, unlocked) exited:
  * remove what is left, as `delete --force` would, from what create
  * recorded in c instead of state.json.  Nothing when another command
- * removed the state dir meanwhile. */
+ * removed it meanwhile. */
 int container_remove_exited(struct container *c, struct brig_error *err);
 int container_kill(const char *root, const char *id, int sig, bool all,
                    struct brig_error *err);

@@ -12,11 +12,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "proc.h"
 #include "util.h"
-
-#define NOTIFY_DIR "notify"
-#define NOTIFY_SOCK "notify/notify.sock"
 
 static const char *host_socket(void) {
   const char *p = getenv("NOTIFY_SOCKET");
@@ -27,10 +25,11 @@ bool notify_wanted(const struct spec_config *cfg) {
   return host_socket() != NULL && cfg->process != NULL;
 }
 
-int notify_prepare(struct spec_config *cfg, int state_dirfd,
-                   const char *state_dir, struct brig_error *err) {
+int notify_prepare(struct spec_config *cfg, int rootfd, const char *root,
+                   const char *id, struct brig_error *err) {
   const char *path = host_socket();
   _cleanup_free_ char *copy = NULL;
+  char dir[CONTAINER_FILE_MAX];
   struct spec_mount *m;
   char **opts;
   size_t n;
@@ -39,15 +38,18 @@ int notify_prepare(struct spec_config *cfg, int state_dirfd,
     return 0;
   if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
     return brig_err(err, ENAMETOOLONG, "NOTIFY_SOCKET %s", path);
-  if (mkdirat(state_dirfd, NOTIFY_DIR, 0755) < 0 && errno != EEXIST)
-    return brig_err(err, errno, "create %s/%s", state_dir, NOTIFY_DIR);
+  container_file(dir, id, NOTIFY_KIND);
+  if (container_kind_dir(rootfd, NOTIFY_KIND, err) < 0)
+    return -1;
+  if (mkdirat(rootfd, dir, 0755) < 0 && errno != EEXIST)
+    return brig_err(err, errno, "create %s/%s", root, dir);
   copy = xstrdup(path);
   cfg->mounts = xrealloc(cfg->mounts, (cfg->n_mounts + 1) * sizeof(*m));
   m = &cfg->mounts[cfg->n_mounts++];
   memset(m, 0, sizeof(*m));
   m->destination = xstrdup(dirname(copy));
   m->type = xstrdup("bind");
-  m->source = xasprintf("%s/%s", state_dir, NOTIFY_DIR);
+  m->source = xasprintf("%s/%s", root, dir);
   opts = xcalloc(5, sizeof(char *));
   opts[0] = xstrdup("bind");
   opts[1] = xstrdup("nosuid");
@@ -69,20 +71,21 @@ int notify_prepare(struct spec_config *cfg, int state_dirfd,
   return 0;
 }
 
-int notify_listen(int state_dirfd, struct brig_error *err) {
+int notify_listen(int rootfd, const char *id, struct brig_error *err) {
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  struct stat sb;
-  char dir[64];
-  int fd, n;
+  char name[CONTAINER_FILE_MAX];
+  _cleanup_close_ int dirfd = -1;
+  int fd;
 
-  if (fstatat(state_dirfd, NOTIFY_DIR, &sb, 0) < 0)
+  container_file(name, id, NOTIFY_KIND);
+  dirfd = openat(rootfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dirfd < 0)
     return -1;
-  /* Bind through /proc/self/fd: the state dir path may be long. */
-  snprintf(dir, sizeof(dir), "/proc/self/fd/%d/", state_dirfd);
-  n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s%s", dir, NOTIFY_SOCK);
-  if (n >= (int)sizeof(sa.sun_path))
-    return brig_err(err, ENAMETOOLONG, "notify socket"), -1;
-  unlinkat(state_dirfd, NOTIFY_SOCK, 0);
+  /* Bind through /proc/self/fd: the root's path may be long, and so may
+   * an id. */
+  snprintf(sa.sun_path, sizeof(sa.sun_path),
+           "/proc/self/fd/%d/" NOTIFY_SOCKET_NAME, dirfd);
+  unlinkat(dirfd, NOTIFY_SOCKET_NAME, 0);
   fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return brig_err(err, errno, "notify socket");
@@ -92,7 +95,7 @@ int notify_listen(int state_dirfd, struct brig_error *err) {
     return brig_err(err, saved, "bind notify socket");
   }
   /* Any uid in the container may notify. */
-  fchmodat(state_dirfd, NOTIFY_SOCK, 0777, 0);
+  fchmodat(dirfd, NOTIFY_SOCKET_NAME, 0777, 0);
   return fd;
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "contain.h"
+#include "container.h"
 #include "hooks.h"
 #include "log.h"
 #include "init.h"
@@ -494,7 +495,7 @@ static int await_start(int sock, int fifo_path_fd) {
     return sock;
   }
   close(sock);
-  /* Open the FIFO through our fd (the state dir is not in our root), in a
+  /* Open the FIFO through our fd (the state root is not in our root), in a
    * procfs checked to be one: a fake /proc would let us run before
    * `start`, writing to whatever it put at fd/N. */
   fd = procfs_reopen_fd(fifo_path_fd, O_WRONLY, "the exec FIFO", &err);
@@ -790,13 +791,16 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
 
   r->start_fd = -1;
   r->started = false;
-  /* 0622 whatever the umask: a non-root process.user opens it to write. */
-  if (!o->start_by_socket &&
-      (mkfifoat(o->state_dirfd, "exec.fifo", 0622) < 0 ||
-       fchmodat(o->state_dirfd, "exec.fifo", 0622, 0) < 0))
-    return brig_err(err, errno, "create exec fifo");
   if (!o->start_by_socket) {
-    fifo_path_fd = openat(o->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+    char fifo[CONTAINER_FILE_MAX];
+    container_file(fifo, o->id, FIFO_KIND);
+    if (container_kind_dir(o->state_rootfd, FIFO_KIND, err) < 0)
+      return -1;
+    /* 0622 whatever the umask: a non-root process.user opens it to write. */
+    if (mkfifoat(o->state_rootfd, fifo, 0622) < 0 ||
+        fchmodat(o->state_rootfd, fifo, 0622, 0) < 0)
+      return brig_err(err, errno, "create exec fifo");
+    fifo_path_fd = openat(o->state_rootfd, fifo, O_PATH | O_CLOEXEC);
     if (fifo_path_fd < 0)
       return brig_err(err, errno, "open exec fifo");
   }

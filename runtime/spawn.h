@@ -19,7 +19,7 @@ struct spawn_opts {
   const char *id;
   const char *bundle; /* absolute */
   const char *rootfs; /* absolute */
-  int state_dirfd;    /* holds exec.fifo */
+  int state_rootfd;   /* holds .fifo/<id>, the exec FIFO */
   /* run: no exec.fifo; the init waits for start on the sync socket,
    * returned in spawn_result.start_fd */
   bool start_by_socket;

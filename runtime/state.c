@@ -1,8 +1,8 @@
-/* The state directory <root>/<id>/: id rules, locking, state.json, and the
- * live status of a container derived from its init process. */
+/* A container's files in the state root (container.h): id rules, locking,
+ * state.json, and the live status of a container derived from its init
+ * process. */
 #include "container.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -16,13 +16,16 @@
 
 #include "cgroup.h"
 #include "contain.h"
+#include "exitnote.h"
 #include "proc.h"
 #include "util.h"
 
-#define STATE_FILE "state.json"
 #define STATE_MAX (1u << 20)
 
 int container_id_valid(const char *id, struct brig_error *err) {
+  /* the state root's own directories (container.h, exitnote.h) */
+  static const char *const reserved[] = {STATE_KIND, TMP_KIND,    FIFO_KIND,
+                                         HOOKS_KIND, NOTIFY_KIND, MONITOR_DIR};
   size_t len = strlen(id);
   if (len == 0)
     return brig_err(err, 0, "container id cannot be empty");
@@ -30,6 +33,12 @@ int container_id_valid(const char *id, struct brig_error *err) {
     return brig_err(err, 0, "invalid container id: longer than 255 bytes");
   if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
     return brig_err(err, 0, "invalid container id: %s", id);
+  for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++)
+    if (strcmp(id, reserved[i]) == 0)
+      return brig_err(err, 0,
+                      "invalid container id: %s (a name of the state root's "
+                      "own)",
+                      id);
   for (const char *p = id; *p; p++) {
     char ch = *p;
     if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
@@ -55,28 +64,99 @@ int container_root_open(const char *root, bool create, struct brig_error *err) {
   return fd;
 }
 
-static int lock_dir(int dirfd, struct brig_error *err) {
-  int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return brig_err(err, errno, "open state dir");
-  while (flock(fd, LOCK_EX) < 0) {
-    if (errno == EINTR)
-      continue;
+void container_file(char buf[CONTAINER_FILE_MAX], const char *id,
+                    const char *kind) {
+  snprintf(buf, CONTAINER_FILE_MAX, "%s/%s", kind, id);
+}
+
+int container_kind_dir(int rootfd, const char *kind, struct brig_error *err) {
+  struct stat sb;
+  if (mkdirat(rootfd, kind, 0700) == 0)
+    return 0;
+  if (errno != EEXIST)
+    return brig_err(err, errno, "create %s in the state root", kind);
+  if (fstatat(rootfd, kind, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+    return brig_err(err, errno, "%s in the state root", kind);
+  if (!S_ISDIR(sb.st_mode))
+    return brig_err(err, ENOTDIR, "%s in the state root", kind);
+  return 0;
+}
+
+/* One of a container's files, by a path with no symlink anywhere (the
+ * kind directory included): one openat2, or two opens where it is
+ * missing. */
+static int open_file_of(int rootfd, const char *id, const char *kind) {
+  char path[CONTAINER_FILE_MAX];
+  struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+                         .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
+  int fd;
+
+  container_file(path, id, kind);
+  fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+  if (fd < 0 && errno == ENOSYS) {
+    int dirfd =
+        openat(rootfd, kind, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dirfd < 0)
+      return -1;
+    fd = openat(dirfd, id, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    close(dirfd);
+  }
+  return fd;
+}
+
+/* <root>/<id>, the container's own file: a regular one (O_NOFOLLOW: a
+ * symlink planted there is never followed). */
+static int open_self(int rootfd, const char *id, struct brig_error *err) {
+  struct stat sb;
+  int fd = openat(rootfd, id, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      brig_err(err, 0, "container does not exist");
+      err->errnum = ENOENT;
+      return -1;
+    }
+    return brig_err(err, errno, "open the state of %s", id);
+  }
+  if (fstat(fd, &sb) < 0) {
     int saved = errno;
     close(fd);
-    return brig_err(err, saved, "lock state dir");
+    return brig_err(err, saved, "stat the state of %s", id);
+  }
+  if (!S_ISREG(sb.st_mode)) {
+    close(fd);
+    return brig_err(err, 0, "state of %s: not a regular file", id);
   }
   return fd;
 }
 
 int container_lock(struct container *c, struct brig_error *err) {
-  c->lock_fd = lock_dir(c->dirfd, err);
-  return c->lock_fd < 0 ? -1 : 0;
+  struct stat sb;
+  while (flock(c->selffd, LOCK_EX) < 0) {
+    if (errno != EINTR)
+      return brig_err(err, errno, "lock the state of %s", c->id);
+  }
+  c->locked = true;
+  /* Removed while we waited: another container may have its id by now,
+   * but this one is gone. */
+  if (fstat(c->selffd, &sb) == 0 && sb.st_nlink == 0) {
+    container_unlock(c);
+    brig_err(err, 0, "container does not exist");
+    err->errnum = ENOENT;
+    return -1;
+  }
+  return 0;
 }
 
-/* The live status; fifo: the exec FIFO's path relative to dirfd. */
-static const char *live_status_at(const struct container_state *st, int dirfd,
-                                  const char *fifo) {
+void container_unlock(struct container *c) {
+  if (c->locked && c->selffd >= 0)
+    flock(c->selffd, LOCK_UN);
+  c->locked = false;
+}
+
+/* The live status; rootfd: the state root, id: the container's. */
+static const char *live_status_at(const struct container_state *st, int rootfd,
+                                  const char *id) {
+  char fifo[CONTAINER_FILE_MAX];
   struct stat sb;
 
   /* A create never finished: it is in progress (the creator holds the
@@ -90,59 +170,61 @@ static const char *live_status_at(const struct container_state *st, int dirfd,
   if (st->cgroup_path != NULL && *st->cgroup_path != '\0' &&
       cgroup_path_is_frozen(st->cgroup_path) == 1)
     return "paused";
-  if (fstatat(dirfd, fifo, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+  container_file(fifo, id, FIFO_KIND);
+  if (fstatat(rootfd, fifo, &sb, AT_SYMLINK_NOFOLLOW) == 0)
     return "created";
   return "running";
 }
 
 const char *container_live_status(const struct container *c) {
-  return live_status_at(&c->st, c->dirfd, EXEC_FIFO);
+  return live_status_at(&c->st, c->rootfd, c->id);
 }
 
 /* st.status from the live init (live_status_at reads the recorded one:
  * replaced after). */
-static void set_live_status(struct container *c, int dirfd, const char *fifo) {
-  char *now = xstrdup(live_status_at(&c->st, dirfd, fifo));
+static void set_live_status(struct container *c, int rootfd) {
+  char *now = xstrdup(live_status_at(&c->st, rootfd, c->id));
   free(c->st.status);
   c->st.status = now;
 }
 
+static struct container *container_new(const char *root, const char *id) {
+  struct container *c = xcalloc(1, sizeof(*c));
+  c->rootfd = -1;
+  c->selffd = -1;
+  c->id = xstrdup(id);
+  c->root = xstrdup(root);
+  return c;
+}
+
 int container_load(const char *root, const char *id, struct container **out,
                    struct brig_error *err) {
-  _cleanup_close_ int rootfd = -1;
   _cleanup_free_ char *data = NULL;
+  _cleanup_close_ int fd = -1;
   struct container *c;
   size_t len;
 
   if (container_id_valid(id, err) < 0)
     return -1;
-  rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (rootfd < 0 && errno != ENOENT)
-    return brig_err(err, errno, "open state root %s", root);
-  c = xcalloc(1, sizeof(*c));
-  c->lock_fd = -1;
-  c->dirfd =
-      rootfd < 0
-          ? -1
-          : openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (c->dirfd < 0) {
+  c = container_new(root, id);
+  c->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (c->rootfd < 0) {
     container_free(c);
-    if (rootfd < 0 || errno == ENOENT || errno == ENOTDIR) {
+    if (errno == ENOENT) {
       brig_err(err, 0, "container does not exist");
       err->errnum = ENOENT;
       return -1;
     }
-    return brig_err(err, errno, "open state dir of %s", id);
+    return brig_err(err, errno, "open state root %s", root);
   }
-  c->id = xstrdup(id);
-  c->dir = xasprintf("%s/%s", root, id);
-  c->lock_fd = lock_dir(c->dirfd, err);
-  if (c->lock_fd < 0) {
+  c->selffd = open_self(c->rootfd, id, err);
+  if (c->selffd < 0 || container_lock(c, err) < 0) {
     container_free(c);
     return -1;
   }
-  if (read_file_at(c->dirfd, STATE_FILE, STATE_MAX, &data, &len, err) < 0) {
-    if (err->errnum == ENOENT) {
+  fd = open_file_of(c->rootfd, id, STATE_KIND);
+  if (fd < 0 || read_fd(fd, STATE_MAX, &data, &len) < 0) {
+    if (errno == ENOENT) {
       /* A create that died before its first save (we hold the lock, so
        * none is in progress): "creating", for `delete --force`.  It made
        * at most the default cgroup (a cgroupsPath of the config is saved
@@ -160,6 +242,7 @@ int container_load(const char *root, const char *id, struct container **out,
       *out = c;
       return 0;
     }
+    brig_err(err, errno, "read the state of %s", id);
     container_free(c);
     return -1;
   }
@@ -167,31 +250,14 @@ int container_load(const char *root, const char *id, struct container **out,
     *out = c; /* the caller may still force-delete it */
     return brig_err_wrap(err, "container %s", id);
   }
-  set_live_status(c, c->dirfd, EXEC_FIFO);
+  set_live_status(c, c->rootfd);
   *out = c;
   return 0;
 }
 
-/* <id>/state.json with no symlink on the way (what the O_NOFOLLOW open of
- * the state dir guards): one openat2, or two opens where it is missing. */
-static int open_state_file(int rootfd, const char *id, const char *path) {
-  struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
-                         .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
-  int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-  if (fd < 0 && errno == ENOSYS) {
-    int dirfd =
-        openat(rootfd, id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (dirfd < 0)
-      return -1;
-    fd = openat(dirfd, STATE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    close(dirfd);
-  }
-  return fd;
-}
-
 int container_peek(int rootfd, const char *root, const char *id,
                    struct container **out, struct brig_error *err) {
-  char buf[8192], path[300];
+  char buf[8192];
   struct brig_error e = {0};
   struct container *c;
   ssize_t n = -1;
@@ -199,11 +265,8 @@ int container_peek(int rootfd, const char *root, const char *id,
 
   if (container_id_valid(id, err) < 0)
     return -1;
-  c = xcalloc(1, sizeof(*c));
-  c->lock_fd = -1;
-  c->dirfd = -1;
-  snprintf(path, sizeof(path), "%s/%s", id, STATE_FILE);
-  fd = open_state_file(rootfd, id, path);
+  c = container_new(root, id);
+  fd = open_file_of(rootfd, id, STATE_KIND);
   if (fd >= 0) {
     /* state.json is only ever replaced whole (write_file_atomic): a read
      * short of the buffer is all of it. */
@@ -217,87 +280,68 @@ int container_peek(int rootfd, const char *root, const char *id,
     container_free(c);
     return container_load(root, id, out, err);
   }
-  c->id = xstrdup(id);
-  c->dir = xasprintf("%s/%s", root, id);
-  snprintf(path, sizeof(path), "%s/%s", id, EXEC_FIFO);
-  set_live_status(c, rootfd, path);
+  set_live_status(c, rootfd);
   *out = c;
   return 0;
 }
 
 int container_save(struct container *c, struct brig_error *err) {
   _cleanup_free_ char *json = state_emit_file(&c->st);
-  return write_file_atomic(c->dirfd, STATE_FILE, json, strlen(json), 0600, err);
+  char name[CONTAINER_FILE_MAX], tmp[CONTAINER_FILE_MAX];
+  container_file(name, c->id, STATE_KIND);
+  container_file(tmp, c->id, TMP_KIND);
+  return write_file_replace(c->rootfd, tmp, name, json, strlen(json), 0600,
+                            err);
 }
 
-/* Unlink every file of the state dir. */
-static int remove_all_files(struct container *c, struct brig_error *err) {
-  DIR *d;
-  struct dirent *de;
-  int fd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return brig_err(err, errno, "open %s", c->dir);
-  d = fdopendir(fd);
-  if (d == NULL) {
-    close(fd);
-    return brig_err(err, errno, "read %s", c->dir);
+/* Remove the container's files, its own file last: until then `list`,
+ * `state` and `delete` see it. */
+int container_remove_files(struct container *c, struct brig_error *err) {
+  static const char *const kinds[] = {STATE_KIND, FIFO_KIND, HOOKS_KIND,
+                                      TMP_KIND};
+  char name[CONTAINER_FILE_MAX + 16];
+  for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++) {
+    container_file(name, c->id, kinds[i]);
+    unlinkat(c->rootfd, name, 0);
   }
-  while ((de = readdir(d)) != NULL) {
-    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-      continue;
-    unlinkat(c->dirfd, de->d_name, 0);
+  container_file(name, c->id, NOTIFY_KIND);
+  strcat(name, "/" NOTIFY_SOCKET_NAME);
+  if (unlinkat(c->rootfd, name, 0) == 0 || errno != ENOENT) {
+    container_file(name, c->id, NOTIFY_KIND);
+    unlinkat(c->rootfd, name, AT_REMOVEDIR);
   }
-  closedir(d);
-  return 0;
-}
-
-/* Remove the files of the state dir and the dir itself.  The files a
- * state dir holds in the usual case go by name, and the directory is read
- * only when something else is left (a crash's temporary file, ...). */
-int container_remove_dir(struct container *c, struct brig_error *err) {
-  static const char *const known[] = {STATE_FILE, EXEC_FIFO, HOOKS_CONFIG};
-  for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
-    unlinkat(c->dirfd, known[i], 0);
   fault_kill("delete-files");
-  if (rmdir(c->dir) == 0 || errno == ENOENT)
-    return 0;
-  if (errno != ENOTEMPTY && errno != EEXIST)
-    return brig_err(err, errno, "remove %s", c->dir);
-  if (remove_all_files(c, err) < 0)
-    return -1;
-  if (rmdir(c->dir) < 0 && errno != ENOENT)
-    return brig_err(err, errno, "remove %s", c->dir);
+  if (unlinkat(c->rootfd, c->id, 0) < 0 && errno != ENOENT)
+    return brig_err(err, errno, "remove %s/%s", c->root, c->id);
   return 0;
 }
 
 void container_free(struct container *c) {
   if (c == NULL)
     return;
-  if (c->lock_fd >= 0)
-    close(c->lock_fd);
-  if (c->dirfd >= 0)
-    close(c->dirfd);
+  if (c->selffd >= 0)
+    close(c->selffd);
+  if (c->rootfd >= 0)
+    close(c->rootfd);
   state_clear(&c->st);
   free(c->id);
-  free(c->dir);
+  free(c->root);
   free(c);
 }
 
 int container_load_hooks(struct container *c, struct spec_config **out,
                          struct brig_error *err) {
   _cleanup_free_ char *data = NULL;
+  _cleanup_close_ int fd = -1;
   size_t len;
   *out = NULL;
   if (c->no_hooks_config)
     return 0;
-  if (read_file_at(c->dirfd, HOOKS_CONFIG, SPEC_MAX_CONFIG_SIZE, &data, &len,
-                   err) < 0) {
-    if (err->errnum == ENOENT) {
-      brig_err_clear(err);
-      return 0;
-    }
-    return -1;
-  }
+  fd = open_file_of(c->rootfd, c->id, HOOKS_KIND);
+  if (fd < 0 && errno == ENOENT)
+    return 0;
+  if (fd < 0 || read_fd(fd, SPEC_MAX_CONFIG_SIZE, &data, &len) < 0)
+    return brig_err(err, errno, "read the kept config of %s", c->id);
   *out = spec_parse(data, len, HOOKS_CONFIG, err);
   return *out == NULL ? -1 : 0;
 }

@@ -238,21 +238,17 @@ void strv_free(char **v) {
   free(v);
 }
 
-int read_file_at(int dirfd, const char *path, size_t max, char **out,
-                 size_t *len, struct brig_error *err) {
-  _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+int read_fd(int fd, size_t max, char **out, size_t *len) {
   size_t cap = 4096, used = 0;
-  _cleanup_free_ char *buf = NULL;
+  _cleanup_free_ char *buf = xmalloc(cap);
 
-  if (fd < 0)
-    return brig_err(err, errno, "open %s", path);
-  buf = xmalloc(cap);
   for (;;) {
     ssize_t r;
     if (used + 1 >= cap) {
-      if (cap > max + 1)
-        return brig_err(err, EFBIG, "read %s: larger than %zu bytes", path,
-                        max);
+      if (cap > max + 1) {
+        errno = EFBIG;
+        return -1;
+      }
       cap *= 2;
       buf = xrealloc(buf, cap);
     }
@@ -260,18 +256,33 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out,
     if (r < 0) {
       if (errno == EINTR)
         continue;
-      return brig_err(err, errno, "read %s", path);
+      return -1;
     }
     if (r == 0)
       break;
     used += (size_t)r;
-    if (used > max)
-      return brig_err(err, EFBIG, "read %s: larger than %zu bytes", path, max);
+    if (used > max) {
+      errno = EFBIG;
+      return -1;
+    }
   }
   buf[used] = '\0';
   if (len != NULL)
     *len = used;
   *out = steal_pointer(&buf);
+  return 0;
+}
+
+int read_file_at(int dirfd, const char *path, size_t max, char **out,
+                 size_t *len, struct brig_error *err) {
+  _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return brig_err(err, errno, "open %s", path);
+  if (read_fd(fd, max, out, len) < 0) {
+    if (errno == EFBIG)
+      return brig_err(err, EFBIG, "read %s: larger than %zu bytes", path, max);
+    return brig_err(err, errno, "read %s", path);
+  }
   return 0;
 }
 
@@ -302,10 +313,11 @@ int write_file_str(const char *path, const char *s) {
   return ret;
 }
 
-int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
-                      mode_t mode, struct brig_error *err) {
-  _cleanup_free_ char *tmp = xasprintf(".%s.tmp", name);
-  int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+int write_file_replace(int dirfd, const char *tmp, const char *name,
+                       const char *data, size_t len, mode_t mode,
+                       struct brig_error *err) {
+  int fd = openat(dirfd, tmp,
+                  O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
   if (fd < 0)
     return brig_err(err, errno, "create %s", tmp);
   if (write_all(fd, data, len) < 0) {
@@ -327,6 +339,12 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
     return brig_err(err, saved, "rename %s to %s", tmp, name);
   }
   return 0;
+}
+
+int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
+                      mode_t mode, struct brig_error *err) {
+  _cleanup_free_ char *tmp = xasprintf(".%s.tmp", name);
+  return write_file_replace(dirfd, tmp, name, data, len, mode, err);
 }
 
 int mkdir_p(const char *path, mode_t mode) {

@@ -70,11 +70,18 @@ FILE *fopen_re(const char *path);
  * Returns 0 and a NUL-terminated malloc'd buffer, or -1 with err. */
 int read_file_at(int dirfd, const char *path, size_t max, char **out,
                  size_t *len, struct brig_error *err);
+/* The rest of fd, as read_file_at; -1 with errno (EFBIG: over max). */
+int read_fd(int fd, size_t max, char **out, size_t *len);
 /* Write all of buf to fd, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
 /* Open path, write the string, close.  -1 with errno set on failure. */
 int write_file_str(const char *path, const char *s);
-/* Write atomically: tmp file in the same dir, fsync-free rename. */
+/* Write name atomically: written as tmp (a path on the same filesystem),
+ * then swapped in (fsync-free); no symlink followed at tmp. */
+int write_file_replace(int dirfd, const char *tmp, const char *name,
+                       const char *data, size_t len, mode_t mode,
+                       struct brig_error *err);
+/* write_file_replace with tmp .<name>.tmp beside name. */
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
                       mode_t mode, struct brig_error *err);
 

@@ -60,8 +60,7 @@ int container_stop(const char *root, const char *id, int sig,
       cgroup_open(c->st.cgroup_path, &cg, err) < 0)
     goto out;
   /* The lock is not held while waiting. */
-  close(c->lock_fd);
-  c->lock_fd = -1;
+  container_unlock(c);
   if (proc_pidfd_signal(pidfd, sig) < 0) {
     brig_err(err, errno, "signal %d to container init", sig);
     goto out;
@@ -87,7 +86,7 @@ out:
   return ret;
 }
 
-/* The status now; "deleted" when the state dir is gone. */
+/* The status now; "deleted" when the container's file is gone. */
 static char *status_now(const char *root, const char *id) {
   struct container *c = NULL;
   struct brig_error e = {0};
@@ -101,6 +100,11 @@ static char *status_now(const char *root, const char *id) {
   return s;
 }
 
+void watch_kind(int ino, const char *root, const char *kind, uint32_t mask) {
+  _cleanup_free_ char *dir = xasprintf("%s/%s", root, kind);
+  inotify_add_watch(ino, dir, mask | IN_ONLYDIR | IN_DONT_FOLLOW);
+}
+
 static bool reached(const char *status, const char *want) {
   if (strcmp(status, want) == 0)
     return true;
@@ -112,7 +116,6 @@ int container_wait(const char *root, const char *id, const char *state,
                    int64_t timeout_ms, struct brig_error *err) {
   static const char *states[] = {"created", "running", "paused", "stopped",
                                  "deleted"};
-  _cleanup_free_ char *dir = xasprintf("%s/%s", root, id);
   int64_t deadline = now_ms() + timeout_ms;
   int ino = -1, pidfd = -1, ret = -1;
   bool known = false;
@@ -129,8 +132,11 @@ int container_wait(const char *root, const char *id, const char *state,
   ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
   if (ino < 0)
     return brig_err(err, errno, "inotify");
-  /* state.json is replaced by rename; the dir itself may go away. */
-  inotify_add_watch(ino, root, IN_CREATE | IN_DELETE | IN_MOVED_TO);
+  /* The container's own file (made, removed), state.json (replaced by
+   * rename), the exec FIFO (removed by start). */
+  inotify_add_watch(ino, root, IN_CREATE | IN_DELETE);
+  watch_kind(ino, root, STATE_KIND, IN_MOVED_TO);
+  watch_kind(ino, root, FIFO_KIND, IN_DELETE);
   for (;;) {
     _cleanup_free_ char *st = status_now(root, id);
     struct pollfd pf[2];
@@ -145,8 +151,6 @@ int container_wait(const char *root, const char *id, const char *state,
       brig_err(err, 0, "container does not exist");
       break;
     }
-    inotify_add_watch(
-        ino, dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_DELETE_SELF);
     if (pidfd == -1 && strcmp(st, "deleted") != 0) {
       struct container *c = NULL;
       struct brig_error e = {0};

@@ -16,5 +16,8 @@ int container_stop(const char *root, const char *id, int sig,
  * deleted).  0 when reached, 1 on timeout (timeout_ms < 0: none). */
 int container_wait(const char *root, const char *id, const char *state,
                    int64_t timeout_ms, struct brig_error *err);
+/* Add <root>/<kind> (a directory of containers' files, container.h) to the
+ * inotify instance ino for mask; nothing when it is not there. */
+void watch_kind(int ino, const char *root, const char *kind, uint32_t mask);
 
 #endif

@@ -45,10 +45,10 @@ normalize() {
     -e 's|/proc/[0-9][0-9]*/|/proc/@PID@/|g'
 }
 
-# left_nothing: no state dir, cgroup, mount or process of the case.
+# left_nothing: no state, cgroup, mount or process of the case.
 left_nothing() {
   local d p
-  if [ -e "$BRIG_ROOT/$ID" ]; then echo "left: state dir"; return 1; fi
+  no_state "$ID" || { echo "left: state"; return 1; }
   for d in /sys/fs/cgroup/*/brig/"$ID"; do
     if [ -e "$d" ]; then echo "left: $d"; return 1; fi
   done
@@ -102,11 +102,11 @@ root_read_only() {
   return $rc
 }
 # A created container whose state.json is then damaged: `state` reports
-# it; `delete --force` still removes it all (init, cgroup, state dir).
+# it; `delete --force` still removes it all (init, cgroup, state files).
 damaged_state() {
   brig_out create -b "$BUNDLE" "$ID" || { cat "$TEST_TMP/out"; return 99; }
   "$@" >"$TEST_TMP/state.new"
-  mv "$TEST_TMP/state.new" "$BRIG_ROOT/$ID/state.json"
+  mv "$TEST_TMP/state.new" "$BRIG_ROOT/.state/$ID"
   brig_out state "$ID"
   local rc=$?
   cp "$TEST_TMP/out" "$TEST_TMP/out.state"
@@ -115,7 +115,7 @@ damaged_state() {
   cp "$TEST_TMP/out.state" "$TEST_TMP/out"
   return $rc
 }
-state_torn() { damaged_state head -c 40 "$BRIG_ROOT/$ID/state.json"; }
+state_torn() { damaged_state head -c 40 "$BRIG_ROOT/.state/$ID"; }
 state_not_object() { damaged_state echo '[]'; }
 state_deep() { damaged_state sh -c 'head -c 200000 /dev/zero | tr "\0" "["'; }
 

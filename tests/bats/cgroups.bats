@@ -34,7 +34,7 @@ refused() {
   [ "$status" -ne 0 ]
   [[ "$output" == *"$2"* ]]
   no_cgroup "/brig/$(cid)"
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
 }
 
 teardown() {
@@ -269,7 +269,7 @@ teardown() {
   brig pause "$(cid)"
   brig delete --force "$(cid)"
   no_cgroup "/brig/$(cid)"
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
 }
 
 @test "ps: json lists the host pids, table keeps the header and the container's rows" {
@@ -371,7 +371,7 @@ nest_cgroups() {
   touch "$TEST_TMP/w/go"
   wait "$run_pid"
   no_cgroup "/brig/$(cid)"
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
   # killed by brig: only a zombie (or nothing) is left of it
   [ ! -e "/proc/$child" ] || [ "$(awk '{print $3}' "/proc/$child/stat")" = Z ]
 }

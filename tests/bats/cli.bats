@@ -169,8 +169,8 @@ setup() {
 @test "list leaves out a damaged state.json with a warning naming it (runc's); the others are listed" {
   make_bundle sleep 1000
   brig run -d -b "$BUNDLE" "$(cid ok)" </dev/null >/dev/null 2>&1
-  mkdir -p "$BRIG_ROOT/$(cid bad)"
-  echo '{bad' > "$BRIG_ROOT/$(cid bad)/state.json"
+  : >"$BRIG_ROOT/$(cid bad)"
+  echo '{bad' > "$BRIG_ROOT/.state/$(cid bad)"
   warning="brig: warning: list: container $(cid bad): state.json: corrupt state: invalid JSON: lexical error: invalid char in json text."
   run --separate-stderr brig list
   [ "$status" -eq 0 ]
@@ -216,7 +216,7 @@ setup() {
   [ "$status" -eq 1 ]
   [ "$stderr" = "brig: container does not exist" ]
   brig delete "$id" -f
-  [ ! -e "$BRIG_ROOT/$id" ]
+  no_state "$id"
   [ ! -e /sys/fs/cgroup/pids/brig/"$id" ]
 }
 

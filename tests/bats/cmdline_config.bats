@@ -21,7 +21,7 @@ setup() {
 
 # no_trace ID: nothing of the container is left.
 no_trace() {
-  [ ! -e "$BRIG_ROOT/$1" ]
+  no_state "$1"
   local d
   for d in /sys/fs/cgroup/*/brig/"$1"; do
     [ ! -e "$d" ] || { echo "left: $d"; return 1; }

@@ -2,7 +2,7 @@
 # Crash safety (issue 14): build/brig-faults (make faults, -DBRIG_FAULTS)
 # SIGKILLs itself at the step named by $BRIG_FAULT_KILL.  After each kill
 # `state`, `list` and `delete --force` must work and leave nothing behind:
-# no state dir, cgroup, mount or process.  Then the races of two commands.
+# no state, cgroup, mount or process.  Then the races of two commands.
 
 load helpers
 
@@ -24,12 +24,12 @@ fbrig() {
     </dev/null >"$TEST_TMP/out" 2>&1
 }
 
-# Nothing of container $1 is left: state dir, cgroup in any hierarchy,
+# Nothing of container $1 is left: state files, cgroup in any hierarchy,
 # mount under the test dir, process inside the bundle's rootfs or running
 # brig with this test's root.
 assert_clean() {
   local id=$1 p root
-  [ ! -e "$BRIG_ROOT/$id" ] || { echo "state dir left: $(ls -la "$BRIG_ROOT/$id")"; return 1; }
+  no_state "$id" || { echo "state left"; return 1; }
   for p in /sys/fs/cgroup/*/brig/"$id" /sys/fs/cgroup/brig/"$id"; do
     [ ! -e "$p" ] || { echo "cgroup left: $p"; return 1; }
   done
@@ -79,13 +79,13 @@ create_killed() {
 }
 
 # The default cgroup (/brig/<id>) is not recorded before the last save:
-# delete --force finds it from the id in a state dir without state.json.
-@test "create killed after mkdir of the state dir (no state.json)" {
-  create_killed create-dir creating
+# delete --force finds it from the id of a container's file without state.json.
+@test "create killed after making the container's own file (no state.json)" {
+  create_killed create-file creating
 }
 @test "create killed after the cgroup is made (default cgroup, no state.json yet)" {
   create_killed create-cgroup creating
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
 }
 @test "create killed right after the clone (default cgroup, no state.json yet)" {
   create_killed create-clone creating
@@ -218,17 +218,17 @@ delete_killed() {
 @test "delete killed after removing the cgroup" {
   delete_killed delete-cgroup stopped
 }
-@test "delete killed after emptying the state dir" {
+@test "delete killed after removing all but the container's own file" {
   delete_killed delete-files creating
 }
 
 @test "build/brig has no kill points" {
   local id
   id=$(cid)
-  BRIG_FAULT_KILL=create-dir brig create -b "$BUNDLE" "$id" </dev/null >"$TEST_TMP/out" 2>&1
+  BRIG_FAULT_KILL=create-file brig create -b "$BUNDLE" "$id" </dev/null >"$TEST_TMP/out" 2>&1
   [ "$(brig state "$id" | jq -r .status)" = created ]
-  not grep -q create-dir "$BRIG"
-  grep -q create-dir "$FAULTS"
+  not grep -q create-file "$BRIG"
+  grep -q create-file "$FAULTS"
 }
 
 # --- races: each pair ends in one consistent outcome ---

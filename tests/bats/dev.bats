@@ -124,7 +124,7 @@ load helpers
   [ "$status" -ne 0 ]
   [[ "$output" == *'device "/etc/evil": path not under /dev'* ]]
   [ ! -e "$BUNDLE/rootfs/etc/evil" ]
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
 }
 
 @test "without a /dev mount no default device is created in the rootfs" {

@@ -71,7 +71,7 @@ brig_ran() {
 gone() {
   c task delete -f "$1" >/dev/null 2>&1 || true
   c container rm "$1" >/dev/null 2>&1 || true
-  [ ! -e "$E_TMP/runc-root/$NS/$1" ]
+  no_state "$1" "$E_TMP/runc-root/$NS"
 }
 
 @test "containerd: output and exit code" {
@@ -186,7 +186,7 @@ gone() {
   pid=$(bstate f1 | jq .pid)
   c task delete -f f1
   not kill -0 "$pid" 2>/dev/null
-  [ ! -e "$E_TMP/runc-root/$NS/f1" ]
+  no_state "f1" "$E_TMP/runc-root/$NS"
   [ ! -e "/sys/fs/cgroup/memory/$NS/f1" ]
   not grep -qx f1 <<<"$(c task ls -q)"
   c container rm f1

@@ -208,7 +208,7 @@ memcg() { echo "/sys/fs/cgroup/memory/$NS/libpod-$(full_id "$1")"; }
 @test "podman: nothing of brig's is left after the containers" {
   p rm -af -t 0 >/dev/null
   for id in $(awk '/create / {print $NF}' "$E_TMP/calls" | sort -u); do
-    [ ! -e "/run/brig/$id" ]
+    no_state "$id" /run/brig
   done
   [ -z "$(find /sys/fs/cgroup/memory/"$NS" -mindepth 1 -name 'libpod-*' -type d 2>/dev/null)" ]
 }

@@ -59,6 +59,46 @@ cfg() {
 
 cid() { echo "bats-$$-${BATS_TEST_NUMBER}${1:+-$1}"; }
 
+# no_state ID [ROOT]: nothing of container ID's is left in the state root
+# (default $BRIG_ROOT): its own file, nor its file in .state, .tmp, .fifo,
+# .config or .notify.
+no_state() {
+  local r=${2:-$BRIG_ROOT} p
+  for p in "$r/$1" "$r"/.{state,tmp,fifo,config,notify}/"$1"; do
+    if [ -e "$p" ] || [ -L "$p" ]; then echo "left: $p"; return 1; fi
+  done
+}
+
+# root_clean [ROOT]: nothing in the state root (default $BRIG_ROOT) but the
+# directories all containers' files share, empty, and the seccomp filter
+# cache.
+root_clean() {
+  local r=${1:-$BRIG_ROOT} left
+  left=$(find "$r" -mindepth 1 -path "$r/.bpf@cache" -prune -o -print 2>/dev/null |
+    grep -vxF -e "$r/.state" -e "$r/.tmp" -e "$r/.fifo" -e "$r/.config" -e "$r/.notify") || true
+  [ -z "$left" ] || { echo "left in the state root: $left"; return 1; }
+}
+
+# strace_joined FILE: FILE (strace -f output) with each call another
+# process's interrupted ("<unfinished ...>" ... "<... x resumed>") put back
+# on one line, where it began.
+strace_joined() {
+  perl -ne '
+    if (/^(\d+)\s+(.*) <unfinished \.\.\.>$/) {
+      push @out, undef; $slot{$1} = $#out; $head{$1} = "$1 $2"; next;
+    }
+    if (/^(\d+)\s+<\.\.\. \S+ resumed>(.*)$/ && exists $slot{$1}) {
+      my ($pid, $rest) = ($1, $2);
+      $rest =~ s/^\)\s+=/) =/;
+      $out[$slot{$pid}] = "$head{$pid}$rest\n"; delete $slot{$pid}; next;
+    }
+    push @out, $_;
+    END { print grep { defined } @out }' "$1"
+}
+
+# strace_join FILE: strace_joined in place.
+strace_join() { strace_joined "$1" >"$1.j" && mv "$1.j" "$1"; }
+
 # wait_for N CMD...: retry CMD every 0.1 s up to N times.
 wait_for() {
   local n=$1; shift

@@ -56,7 +56,7 @@ hooks_bundle() {
   [ ! -e "$o/poststop.state" ]
   brig delete -f "$id"
   [ "$(jq -r .status "$o/poststop.state")" = stopped ]
-  [ ! -e "$BRIG_ROOT/$id" ]
+  no_state "$id"
 }
 
 @test "hooks run in the runtime's or the container's namespaces as the spec says" {
@@ -94,7 +94,7 @@ hooks_bundle() {
 }
 
 assert_nothing_left() {
-  [ ! -e "$BRIG_ROOT/$1" ]
+  no_state "$1"
   for c in /sys/fs/cgroup/*/; do [ ! -e "$c/brig/$1" ]; done
   for p in /proc/[0-9]*; do
     [ "$(readlink "$p/root" 2>/dev/null)" != "$BUNDLE/rootfs" ]

@@ -16,7 +16,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$status" -eq 3 ]
   [ "$output" = "inside brig" ]
   # run without --keep deletes the container
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
 }
 
 @test "run --keep leaves a stopped container; delete removes it" {
@@ -25,7 +25,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$status" -eq 0 ]
   [ "$(state_of "$(cid)")" = stopped ]
   brig delete "$(cid)"
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
 }
 
 @test "create/start/state/kill/delete walk through every status" {
@@ -47,7 +47,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   brig kill "$id" KILL
   wait_for 50 status_is "$id" stopped
   brig delete "$id"
-  [ ! -e "$BRIG_ROOT/$id" ]
+  no_state "$id"
   [ ! -e "/proc/$pid" ] || ! grep -q sleep "/proc/$pid/cmdline"
 }
 
@@ -145,23 +145,38 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   brig run -d -b "$BUNDLE" "$id"
   pid=$(brig state "$id" | jq -r .pid)
   brig delete --force "$id"
-  [ ! -e "$BRIG_ROOT/$id" ]
+  no_state "$id"
   wait_for 50 eval "! kill -0 $pid 2>/dev/null"
 }
 
-@test "delete removes files of the state dir it does not know of" {
+@test "a container's files lie in shared directories of the root, and delete removes each, a crash's too" {
   make_bundle sleep 1000
   id=$(cid)
+  brig create -b "$BUNDLE" "$(cid other)" </dev/null >/dev/null 2>&1
   brig create -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
-  [ -p "$BRIG_ROOT/$id/exec.fifo" ] && [ -f "$BRIG_ROOT/$id/state.json" ]
-  echo partial > "$BRIG_ROOT/$id/.state.json.tmp"
-  touch "$BRIG_ROOT/$id/stray"
+  # its own file (empty), state and exec FIFO: no directory of its own
+  [ -f "$BRIG_ROOT/$id" ] && [ ! -s "$BRIG_ROOT/$id" ]
+  [ -p "$BRIG_ROOT/.fifo/$id" ] && [ -f "$BRIG_ROOT/.state/$id" ]
+  [ "$(find "$BRIG_ROOT" -mindepth 1 -maxdepth 1 -type d | sort | xargs -n1 basename | tr '\n' ' ')" = ".fifo .state .tmp " ]
+  # a crash's temporary file of a state save
+  echo partial > "$BRIG_ROOT/.tmp/$id"
   brig delete --force "$id"
-  [ ! -e "$BRIG_ROOT/$id" ]
-  # and the usual case: a created container's fifo and state
+  no_state "$id"
+  # a torn state.json: --force removes every file all the same
   brig create -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
-  brig delete --force "$id"
-  [ ! -e "$BRIG_ROOT/$id" ]
+  head -c 20 "$BRIG_ROOT/.state/$id" >"$TEST_TMP/torn"
+  cp "$TEST_TMP/torn" "$BRIG_ROOT/.state/$id"
+  echo partial > "$BRIG_ROOT/.tmp/$id"
+  run brig delete --force "$id"
+  [ "$status" -eq 0 ]
+  no_state "$id"
+  # the other container's files are all there
+  [ -f "$BRIG_ROOT/$(cid other)" ] && [ -f "$BRIG_ROOT/.state/$(cid other)" ]
+  [ -p "$BRIG_ROOT/.fifo/$(cid other)" ]
+  brig delete --force "$(cid other)"
+  no_state "$(cid other)"
+  # the shared directories stay, empty
+  [ -z "$(find "$BRIG_ROOT" -mindepth 2)" ]
 }
 
 @test "delete --force of a container that does not exist exits 0" {
@@ -203,12 +218,13 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
 }
 
 @test "invalid container ids are refused" {
-  for bad in . .. a/b 'a b' "$(printf 'x%.0s' $(seq 256))" 'a*' ''; do
+  for bad in . .. a/b 'a b' "$(printf 'x%.0s' $(seq 256))" 'a*' '' \
+    .state .tmp .fifo .config .notify .monitors; do
     run brig create -b "$BUNDLE" "$bad"
     [ "$status" -eq 1 ]
     [[ "$output" == *"container id"* ]]
   done
-  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+  root_clean
   # 255 bytes of the allowed set is fine
   make_bundle true
   long=$(printf 'a%.0s' $(seq 250))_.+-
@@ -239,7 +255,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   make_bundle sleep 1000
   brig run -d -b "$BUNDLE" "$(cid a)"
   brig create -b "$BUNDLE" "$(cid b)"
-  # a process holds the lock of a's state dir, as a command working on it
+  # a process holds the lock of a's own file, as a command working on it
   # does (in the background: teardown kills it before deleting)
   bg sh -c 'exec 9<"$1" && flock -x 9 && exec sleep 600' sh "$BRIG_ROOT/$(cid a)"
   wait_for 50 sh -c "! flock -n '$BRIG_ROOT/$(cid a)' true"
@@ -250,22 +266,22 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [[ "${lines[1]}" =~ ^$(cid a)\ +[1-9][0-9]*\ +running\  ]]
   [[ "${lines[2]}" =~ ^$(cid b)\ +[1-9][0-9]*\ +created\  ]]
   # a create in progress ("creating" under the lock): list waits for it
-  cp "$BRIG_ROOT/$(cid a)/state.json" "$TEST_TMP/a.json"
-  jq -c '.status = "creating"' "$TEST_TMP/a.json" >"$BRIG_ROOT/$(cid a)/state.json"
+  cp "$BRIG_ROOT/.state/$(cid a)" "$TEST_TMP/a.json"
+  jq -c '.status = "creating"' "$TEST_TMP/a.json" >"$BRIG_ROOT/.state/$(cid a)"
   run timeout 2 "$BRIG" --root "$BRIG_ROOT" list -q
   [ "$status" -eq 124 ]
   kill "$BG_PID"
   wait "$BG_PID" || true
   run brig list
   [[ "${lines[1]}" =~ ^$(cid a)\ +[1-9][0-9]*\ +creating\  ]]
-  cp "$TEST_TMP/a.json" "$BRIG_ROOT/$(cid a)/state.json"
+  cp "$TEST_TMP/a.json" "$BRIG_ROOT/.state/$(cid a)"
   # a torn state.json: left out of the list, with a warning naming it
-  head -c 40 "$TEST_TMP/a.json" >"$BRIG_ROOT/$(cid a)/state.json"
+  head -c 40 "$TEST_TMP/a.json" >"$BRIG_ROOT/.state/$(cid a)"
   run --separate-stderr brig list -q
   [ "$status" -eq 0 ]
   [ "$output" = "$(cid b)" ]
   [[ "$stderr" == "brig: warning: list: container $(cid a): state.json: corrupt state: invalid JSON: "* ]]
-  cp "$TEST_TMP/a.json" "$BRIG_ROOT/$(cid a)/state.json"
+  cp "$TEST_TMP/a.json" "$BRIG_ROOT/.state/$(cid a)"
   run brig list -q
   [ "$output" = "$(printf '%s\n%s' "$(cid a)" "$(cid b)")" ]
 }
@@ -349,7 +365,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   run brig create -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *'exec: "/bin/nosuch": stat /bin/nosuch: no such file or directory'* ]]
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
   make_bundle nosuch
   run brig create -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 1 ]
@@ -358,7 +374,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   run brig create -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *'exec: "/etc/passwd": permission denied'* ]]
-  [ -z "$(ls -A "$BRIG_ROOT")" ]
+  root_clean
 }
 
 @test "a bare name is searched in process.env's PATH, else in the usual directories" {
@@ -377,7 +393,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$output" = "from /usr/sbin/hello-there" ]
 }
 
-@test "a failure in the middle of create leaves no state dir, cgroup or process" {
+@test "a failure in the middle of create leaves no state, cgroup or process" {
   make_bundle sleep 1000
   cfg '.process.cwd = "/no/such/dir"'
   id=$(cid)
@@ -385,7 +401,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$status" -eq 1 ]
   [ "${#lines[@]}" -eq 1 ]
   [[ "$output" == "brig: create $id: chdir to cwd (\"/no/such/dir\") set in config.json failed: No such file or directory" ]]
-  [ ! -e "$BRIG_ROOT/$id" ]
+  no_state "$id"
   for c in /sys/fs/cgroup/*/; do [ ! -e "$c/brig/$id" ]; done
   for p in /proc/[0-9]*; do
     [ "$(readlink "$p/root" 2>/dev/null)" != "$BUNDLE/rootfs" ]
@@ -404,8 +420,8 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   kill -9 "$pid"
   wait_for 50 eval "! kill -0 $pid 2>/dev/null"
   tmp=$(mktemp)
-  jq --argjson p "$decoy" '.pid = $p' "$BRIG_ROOT/$id/state.json" > "$tmp"
-  mv "$tmp" "$BRIG_ROOT/$id/state.json"
+  jq --argjson p "$decoy" '.pid = $p' "$BRIG_ROOT/.state/$id" > "$tmp"
+  mv "$tmp" "$BRIG_ROOT/.state/$id"
   [ "$(state_of "$id")" = stopped ]
   run brig kill "$id" KILL
   [ "$status" -eq 1 ]
@@ -483,7 +499,7 @@ PY
   run brig create -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *"without a private UTS namespace"* ]]
-  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+  root_clean
 }
 
 @test "process env, cwd and user reach the process" {
@@ -560,7 +576,7 @@ PY
   run brig --systemd-cgroup create -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *"systemd cgroup driver is not supported"* ]]
-  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+  root_clean
 }
 
 @test "--log-format json writes the error as one JSON line" {

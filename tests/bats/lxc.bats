@@ -83,7 +83,7 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   run brig run --init -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *"--init requires a new pid namespace"* ]]
-  [ -z "$(ls -A "$BRIG_ROOT")" ]
+  root_clean
 }
 
 @test "stop: SIGTERM first, SIGKILL after the timeout for a process that ignores it" {

@@ -147,7 +147,7 @@ load helpers
   run brig run -d --console-file "$TEST_TMP/y.log" -b "$BUNDLE" "$(cid 3)"
   [ "$status" -eq 1 ]
   [ "$output" = "brig: run $(cid 3): --console-file needs process.terminal" ]
-  [ ! -e "$BRIG_ROOT/$(cid 3)" ]
+  no_state "$(cid 3)"
   [ ! -e "/sys/fs/cgroup/pids/brig/$(cid 3)" ]
   [ ! -e "$TEST_TMP/y.log" ]
   [ ! -e "$BUNDLE/rootfs/ran" ]

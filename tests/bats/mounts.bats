@@ -208,7 +208,7 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   run brig create -b "$BUNDLE" "$(cid)"
   [ "$status" -ne 0 ]
   [[ "$output" == *'mount "nosuchfs" on "/mnt/x": No such device'* ]]
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
 }
 
 @test "a missing bind source refuses create with a clear line and leaves nothing" {
@@ -217,7 +217,7 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   [ "$status" -ne 0 ]
   [ "${#lines[@]}" -eq 1 ]
   [[ "$output" == *"mount source \"$TEST_TMP/nope\" of \"/mnt/x\": No such file or directory"* ]]
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
   [ -z "$(host_mounts_under "$TEST_TMP")" ]
 }
 
@@ -339,7 +339,7 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   [ "$status" -ne 0 ]
   [[ "$output" == *'sysctl "vm.swappiness" is not in a separate kernel namespace'* ]]
   [ "$(cat /proc/sys/vm/swappiness)" = "$before" ]
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
 }
 
 @test "sysctl: net.* without a network namespace is refused" {
@@ -347,7 +347,7 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   run brig create -b "$BUNDLE" "$(cid)"
   [ "$status" -ne 0 ]
   [[ "$output" == *'sysctl "net.ipv4.ip_forward" needs the container'"'"'s own network namespace'* ]]
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
 }
 
 @test "root.readonly: / is read-only, /tmp stays writable" {
@@ -405,7 +405,7 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   run brig create -b "$BUNDLE" "$(cid)"
   [ "$status" -ne 0 ]
   [[ "$output" == *sideways* ]]
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
 }
 
 @test "--no-pivot: the container runs in its rootfs with the same mounts as with pivot_root" {

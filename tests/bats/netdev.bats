@@ -80,7 +80,7 @@ lo_check='cat /sys/class/net/lo/flags; echo hi | nc -l -p 9999 127.0.0.1 & l=$!
   run brig create -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 1 ]
   [ "$output" = "brig: create $(cid): netDevices: host device \"nosuchdev0\": No such device" ]
-  [ -z "$(ls -A "$BRIG_ROOT")" ]
+  root_clean
 }
 
 @test "netDevices without a new network namespace is refused" {
@@ -98,5 +98,5 @@ lo_check='cat /sys/class/net/lo/flags; echo hi | nc -l -p 9999 127.0.0.1 & l=$!
   run brig create -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *".linux.intelRdt: resctrl is not mounted on this host (/sys/fs/resctrl)" ]]
-  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+  root_clean
 }

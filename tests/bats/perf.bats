@@ -53,8 +53,8 @@ deny_mkdir() { # deny_mkdir ERRNO
   run brig run -b "$BUNDLE" "$(cid c)"
   [[ "${lines[1]}" == *"Read-only file system"* ]]
   [ "$(ls "$(CACHE)" | wc -l)" -eq 2 ]
-  # state dirs are gone; list does not see the cache
-  [ -z "$(ls "$BRIG_ROOT")" ]
+  # the containers are gone; list does not see the cache
+  root_clean
   [ "$(brig list -q)" = "" ]
 }
 
@@ -115,11 +115,30 @@ deny_mkdir() { # deny_mkdir ERRNO
   make_bundle sleep 100
   brig create -b "$BUNDLE" "$(cid)"
   brig start "$(cid)"
-  [ -f "$BRIG_ROOT/$(cid)/state.json" ]
-  [ -z "$(ls -A "$BRIG_ROOT/$(cid)" | grep tmp)" ]
+  [ -f "$BRIG_ROOT/.state/$(cid)" ]
+  [ -z "$(ls -A "$BRIG_ROOT/.tmp")" ]
   run brig state "$(cid)"
   [[ "$output" == *'"status": "running"'* ]]
   brig delete -f "$(cid)"
+}
+
+@test "a run makes and removes no directory in the state root (a block each, and its discard, on a disk)" {
+  make_bundle true
+  brig run -b "$BUNDLE" "$(cid first)" # the shared directories, once
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    strace -f -qq -y -e trace=mkdir,mkdirat,rmdir,unlinkat,openat -e signal=none \
+    -o "$TEST_TMP/trace" "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  strace_join "$TEST_TMP/trace"
+  cat "$TEST_TMP/trace"
+  # its own file made and removed, state in the shared .state
+  grep -Eq "openat\([0-9]*<$BRIG_ROOT>, \"$(cid)\", O_RDONLY\|O_CREAT\|O_EXCL\|[A-Z_|]*, 0600\) = [0-9]" "$TEST_TMP/trace"
+  grep -q "unlinkat([0-9]*<$BRIG_ROOT>, \".state/$(cid)\", 0) = 0" "$TEST_TMP/trace"
+  grep -q "unlinkat([0-9]*<$BRIG_ROOT>, \"$(cid)\", 0) = 0" "$TEST_TMP/trace"
+  # no directory made in the root (the shared ones are there: EEXIST),
+  # none removed
+  not grep -E "mkdirat\([0-9]*<$BRIG_ROOT>, .*\) = 0|mkdir\(\"$BRIG_ROOT" "$TEST_TMP/trace"
+  not grep -E "rmdir\(\"$BRIG_ROOT|unlinkat\([0-9]*<$BRIG_ROOT>, .*AT_REMOVEDIR\) = 0" "$TEST_TMP/trace"
+  no_state "$(cid)"
 }
 
 @test "the init joins its cgroups without writing a pid to cgroup.procs (no RCU grace period)" {
@@ -153,6 +172,7 @@ deny_mkdir() { # deny_mkdir ERRNO
     strace -f -qq -e trace=execve,setns,fsopen,fsconfig,mount -e signal=none \
     -o "$TEST_TMP/trace" "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" \
     > "$TEST_TMP/out"
+  strace_join "$TEST_TMP/trace"
   [ "$(cat "$TEST_TMP/out")" = lo ]
   runtime=$(awk 'NR == 1 { print $1 }' "$TEST_TMP/trace")
   grep "^$runtime " "$TEST_TMP/trace" > "$TEST_TMP/runtime"
@@ -177,6 +197,7 @@ deny_mkdir() { # deny_mkdir ERRNO
     strace -f -qq -e trace=clone3,unshare,keyctl,mkdirat,write -e signal=none -y \
     -o "$TEST_TMP/trace" "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" \
     > "$TEST_TMP/out"
+  strace_join "$TEST_TMP/trace"
   # its own network namespace all the same
   [ "$(cat "$TEST_TMP/out")" != "$(readlink /proc/self/ns/net)" ]
   t=$TEST_TMP/trace
@@ -212,6 +233,7 @@ deny_mkdir() { # deny_mkdir ERRNO
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
     strace -f -qq -e trace=sendto,recvmsg -e signal=none -o "$TEST_TMP/go" \
     "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" >/dev/null
+  strace_join "$TEST_TMP/go"
   t=$TEST_TMP/go
   runtime=$(grep 'sendto([0-9]*, "\\1\\0\\0\\0' "$t" | awk '{ print $1; exit }')
   [ -n "$runtime" ]
@@ -230,6 +252,7 @@ run_order() {
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
     strace -f -qq -e trace=sendto -e signal=none -o "$t" \
     "$BRIG" --root "$BRIG_ROOT" run "$@" -b "$BUNDLE" "$(cid)" >/dev/null
+  strace_join "$t"
   echo "$(grep -n 'sendto([0-9]*, "g", 1,' "$t" | cut -d: -f1)" \
     "$(grep -n 'sendto([0-9]*, "\\2\\0\\0\\0' "$t" | cut -d: -f1)"
 }
@@ -254,6 +277,7 @@ selfexe_trace() {
     strace -f -qq -e trace=fsmount,execveat,move_mount,umount2 -e signal=none \
     -o "$TEST_TMP/trace" "$BRIG" --root "$BRIG_ROOT" run "$@" -b "$BUNDLE" \
     "$(cid)" >"$TEST_TMP/out"
+  strace_join "$TEST_TMP/trace"
 }
 
 @test "the overlay brig runs from goes with the old root: attached under it before its unmount, left nowhere" {
@@ -350,6 +374,7 @@ selfexe_trace() {
     strace -f -qq -y -e trace=open,openat,mkdir,mkdirat,rmdir,unlinkat,close,execve \
     -e signal=none -o "$TEST_TMP/trace" \
     "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  strace_join "$TEST_TMP/trace"
   t=$TEST_TMP/trace
   runtime=$(awk 'NR == 1 { print $1 }' "$t")
   # no absolute path below /sys/fs/cgroup/ is walked (the open of
@@ -383,6 +408,7 @@ selfexe_trace() {
   make_bundle true
   strace -f -qq -e trace=open,openat,fcntl -e signal=none -o "$TEST_TMP/trace" \
     "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  strace_join "$TEST_TMP/trace"
   # a "fcntl(FD, F_SETFD, FD_CLOEXEC)" right after the same process opened FD
   awk '/ (open|openat)\(/ && / = [0-9]+$/ { last[$1] = $NF; next }
        /fcntl\([0-9]+, F_SETFD, FD_CLOEXEC\)/ {
@@ -398,6 +424,7 @@ selfexe_trace() {
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
     strace -f -qq -y -e trace=openat,unlinkat,rmdir,wait4 -e signal=none \
     -o "$TEST_TMP/trace" "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  strace_join "$TEST_TMP/trace"
   t=$TEST_TMP/trace
   runtime=$(awk 'NR == 1 { print $1 }' "$t")
   grep -n "^$runtime " "$t" > "$TEST_TMP/rt"

@@ -101,7 +101,7 @@ deny_mkdir() { # deny_mkdir [ERRNO]: default allow, mkdir/mkdirat -> errno
   run brig run -b "$BUNDLE" "$(cid)"
   [ "$status" -ne 0 ]
   [[ "$output" == *"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is not supported by libseccomp 2.5.4"* ]]
-  [ -z "$(ls "$BRIG_ROOT" 2>/dev/null)" ]
+  root_clean
 }
 
 start_listener() { # start_listener MODE

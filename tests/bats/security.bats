@@ -100,7 +100,7 @@ status_field() { # status_field NAME: value of NAME in the captured output
   echo "$output"
   [ "$status" -ne 0 ]
   [[ "$output" == *"process.capabilities.bounding: drop CAP_KILL: Operation not permitted"* ]]
-  [ ! -e "$BRIG_ROOT/$(cid)" ]
+  no_state "$(cid)"
 }
 
 @test "the capability warning goes to --log as a JSON warning" {
@@ -176,7 +176,7 @@ status_field() { # status_field NAME: value of NAME in the captured output
   run brig run -b "$BUNDLE" "$(cid)"
   [ "$status" -ne 0 ]
   [[ "$output" == *"process.rlimits: setrlimit RLIMIT_NOFILE (soft 1024, hard $((hard * 2))): Operation not permitted"* ]]
-  [ -z "$(ls "$BRIG_ROOT")" ]
+  root_clean
 }
 
 @test "oomScoreAdj is written to /proc/self/oom_score_adj" {
@@ -194,7 +194,7 @@ status_field() { # status_field NAME: value of NAME in the captured output
   run brig run -b "$BUNDLE" "$(cid)"
   [ "$status" -ne 0 ]
   [[ "$output" == *'apparmor profile "brig-test" requested but AppArmor is not enabled on this host'* ]]
-  [ -z "$(ls "$BRIG_ROOT" 2>/dev/null)" ]
+  root_clean
 }
 
 @test "selinuxLabel without SELinux: clear error, nothing left behind" {
@@ -204,7 +204,7 @@ status_field() { # status_field NAME: value of NAME in the captured output
   run brig run -b "$BUNDLE" "$(cid)"
   [ "$status" -ne 0 ]
   [[ "$output" == *'selinux label "system_u:system_r:container_t:s0" requested but SELinux is not enabled on this host'* ]]
-  [ -z "$(ls "$BRIG_ROOT" 2>/dev/null)" ]
+  root_clean
 }
 
 @test "mountLabel without SELinux: clear error" {

@@ -55,7 +55,7 @@ recv_start() {
   run brig create -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 1 ]
   [ "$output" = "brig: create $(cid): cannot allocate tty if brig will detach without setting console socket" ]
-  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+  root_clean
 }
 
 @test "--console-socket without terminal is refused" {
@@ -69,7 +69,7 @@ recv_start() {
   run brig create --console-socket "$TEST_TMP/nosock" -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *"connect console socket $TEST_TMP/nosock: No such file or directory"* ]]
-  [ -z "$(ls -A "$BRIG_ROOT" 2>/dev/null)" ]
+  root_clean
 }
 
 @test "foreground run relays the terminal itself" {

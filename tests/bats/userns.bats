@@ -70,7 +70,7 @@ teardown() {
   run brig run -b "$BUNDLE" "$(cid 2)"
   [ "$status" -ne 0 ]
   [[ "$output" == *"id mappings need a user namespace"* ]]
-  [ -z "$(ls "$BRIG_ROOT")" ]
+  root_clean
 }
 
 @test "userns: /dev nodes are the host's bound (no mknod), and work" {
@@ -178,7 +178,7 @@ teardown() {
   run brig run -b "$BUNDLE" "$(cid 3)"
   [ "$status" -ne 0 ]
   [[ "$output" == *"needs both uidMappings and gidMappings"* ]]
-  [ -z "$(ls "$BRIG_ROOT")" ]
+  root_clean
 }
 
 # hold_userns: a process in a new user namespace mapped 0 -> 100000,

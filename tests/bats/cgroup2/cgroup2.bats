@@ -85,7 +85,7 @@ refused() {
   [ "$status" -ne 0 ]
   [[ "$output" == *"$2"* ]]
   [ ! -e "$CG/brig/$(cid r)" ]
-  [ ! -e "$BRIG_ROOT/$(cid r)" ]
+  no_state "$(cid r)"
 }
 
 @test "create: /brig/<id> with the controllers enabled down the path; delete removes it" {
