@@ -194,8 +194,10 @@ CMD(monitor) {
   }
   {
     _cleanup_close_ int rfd = container_root_open(brig_g.root, false, err);
-    if (rfd < 0 || container_kind_dir(rfd, STATE_KIND, err) < 0 ||
-        container_kind_dir(rfd, FIFO_KIND, err) < 0)
+    _cleanup_close_ int state = -1, fifo = -1;
+    if (rfd < 0 ||
+        (state = container_kind_dir(rfd, STATE_KIND, true, err)) < 0 ||
+        (fifo = container_kind_dir(rfd, FIFO_KIND, true, err)) < 0)
       return 1;
   }
   watch_kind(ino, brig_g.root, STATE_KIND, IN_MOVED_TO);

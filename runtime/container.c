@@ -245,11 +245,6 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     goto out;
   }
   c->locked = true;
-  if (container_kind_dir(c->rootfd, STATE_KIND, err) < 0 ||
-      container_kind_dir(c->rootfd, TMP_KIND, err) < 0) {
-    container_remove_files(c, err);
-    goto out;
-  }
   c->st.oci_version = xstrdup(cfg->oci_version);
   c->st.id = xstrdup(o->id);
   c->st.status = xstrdup("creating");
@@ -320,12 +315,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   if (cfg->hooks != NULL && cfg->hooks->n_poststart + cfg->hooks->n_poststop) {
     /* as parsed: --config and --set included */
     _cleanup_free_ char *data = spec_emit(cfg, false, err);
-    char name[CONTAINER_FILE_MAX], tmp[CONTAINER_FILE_MAX];
-    container_file(name, c->id, HOOKS_KIND);
-    container_file(tmp, c->id, TMP_KIND);
-    if (data == NULL || container_kind_dir(c->rootfd, HOOKS_KIND, err) < 0 ||
-        write_file_replace(c->rootfd, tmp, name, data, strlen(data), 0600,
-                           err) < 0)
+    if (data == NULL || container_write(c, HOOKS_KIND, data, err) < 0)
       goto fail;
   } else {
     c->no_hooks_config = true;
@@ -481,17 +471,19 @@ static int start_loaded(struct container *c, int start_fd,
       goto out;
     }
   } else {
-    char name[CONTAINER_FILE_MAX];
-    container_file(name, c->id, FIFO_KIND);
+    _cleanup_close_ int dirfd =
+        container_kind_dir(c->rootfd, FIFO_KIND, false, err);
     /* Non-blocking open: the init may have died; poll while it lives. */
-    fifo = openat(c->rootfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (dirfd >= 0)
+      fifo =
+          openat(dirfd, c->id, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
     if (fifo < 0) {
       brig_err(err, errno, "open exec fifo");
       goto out;
     }
     /* The open let the init go on: from now on it is no longer "created",
      * even if this start dies before the init answers. */
-    unlinkat(c->rootfd, name, 0);
+    unlinkat(dirfd, c->id, 0);
   }
   fault_kill("start-opened");
   if (await_started(c, fifo, err) < 0) {

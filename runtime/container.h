@@ -62,8 +62,14 @@ int container_peek(int rootfd, const char *root, const char *id,
 #define CONTAINER_FILE_MAX 300
 void container_file(char buf[CONTAINER_FILE_MAX], const char *id,
                     const char *kind);
-/* Make <root>/<kind> if missing; a symlink or other file there fails. */
-int container_kind_dir(int rootfd, const char *kind, struct brig_error *err);
+/* An O_PATH fd of <root>/<kind>, made first if missing and make; never
+ * through a symlink (a symlink or other file there fails, ENOTDIR). */
+int container_kind_dir(int rootfd, const char *kind, bool make,
+                       struct brig_error *err);
+/* Write data as c's file of kind (state.json: container_save), swapped
+ * in whole from .tmp/<id>. */
+int container_write(struct container *c, const char *kind, const char *data,
+                    struct brig_error *err);
 
 /* Load the kept config (NULL in *out when there is none). */
 int container_load_hooks(struct container *c, struct spec_config **out,

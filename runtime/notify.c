@@ -29,6 +29,7 @@ int notify_prepare(struct spec_config *cfg, int rootfd, const char *root,
                    const char *id, struct brig_error *err) {
   const char *path = host_socket();
   _cleanup_free_ char *copy = NULL;
+  _cleanup_close_ int kind = -1;
   char dir[CONTAINER_FILE_MAX];
   struct spec_mount *m;
   char **opts;
@@ -39,9 +40,10 @@ int notify_prepare(struct spec_config *cfg, int rootfd, const char *root,
   if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
     return brig_err(err, ENAMETOOLONG, "NOTIFY_SOCKET %s", path);
   container_file(dir, id, NOTIFY_KIND);
-  if (container_kind_dir(rootfd, NOTIFY_KIND, err) < 0)
+  kind = container_kind_dir(rootfd, NOTIFY_KIND, true, err);
+  if (kind < 0)
     return -1;
-  if (mkdirat(rootfd, dir, 0755) < 0 && errno != EEXIST)
+  if (mkdirat(kind, id, 0755) < 0 && errno != EEXIST)
     return brig_err(err, errno, "create %s/%s", root, dir);
   copy = xstrdup(path);
   cfg->mounts = xrealloc(cfg->mounts, (cfg->n_mounts + 1) * sizeof(*m));
@@ -73,12 +75,14 @@ int notify_prepare(struct spec_config *cfg, int rootfd, const char *root,
 
 int notify_listen(int rootfd, const char *id, struct brig_error *err) {
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  char name[CONTAINER_FILE_MAX];
+  struct brig_error e = {0};
+  _cleanup_close_ int kind = container_kind_dir(rootfd, NOTIFY_KIND, false, &e);
   _cleanup_close_ int dirfd = -1;
   int fd;
 
-  container_file(name, id, NOTIFY_KIND);
-  dirfd = openat(rootfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (kind < 0)
+    return -1;
+  dirfd = openat(kind, id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dirfd < 0)
     return -1;
   /* Bind through /proc/self/fd: the root's path may be long, and so may

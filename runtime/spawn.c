@@ -792,15 +792,14 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   r->start_fd = -1;
   r->started = false;
   if (!o->start_by_socket) {
-    char fifo[CONTAINER_FILE_MAX];
-    container_file(fifo, o->id, FIFO_KIND);
-    if (container_kind_dir(o->state_rootfd, FIFO_KIND, err) < 0)
+    _cleanup_close_ int dirfd =
+        container_kind_dir(o->state_rootfd, FIFO_KIND, true, err);
+    if (dirfd < 0)
       return -1;
     /* 0622 whatever the umask: a non-root process.user opens it to write. */
-    if (mkfifoat(o->state_rootfd, fifo, 0622) < 0 ||
-        fchmodat(o->state_rootfd, fifo, 0622, 0) < 0)
+    if (mkfifoat(dirfd, o->id, 0622) < 0 || fchmodat(dirfd, o->id, 0622, 0) < 0)
       return brig_err(err, errno, "create exec fifo");
-    fifo_path_fd = openat(o->state_rootfd, fifo, O_PATH | O_CLOEXEC);
+    fifo_path_fd = openat(dirfd, o->id, O_PATH | O_NOFOLLOW | O_CLOEXEC);
     if (fifo_path_fd < 0)
       return brig_err(err, errno, "open exec fifo");
   }

@@ -69,17 +69,18 @@ void container_file(char buf[CONTAINER_FILE_MAX], const char *id,
   snprintf(buf, CONTAINER_FILE_MAX, "%s/%s", kind, id);
 }
 
-int container_kind_dir(int rootfd, const char *kind, struct brig_error *err) {
-  struct stat sb;
-  if (mkdirat(rootfd, kind, 0700) == 0)
-    return 0;
-  if (errno != EEXIST)
-    return brig_err(err, errno, "create %s in the state root", kind);
-  if (fstatat(rootfd, kind, &sb, AT_SYMLINK_NOFOLLOW) < 0)
-    return brig_err(err, errno, "%s in the state root", kind);
-  if (!S_ISDIR(sb.st_mode))
-    return brig_err(err, ENOTDIR, "%s in the state root", kind);
-  return 0;
+int container_kind_dir(int rootfd, const char *kind, bool make,
+                       struct brig_error *err) {
+  int fd = openat(rootfd, kind, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT && make) {
+    if (mkdirat(rootfd, kind, 0700) < 0 && errno != EEXIST)
+      return brig_err(err, errno, "create %s in the state root", kind);
+    fd = openat(rootfd, kind, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  }
+  if (fd < 0)
+    return brig_err(err, errno == ELOOP ? ENOTDIR : errno,
+                    "%s in the state root", kind);
+  return fd;
 }
 
 /* One of a container's files, by a path with no symlink anywhere (the
@@ -285,30 +286,44 @@ int container_peek(int rootfd, const char *root, const char *id,
   return 0;
 }
 
+int container_write(struct container *c, const char *kind, const char *data,
+                    struct brig_error *err) {
+  _cleanup_close_ int dirfd = container_kind_dir(c->rootfd, kind, true, err);
+  _cleanup_close_ int tmpfd = -1;
+  if (dirfd < 0 ||
+      (tmpfd = container_kind_dir(c->rootfd, TMP_KIND, true, err)) < 0)
+    return -1;
+  return write_file_replace(tmpfd, c->id, dirfd, c->id, data, strlen(data),
+                            0600, err);
+}
+
 int container_save(struct container *c, struct brig_error *err) {
   _cleanup_free_ char *json = state_emit_file(&c->st);
-  char name[CONTAINER_FILE_MAX], tmp[CONTAINER_FILE_MAX];
-  container_file(name, c->id, STATE_KIND);
-  container_file(tmp, c->id, TMP_KIND);
-  return write_file_replace(c->rootfd, tmp, name, json, strlen(json), 0600,
-                            err);
+  return container_write(c, STATE_KIND, json, err);
 }
 
 /* Remove the container's files, its own file last: until then `list`,
  * `state` and `delete` see it. */
 int container_remove_files(struct container *c, struct brig_error *err) {
   static const char *const kinds[] = {STATE_KIND, FIFO_KIND, HOOKS_KIND,
-                                      TMP_KIND};
-  char name[CONTAINER_FILE_MAX + 16];
+                                      TMP_KIND, NOTIFY_KIND};
+  struct brig_error e = {0};
   for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++) {
-    container_file(name, c->id, kinds[i]);
-    unlinkat(c->rootfd, name, 0);
-  }
-  container_file(name, c->id, NOTIFY_KIND);
-  strcat(name, "/" NOTIFY_SOCKET_NAME);
-  if (unlinkat(c->rootfd, name, 0) == 0 || errno != ENOENT) {
-    container_file(name, c->id, NOTIFY_KIND);
-    unlinkat(c->rootfd, name, AT_REMOVEDIR);
+    /* by the directory's fd: no symlink in its place is followed */
+    _cleanup_close_ int dirfd =
+        container_kind_dir(c->rootfd, kinds[i], false, &e);
+    if (dirfd < 0)
+      continue;
+    if (strcmp(kinds[i], NOTIFY_KIND) == 0) {
+      _cleanup_close_ int sub =
+          openat(dirfd, c->id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (sub < 0)
+        continue;
+      unlinkat(sub, NOTIFY_SOCKET_NAME, 0);
+      unlinkat(dirfd, c->id, AT_REMOVEDIR);
+    } else {
+      unlinkat(dirfd, c->id, 0);
+    }
   }
   fault_kill("delete-files");
   if (unlinkat(c->rootfd, c->id, 0) < 0 && errno != ENOENT)

@@ -313,29 +313,29 @@ int write_file_str(const char *path, const char *s) {
   return ret;
 }
 
-int write_file_replace(int dirfd, const char *tmp, const char *name,
+int write_file_replace(int tmpfd, const char *tmp, int dirfd, const char *name,
                        const char *data, size_t len, mode_t mode,
                        struct brig_error *err) {
-  int fd = openat(dirfd, tmp,
+  int fd = openat(tmpfd, tmp,
                   O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
   if (fd < 0)
     return brig_err(err, errno, "create %s", tmp);
   if (write_all(fd, data, len) < 0) {
     int saved = errno;
     close(fd);
-    unlinkat(dirfd, tmp, 0);
+    unlinkat(tmpfd, tmp, 0);
     return brig_err(err, saved, "write %s", tmp);
   }
   close(fd);
   /* Swap, then drop the old file: a rename over an existing file makes
    * ext4 (auto_da_alloc) start writing the new one out, ~3x the cost. */
-  if (renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0) {
-    unlinkat(dirfd, tmp, 0);
+  if (renameat2(tmpfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0) {
+    unlinkat(tmpfd, tmp, 0);
     return 0;
   }
-  if (renameat(dirfd, tmp, dirfd, name) < 0) {
+  if (renameat(tmpfd, tmp, dirfd, name) < 0) {
     int saved = errno;
-    unlinkat(dirfd, tmp, 0);
+    unlinkat(tmpfd, tmp, 0);
     return brig_err(err, saved, "rename %s to %s", tmp, name);
   }
   return 0;
@@ -344,7 +344,7 @@ int write_file_replace(int dirfd, const char *tmp, const char *name,
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
                       mode_t mode, struct brig_error *err) {
   _cleanup_free_ char *tmp = xasprintf(".%s.tmp", name);
-  return write_file_replace(dirfd, tmp, name, data, len, mode, err);
+  return write_file_replace(dirfd, tmp, dirfd, name, data, len, mode, err);
 }
 
 int mkdir_p(const char *path, mode_t mode) {

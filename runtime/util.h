@@ -76,9 +76,10 @@ int read_fd(int fd, size_t max, char **out, size_t *len);
 int write_all(int fd, const void *buf, size_t len);
 /* Open path, write the string, close.  -1 with errno set on failure. */
 int write_file_str(const char *path, const char *s);
-/* Write name atomically: written as tmp (a path on the same filesystem),
- * then swapped in (fsync-free); no symlink followed at tmp. */
-int write_file_replace(int dirfd, const char *tmp, const char *name,
+/* Write name (at dirfd) atomically: written as tmp (at tmpfd, on the same
+ * filesystem), then swapped in (fsync-free); no symlink followed at
+ * tmp. */
+int write_file_replace(int tmpfd, const char *tmp, int dirfd, const char *name,
                        const char *data, size_t len, mode_t mode,
                        struct brig_error *err);
 /* write_file_replace with tmp .<name>.tmp beside name. */

@@ -574,6 +574,29 @@ console_run() {
   [ "$status" -ne 0 ]
   [ "$(cat "$TEST_TMP/victim/precious")" = keep ]
   [ "$(cat "$TEST_TMP/victim/state.json")" = keep ]
+  rm -f "$BRIG_ROOT/planted"
+  # a shared directory (.state, .tmp, .fifo, .config) replaced by a
+  # symlink: no file is read, written or removed through it
+  cfg '.process.args = ["sleep", "100"]'
+  for k in .state .tmp .fifo .config; do
+    rm -rf "${BRIG_ROOT:?}"/.state "$BRIG_ROOT"/.tmp "$BRIG_ROOT"/.fifo "$BRIG_ROOT"/.config
+    ln -s "$TEST_TMP/victim" "$BRIG_ROOT/$k"
+    echo keep >"$TEST_TMP/victim/$(cid k)"
+    cfg '.hooks = {poststop: [{path: "/bin/true"}]}'
+    run brig create -b "$BUNDLE" "$(cid k)"
+    echo "$k: $output"
+    [ "$status" -ne 0 ]
+    [ "$(cat "$TEST_TMP/victim/$(cid k)")" = keep ]
+    [ ! -e "$BRIG_ROOT/$(cid k)" ] # its own file, removed again
+    # an existing container's own file beside it: state, delete
+    : >"$BRIG_ROOT/$(cid k)"
+    run brig state "$(cid k)"
+    run brig delete -f "$(cid k)"
+    [ "$(cat "$TEST_TMP/victim/$(cid k)")" = keep ]
+    rm -f "$BRIG_ROOT/$(cid k)" "$BRIG_ROOT/$k"
+  done
+  [ "$(cat "$TEST_TMP/victim/precious")" = keep ]
+  cfg 'del(.hooks)'
   # a --root that is itself a symlink is the caller's choice: it works
   ln -s "$BRIG_ROOT" "$TEST_TMP/rootlink"
   cfg '.process.args = ["true"]'

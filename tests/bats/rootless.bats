@@ -99,15 +99,16 @@ rstatus_is() { [ "$(rbrig state "$1" | jq -r .status)" = "$2" ]; }
   [ "${lines[2]}" = 0 ]
   # what root makes inside is the user's on the host
   [ "$(stat -c %u:%g "$BUNDLE/rootfs/root/made")" = "$RL_UID:$RL_GID" ]
-  [ -z "$(ls "$RL_XDG/brig")" ]
+  root_clean "$RL_XDG/brig"
 }
 
 @test "rootless: create, state, start, exec, kill --all, delete; state under \$XDG_RUNTIME_DIR/brig, no cgroup" {
   rl_bundle sleep 1000
   rbrig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
-  [ -f "$RL_XDG/brig/$(cid)/state.json" ]
+  [ -f "$RL_XDG/brig/.state/$(cid)" ]
   [ "$(stat -c %u "$RL_XDG/brig/$(cid)")" = "$RL_UID" ]
-  [ ! -e "/run/brig/$(cid)" ]
+  [ "$(stat -c %u "$RL_XDG/brig/.state/$(cid)")" = "$RL_UID" ]
+  no_state "$(cid)" /run/brig
   run rbrig state "$(cid)"
   [ "$status" -eq 0 ]
   [ "$(echo "$output" | jq -r .status)" = created ]
@@ -131,7 +132,7 @@ rstatus_is() { [ "$(rbrig state "$1" | jq -r .status)" = "$2" ]; }
   wait_for 50 rstatus_is "$(cid)" stopped
   run rbrig delete "$(cid)"
   [ "$status" -eq 0 ]
-  [ ! -e "$RL_XDG/brig/$(cid)" ]
+  no_state "$(cid)" "$RL_XDG/brig"
 }
 
 # ns_pid PID: host process PID's pid in its own pid namespace (1: the
@@ -145,7 +146,7 @@ gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
   rl_bundle sleep 1000
   rbrig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
   # no cgroup to find the init by: only the saved pid leads to it
-  [ "$(jq -r .brig.cgroupPath "$RL_XDG/brig/$(cid)/state.json")" = "" ]
+  [ "$(jq -r .brig.cgroupPath "$RL_XDG/brig/.state/$(cid)")" = "" ]
   pid=$(rbrig state "$(cid)" | jq -r .pid)
   [ "$pid" -gt 0 ]
   [ "$(ns_pid "$pid")" = 1 ]
@@ -162,7 +163,7 @@ gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
   wait_for 50 rstatus_is "$(cid)" stopped
   run rbrig delete "$(cid)"
   [ "$status" -eq 0 ]
-  [ ! -e "$RL_XDG/brig/$(cid)" ]
+  no_state "$(cid)" "$RL_XDG/brig"
 }
 
 @test "rootless: without a cgroup, a create killed after the clone has saved the init's pid; delete --force ends it" {
@@ -174,7 +175,7 @@ gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
   rl env BRIG_FAULT_KILL=create-spawned "$faults" create -b "$BUNDLE" "$(cid)" \
     </dev/null >"$TEST_TMP/out" 2>&1 || st=$?
   [ "$st" -eq 137 ]
-  [ "$(jq -r .brig.cgroupPath "$RL_XDG/brig/$(cid)/state.json")" = "" ]
+  [ "$(jq -r .brig.cgroupPath "$RL_XDG/brig/.state/$(cid)")" = "" ]
   run rbrig state "$(cid)"
   echo "$output"
   [ "$status" -eq 0 ]
@@ -186,7 +187,7 @@ gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
   run rbrig delete --force "$(cid)"
   [ "$status" -eq 0 ]
   wait_for 50 gone "$pid"
-  [ ! -e "$RL_XDG/brig/$(cid)" ]
+  no_state "$(cid)" "$RL_XDG/brig"
 }
 
 @test "rootless: several ranges through newuidmap/newgidmap (subordinate ids)" {
@@ -212,7 +213,7 @@ gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
   run rbrig run -b "$BUNDLE" "$(cid)"
   [ "$status" -ne 0 ]
   [[ "$output" == *"write uid_map of pid"*"newuidmap"* ]]
-  [ -z "$(ls "$RL_XDG/brig")" ]
+  root_clean "$RL_XDG/brig"
 }
 
 @test "rootless: errors name what needs privilege" {
@@ -235,7 +236,7 @@ gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
   run rbrig run -b "$BUNDLE" "$(cid 3)"
   [ "$status" -ne 0 ]
   [[ "$output" == *'idmapped mount of "'"$TEST_TMP/data"'" on "/m": '*"needs privilege"* ]]
-  [ -z "$(ls "$RL_XDG/brig")" ]
+  root_clean "$RL_XDG/brig"
 }
 
 @test "rootless: --rootless false makes cgroup permission errors fatal, as runc" {
