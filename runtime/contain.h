@@ -11,8 +11,9 @@
  *                    like /proc/self/fd/N naming a runtime fd)
  *   fault_delay      in the test build (make build/brig-faults,
  *                    -DBRIG_FAULTS) sleep $BRIG_FAULT_DELAY_MS ms at a
- *                    named in-container step ($BRIG_FAULT_AT, all steps
- *                    when unset); compiled out of build/brig
+ *                    named step ($BRIG_FAULT_AT, all steps when unset):
+ *                    in the container (init, exec) or the runtime's
+ *                    (run-sent); compiled out of build/brig
  *   fault_kill       in the same build, SIGKILL brig itself at the named
  *                    step of create, start, exec or delete when
  *                    $BRIG_FAULT_KILL names it (the crash-safety tests,

@@ -105,9 +105,14 @@ static int sync_recv_fd(int sock, struct sync_msg *m, int *fd) {
   int got = -1;
   ssize_t n;
 
+  int resets = 0;
+
+  /* ECONNRESET: the peer exited with something of ours unread (run's
+   * start byte, sent while the init was failing).  The kernel reports
+   * that before the messages still queued, and once: read on for them. */
   do
     n = recvmsg(sock, mh, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
+  while (n < 0 && (errno == EINTR || (errno == ECONNRESET && resets++ == 0)));
   for (cm = n > 0 ? CMSG_FIRSTHDR(mh) : NULL; cm; cm = CMSG_NXTHDR(mh, cm))
     if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
       memcpy(&got, CMSG_DATA(cm), sizeof(int));
@@ -894,6 +899,7 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   if (o->start_at_go) {
     fault_kill("run-start");
     r->started = send(sp[0], "g", 1, MSG_NOSIGNAL) == 1;
+    fault_delay("run-sent");
   }
   while ((got = sync_recv_fd(sp[0], &m, &notify_fd)) == 0 &&
          (m.type == SYNC_SECCOMP || m.type == SYNC_HOOKS)) {

@@ -80,6 +80,22 @@ create_killed() {
 
 # The default cgroup (/brig/<id>) is not recorded before the last save:
 # delete --force finds it from the id of a container's file without state.json.
+@test "run: an init that fails after the start byte was sent still reports its own error" {
+  # run sends its start byte while the init sets up; an init that fails
+  # then exits with the byte unread, and the kernel reports ECONNRESET to
+  # the runtime before the init's error still queued for it.  The runtime
+  # waits after the send (run-sent) so that the init is gone by its read.
+  rmdir "$BUNDLE/rootfs/proc"
+  mkdir "$BUNDLE/rootfs/elsewhere"
+  ln -s /elsewhere "$BUNDLE/rootfs/proc"
+  run env BRIG_FAULT_AT=run-sent BRIG_FAULT_DELAY_MS=500 \
+    "$FAULTS" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" </dev/null
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'mount destination "/proc" of "proc" goes through a symlink'* ]]
+  assert_clean "$(cid)"
+}
+
 @test "create killed after making the container's own file (no state.json)" {
   create_killed create-file creating
 }

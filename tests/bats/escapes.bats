@@ -356,6 +356,7 @@ fds_ok() {
   rm "$BUNDLE/rootfs/proc"
   ln -s ../../../../../.. "$BUNDLE/rootfs/proc"
   run brig run -b "$BUNDLE" "$(cid 2)" </dev/null
+  echo "$output"
   [ "$status" -ne 0 ]
   [[ "$output" == *"symlink"* ]]
 }
