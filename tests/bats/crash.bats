@@ -78,8 +78,6 @@ create_killed() {
   check_after_kill "$id" "$2"
 }
 
-# The default cgroup (/brig/<id>) is not recorded before the last save:
-# delete --force finds it from the id of a container's file without state.json.
 @test "run: an init that fails after the start byte was sent still reports its own error" {
   # run sends its start byte while the init sets up; an init that fails
   # then exits with the byte unread, and the kernel reports ECONNRESET to
@@ -96,6 +94,8 @@ create_killed() {
   assert_clean "$(cid)"
 }
 
+# The default cgroup (/brig/<id>) is not recorded before the last save:
+# delete --force finds it from the id of a container's file without state.json.
 @test "create killed after making the container's own file (no state.json)" {
   create_killed create-file creating
 }
