@@ -203,17 +203,14 @@ static int make_defaults(int rootfd, struct dev_parent *dp,
     if (make_symlink(rootfd, dp, default_symlinks[i].target,
                      default_symlinks[i].link, err) < 0)
       return -1;
-  /* /dev is the config's fresh mount: everything in it is ours.  Made
-   * only when no mount made it. */
-  shm = in_root_open(rootfd, "/dev/shm", O_RDONLY | O_DIRECTORY);
-  if (shm < 0 && errno == ENOENT) {
-    _cleanup_close_ int made = in_root_mkdir_p(rootfd, "/dev/shm", 0755);
-    if (made < 0)
-      return brig_err(err, errno, "mkdir \"/dev/shm\"");
-    shm = in_root_open(rootfd, "/dev/shm", O_RDONLY | O_DIRECTORY);
-  }
-  if (shm < 0 || fchmod(shm, 01777) < 0)
-    return brig_err(err, errno, "chmod \"/dev/shm\"");
+  /* Made (1777: the umask is 0 here) only when no mount made it: a
+   * config's /dev/shm mount is left as it is (a bind's source is the
+   * host's directory). */
+  shm = in_root_open(rootfd, "/dev/shm", O_PATH | O_DIRECTORY);
+  if (shm < 0 && errno == ENOENT)
+    shm = in_root_mkdir_p(rootfd, "/dev/shm", 01777);
+  if (shm < 0)
+    return brig_err(err, errno, "mkdir \"/dev/shm\"");
   return 0;
 }
 

@@ -185,7 +185,7 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
   const struct spec_config *cfg = ctx->cfg;
   unsigned long prop;
   _cleanup_close_ int rootfd = -1;
-  bool dev_is_tmpfs = false;
+  bool dev_is_tmpfs = false, dev_is_bind = false;
 
   if (configured_propagation(ctx, &prop, err) < 0)
     return -1;
@@ -219,10 +219,14 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
       ctx->idmap_fds[i] = -1; /* taken by mount_one */
     if (mount_one(ctx, rootfd, m, idmap_fd, err) < 0)
       return -1;
-    if (path_is(m->destination, "/dev"))
-      dev_is_tmpfs = !mount_is_bind(m);
+    if (path_is(m->destination, "/dev")) {
+      dev_is_bind = mount_is_bind(m);
+      dev_is_tmpfs = !dev_is_bind;
+    }
   }
-  return setup_dev(ctx, rootfd, dev_is_tmpfs, err);
+  /* A bound /dev is the host's directory: no node is made in it (runc
+   * makes none either, linux.devices included). */
+  return dev_is_bind ? 0 : setup_dev(ctx, rootfd, dev_is_tmpfs, err);
 }
 
 /* The detached overlay brig runs from (selfexe.h), attached on the

@@ -64,6 +64,31 @@ load helpers
   [ "${lines[1]}" = 0 ]
 }
 
+@test "a config's /dev/shm mount keeps its mode: a bound host directory is not made 1777" {
+  mkdir -m 755 "$TEST_TMP/shm"
+  make_bundle stat -c "%a" /dev/shm
+  cfg ".mounts |= map(select(.destination != \"/dev/shm\")) | .mounts += [{\"destination\": \"/dev/shm\", \"type\": \"bind\", \"source\": \"$TEST_TMP/shm\", \"options\": [\"bind\"]}]"
+  run brig run -b "$BUNDLE" "$(cid a)"
+  [ "$status" -eq 0 ]
+  [ "$output" = 755 ]
+  [ "$(stat -c %a "$TEST_TMP/shm")" = 755 ]
+  # a read-only /dev/shm tmpfs is no error either
+  cfg '.mounts |= map(if .destination == "/dev/shm" then {destination: "/dev/shm", type: "tmpfs", source: "shm", options: ["ro", "mode=1777"]} else . end)'
+  run brig run -b "$BUNDLE" "$(cid b)"
+  [ "$status" -eq 0 ]
+  [ "$output" = 1777 ]
+}
+
+@test "a bound /dev gets no node, not even from linux.devices (the host's directory)" {
+  mkdir "$TEST_TMP/fakedev"
+  make_bundle ls /dev
+  cfg ".mounts |= map(select(.destination | startswith(\"/dev\") | not)) | .mounts += [{\"destination\": \"/dev\", \"type\": \"bind\", \"source\": \"$TEST_TMP/fakedev\", \"options\": [\"rbind\"]}] | .linux.maskedPaths = [] | .linux.devices = [{\"path\": \"/dev/brignode\", \"type\": \"c\", \"major\": 1, \"minor\": 3}]"
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  [ -z "$(ls -A "$TEST_TMP/fakedev")" ]
+}
+
 @test "linux.devices: char, block and fifo nodes with numbers, fileMode, uid, gid" {
   make_bundle sh -c 'for d in fuse net/tun loop-test fifo-test; do stat -c "%n %F %t:%T %a %u:%g" /dev/$d; done'
   cfg '.linux.devices = [
