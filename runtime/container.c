@@ -367,8 +367,10 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .late_cgroup = late ? make_late_cgroup : NULL,
                           .late_cgroup_arg = &late_cg};
   res.start_fd = -1;
-  if (spawn_container(&so, &res, err) < 0)
+  if (spawn_container(&so, &res, err) < 0) {
+    c->st.pid = 0; /* killed and reaped there: the pid is free for reuse */
     goto fail;
+  }
   fault_kill("create-spawned");
   c->st.pid = res.pid;
   c->st.init_start_time = res.start_time;

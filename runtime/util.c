@@ -330,8 +330,12 @@ int write_file_replace(int tmpfd, const char *tmp, int dirfd, const char *name,
   /* Swap, then drop the old file: a rename over an existing file makes
    * ext4 (auto_da_alloc) start writing the new one out, ~3x the cost. */
   if (renameat2(tmpfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0) {
+    if (unlinkat(tmpfd, tmp, 0) == 0 || errno != EISDIR)
+      return 0;
+    /* `name` was a directory: put it back, fail as rename(2) would */
+    renameat2(tmpfd, tmp, dirfd, name, RENAME_EXCHANGE);
     unlinkat(tmpfd, tmp, 0);
-    return 0;
+    return brig_err(err, EISDIR, "rename %s to %s", tmp, name);
   }
   if (renameat(tmpfd, tmp, dirfd, name) < 0) {
     int saved = errno;

@@ -308,6 +308,22 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$(cat "$TEST_TMP/pid2")" = "$(brig state "$(cid 2)" | jq -r .pid)" ]
 }
 
+@test "--pid-file naming a directory fails and leaves the directory, no state, no cgroup" {
+  make_bundle sleep 1000
+  mkdir -p "$TEST_TMP/piddir/sub"
+  # to a file, not a pipe: an init that wrongly lived on would hold it
+  rc=0
+  brig create --pid-file "$TEST_TMP/piddir/sub" -b "$BUNDLE" "$(cid)" \
+    </dev/null >"$TEST_TMP/out" 2>&1 || rc=$?
+  cat "$TEST_TMP/out"
+  [ "$rc" -ne 0 ]
+  [[ "$(cat "$TEST_TMP/out")" == "brig: "*"pid file $TEST_TMP/piddir/sub"*"Is a directory"* ]]
+  [ -d "$TEST_TMP/piddir/sub" ]
+  [ "$(ls -A "$TEST_TMP/piddir")" = sub ]
+  no_state "$(cid)"
+  [ ! -e "/sys/fs/cgroup/pids/brig/$(cid)" ]
+}
+
 @test "run forwards signals to the container" {
   make_bundle sh -c 'trap "exit 42" USR1; trap "exit 43" HUP; while :; do sleep 0.1; done'
   bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
