@@ -12,8 +12,10 @@
  *   fault_delay      in the test build (make build/brig-faults,
  *                    -DBRIG_FAULTS) sleep $BRIG_FAULT_DELAY_MS ms at a
  *                    named step ($BRIG_FAULT_AT, all steps when unset):
- *                    in the container (init, exec) or the runtime's
- *                    (run-sent); compiled out of build/brig
+ *                    in the container (init, exec), the runtime's
+ *                    (run-sent) or exec's helper before it joins the
+ *                    init's namespaces (exec-join); compiled out of
+ *                    build/brig
  *   fault_kill       in the same build, SIGKILL brig itself at the named
  *                    step of create, start, exec or delete when
  *                    $BRIG_FAULT_KILL names it (the crash-safety tests,

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "contain.h"
 #include "container.h"
 #include "namespaces.h"
+#include "proc.h"
 #include "sanitizer.h"
 #include "security.h"
 #include "spawn.h"
@@ -38,12 +40,17 @@ struct spec_config *exec_load_config(const char *root, const char *id,
                                      struct container **c,
                                      struct brig_error *err) {
   _cleanup_free_ char *path = NULL;
+  struct spec_config *kept = NULL;
   *c = NULL;
-  if (container_load(root, id, c, err) < 0) {
+  /* the config create used: kept when it was not config.json as is */
+  if (container_load(root, id, c, err) < 0 ||
+      container_load_kept(*c, &kept, err) < 0) {
     container_free(*c);
     *c = NULL;
     return NULL;
   }
+  if (kept != NULL)
+    return kept;
   path = xasprintf("%s/config.json", (*c)->st.bundle);
   return spec_load_file(path, err);
 }
@@ -103,7 +110,32 @@ fail:
   _exit(255);
 }
 
-static int join_container_namespaces(pid_t pid, struct brig_error *err) {
+/* The init's /proc directory as an fd, checked to be the container's
+ * init: the pidfd, verified by start time, still shows it alive once the
+ * directory is open, so the pid was not reused in between.  Through it,
+ * an init gone later is an error, never another process's namespaces. */
+static int open_init_dir(pid_t pid, uint64_t start_time,
+                         struct brig_error *err) {
+  _cleanup_close_ int pidfd = proc_pidfd_open(pid, start_time, err);
+  struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+  char path[32];
+  int dir;
+
+  if (pidfd < 0)
+    return brig_err_wrap(err, "container init");
+  snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+  dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return brig_err(err, errno, "open %s", path);
+  if (poll(&pfd, 1, 0) != 0) {
+    close(dir);
+    return brig_err(err, ESRCH, "container init %d exited", (int)pid);
+  }
+  return dir;
+}
+
+static int join_container_namespaces(int initdir, pid_t pid,
+                                     struct brig_error *err) {
   /* user first (the others belong to it), mount last (paths). */
   static const enum spec_ns_type order[] = {
       SPEC_NS_USER, SPEC_NS_IPC,    SPEC_NS_UTS,  SPEC_NS_NETWORK,
@@ -111,23 +143,27 @@ static int join_container_namespaces(pid_t pid, struct brig_error *err) {
   static const char *files[] = {"user", "ipc",    "uts",  "net",
                                 "pid",  "cgroup", "time", "mnt"};
   for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-    char theirs[64], ours[64];
+    char theirs[16], ours[32];
     struct stat a, b;
-    snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, files[i]);
+    snprintf(theirs, sizeof(theirs), "ns/%s", files[i]);
     snprintf(ours, sizeof(ours), "/proc/self/ns/%s", files[i]);
-    if (stat(theirs, &a) < 0 || stat(ours, &b) < 0)
+    if (stat(ours, &b) < 0)
       continue; /* a kind this kernel lacks */
+    /* the init's is always there while it lives: gone, it exited */
+    if (fstatat(initdir, theirs, &a, 0) < 0)
+      return brig_err(err, errno, "container init %d: %s namespace", (int)pid,
+                      files[i]);
     if (a.st_ino == b.st_ino && a.st_dev == b.st_dev)
       continue; /* shared with the host: nothing to join */
-    if (ns_join_path(theirs, order[i], err) < 0)
-      return -1;
+    if (ns_join_at(initdir, theirs, order[i], err) < 0)
+      return brig_err_wrap(err, "container init %d", (int)pid);
   }
   return 0;
 }
 
 /* The helper: cgroup, namespaces, then the process as brig's child. */
 static void exec_helper(const struct spec_config *cfg,
-                        const struct exec_opts *o, pid_t init,
+                        const struct exec_opts *o, pid_t init, int initdir,
                         struct cgroup *cg, int sock, int console_sock,
                         const char *state_json) {
   struct brig_error err = {0};
@@ -140,8 +176,10 @@ static void exec_helper(const struct spec_config *cfg,
   if (cg != NULL && cgroup_add_pid(cg, getpid(), CGROUP_HIER_ALL, &err) < 0)
     goto fail;
   cgroup_close_root_fd();
-  if (join_container_namespaces(init, &err) < 0)
+  fault_delay("exec-join");
+  if (join_container_namespaces(initdir, init, &err) < 0)
     goto fail;
+  close(initdir); /* a host /proc fd: not for the container's side */
   pid = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), NULL,
                        NULL, NULL, 0);
   if (pid < 0) {
@@ -182,7 +220,7 @@ int container_exec(const struct exec_opts *o, int *code,
   const struct spec_config *cfg;
   struct cgroup *cg = NULL;
   _cleanup_free_ char *state_json = NULL;
-  _cleanup_close_ int console_sock = -1, console_peer = -1;
+  _cleanup_close_ int console_sock = -1, console_peer = -1, initdir = -1;
   int sp[2] = {-1, -1}, master = -1, status, ret = -1;
   struct exec_msg m;
   pid_t helper, pid = -1, init;
@@ -203,6 +241,9 @@ int container_exec(const struct exec_opts *o, int *code,
     goto out;
   }
   init = c->st.pid;
+  initdir = open_init_dir(init, c->st.init_start_time, err);
+  if (initdir < 0)
+    goto out;
   state_json = state_emit_public(&c->st, false);
   cfg = o->cfg;
   if (c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
@@ -254,10 +295,18 @@ int container_exec(const struct exec_opts *o, int *code,
   }
   if (helper == 0) {
     close(sp[0]);
-    exec_helper(cfg, o, init, cg, sp[1], console_sock, state_json);
+    exec_helper(cfg, o, init, initdir, cg, sp[1], console_sock, state_json);
   }
   close(sp[1]);
   sp[1] = -1;
+  close(initdir);
+  initdir = -1;
+  /* The helper and the process have theirs: a process that fails before
+   * sending the pty closes the last one, which ends the wait for it. */
+  if (console_sock >= 0) {
+    close(console_sock);
+    console_sock = -1;
+  }
   fault_kill("exec-forked");
   while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
     ;

@@ -67,7 +67,12 @@ int ns_clone_flags(const struct spec_linux *l) {
 
 int ns_join_path(const char *path, enum spec_ns_type t,
                  struct brig_error *err) {
-  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+  return ns_join_at(AT_FDCWD, path, t, err);
+}
+
+int ns_join_at(int dirfd, const char *path, enum spec_ns_type t,
+               struct brig_error *err) {
+  _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return brig_err(err, errno, "open %s namespace %s", spec_ns_type_name(t),
                     path);

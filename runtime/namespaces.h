@@ -19,6 +19,9 @@ const struct spec_namespace *ns_find(const struct spec_linux *l,
 int ns_clone_flags(const struct spec_linux *l);
 /* Join the namespace at path (setns with the type's flag). */
 int ns_join_path(const char *path, enum spec_ns_type t, struct brig_error *err);
+/* The same with path relative to dirfd. */
+int ns_join_at(int dirfd, const char *path, enum spec_ns_type t,
+               struct brig_error *err);
 /* Write uid_map and gid_map of pid: as root directly; as another user
  * directly for a single mapping of its own id, else with newuidmap /
  * newgidmap. */

@@ -213,6 +213,26 @@ interpreted() {
   grep -q '^seen brig' "$TEST_TMP/probe.out"
 }
 
+# exec's helper read the init's namespaces by pid and skipped any it could
+# not find: an init that died just before the join left it in the host's.
+@test "exec: an init that dies before the join fails the exec, never runs it in the host's namespaces" {
+  use_brig_copy
+  make_bundle sleep 1000
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  BRIG_FAULT_DELAY_MS=1500 BRIG_FAULT_AT=exec-join brig exec "$(cid)" \
+    readlink /proc/self/ns/mnt </dev/null >"$TEST_TMP/exec.out" 2>&1 &
+  epid=$!
+  sleep 0.5
+  kill -9 "$pid"
+  rc=0
+  wait "$epid" || rc=$?
+  cat "$TEST_TMP/exec.out"
+  [ "$rc" -ne 0 ]
+  [[ "$(cat "$TEST_TMP/exec.out")" != *"$(readlink /proc/self/ns/mnt)"* ]]
+  [[ "$(cat "$TEST_TMP/exec.out")" == "brig: "*"container init $pid: "* ]]
+}
+
 # ---- CVE-2024-21626 (Leaky Vessels): cwd and fds of the runtime ----
 
 # fd 3 is a host directory handed over with --preserve-fds (as an engine

@@ -26,6 +26,17 @@ start_ctr() {
   kill -9 "$(cat "$TEST_TMP/p")"
 }
 
+@test "exec -t whose process fails before handing over its pty fails at once" {
+  start_ctr
+  brig exec "$ID" rm /dev/ptmx
+  rc=0
+  timeout -s KILL 20 "$BRIG" --root "$BRIG_ROOT" exec -t "$ID" true \
+    </dev/null >"$TEST_TMP/out" 2>&1 || rc=$?
+  cat "$TEST_TMP/out"
+  [ "$rc" -ne 0 ] && [ "$rc" -ne 137 ] # not killed by timeout
+  [[ "$(cat "$TEST_TMP/out")" == "brig: "*ptmx* ]]
+}
+
 @test "exec returns the process's exit status; 255 when brig cannot exec" {
   start_ctr
   run brig exec "$ID" sh -c 'exit 7'
