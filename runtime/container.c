@@ -311,14 +311,17 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
       cgroup_apply(cg, cfg->linux_->resources, false, err) < 0)
     goto fail;
   /* start and delete read only state.json, unless there are hooks for
-   * them: keep the config those come from. */
-  if (cfg->hooks != NULL && cfg->hooks->n_poststart + cfg->hooks->n_poststop) {
+   * them; exec reads the bundle's config.json, unless this one came from
+   * elsewhere (--config, --set): keep the config those need. */
+  if ((cfg->hooks != NULL &&
+       cfg->hooks->n_poststart + cfg->hooks->n_poststop) ||
+      o->config_file != NULL || (o->sets != NULL && o->sets[0] != NULL)) {
     /* as parsed: --config and --set included */
     _cleanup_free_ char *data = spec_emit(cfg, false, err);
-    if (data == NULL || container_write(c, HOOKS_KIND, data, err) < 0)
+    if (data == NULL || container_write(c, KEPT_KIND, data, err) < 0)
       goto fail;
   } else {
-    c->no_hooks_config = true;
+    c->no_kept_config = true;
   }
 
   if (o->console_socket != NULL) {
@@ -500,11 +503,12 @@ static int start_loaded(struct container *c, int start_fd,
   fault_kill("start-released");
   free(c->st.status);
   c->st.status = xstrdup("running");
-  if (container_load_hooks(c, &hooks_cfg, err) < 0)
+  if (container_load_kept(c, &hooks_cfg, err) < 0)
     goto out;
   /* A failed poststart hook is a warning; the others still run and the
    * container stays (runtime-spec; runc stops it instead). */
-  if (hooks_cfg != NULL && hooks_cfg->hooks->n_poststart > 0) {
+  if (hooks_cfg != NULL && hooks_cfg->hooks != NULL &&
+      hooks_cfg->hooks->n_poststart > 0) {
     _cleanup_free_ char *json = state_emit_public(&c->st, false);
     _cleanup_free_ char *what = xasprintf("start %s", id);
     hooks_run_warn(hooks_cfg->hooks->poststart, hooks_cfg->hooks->n_poststart,
@@ -621,7 +625,8 @@ static int destroy(struct container *c, const struct spec_config *hooks_cfg,
   if (container_remove_files(c, err) < 0)
     goto out;
   ret = 0;
-  if (hooks_cfg != NULL && hooks_cfg->hooks->n_poststop > 0) {
+  if (hooks_cfg != NULL && hooks_cfg->hooks != NULL &&
+      hooks_cfg->hooks->n_poststop > 0) {
     _cleanup_free_ char *json = NULL, *what = NULL;
     free(c->st.status);
     c->st.status = xstrdup("stopped");
@@ -668,7 +673,7 @@ int container_delete(const char *root, const char *id, bool force,
              c->st.status);
     goto out;
   }
-  if (container_load_hooks(c, &hooks_cfg, err) < 0) {
+  if (container_load_kept(c, &hooks_cfg, err) < 0) {
     if (!force)
       goto out;
     brig_err_clear(err);
@@ -695,7 +700,7 @@ int container_remove_exited(struct container *c, struct brig_error *err) {
     return 0;
   }
   /* As delete --force: a kept config that does not load runs no hooks. */
-  if (container_load_hooks(c, &hooks_cfg, err) < 0)
+  if (container_load_kept(c, &hooks_cfg, err) < 0)
     brig_err_clear(err);
   ret = destroy(c, hooks_cfg, err);
   spec_free(hooks_cfg);

@@ -27,9 +27,9 @@ struct container {
                 * across an unlock and a lock, whatever is made under the
                 * id meanwhile */
   bool locked; /* flock(LOCK_EX) of selffd held (container_load) */
-  /* Known to have no kept config (HOOKS_CONFIG): the create that made it
-   * wrote none, so container_load_hooks need not look. */
-  bool no_hooks_config;
+  /* Known to have no kept config (KEPT_CONFIG): the create that made it
+   * wrote none, so container_load_kept need not look. */
+  bool no_kept_config;
   /* run: create already sent the start byte (create_opts.start_early) */
   bool started;
   struct container_state st;
@@ -51,11 +51,11 @@ int container_peek(int rootfd, const char *root, const char *id,
                    struct container **out, struct brig_error *err);
 /* Labels of the state and the kept config, in messages. */
 #define STATE_FILE "state.json"
-#define HOOKS_CONFIG "config.json"
+#define KEPT_CONFIG "config.json"
 #define STATE_KIND ".state"
 #define TMP_KIND ".tmp"
 #define FIFO_KIND ".fifo"
-#define HOOKS_KIND ".config"
+#define KEPT_KIND ".config"
 #define NOTIFY_KIND ".notify"
 #define NOTIFY_SOCKET_NAME "notify.sock"
 /* <kind>/<id>: the path of one of id's files under the root. */
@@ -71,9 +71,11 @@ int container_kind_dir(int rootfd, const char *kind, bool make,
 int container_write(struct container *c, const char *kind, const char *data,
                     struct brig_error *err);
 
-/* Load the kept config (NULL in *out when there is none). */
-int container_load_hooks(struct container *c, struct spec_config **out,
-                         struct brig_error *err);
+/* Load the kept config (NULL in *out when there is none): the config as
+ * create parsed it, kept when it has poststart/poststop hooks or did not
+ * come from the bundle's config.json alone (--config, --set). */
+int container_load_kept(struct container *c, struct spec_config **out,
+                        struct brig_error *err);
 
 /* Open (and with create, make with mode 0700) the state root. */
 int container_root_open(const char *root, bool create, struct brig_error *err);

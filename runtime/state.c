@@ -25,7 +25,7 @@
 int container_id_valid(const char *id, struct brig_error *err) {
   /* the state root's own directories (container.h, exitnote.h) */
   static const char *const reserved[] = {STATE_KIND, TMP_KIND,    FIFO_KIND,
-                                         HOOKS_KIND, NOTIFY_KIND, MONITOR_DIR};
+                                         KEPT_KIND,  NOTIFY_KIND, MONITOR_DIR};
   size_t len = strlen(id);
   if (len == 0)
     return brig_err(err, 0, "container id cannot be empty");
@@ -305,7 +305,7 @@ int container_save(struct container *c, struct brig_error *err) {
 /* Remove the container's files, its own file last: until then `list`,
  * `state` and `delete` see it. */
 int container_remove_files(struct container *c, struct brig_error *err) {
-  static const char *const kinds[] = {STATE_KIND, FIFO_KIND, HOOKS_KIND,
+  static const char *const kinds[] = {STATE_KIND, FIFO_KIND, KEPT_KIND,
                                       TMP_KIND, NOTIFY_KIND};
   struct brig_error e = {0};
   for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++) {
@@ -344,19 +344,19 @@ void container_free(struct container *c) {
   free(c);
 }
 
-int container_load_hooks(struct container *c, struct spec_config **out,
-                         struct brig_error *err) {
+int container_load_kept(struct container *c, struct spec_config **out,
+                        struct brig_error *err) {
   _cleanup_free_ char *data = NULL;
   _cleanup_close_ int fd = -1;
   size_t len;
   *out = NULL;
-  if (c->no_hooks_config)
+  if (c->no_kept_config)
     return 0;
-  fd = open_file_of(c->rootfd, c->id, HOOKS_KIND);
+  fd = open_file_of(c->rootfd, c->id, KEPT_KIND);
   if (fd < 0 && errno == ENOENT)
     return 0;
   if (fd < 0 || read_fd(fd, SPEC_MAX_CONFIG_SIZE, &data, &len) < 0)
     return brig_err(err, errno, "read the kept config of %s", c->id);
-  *out = spec_parse(data, len, HOOKS_CONFIG, err);
+  *out = spec_parse(data, len, KEPT_CONFIG, err);
   return *out == NULL ? -1 : 0;
 }

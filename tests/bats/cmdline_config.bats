@@ -96,6 +96,31 @@ no_trace() {
   no_trace "$id"
 }
 
+@test "exec uses the config create used (--set, --config), not config.json" {
+  local id
+  id=$(cid)
+  brig run -d -b "$BUNDLE" --set 'process.args=["sleep","30"]' \
+    --set 'process.capabilities.bounding=["CAP_KILL"]' \
+    --set 'process.capabilities.effective=["CAP_KILL"]' \
+    --set 'process.capabilities.permitted=["CAP_KILL"]' \
+    --set 'process.env+=X=set' "$id" </dev/null >/dev/null 2>&1
+  run brig exec "$id" sh -c 'grep CapEff /proc/self/status; echo "X=$X"'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "CapEff:	0000000000000020" ]
+  [ "${lines[1]}" = "X=set" ]
+  brig delete -f "$id"
+  no_trace "$id"
+  # --config, and no config.json in the bundle at all
+  jq '.process.args = ["sleep", "30"]' "$TEST_TMP/etc/over.json" >"$TEST_TMP/etc/sleep.json"
+  rm "$BUNDLE/config.json"
+  brig run -d -b "$BUNDLE" --config "$TEST_TMP/etc/sleep.json" "$(cid 2)" </dev/null >/dev/null 2>&1
+  run brig exec "$(cid 2)" sh -c 'echo "X=$X"'
+  [ "$status" -eq 0 ]
+  [ "$output" = "X=conf" ]
+  brig delete -f "$(cid 2)"
+  no_trace "$(cid 2)"
+}
+
 @test "execute takes --set" {
   brig execute -b "$BUNDLE" --set hostname=ex "$(cid)" -- hostname \
     </dev/null >"$TEST_TMP/out" 2>&1
