@@ -98,27 +98,6 @@ static int validate_for_create(const struct spec_config *cfg,
   return 0;
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct brig_error *err) {
-  _cleanup_free_ char *dir = NULL, *data = NULL;
-  const char *base = strrchr(path, '/');
-  _cleanup_close_ int dfd = -1;
-
-  if (base == NULL)
-    dir = xstrdup(".");
-  else if (base == path)
-    dir = xstrdup("/");
-  else
-    dir = strndup(path, (size_t)(base - path));
-  base = base ? base + 1 : path;
-  dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0)
-    return brig_err(err, errno, "open pid file directory %s", dir);
-  data = xasprintf("%d", (int)pid);
-  if (write_file_atomic(dfd, base, data, strlen(data), 0644, err) < 0)
-    return brig_err_wrap(err, "write pid file %s", path);
-  return 0;
-}
-
 /* Without a cgroup, `delete --force` after a crash finds the init only by
  * the pid in state.json ("creating" still): record it at once. */
 static void record_init(pid_t pid, void *arg) {

@@ -197,23 +197,6 @@ fail:
   _exit(1);
 }
 
-static int write_pid(const char *path, pid_t pid, struct brig_error *err) {
-  char buf[32];
-  int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-  _cleanup_free_ char *tmp = xasprintf("%s.tmp", path);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return brig_err(err, errno, "write pid file %s", path);
-  if (write_all(fd, buf, (size_t)n) < 0) {
-    close(fd);
-    return brig_err(err, errno, "write pid file %s", path);
-  }
-  close(fd);
-  if (rename(tmp, path) < 0)
-    return brig_err(err, errno, "write pid file %s", path);
-  return 0;
-}
-
 int container_exec(const struct exec_opts *o, int *code,
                    struct brig_error *err) {
   struct container *c = NULL;
@@ -337,7 +320,7 @@ int container_exec(const struct exec_opts *o, int *code,
     err->errnum = m.errnum;
     goto out;
   }
-  if (o->pid_file != NULL && write_pid(o->pid_file, pid, err) < 0)
+  if (o->pid_file != NULL && write_pid_file(o->pid_file, pid, err) < 0)
     goto out;
   fault_kill("exec-started");
   if (o->detach) {

@@ -85,6 +85,8 @@ int write_file_replace(int tmpfd, const char *tmp, int dirfd, const char *name,
 /* write_file_replace with tmp .<name>.tmp beside name. */
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
                       mode_t mode, struct brig_error *err);
+/* --pid-file: the pid written whole (write_file_atomic next to it). */
+int write_pid_file(const char *path, pid_t pid, struct brig_error *err);
 
 /* mkdir -p; mode for the created components. */
 int mkdir_p(const char *path, mode_t mode);

@@ -37,6 +37,18 @@ start_ctr() {
   [[ "$(cat "$TEST_TMP/out")" == "brig: "*ptmx* ]]
 }
 
+@test "exec --pid-file naming a directory fails, leaving the directory and no temporary file" {
+  start_ctr
+  mkdir -p "$TEST_TMP/pd/sub/x"
+  rc=0
+  brig exec --pid-file "$TEST_TMP/pd/sub" "$ID" true </dev/null >"$TEST_TMP/out" 2>&1 || rc=$?
+  cat "$TEST_TMP/out"
+  [ "$rc" -ne 0 ]
+  [[ "$(cat "$TEST_TMP/out")" == "brig: "*"pid file $TEST_TMP/pd/sub"*"Is a directory"* ]]
+  [ "$(ls -A "$TEST_TMP/pd")" = sub ]
+  [ -d "$TEST_TMP/pd/sub/x" ]
+}
+
 @test "exec returns the process's exit status; 255 when brig cannot exec" {
   start_ctr
   run brig exec "$ID" sh -c 'exit 7'
