@@ -127,7 +127,7 @@ CMD(list) {
       container_free(ct);
       continue;
     }
-    container_unlock(ct); /* read: no need to hold it to the end */
+    container_release(ct); /* read: no lock nor fd held to the end */
     if (n == cap) {
       cap = cap ? cap * 2 : 64;
       rows = xrealloc(rows, cap * sizeof(*rows));
@@ -167,6 +167,15 @@ CMD(list) {
         json_put_str(stdout, st->rootfs);
         printf(",\"created\":");
         json_put_str(stdout, st->created);
+        /* runc's: annotations (when any) before the owner */
+        for (size_t a = 0; a < st->n_annotations; a++) {
+          fputs(a ? "," : ",\"annotations\":{", stdout);
+          json_put_str(stdout, st->annotations[a].key);
+          putchar(':');
+          json_put_str(stdout, st->annotations[a].value);
+        }
+        if (st->n_annotations > 0)
+          putchar('}');
         printf(",\"owner\":");
         json_put_str(stdout, rows[i].owner);
         putchar('}');

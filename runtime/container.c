@@ -98,6 +98,11 @@ static int validate_for_create(const struct spec_config *cfg,
   return 0;
 }
 
+static int by_key(const void *a, const void *b) {
+  return strcmp(((const struct spec_kv *)a)->key,
+                ((const struct spec_kv *)b)->key);
+}
+
 /* Without a cgroup, `delete --force` after a crash finds the init only by
  * the pid in state.json ("creating" still): record it at once. */
 static void record_init(pid_t pid, void *arg) {
@@ -240,6 +245,9 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
       c->st.annotations[i].value = xstrdup(cfg->annotations[i].value);
     }
     c->st.n_annotations = cfg->n_annotations;
+    /* runc's state and list give them by key (a Go map's order) */
+    qsort(c->st.annotations, c->st.n_annotations, sizeof(struct spec_kv),
+          by_key);
   }
 
   fault_kill("create-file");

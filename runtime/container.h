@@ -86,6 +86,9 @@ const char *container_live_status(const struct container *c);
  * was removed meanwhile. */
 int container_lock(struct container *c, struct brig_error *err);
 void container_unlock(struct container *c);
+/* Unlock and close c's fds: what was read stays (a reader that keeps many
+ * containers, `list`, holds no fd per container). */
+void container_release(struct container *c);
 /* Remove c's files, its own last. */
 int container_remove_files(struct container *c, struct brig_error *err);
 /* Write st to state.json atomically. */

@@ -154,6 +154,15 @@ void container_unlock(struct container *c) {
   c->locked = false;
 }
 
+void container_release(struct container *c) {
+  container_unlock(c);
+  if (c->selffd >= 0)
+    close(c->selffd);
+  if (c->rootfd >= 0)
+    close(c->rootfd);
+  c->selffd = c->rootfd = -1;
+}
+
 /* The live status; rootfd: the state root, id: the container's. */
 static const char *live_status_at(const struct container_state *st, int rootfd,
                                   const char *id) {

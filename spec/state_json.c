@@ -40,7 +40,7 @@ static void gen_public(yajl_gen g, const struct container_state *st) {
   gen_kv_str(g, "bundle", st->bundle);
   gen_kv_str(g, "rootfs", st->rootfs);
   gen_kv_str(g, "created", st->created);
-  gen_kv_str(g, "owner", st->owner);
+  /* runc's order: annotations (when any), then owner */
   if (st->n_annotations > 0) {
     gen_str(g, "annotations");
     yajl_gen_map_open(g);
@@ -48,6 +48,7 @@ static void gen_public(yajl_gen g, const struct container_state *st) {
       gen_kv_str(g, st->annotations[i].key, st->annotations[i].value);
     yajl_gen_map_close(g);
   }
+  gen_kv_str(g, "owner", st->owner);
 }
 
 char *state_emit_public(const struct container_state *st, bool pretty) {

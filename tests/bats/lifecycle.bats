@@ -53,7 +53,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
 
 @test "state prints the runtime-spec state with runc's fields" {
   make_bundle sleep 1000
-  cfg '.annotations = {"org.example.key": "v1"}'
+  cfg '.annotations = {"org.example.key": "v1", "a.first": "v0"}'
   id=$(cid)
   brig create -b "$BUNDLE" "$id"
   run brig state "$id"
@@ -65,10 +65,15 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$(echo "$output" | jq -r .owner)" = "" ]
   [ "$(echo "$output" | jq -r '.annotations["org.example.key"]')" = v1 ]
   [[ "$(echo "$output" | jq -r .created)" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}(\.[0-9]+)?Z$ ]]
-  # same keys, same order as runc
-  [ "$(echo "$output" | jq -c keys_unsorted)" = '["ociVersion","id","pid","status","bundle","rootfs","created","owner","annotations"]' ]
+  # same keys, same order as runc (1.1.5 here), annotations by key
+  [ "$(echo "$output" | jq -c keys_unsorted)" = '["ociVersion","id","pid","status","bundle","rootfs","created","annotations","owner"]' ]
+  [ "$(echo "$output" | jq -c '.annotations | keys_unsorted')" = '["a.first","org.example.key"]' ]
   # indented with two spaces, as runc
   [ "$(echo "$output" | sed -n 2p)" = '  "ociVersion": "1.3.0",' ]
+  # list -f json: the same fields, annotations included
+  run brig list -f json
+  [ "$(echo "$output" | jq -c '.[0] | keys_unsorted')" = '["ociVersion","id","pid","status","bundle","rootfs","created","annotations","owner"]' ]
+  [ "$(echo "$output" | jq -c '.[0].annotations')" = '{"a.first":"v0","org.example.key":"v1"}' ]
 }
 
 @test "kill of a created container stops it; start then refuses" {
@@ -249,6 +254,18 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$(echo "$output" | jq -c '.[0] | keys_unsorted')" = '["ociVersion","id","pid","status","bundle","rootfs","created","owner"]' ]
   run brig list -f yaml
   [ "$status" -eq 1 ]
+}
+
+@test "list holds no fd per container: 20 large states list whole under a low fd limit" {
+  make_bundle sleep 1000
+  # a state.json past 8 KiB goes the locked way (container_load)
+  cfg ".annotations = {\"big\": \"$(head -c 9000 /dev/zero | tr '\0' x)\"}"
+  for i in $(seq 20); do
+    brig create -b "$BUNDLE" "$(cid "$i")" </dev/null >/dev/null 2>&1
+  done
+  run bash -c "ulimit -n 30 && \"\$0\" --root \"\$1\" list -q | wc -l" "$BRIG" "$BRIG_ROOT"
+  [ "$status" -eq 0 ]
+  [ "$output" = 20 ]
 }
 
 @test "list reads past a held lock; a \"creating\" or damaged state.json goes the locked way" {
