@@ -103,17 +103,23 @@ int notify_listen(int rootfd, const char *id, struct brig_error *err) {
   return fd;
 }
 
-static int forward(const char *msg, size_t len, struct brig_error *err) {
+/* As runc does: READY=1, then MAINPID=<the init's host pid>, so that a
+ * Type=notify unit follows the container, not the brig that started it. */
+static int forward_ready(pid_t pid, struct brig_error *err) {
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
   const char *path = host_socket();
   _cleanup_close_ int fd = -1;
+  char mainpid[32];
+  int n;
   if (path == NULL)
     return 0;
   strncpy(sa.sun_path, path, sizeof(sa.sun_path) - 1);
   fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return brig_err(err, errno, "socket");
-  if (sendto(fd, msg, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+  n = snprintf(mainpid, sizeof(mainpid), "MAINPID=%d\n", (int)pid);
+  if (sendto(fd, "READY=1\n", 8, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+      sendto(fd, mainpid, (size_t)n, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
     return brig_err(err, errno, "forward READY=1 to %s", path);
   return 0;
 }
@@ -135,7 +141,7 @@ int notify_relay(int sock, pid_t pid, uint64_t start_time,
         if (next != NULL)
           *next++ = '\0';
         if (strcmp(line, "READY=1") == 0)
-          return forward("READY=1", 7, err);
+          return forward_ready(pid, err);
         line = next;
       }
     } else if (!proc_alive(pid, start_time)) {

@@ -11,8 +11,8 @@ import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
 s.settimeout(30)
-data = s.recv(4096)
-open(sys.argv[2], "wb").write(data)
+got = [s.recv(4096), s.recv(4096)]  # READY=1, then MAINPID=, as runc
+open(sys.argv[2], "wb").write(b"".join(got))
 PY
   LPID=$!
   wait_for 50 test -S "$TEST_TMP/host/notify.sock"
@@ -27,7 +27,8 @@ PY
   NOTIFY_SOCKET=$TEST_TMP/host/notify.sock brig start "$(cid)"
   # start returned only once the container was ready
   wait_for 20 test -e "$TEST_TMP/got"
-  [ "$(cat "$TEST_TMP/got")" = READY=1 ]
+  # the init's host pid: a Type=notify unit follows the container
+  [ "$(cat "$TEST_TMP/got")" = "$(printf 'READY=1\nMAINPID=%s' "$(brig state "$(cid)" | jq -r .pid)")" ]
   wait "$LPID"
 }
 
@@ -50,7 +51,7 @@ PY
   NOTIFY_SOCKET=$TEST_TMP/host/notify.sock brig create -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1
   NOTIFY_SOCKET=$TEST_TMP/host/notify.sock brig start "$(cid)"
   wait "$LPID"
-  [ "$(cat "$TEST_TMP/got")" = READY=1 ]
+  [[ "$(cat "$TEST_TMP/got")" =~ ^READY=1$'\n'MAINPID=[1-9][0-9]*$ ]]
   [ "$(cat "$TEST_TMP/out")" = "$(printf '1\n%s' "$TEST_TMP/host/notify.sock")" ]
 }
 
