@@ -204,10 +204,13 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
   rootfd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     return brig_err(err, errno, "open the rootfs \"%s\"", ctx->rootfs);
-  /* The bind copies its parent's propagation (a slave after rslave): the
-   * container's root mount is private, so no host mount event reaches
-   * it (rootfsPropagation applies to "/" after the pivot). */
-  if (mount_setattr_fd(rootfd, false, 0, 0, MS_PRIVATE) < 0)
+  /* The bind copies its parent's propagation (a slave after rslave): by
+   * default the container's root mount is made private, so no host mount
+   * event reaches it (rootfsPropagation applies to "/" after the pivot).
+   * A configured slave or rslave asks for those events: as runc, the
+   * bind stays the slave it is. */
+  if (!(prop & MS_SLAVE) &&
+      mount_setattr_fd(rootfd, false, 0, 0, MS_PRIVATE) < 0)
     return brig_err(err, errno, "make the rootfs \"%s\" private", ctx->rootfs);
 
   for (size_t i = 0; i < cfg->n_mounts; i++) {

@@ -400,6 +400,29 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   umount "$TEST_TMP/shared"
 }
 
+@test "rootfsPropagation rslave: / is a slave of the host's shared mount; a host mount made later shows inside" {
+  mkdir "$TEST_TMP/shared"
+  mount -t tmpfs brig-test-shared "$TEST_TMP/shared"
+  mount --make-shared "$TEST_TMP/shared"
+  BUNDLE=$TEST_TMP/shared/bundle
+  make_bundle sleep 1000
+  mkdir "$BUNDLE/rootfs/hostmnt"
+  cfg '.linux.rootfsPropagation = "rslave" | .process.capabilities |= with_entries(if .key != "ambient" then .value += ["CAP_SYS_ADMIN"] else . end)'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  run brig exec "$(cid)" cat /proc/self/mountinfo
+  [ "$status" -eq 0 ]
+  [[ "$(echo "$output" | awk '$5 == "/"')" == *" master:"* ]]
+  mount -t tmpfs brig-test-late "$BUNDLE/rootfs/hostmnt"
+  run brig exec "$(cid)" cat /proc/self/mountinfo
+  [[ "$(echo "$output" | awk '$5 == "/hostmnt"')" == *brig-test-late* ]]
+  # nothing made inside goes the other way
+  brig exec "$(cid)" mount -t tmpfs inner /tmp
+  not grep -q " $BUNDLE/rootfs/tmp " /proc/self/mountinfo
+  brig delete -f "$(cid)"
+  umount "$BUNDLE/rootfs/hostmnt"
+  umount "$TEST_TMP/shared"
+}
+
 @test "an unknown rootfsPropagation is refused" {
   cfg '.linux.rootfsPropagation = "sideways"'
   run brig create -b "$BUNDLE" "$(cid)"
