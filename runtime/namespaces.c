@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -303,6 +304,27 @@ int ns_prepare_time(const struct spec_linux *l, struct brig_error *err) {
       return brig_err(err, errno, "write timens_offsets");
   }
   return 0;
+}
+
+int ns_own_for_children(const struct spec_linux *l, enum spec_ns_type t) {
+  const struct spec_namespace *ns = ns_find(l, t);
+  /* a new pid namespace comes with the clone: nothing is changed */
+  if (ns == NULL ||
+      (t == SPEC_NS_PID && (ns->path == NULL || *ns->path == '\0')))
+    return -1;
+  return open(t == SPEC_NS_PID ? "/proc/self/ns/pid_for_children"
+                               : "/proc/self/ns/time_for_children",
+              O_RDONLY | O_CLOEXEC);
+}
+
+void ns_restore_for_children(int *fd, enum spec_ns_type t) {
+  if (*fd < 0)
+    return;
+  if (setns(*fd, ns_clone_flag(t)) < 0)
+    log_warn("take back the runtime's %s namespace: %s", spec_ns_type_name(t),
+             brig_strerror(errno));
+  close(*fd);
+  *fd = -1;
 }
 
 int ns_prepare_pid(const struct spec_linux *l, struct brig_error *err) {

@@ -44,5 +44,10 @@ int ns_check_user(const struct spec_linux *l, struct brig_error *err);
 int ns_prepare_time(const struct spec_linux *l, struct brig_error *err);
 /* Join a pid namespace by path for the future children. */
 int ns_prepare_pid(const struct spec_linux *l, struct brig_error *err);
+/* Before ns_prepare_pid/_time: an fd of the runtime's own namespace for
+ * children of that kind when the config will change it, else -1; after
+ * the clone, ns_restore_for_children sets it back (and closes it). */
+int ns_own_for_children(const struct spec_linux *l, enum spec_ns_type t);
+void ns_restore_for_children(int *fd, enum spec_ns_type t);
 
 #endif

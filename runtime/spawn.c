@@ -692,7 +692,11 @@ static pid_t clone_init(const struct spec_linux *l, int cgfd, bool *in_cgroup,
     struct brig_error e = {0};
     close(pp[0]);
     pid = -1;
-    if (ns_join_path(u->path, SPEC_NS_USER, &e) == 0) {
+    /* Not dumpable before the join (and the init, its clone, neither):
+     * whoever owns that user namespace could otherwise ptrace this
+     * process, or open its /proc/<pid>/fd, holding brig's fds. */
+    if (contain_enter(&e) == 0 &&
+        ns_join_path(u->path, SPEC_NS_USER, &e) == 0) {
       pid =
           (pid_t)syscall(SYS_clone, flags | CLONE_PARENT, NULL, NULL, NULL, 0);
       if (pid == 0) {
@@ -792,6 +796,7 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   int status, got, notify_fd = -1;
   _cleanup_close_ int sysfs_fd = -1;
   bool new_userns, in_cgroup = false, go_sent;
+  int own_pid, own_time;
   unsigned join = CGROUP_HIER_ALL;
 
   r->start_fd = -1;
@@ -810,11 +815,17 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   }
   if (ns_check_user(l, err) < 0 || rootfs_check_idmap_mounts(o->cfg, err) < 0)
     return -1;
-  /* pid and time namespaces apply to children: prepare them here. */
+  /* pid and time namespaces apply to children: prepare them here, and
+   * take the runtime's own back once the init is cloned, so that its
+   * hooks, helpers and relays run in the host's (as runc's do). */
+  own_pid = ns_own_for_children(l, SPEC_NS_PID);
+  own_time = ns_own_for_children(l, SPEC_NS_TIME);
   if (ns_prepare_pid(l, err) < 0 || ns_prepare_time(l, err) < 0)
-    return -1;
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
-    return brig_err(err, errno, "socketpair");
+    goto fail_ns;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+    brig_err(err, errno, "socketpair");
+    goto fail_ns;
+  }
   new_userns = ns_find(l, SPEC_NS_USER) != NULL &&
                (ns_find(l, SPEC_NS_USER)->path == NULL ||
                 *ns_find(l, SPEC_NS_USER)->path == '\0');
@@ -838,6 +849,10 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   pid = clone_init(l, cgfd, &in_cgroup, err);
   if (cgfd >= 0)
     close(cgfd);
+  if (pid != 0) {
+    ns_restore_for_children(&own_pid, SPEC_NS_PID);
+    ns_restore_for_children(&own_time, SPEC_NS_TIME);
+  }
   if (pid < 0) {
     close(sp[0]);
     close(sp[1]);
@@ -947,5 +962,9 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
 fail:
   close(sp[0]);
   kill_child(pid);
+  return -1;
+fail_ns:
+  ns_restore_for_children(&own_pid, SPEC_NS_PID);
+  ns_restore_for_children(&own_time, SPEC_NS_TIME);
   return -1;
 }

@@ -518,6 +518,21 @@ PY
   [ $((inside - host)) -le 86410 ]
 }
 
+@test "with a time namespace and a pid namespace joined by path, hooks run in the host's" {
+  make_bundle sleep 1000
+  brig run -d -b "$BUNDLE" "$(cid a)" </dev/null >/dev/null 2>&1
+  apid=$(brig state "$(cid a)" | jq -r .pid)
+  make_bundle cat /proc/uptime
+  hook='readlink /proc/self/ns/time /proc/self/ns/pid >"$0"'
+  cfg --arg p "/proc/$apid/ns/pid" --arg h "$hook" --arg o "$TEST_TMP/hookns" \
+    '.linux.namespaces = [.linux.namespaces[] | if .type == "pid" then .path = $p else . end] + [{"type":"time"}]
+     | .linux.timeOffsets = {"monotonic": {"secs": 3600}}
+     | .hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", $h, $o]}]'
+  run brig run -b "$BUNDLE" "$(cid b)"
+  [ "$status" -eq 0 ]
+  [ "$(cat "$TEST_TMP/hookns")" = "$(readlink /proc/self/ns/time /proc/self/ns/pid)" ]
+}
+
 @test "hostname and domainname are set inside" {
   make_bundle sh -c 'hostname; cat /proc/sys/kernel/domainname'
   cfg '.hostname = "box1" | .domainname = "example.org"'
