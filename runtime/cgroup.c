@@ -259,6 +259,22 @@ int cg_rmdir_tree(const char *dir) {
   return -1;
 }
 
+/* A leaf cgroup that was there already: the container's only if no
+ * process is in it, since delete and a failed create kill whatever is
+ * left in the container's cgroup. */
+static int leaf_free(struct cgroup *cg, const char *dir,
+                     struct brig_error *err) {
+  _cleanup_free_ char *path = xasprintf("%s/cgroup.procs", dir);
+  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+  char c;
+  if (fd >= 0 && read(fd, &c, 1) == 1)
+    return cg->foreign = true,
+           brig_err(err, EBUSY,
+                    "cgroup %s already has processes: not a container's own",
+                    dir);
+  return 0;
+}
+
 int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
                   int (*made_hook)(const char *dir, bool leaf,
                                    struct brig_error *err),
@@ -275,7 +291,7 @@ int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
     return made_hook != NULL ? made_hook(h->dir, true, err) : 0;
   }
   if (h->dir != NULL && *h->rel != '\0' && errno == EEXIST)
-    return 0;
+    return leaf_free(cg, h->dir, err);
   for (char *c = strtok_r(rel, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
     char *next = xasprintf("%s/%s", dir, c);
     free(dir);
@@ -288,6 +304,8 @@ int cg_mkdir_path(struct cgroup *cg, struct cgroup_hier *h,
         return -1;
     } else if (errno != EEXIST) {
       return brig_err(err, errno, "create cgroup %s", dir);
+    } else if (save == NULL || *save == '\0') {
+      return leaf_free(cg, dir, err);
     }
   }
   return 0;
@@ -989,6 +1007,15 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct brig_error *err) {
 
 int cgroup_destroy(struct cgroup *cg, struct brig_error *err) {
   const char *procs = cg->drv->procs_dir(cg);
+  if (cg->foreign) {
+    /* a create refused: only the directories it made, nobody killed */
+    for (size_t i = cg->n_made; i-- > 0;) {
+      const char *base = strrchr(cg->made[i], '/');
+      if (!(base && strcmp(base, CGROUP_DEFAULT_PARENT) == 0))
+        rmdir(cg->made[i]);
+    }
+    return 0;
+  }
   /* The usual case, a container whose processes are gone: the directory
    * that holds every process is removed at once (the kernel refuses while
    * a process or a child cgroup is left in it), and the others after it,

@@ -46,6 +46,9 @@ struct cgroup {
   size_t n;
   char **made; /* directories cgroup_create made, parents first */
   size_t n_made;
+  /* a leaf was there already, with processes (cg_mkdir_path refused it):
+   * cgroup_destroy removes only what this process made */
+  bool foreign;
 };
 
 extern const struct cgroup_driver cgroup_driver_v1;

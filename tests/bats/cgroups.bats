@@ -410,6 +410,28 @@ nest_cgroups() {
   no_cgroup "/brig-abs-$$/a/b"
 }
 
+@test "a cgroupsPath whose cgroup already holds other processes is refused; they live on" {
+  make_bundle true
+  mkdir "$CG/pids/brig-test-$$"
+  sleep 300 &
+  spid=$!
+  echo "$spid" >"$CG/pids/brig-test-$$/cgroup.procs"
+  cfg ".linux.cgroupsPath = \"/brig-test-$$\""
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  alive=0
+  kill -0 "$spid" || alive=$?
+  kill "$spid"
+  wait "$spid" || true
+  [ "$status" -ne 0 ]
+  [ "$output" = "brig: run $(cid): cgroup $CG/pids/brig-test-$$ already has processes: not a container's own: Device or resource busy" ]
+  [ "$alive" -eq 0 ]
+  [ -d "$CG/pids/brig-test-$$" ] # not brig's to remove
+  rmdir "$CG/pids/brig-test-$$"
+  no_cgroup "/brig-test-$$"
+  no_state "$(cid)"
+}
+
 @test "relative cgroupsPath: under the caller's own cgroup in each hierarchy" {
   d=brig-test-$$
   for h in $HIERS; do mkdir "$CG/$h/$d"; done
