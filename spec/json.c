@@ -173,6 +173,21 @@ static const bool json_structural[256] = {
     ['"'] = true, ['{'] = true, ['['] = true, ['}'] = true, [']'] = true};
 static const bool json_in_string[256] = {['"'] = true, ['\\'] = true};
 
+/* The value of 4 hex digits (yajl checked them), or 0x10000 if not. */
+static unsigned hex4(const unsigned char *h) {
+  unsigned v = 0;
+  for (int k = 0; k < 4; k++) {
+    unsigned d = h[k] >= '0' && h[k] <= '9'   ? h[k] - '0'
+                 : h[k] >= 'a' && h[k] <= 'f' ? h[k] - 'a' + 10
+                 : h[k] >= 'A' && h[k] <= 'F' ? h[k] - 'A' + 10
+                                              : 16;
+    if (d > 15)
+      return 0x10000;
+    v = v << 4 | d;
+  }
+  return v;
+}
+
 static int scan_text(struct pctx *c, const char *s, size_t len) {
   const unsigned char *u = (const unsigned char *)s;
   size_t depth = 0, i = 0;
@@ -193,8 +208,21 @@ static int scan_text(struct pctx *c, const char *s, size_t len) {
           break;
         }
         /* a backslash and the character it escapes */
-        if (i + 5 < len && u[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0)
-          return p_fail(c, "a string contains a NUL character (\\u0000)");
+        if (i + 5 < len && u[i + 1] == 'u') {
+          unsigned cp = hex4(u + i + 2);
+          if (cp == 0)
+            return p_fail(c, "a string contains a NUL character (\\u0000)");
+          /* yajl would make invalid UTF-8 of a lone surrogate, which
+           * brig's own files (state.json) then refuse */
+          if (cp >= 0xd800 && cp <= 0xdfff &&
+              (cp >= 0xdc00 || i + 11 >= len || u[i + 6] != '\\' ||
+               u[i + 7] != 'u' || hex4(u + i + 8) < 0xdc00 ||
+               hex4(u + i + 8) > 0xdfff))
+            return p_fail(
+                c, "a string contains an unpaired surrogate (\\u%04x)", cp);
+          if (cp >= 0xd800 && cp <= 0xdfff)
+            i += 6; /* the pair's high half: its low half next */
+        }
         i += 2;
       }
       break;

@@ -76,6 +76,14 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$(echo "$output" | jq -c '.[0].annotations')" = '{"a.first":"v0","org.example.key":"v1"}' ]
 }
 
+@test "a surrogate pair escaped in config.json is one character in the state" {
+  make_bundle sleep 1000
+  cfg -a '.annotations = {"e": "x\ud83d\ude00y"}' # -a: written as \ud83d\ude00
+  grep -q 'ud83d' "$BUNDLE/config.json"
+  brig create -b "$BUNDLE" "$(cid)"
+  [ "$(brig state "$(cid)" | jq -r .annotations.e)" = "x$(printf '\360\237\230\200')y" ]
+}
+
 @test "kill of a created container stops it; start then refuses" {
   make_bundle sleep 1000
   id=$(cid)
