@@ -15,10 +15,10 @@ teardown() {
 }
 
 # lo_check: a container command printing lo's flags, then "hi" once a
-# TCP connection to 127.0.0.1 gets through (the listener killed after ten
-# tries either way)
+# TCP connection to 127.0.0.1 gets through (the listener killed after 50
+# tries, 5 s, either way: on a loaded machine it may start late)
 lo_check='cat /sys/class/net/lo/flags; echo hi | nc -l -p 9999 127.0.0.1 & l=$!
-  for i in 1 2 3 4 5 6 7 8 9 10; do nc 127.0.0.1 9999 </dev/null 2>/dev/null && break; sleep 0.1; done
+  for i in $(seq 50); do nc 127.0.0.1 9999 </dev/null 2>/dev/null && break; sleep 0.1; done
   kill $l 2>/dev/null; true'
 
 @test "a new network namespace has its loopback device up: 127.0.0.1 answers (as with runc and crun)" {
