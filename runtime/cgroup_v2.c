@@ -105,16 +105,20 @@ static int write_max(const char *dir, const char *file, int64_t v,
 }
 
 /* OCI's swap is memory+swap; v2's memory.swap.max is the swap alone
- * (runc's ConvertMemorySwapToCgroupV2Value).  Sets *out (0 = leave). */
+ * (runc's ConvertMemorySwapToCgroupV2Value).  Sets *out (SWAP_LEAVE: not
+ * written; 0 when swap equals the limit: no swap, as runc writes it). */
+#define SWAP_LEAVE INT64_MIN
 static int swap_v2(int64_t swap, int64_t limit, int64_t *out,
                    struct brig_error *err) {
-  *out = 0;
+  *out = SWAP_LEAVE;
   if (limit == -1 && swap == 0) {
     *out = -1;
     return 0;
   }
-  if (swap == -1 || swap == 0) {
-    *out = swap;
+  if (swap == 0)
+    return 0;
+  if (swap == -1) {
+    *out = -1;
     return 0;
   }
   if (limit == 0 || limit == -1)
@@ -135,7 +139,7 @@ static int apply_memory(struct cgroup *cg, const struct spec_memory *m,
                         bool update, struct brig_error *err) {
   const char *dir = dir_of(cg);
   int64_t limit = m->limit.set ? m->limit.v : 0;
-  int64_t swap = 0;
+  int64_t swap = SWAP_LEAVE;
   if (!(limit || (m->swap.set && m->swap.v) ||
         (m->reservation.set && m->reservation.v)))
     return 0; /* kernel, kernelTCP, swappiness, disableOOMKiller: no v2
@@ -146,7 +150,7 @@ static int apply_memory(struct cgroup *cg, const struct spec_memory *m,
   if (cg_check_memory_before_update(dir, m, update, limit, "memory.max",
                                     "memory.current", err) < 0)
     return -1;
-  if (swap != 0) {
+  if (swap != SWAP_LEAVE) {
     if (!cg_file_exists(dir, "memory.swap.max")) {
       if (m->swap.set && m->swap.v != 0 && m->swap.v != -1)
         return brig_err(err, 0,
@@ -198,9 +202,16 @@ static int apply_cpu(struct cgroup *cg, const struct spec_cpu *c,
       cg_write_u64(dir, "cpu.max.burst", c->burst.v, &ignored);
     if (quota) {
       char buf[64];
-      int l = c->quota.set && c->quota.v > 0
-                  ? snprintf(buf, sizeof(buf), "%" PRId64, c->quota.v)
-                  : snprintf(buf, sizeof(buf), "max");
+      _cleanup_free_ char *cur = NULL;
+      int l;
+      /* a period alone (update --cpu-period) keeps the quota */
+      if (c->quota.set && c->quota.v != 0)
+        l = c->quota.v > 0 ? snprintf(buf, sizeof(buf), "%" PRId64, c->quota.v)
+                           : snprintf(buf, sizeof(buf), "max");
+      else if (cg_read(dir, "cpu.max", &cur) == 0)
+        l = snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(cur, " \n"), cur);
+      else
+        l = snprintf(buf, sizeof(buf), "max");
       if (c->period.set && c->period.v != 0)
         snprintf(buf + l, sizeof(buf) - (size_t)l, " %" PRIu64, c->period.v);
       if (cg_write(dir, "cpu.max", buf, err) < 0)

@@ -112,25 +112,31 @@ static void build(struct prog *p, const struct cg_dev_rule *rules, size_t n) {
 static int prog_load(const struct prog *p, struct brig_error *err) {
   static char log[8192];
   union bpf_attr a;
+  int fd, e;
   memset(&a, 0, sizeof(a));
   a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
   a.insns = (uint64_t)(uintptr_t)p->i;
   a.insn_cnt = (uint32_t)p->n;
   a.license = (uint64_t)(uintptr_t) "MIT";
+  /* No verifier log the first time: a log that overflows its buffer
+   * fails a good program (ENOSPC), as some twenty rules do. */
+  fd = sys_bpf(BPF_PROG_LOAD, &a);
+  if (fd >= 0)
+    return fd;
+  e = errno;
+  /* again, for the log's first line in the message */
   a.log_buf = (uint64_t)(uintptr_t)log;
   a.log_size = sizeof(log);
   a.log_level = 1;
   log[0] = '\0';
-  int fd = sys_bpf(BPF_PROG_LOAD, &a);
-  if (fd < 0) {
-    int e = errno;
-    log[strcspn(log, "\n")] = '\0';
-    return brig_err(err, e,
-                    "linux.resources.devices: load the eBPF device "
-                    "program (%zu instructions)%s%s",
-                    p->n, *log ? ": " : "", log);
-  }
-  return fd;
+  fd = sys_bpf(BPF_PROG_LOAD, &a);
+  if (fd >= 0)
+    close(fd);
+  log[strcspn(log, "\n")] = '\0';
+  return brig_err(err, e,
+                  "linux.resources.devices: load the eBPF device "
+                  "program (%zu instructions)%s%s",
+                  p->n, *log ? ": " : "", log);
 }
 
 /* The ids of the device programs attached to the cgroup itself. */

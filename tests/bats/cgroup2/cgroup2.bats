@@ -256,6 +256,18 @@ refused() {
   [[ "$output" == *mknodb-denied* ]] # and "b *:* m" is refused at the end
 }
 
+@test "devices (eBPF): 40 rules load (the verifier's log no longer overflows)" {
+  bundle sh -c 'echo > /dev/null && echo null-ok; head -c1 /dev/zero > /dev/null 2>&1 && echo zero-ok || echo zero-denied'
+  cfg '.linux.resources.devices = [{"allow": false, "access": "rwm"}]
+    + [range(100; 140) | {"allow": true, "type": "c", "major": ., "minor": 1, "access": "r"}]
+    + [{"allow": false, "type": "c", "major": 1, "minor": 5, "access": "rwm"}]'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *null-ok* ]]
+  [[ "$output" == *zero-denied* ]]
+}
+
 @test "devices (eBPF): no deny-all allows the rest; update replaces the program" {
   bundle sleep 1000
   start '.linux.resources.devices = [{"allow": false, "type": "c", "major": 1, "minor": 5, "access": "r"}]'
@@ -289,6 +301,12 @@ refused() {
   [ "$(cg memory.max)" = 41943040 ]
   [ "$(cg memory.swap.max)" = 41943040 ]
   [ "$(cg pids.max)" = max ]
+  # a period alone keeps the quota (cpu.max holds both)
+  brig update --cpu-period 80000 "$(cid)"
+  [ "$(cg cpu.max)" = "30000 80000" ]
+  # memory+swap equal to memory: no swap (memory.swap.max 0, as runc)
+  brig update --memory 40m --memory-swap 40m "$(cid)"
+  [ "$(cg memory.swap.max)" = 0 ]
   run brig update --cpu-quota 100 "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *"set cpu.max=100: Invalid argument"* ]]
