@@ -236,7 +236,8 @@ static int apply_blkio(struct cgroup *cg, const struct spec_block_io *b,
   for (size_t i = 0; i < b->n_weight_device; i++) {
     const struct spec_weight_device *d = &b->weight_device[i];
     char line[96];
-    if (d->weight.set) {
+    /* 0: not given (runc writes neither then) */
+    if (d->weight.set && d->weight.v != 0) {
       if (!cg_file_exists(dir, wdfile))
         return brig_err(err, 0,
                         "linux.resources.blockIO.weightDevice: neither "
@@ -247,7 +248,7 @@ static int apply_blkio(struct cgroup *cg, const struct spec_block_io *b,
       if (cg_write(dir, wdfile, line, err) < 0)
         return -1;
     }
-    if (d->leaf_weight.set) {
+    if (d->leaf_weight.set && d->leaf_weight.v != 0) {
       if (!cg_file_exists(dir, "blkio.leaf_weight_device"))
         return brig_err(err, 0,
                         "linux.resources.blockIO.weightDevice.leafWeight: "

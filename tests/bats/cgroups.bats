@@ -145,7 +145,10 @@ teardown() {
   make_bundle sleep 1000
   start_detached ".linux.resources.blockIO = {\"weight\": 300,
     \"throttleReadBpsDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 1048576}],
-    \"throttleWriteIOPSDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 100}]}"
+    \"throttleWriteIOPSDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 100}],
+    \"weightDevice\": [{\"major\": $maj, \"minor\": $min, \"weight\": 0, \"leafWeight\": 0}]}"
+  # a weightDevice weight of 0 is not given (runc writes nothing)
+  [ "$(brig state "$(cid)" | jq -r .status)" = running ]
   [ "$(cg_file blkio blkio.throttle.read_bps_device)" = "$dev 1048576" ]
   [ "$(cg_file blkio blkio.throttle.write_iops_device)" = "$dev 100" ]
   [ "$(cg_file blkio blkio.bfq.weight)" = 300 ]
