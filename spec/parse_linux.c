@@ -33,6 +33,10 @@ static int parse_namespace(struct pctx *c, yajl_val v, void *out) {
   ns->type = (enum spec_ns_type)t;
   if (f_str(c, v, "path", &ns->path) < 0)
     return -1;
+  if (ns->path != NULL && *ns->path == '\0') { /* as runc: not given */
+    free(ns->path);
+    ns->path = NULL;
+  }
   return f_check_absolute(c, "path", ns->path);
 }
 

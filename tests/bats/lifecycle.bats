@@ -515,6 +515,15 @@ PY
   [ "$output" = "$(readlink /proc/$apid/ns/net)" ]
 }
 
+@test "a namespace with an empty path is a new one, as runc takes it" {
+  make_bundle readlink /proc/self/ns/net
+  cfg '.linux.namespaces |= map(if .type == "network" then .path = "" else . end)'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [[ "$output" == net:* ]]
+  [ "$output" != "$(readlink /proc/self/ns/net)" ]
+}
+
 @test "time namespace with offsets shifts the container's clocks" {
   make_bundle cat /proc/uptime
   cfg '.linux.namespaces += [{"type":"time"}] | .linux.timeOffsets = {"boottime": {"secs": 86400, "nanosecs": 0}, "monotonic": {"secs": 3600}}'
