@@ -161,6 +161,13 @@ static int join_container_namespaces(int initdir, pid_t pid,
   return 0;
 }
 
+static bool joins_userns(int initdir) {
+  struct stat a, b;
+  return fstatat(initdir, "ns/user", &a, 0) == 0 &&
+         stat("/proc/self/ns/user", &b) == 0 &&
+         (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+}
+
 /* The helper: cgroup, namespaces, then the process as brig's child. */
 static void exec_helper(const struct spec_config *cfg,
                         const struct exec_opts *o, pid_t init, int initdir,
@@ -176,6 +183,11 @@ static void exec_helper(const struct spec_config *cfg,
   if (cg != NULL && cgroup_add_pid(cg, getpid(), CGROUP_HIER_ALL, &err) < 0)
     goto fail;
   cgroup_close_root_fd();
+  /* Inside a user namespace the process could not open its own
+   * oom_score_adj: written here, before the join; the process inherits. */
+  if (joins_userns(initdir) &&
+      proc_write_oom_score_adj(0, o->process, &err) < 0)
+    goto fail;
   fault_delay("exec-join");
   if (join_container_namespaces(initdir, init, &err) < 0)
     goto fail;

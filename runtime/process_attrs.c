@@ -95,11 +95,31 @@ static int apply_rlimits(const struct spec_process *p, struct brig_error *err) {
 
 /* ---- oomScoreAdj ---- */
 
+bool proc_oom_written;
+
+int proc_write_oom_score_adj(pid_t pid, const struct spec_process *p,
+                             struct brig_error *err) {
+  _cleanup_close_ int fd = -1;
+  char buf[32], path[48];
+  if (!p->oom_score_adj.set)
+    return 0;
+  /* the host's /proc: this runs before any of the container's */
+  snprintf(path, sizeof(path), "/proc/%d/oom_score_adj",
+           pid > 0 ? (int)pid : (int)getpid());
+  snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.v);
+  fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write_all(fd, buf, strlen(buf)) < 0)
+    return brig_err(err, errno, "process.oomScoreAdj: write %s to %s", buf,
+                    path);
+  proc_oom_written = true;
+  return 0;
+}
+
 static int apply_oom_score_adj(const struct spec_process *p,
                                struct brig_error *err) {
   _cleanup_close_ int fd = -1;
   char buf[32];
-  if (!p->oom_score_adj.set)
+  if (!p->oom_score_adj.set || proc_oom_written)
     return 0;
   snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.v);
   fd = procfs_open_thread("oom_score_adj", O_WRONLY, err);

@@ -31,6 +31,12 @@
 
 struct security_ctx;
 
+/* With a user namespace, oomScoreAdj is written from outside it first (its
+ * /proc file is the host's): pid's (0: this process, whose children
+ * inherit it); then proc_apply_attrs leaves it (proc_oom_written). */
+extern bool proc_oom_written;
+int proc_write_oom_score_adj(pid_t pid, const struct spec_process *p,
+                             struct brig_error *err);
 int proc_apply_attrs(const struct spec_config *cfg,
                      const struct spec_process *p, struct brig_error *err);
 int security_prepare(const struct spec_config *cfg,

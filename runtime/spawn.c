@@ -844,6 +844,11 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
       late_net ? (unsigned long)ns_clone_flags(l) &
                      (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
                : 0;
+  /* In a user namespace the init cannot write its own oomScoreAdj (its
+   * /proc file is not its to open): the runtime does, before the go. */
+  bool oom_outside =
+      ns_find(l, SPEC_NS_USER) != NULL && o->cfg->process->oom_score_adj.set;
+  proc_oom_written = oom_outside;
   fflush(NULL);
   int cgfd = cgroup_clone_fd(o->cg);
   pid = clone_init(l, cgfd, &in_cgroup, err);
@@ -868,6 +873,8 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     o->on_clone(pid, o->on_clone_arg);
   fault_kill("create-clone");
   if (new_userns && ns_write_id_maps(pid, l, err) < 0)
+    goto fail;
+  if (oom_outside && proc_write_oom_score_adj(pid, o->cfg->process, err) < 0)
     goto fail;
   if (send_idmap_mounts(o, pid, sp[0], err) < 0)
     goto fail;

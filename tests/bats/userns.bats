@@ -45,6 +45,20 @@ teardown() {
   [ "${lines[5]}" = 0 ]
 }
 
+@test "userns: oomScoreAdj is set for the init and for exec (written from outside the namespace)" {
+  make_bundle sleep 1000
+  userns_cfg
+  own_rootfs
+  cfg '.process.oomScoreAdj = 500'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1 || { cat "$TEST_TMP/out"; false; }
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  [ "$(cat /proc/$pid/oom_score_adj)" = 500 ]
+  run brig exec "$(cid)" cat /proc/self/oom_score_adj
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = 500 ]
+}
+
 @test "userns: files and directories made inside are owned by the mapped root on the host" {
   make_bundle sh -c 'touch /root/made; mkdir /root/dir; echo ok'
   userns_cfg
