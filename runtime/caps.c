@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -172,7 +174,27 @@ static bool setgroups_denied(void) {
   return strncmp(buf, "deny", 4) == 0;
 }
 
+/* As runc (fixStdioPermissions): stdio becomes the process's uid's, so
+ * that it can open it again (/dev/stdout, a pty's /proc/self/fd/0);
+ * /dev/null and what it owns already are left, and a file whose owner or
+ * group this namespace cannot map, or a read-only one, stays as it is. */
+static int stdio_to_user(uid_t uid, struct brig_error *err) {
+  for (int fd = 0; fd < 3; fd++) {
+    struct stat st;
+    if (fstat(fd, &st) < 0 || st.st_uid == uid ||
+        (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
+      continue;
+    if (fchown(fd, uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM &&
+        errno != EROFS)
+      return brig_err(err, errno, "process.user.uid: chown stdio fd %d to %u",
+                      fd, (unsigned)uid);
+  }
+  return 0;
+}
+
 int user_apply(const struct spec_user *u, struct brig_error *err) {
+  if (stdio_to_user(u->uid, err) < 0)
+    return -1;
   if (setgroups(u->n_additional_gids, u->additional_gids) < 0) {
     if (errno == EPERM && setgroups_denied()) {
       if (u->n_additional_gids > 0)

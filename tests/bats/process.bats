@@ -61,3 +61,18 @@ load helpers
   [ "$status" -eq 0 ]
   [ "$output" -gt 0 ]
 }
+
+@test "a non-root process.user can open its own stdio again (/dev/stdout), for run and exec" {
+  make_bundle sh -c 'echo via-dev-stdout > /dev/stdout; id -u'
+  cfg '.process.user = {"uid": 1000, "gid": 1000}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'via-dev-stdout\n1000')" ]
+  make_bundle sleep 1000
+  brig run -d -b "$BUNDLE" "$(cid 2)" </dev/null >/dev/null 2>&1
+  run brig exec --user 1000:1000 "$(cid 2)" sh -c 'echo exec-ok > /dev/stdout'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = exec-ok ]
+}
