@@ -47,6 +47,17 @@ static int cpuset_inherit(const char *dir, struct brig_error *err) {
     if (cg_read(parent, files[i], &up) < 0)
       return brig_err(err, errno, "read %s/%s", parent, files[i]);
     up[strcspn(up, "\n")] = '\0';
+    if (*up == '\0') {
+      /* a parent brig did not make, as empty: filled first, as runc
+       * fills every empty cpuset on the way (the root never is) */
+      free(up);
+      up = NULL;
+      if (cpuset_inherit(parent, err) < 0)
+        return -1;
+      if (cg_read(parent, files[i], &up) < 0)
+        return brig_err(err, errno, "read %s/%s", parent, files[i]);
+      up[strcspn(up, "\n")] = '\0';
+    }
     if (*up && cg_write(dir, files[i], up, err) < 0)
       return -1;
     copied = 1;

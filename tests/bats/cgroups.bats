@@ -435,6 +435,18 @@ nest_cgroups() {
   no_state "$(cid)"
 }
 
+@test "cpuset: under an existing parent whose cpus and mems are empty, both are filled down" {
+  mkdir "$CG/cpuset/brig-test-$$"
+  [ -z "$(cat "$CG/cpuset/brig-test-$$/cpuset.cpus")" ]
+  make_bundle sleep 1000
+  start_detached ".linux.cgroupsPath = \"/brig-test-$$/c\""
+  cat "$TEST_TMP/out"
+  [ "$(brig state "$(cid)" | jq -r .status)" = running ]
+  [ "$(cat "$CG/cpuset/brig-test-$$/c/cpuset.cpus")" = "$(cat "$CG/cpuset/cpuset.cpus")" ]
+  [ "$(cat "$CG/cpuset/brig-test-$$/c/cpuset.mems")" = "$(cat "$CG/cpuset/cpuset.mems")" ]
+  brig delete -f "$(cid)"
+}
+
 @test "relative cgroupsPath: under the caller's own cgroup in each hierarchy" {
   d=brig-test-$$
   for h in $HIERS; do mkdir "$CG/$h/$d"; done
