@@ -136,12 +136,14 @@ static int open_init_dir(pid_t pid, uint64_t start_time,
 
 static int join_container_namespaces(int initdir, pid_t pid,
                                      struct brig_error *err) {
-  /* user first (the others belong to it), mount last (paths). */
+  /* time first: brig makes a container's time namespace in the runtime,
+   * outside its user namespace, so joining it needs the caller's
+   * privilege; then user (the others belong to it), mount last. */
   static const enum spec_ns_type order[] = {
-      SPEC_NS_USER, SPEC_NS_IPC,    SPEC_NS_UTS,  SPEC_NS_NETWORK,
-      SPEC_NS_PID,  SPEC_NS_CGROUP, SPEC_NS_TIME, SPEC_NS_MOUNT};
-  static const char *files[] = {"user", "ipc",    "uts",  "net",
-                                "pid",  "cgroup", "time", "mnt"};
+      SPEC_NS_TIME,    SPEC_NS_USER, SPEC_NS_IPC,    SPEC_NS_UTS,
+      SPEC_NS_NETWORK, SPEC_NS_PID,  SPEC_NS_CGROUP, SPEC_NS_MOUNT};
+  static const char *files[] = {"time", "user", "ipc",    "uts",
+                                "net",  "pid",  "cgroup", "mnt"};
   for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
     char theirs[16], ours[32];
     struct stat a, b;

@@ -59,6 +59,18 @@ teardown() {
   [ "$output" = 500 ]
 }
 
+@test "userns: exec joins a container with a user and a time namespace" {
+  make_bundle sleep 1000
+  userns_cfg
+  own_rootfs
+  cfg '.linux.namespaces += [{"type":"time"}] | .linux.timeOffsets = {"boottime": {"secs": 86400}}'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1 || { cat "$TEST_TMP/out"; false; }
+  run brig exec "$(cid)" cut -d. -f1 /proc/uptime
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ $((output - $(cut -d. -f1 /proc/uptime))) -ge 86390 ]
+}
+
 @test "userns: files and directories made inside are owned by the mapped root on the host" {
   make_bundle sh -c 'touch /root/made; mkdir /root/dir; echo ok'
   userns_cfg
