@@ -1005,15 +1005,23 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct brig_error *err) {
   return ret;
 }
 
+void cg_rmdir_made(struct cgroup *cg, bool leaves) {
+  /* except the shared /brig, which another container may be entering */
+  for (size_t i = cg->n_made; i-- > 0;) {
+    const char *base = strrchr(cg->made[i], '/');
+    bool leaf = false;
+    for (size_t j = 0; !leaves && j < cg->n; j++)
+      leaf = leaf || strcmp(cg->made[i], cg->h[j].dir) == 0;
+    if (!leaf && !(base && strcmp(base, CGROUP_DEFAULT_PARENT) == 0))
+      rmdir(cg->made[i]);
+  }
+}
+
 int cgroup_destroy(struct cgroup *cg, struct brig_error *err) {
   const char *procs = cg->drv->procs_dir(cg);
   if (cg->foreign) {
     /* a create refused: only the directories it made, nobody killed */
-    for (size_t i = cg->n_made; i-- > 0;) {
-      const char *base = strrchr(cg->made[i], '/');
-      if (!(base && strcmp(base, CGROUP_DEFAULT_PARENT) == 0))
-        rmdir(cg->made[i]);
-    }
+    cg_rmdir_made(cg, true);
     return 0;
   }
   /* The usual case, a container whose processes are gone: the directory

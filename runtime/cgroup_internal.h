@@ -119,6 +119,9 @@ int cg_write_i64(const char *dir, const char *file, int64_t v,
                  struct brig_error *err);
 /* Read dir/file (trailing newline kept).  -1 with errno set, no message. */
 int cg_read(const char *dir, const char *file, char **out);
+/* rmdir what this process made (cg->made), deepest first, but /brig, and
+ * but the leaves unless `leaves` (cgroup_destroy removes those). */
+void cg_rmdir_made(struct cgroup *cg, bool leaves);
 /* Read a single number ("max" reads as UINT64_MAX).  -1 with errno. */
 int cg_read_u64(const char *dir, const char *file, uint64_t *out);
 bool cg_file_exists(const char *dir, const char *file);

@@ -177,16 +177,7 @@ static int v1_remove(struct cgroup *cg, struct brig_error *err) {
     if (cg_rmdir_tree(cg->h[i].dir) < 0 && ret == 0)
       ret = brig_err(err, errno, "remove cgroup %s", cg->h[i].dir);
   }
-  /* Parents this process made (a failed create), except the shared
-   * /brig, which another container may be entering right now. */
-  for (size_t i = cg->n_made; i-- > 0;) {
-    const char *base = strrchr(cg->made[i], '/');
-    bool leaf = false;
-    for (size_t j = 0; j < cg->n; j++)
-      leaf = leaf || strcmp(cg->made[i], cg->h[j].dir) == 0;
-    if (!leaf && !(base && strcmp(base, CGROUP_DEFAULT_PARENT) == 0))
-      rmdir(cg->made[i]);
-  }
+  cg_rmdir_made(cg, false); /* parents a failed create made */
   return ret;
 }
 

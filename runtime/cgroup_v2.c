@@ -483,6 +483,7 @@ static const char *v2_procs_dir(struct cgroup *cg) {
 static int v2_remove(struct cgroup *cg, struct brig_error *err) {
   if (cg_rmdir_tree(dir_of(cg)) < 0)
     return brig_err(err, errno, "remove cgroup %s", dir_of(cg));
+  cg_rmdir_made(cg, false); /* parents a failed create made */
   return 0;
 }
 

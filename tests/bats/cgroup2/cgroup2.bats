@@ -397,6 +397,11 @@ refused() {
   grep -qx "$pid" "$CG/brig-abs-$$/a/b/cgroup.procs"
   brig delete -f "$(cid)"
   [ ! -e "$CG/brig-abs-$$/a/b" ]
+  rmdir "$CG/brig-abs-$$/a" "$CG/brig-abs-$$"
+  # a create that fails after making the path removes the parents it made
+  refused ".linux.cgroupsPath = \"/brig-abs-$$/x/y\" | .linux.resources.cpu = {\"quota\": 100, \"period\": 100000}" \
+    "set cpu.max=100 100000: Invalid argument"
+  [ ! -e "$CG/brig-abs-$$" ]
 }
 
 @test "features: cgroup v2 reported" {
