@@ -76,9 +76,16 @@ static int parse_size(const char *flag, const char *s, int64_t *out,
     *out = -1;
     return 0;
   }
+  /* digits, or digits.digits: strtod alone would take 0x10 and 1e8 */
+  const char *num = s;
+  while (*num >= '0' && *num <= '9')
+    num++;
+  if (num != s && num[0] == '.' && num[1] >= '0' && num[1] <= '9')
+    for (num++; *num >= '0' && *num <= '9';)
+      num++;
   errno = 0;
   double v = strtod(s, &end);
-  if (end == s || errno != 0 || v < 0 || !(s[0] >= '0' && s[0] <= '9'))
+  if (num == s || end != num || errno != 0 || v < 0)
     goto bad;
   if (*end == ' ')
     end++;
