@@ -166,11 +166,13 @@ void p_pop(struct pctx *c, size_t mark) {
 }
 
 /* One pass over the text outside yajl: nesting depth (yajl's tree
- * functions recurse) and \u0000 escapes (yajl would cut the string).
+ * functions recurse), \u0000 escapes (yajl would cut the string), lone
+ * surrogates and comments.
  * Only a few bytes matter, inside strings and out: each run of the others
  * is skipped in a tight loop. */
 static const bool json_structural[256] = {
-    ['"'] = true, ['{'] = true, ['['] = true, ['}'] = true, [']'] = true};
+    ['"'] = true, ['{'] = true, ['['] = true,
+    ['}'] = true, [']'] = true, ['/'] = true};
 static const bool json_in_string[256] = {['"'] = true, ['\\'] = true};
 
 /* The value of 4 hex digits (yajl checked them), or 0x10000 if not. */
@@ -226,6 +228,8 @@ static int scan_text(struct pctx *c, const char *s, size_t len) {
         i += 2;
       }
       break;
+    case '/': /* yajl lets comments by (allow_comments); JSON, runc not */
+      return p_fail(c, "invalid JSON: a comment at offset %zu", i - 1);
     case '{':
     case '[':
       if (++depth > SPEC_MAX_DEPTH)

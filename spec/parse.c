@@ -46,7 +46,16 @@ static int f_abs_path(struct pctx *c, yajl_val obj, const char *key,
 
 static int parse_mount(struct pctx *c, yajl_val v, void *out) {
   struct spec_mount *m = out;
-  if (f_abs_path(c, v, "destination", &m->destination) < 0 ||
+  if (f_req_str(c, v, "destination", &m->destination) < 0)
+    return -1;
+  /* runtime-spec 1.1: a relative destination is taken relative to "/"
+   * (deprecated; runc warns and mounts it) */
+  if (m->destination[0] != '\0' && m->destination[0] != '/') {
+    char *abs = xasprintf("/%s", m->destination);
+    free(m->destination);
+    m->destination = abs;
+  }
+  if (f_check_absolute(c, "destination", m->destination) < 0 ||
       f_str(c, v, "type", &m->type) < 0 ||
       f_str(c, v, "source", &m->source) < 0 ||
       f_strv(c, v, "options", &m->options) < 0 ||

@@ -423,6 +423,15 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   umount "$TEST_TMP/shared"
 }
 
+@test "a relative mount destination is taken relative to / (runtime-spec 1.1, as runc)" {
+  make_bundle sh -c 'grep " /reltmp " /proc/self/mountinfo | cut -d" " -f9'
+  cfg '.mounts += [{"destination": "reltmp", "type": "tmpfs", "source": "tmpfs"}] | .root.readonly = false'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = tmpfs ]
+}
+
 @test "an unknown rootfsPropagation is refused" {
   cfg '.linux.rootfsPropagation = "sideways"'
   run brig create -b "$BUNDLE" "$(cid)"
