@@ -336,7 +336,9 @@ static int v1_stats(struct cgroup *cg, struct events_stats *st,
       st->pids.limit = 0; /* "max": no limit, as runc reports it */
   }
   if ((h = cg_hier(cg, "blkio")) != NULL) {
-    /* CFQ files when present, else BFQ, else the throttle counters. */
+    /* The first of CFQ's, BFQ's and the throttle counters that has an
+     * entry, as runc: BFQ's files exist but stay empty on a disk another
+     * scheduler drives. */
     static const char *const sets[][2] = {
         {"blkio.io_service_bytes_recursive", "blkio.io_serviced_recursive"},
         {"blkio.bfq.io_service_bytes_recursive",
@@ -345,9 +347,9 @@ static int v1_stats(struct cgroup *cg, struct events_stats *st,
          "blkio.throttle.io_serviced_recursive"},
     };
     for (size_t i = 0; i < 3; i++) {
-      if (!cg_file_exists(h->dir, sets[i][0]))
-        continue;
       read_blkio(h->dir, sets[i][0], &st->blkio[EVENTS_BLKIO_SERVICE_BYTES]);
+      if (st->blkio[EVENTS_BLKIO_SERVICE_BYTES].n == 0)
+        continue;
       read_blkio(h->dir, sets[i][1], &st->blkio[EVENTS_BLKIO_SERVICED]);
       if (i == 0) {
         read_blkio(h->dir, "blkio.io_queued_recursive",

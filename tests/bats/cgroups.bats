@@ -327,6 +327,17 @@ teardown() {
   [ "$output" = "brig: container with id $(cid) is not running" ]
 }
 
+@test "events --stats: direct reads show in blkio (the throttle counters when BFQ's stay empty)" {
+  make_bundle sh -c 'dd if=/bin/busybox of=/dev/null bs=4096 count=16 iflag=direct 2>/dev/null; echo read; sleep 1000'
+  cfg '.root.readonly = false'
+  start_detached
+  wait_for 50 grep -q read "$TEST_TMP/out"
+  run brig events --stats "$(cid)"
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -c .data.blkio
+  [ "$(jq '.data.blkio.ioServiceBytesRecursive | map(select(.op == "Read") | .value) | add' <<< "$output")" -ge 65536 ]
+}
+
 @test "kill --all signals every process in the cgroup" {
   make_bundle sh -c 'sleep 1000 & sleep 1001 & exec sleep 1002'
   start_detached
