@@ -114,6 +114,15 @@ static bool fs_known(const char *fs) {
   return strstr(data, key) != NULL;
 }
 
+/* name is one of the space-separated words of list (cpu is not cpuset) */
+static bool word_in(const char *list, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
+    if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+      return true;
+  return false;
+}
+
 static void check_cgroups(void) {
   static const char *ctrls[] = {"cpu",     "cpuacct", "cpuset",   "memory",
                                 "devices", "freezer", "blkio",    "pids",
@@ -139,9 +148,19 @@ static void check_cgroups(void) {
       const char *root =
           l == CGROUP_LAYOUT_V2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified";
       _cleanup_free_ char *f = xasprintf("%s/cgroup.controllers", root);
-      if (read_file_at(AT_FDCWD, f, 4096, &c2, NULL, &e) == 0 &&
-          strstr(c2, ctrls[i]) != NULL)
+      /* v2 names: cpuacct's counters are cpu.stat, devices an eBPF
+       * program, the freezer cgroup.freeze, all in cgroup2's core */
+      const char *name = l != CGROUP_LAYOUT_V2            ? ctrls[i]
+                         : strcmp(ctrls[i], "blkio") == 0 ? "io"
+                         : strcmp(ctrls[i], "cpuacct") == 0 ||
+                                 strcmp(ctrls[i], "devices") == 0 ||
+                                 strcmp(ctrls[i], "freezer") == 0
+                             ? NULL
+                             : ctrls[i];
+      if (name == NULL)
         mounted = true;
+      else if (read_file_at(AT_FDCWD, f, 4096, &c2, NULL, &e) == 0)
+        mounted = word_in(c2, name);
     }
     snprintf(what, sizeof(what), "cgroup controller %s", ctrls[i]);
     bool required = i < 8 && i != 6; /* all but blkio and the last four */

@@ -409,3 +409,13 @@ refused() {
   [ "$(jq .linux.cgroup.v2 <<< "$output")" = true ]
   [ "$(jq .linux.cgroup.v1 <<< "$output")" = true ]
 }
+
+@test "checkconfig: a cgroup v2 host passes (cpuacct, devices, freezer are cgroup2's core; blkio is io)" {
+  run brig checkconfig
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"v2 layout"* ]]
+  for c in cpuacct devices freezer; do
+    echo "$output" | grep -Eq "^cgroup controller $c +enabled"
+  done
+}
