@@ -98,13 +98,30 @@ static const char *default_root(void) {
   return "/run/brig";
 }
 
+/* strconv.ParseBool's words; NULL (a bare flag) is true */
+static int parse_go_bool(const char *s, bool *out) {
+  static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+  static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
+  for (size_t i = 0; s != NULL && i < 6; i++) {
+    if (strcmp(s, yes[i]) == 0 || strcmp(s, no[i]) == 0) {
+      *out = strcmp(s, yes[i]) == 0;
+      return 0;
+    }
+  }
+  if (s != NULL)
+    return -1;
+  *out = true;
+  return 0;
+}
+
 int main(int argc, char **argv) {
   static const struct option opts[] = {
       {"root", required_argument, NULL, 'r'},
       {"log", required_argument, NULL, 'l'},
       {"log-format", required_argument, NULL, 'f'},
-      {"debug", no_argument, NULL, 'd'},
-      {"systemd-cgroup", no_argument, NULL, 's'},
+      /* Go's bool flags: --debug or --debug=true|false */
+      {"debug", optional_argument, NULL, 'd'},
+      {"systemd-cgroup", optional_argument, NULL, 's'},
       {"rootless", required_argument, NULL, 'R'},
       {"criu", required_argument, NULL, 'C'},
       {"help", no_argument, NULL, 'h'},
@@ -116,7 +133,7 @@ int main(int argc, char **argv) {
   int c, ret;
 
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "+:hv", opts, NULL)) != -1) {
     switch (c) {
     case 'r':
       brig_g.root = optarg;
@@ -133,11 +150,20 @@ int main(int argc, char **argv) {
       brig_g.log_format = optarg;
       break;
     case 'd':
-      brig_g.debug = true;
-      break;
     case 's':
-      brig_g.systemd_cgroup = true;
+      if (parse_go_bool(optarg, c == 'd' ? &brig_g.debug
+                                         : &brig_g.systemd_cgroup) < 0) {
+        fprintf(stderr,
+                "brig: invalid boolean value \"%s\" for -%s: parse error\n",
+                one_line(optarg, safe, sizeof(safe)),
+                c == 'd' ? "debug" : "systemd-cgroup");
+        return 1;
+      }
       break;
+    case ':': /* as Go's flag package says it */
+      fprintf(stderr, "brig: flag needs an argument: %s\n",
+              one_line(argv[optind - 1], safe, sizeof(safe)));
+      return 1;
     case 'R':
       if (strcmp(optarg, "true") != 0 && strcmp(optarg, "false") != 0 &&
           strcmp(optarg, "auto") != 0) {
@@ -184,9 +210,17 @@ int main(int argc, char **argv) {
     return 1;
   }
   const char *name = argv[optind];
-  if (strcmp(name, "help") == 0) {
-    usage(stdout);
-    return 0;
+  char *help_argv[] = {NULL, "--help", NULL};
+  if (strcmp(name, "help") == 0 || strcmp(name, "h") == 0) {
+    if (optind + 1 >= argc) {
+      usage(stdout);
+      return 0;
+    }
+    /* `help CMD`, as runc: that command's own help */
+    name = help_argv[0] = argv[optind + 1];
+    argc = 2;
+    argv = help_argv;
+    optind = 0;
   }
   for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
     if (strcmp(commands[i].name, name) != 0)

@@ -272,11 +272,43 @@ setup() {
   [ "$stderr" = "" ]
 }
 
+@test "help COMMAND gives that command's help, as runc; help alone the global one" {
+  run --separate-stderr brig help run
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "usage: brig run [command options] <container-id>" ]
+  run --separate-stderr brig help
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "usage: brig [global options] COMMAND"* ]]
+  run --separate-stderr brig help frobnicate
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: No help topic for 'frobnicate'" ]
+}
+
 @test "an unknown command exits 1 with one line on stderr" {
   run --separate-stderr brig frobnicate
   [ "$status" -eq 1 ]
   [ "$output" = "" ]
   [ "$stderr" = "brig: No help topic for 'frobnicate'" ]
+}
+
+@test "global bool flags take Go's =true/=false; a flag missing its value says so" {
+  make_bundle true
+  run --separate-stderr brig --debug=true run -b "$BUNDLE" "$(cid a)"
+  [ "$status" -eq 0 ]
+  [[ "$stderr" == *"brig: debug: "* ]]
+  run --separate-stderr brig --debug=false run -b "$BUNDLE" "$(cid b)"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  run --separate-stderr brig --systemd-cgroup=false list -q
+  [ "$status" -eq 0 ]
+  run --separate-stderr brig --debug=maybe list
+  [ "$status" -eq 1 ]
+  [ "$stderr" = 'brig: invalid boolean value "maybe" for -debug: parse error' ]
+  run --separate-stderr "$BRIG" list --root
+  [ "$status" -ne 0 ]
+  run --separate-stderr "$BRIG" --log
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: flag needs an argument: --log" ]
 }
 
 @test "a bad global flag exits 1 with one line on stderr" {
