@@ -304,8 +304,6 @@ setup() {
   run --separate-stderr brig --debug=maybe list
   [ "$status" -eq 1 ]
   [ "$stderr" = 'brig: invalid boolean value "maybe" for -debug: parse error' ]
-  run --separate-stderr "$BRIG" list --root
-  [ "$status" -ne 0 ]
   run --separate-stderr "$BRIG" --log
   [ "$status" -eq 1 ]
   [ "$stderr" = "brig: flag needs an argument: --log" ]
