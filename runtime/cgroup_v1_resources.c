@@ -281,12 +281,8 @@ static int apply_blkio(struct cgroup *cg, const struct spec_block_io *b,
 static bool unified_has_controller(const struct cgroup_hier *u,
                                    const char *ctrl) {
   _cleanup_free_ char *list = NULL;
-  if (cg_read(u->dir, "cgroup.controllers", &list) < 0)
-    return false;
-  for (char *t = strtok(list, " \n"); t; t = strtok(NULL, " \n"))
-    if (strcmp(t, ctrl) == 0)
-      return true;
-  return false;
+  return cg_read(u->dir, "cgroup.controllers", &list) == 0 &&
+         words_contain(list, ctrl);
 }
 
 static int apply_hugetlb(struct cgroup *cg, const struct spec_resources *res,

@@ -25,18 +25,6 @@ static const char *dir_of(struct cgroup *cg) {
   return cg->h[0].dir;
 }
 
-static bool in_words(const char *list, const char *word) {
-  size_t l = strlen(word);
-  for (const char *p = list; *p;) {
-    p += strspn(p, " \n");
-    size_t n = strcspn(p, " \n");
-    if (n == l && strncmp(p, word, l) == 0)
-      return true;
-    p += n;
-  }
-  return false;
-}
-
 /* ---- create ---- */
 
 /* Enable in dir's cgroup.subtree_control every controller dir has, all at
@@ -90,7 +78,7 @@ static int need(struct cgroup *cg, const char *ctrl, const char *resource,
                 const char *file, struct brig_error *err) {
   _cleanup_free_ char *list = NULL;
   if (cg_read(dir_of(cg), "cgroup.controllers", &list) == 0 &&
-      in_words(list, ctrl))
+      words_contain(list, ctrl))
     return 0;
   return brig_err(err, 0,
                   "linux.resources.%s: the %s controller is not enabled for "

@@ -114,15 +114,6 @@ static bool fs_known(const char *fs) {
   return strstr(data, key) != NULL;
 }
 
-/* name is one of the space-separated words of list (cpu is not cpuset) */
-static bool word_in(const char *list, const char *name) {
-  size_t n = strlen(name);
-  for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
-    if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
-      return true;
-  return false;
-}
-
 static void check_cgroups(void) {
   static const char *ctrls[] = {"cpu",     "cpuacct", "cpuset",   "memory",
                                 "devices", "freezer", "blkio",    "pids",
@@ -160,7 +151,7 @@ static void check_cgroups(void) {
       if (name == NULL)
         mounted = true;
       else if (read_file_at(AT_FDCWD, f, 4096, &c2, NULL, &e) == 0)
-        mounted = word_in(c2, name);
+        mounted = words_contain(c2, name);
     }
     snprintf(what, sizeof(what), "cgroup controller %s", ctrls[i]);
     bool required = i < 8 && i != 6; /* all but blkio and the last four */

@@ -472,3 +472,15 @@ int write_pid_file(const char *path, pid_t pid, struct brig_error *err) {
     return brig_err_wrap(err, "write pid file %s", path);
   return 0;
 }
+
+bool words_contain(const char *list, const char *word) {
+  size_t l = strlen(word);
+  for (const char *p = list; *p;) {
+    p += strspn(p, " \n");
+    size_t n = strcspn(p, " \n");
+    if (n == l && strncmp(p, word, l) == 0)
+      return true;
+    p += n;
+  }
+  return false;
+}

@@ -87,6 +87,9 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
                       mode_t mode, struct brig_error *err);
 /* --pid-file: the pid written whole (write_file_atomic next to it). */
 int write_pid_file(const char *path, pid_t pid, struct brig_error *err);
+/* word is one of the words of list (separated by spaces or newlines, as
+ * cgroup.controllers): cpu is not cpuset. */
+bool words_contain(const char *list, const char *word);
 
 /* mkdir -p; mode for the created components. */
 int mkdir_p(const char *path, mode_t mode);
