@@ -29,19 +29,112 @@ static bool flags_after_operands(const char *cmd) {
   return false;
 }
 
+/* Go's flag package, which runc's CLI library parses with, takes any flag
+ * with one dash or two ("-root", "--root"), a value after '=' for any flag
+ * ("-b=/path", "--bundle=/path") and a bool flag's value only that way
+ * ("--force=false").  getopt_long knows none of these, so the words are
+ * rewritten for it first: "-name[=v]" naming a long option becomes
+ * "--name[=v]", "-x=v" naming a short one with a long name "--long=v".
+ * The first operand ends the flags when stop_at_operand; a flag taking a
+ * value carries the next word with it. */
+void cli_go_words(int argc, char **argv, const char *shortopts,
+                  const struct option *opts, bool stop_at_operand) {
+  for (int i = 1; i < argc; i++) {
+    char *w = argv[i];
+    if (strcmp(w, "--") == 0)
+      break;
+    if (w[0] != '-' || w[1] == '\0') {
+      if (stop_at_operand)
+        break;
+      continue;
+    }
+    bool two = w[1] == '-';
+    const char *name = w + 1 + two;
+    size_t len = strcspn(name, "=");
+    const struct option *o = NULL;
+    if (!two && len == 1) {
+      const char *s = strchr(shortopts, name[0]);
+      if (name[1] != '=') {
+        /* "-x": a value follows unless glued on ("-b/path") */
+        if (s != NULL && s[1] == ':' && name[1] == '\0')
+          i++;
+        continue;
+      }
+      for (const struct option *p = opts; p->name != NULL; p++)
+        if (p->flag == NULL && p->val == name[0])
+          o = p;
+      if (o != NULL)
+        argv[i] = xasprintf("--%s%s", o->name, name + 1);
+      continue;
+    }
+    for (const struct option *p = opts; p->name != NULL; p++)
+      if (strlen(p->name) == len && strncmp(p->name, name, len) == 0)
+        o = p;
+    if (o == NULL) /* "-dt", "-b/path", or not a flag of this command */
+      continue;
+    if (!two)
+      argv[i] = xasprintf("-%s", w);
+    if (o->has_arg == required_argument && name[len] != '=')
+      i++;
+  }
+}
+
+/* strconv.ParseBool's words; NULL (a bare flag) is true */
+int cli_parse_go_bool(const char *s, bool *out) {
+  static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+  static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
+  for (size_t i = 0; s != NULL && i < 6; i++) {
+    if (strcmp(s, yes[i]) == 0 || strcmp(s, no[i]) == 0) {
+      *out = strcmp(s, yes[i]) == 0;
+      return 0;
+    }
+  }
+  if (s != NULL)
+    return -1;
+  *out = true;
+  return 0;
+}
+
 int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
              const struct option *opts, const char *usage,
              struct brig_error *err) {
+  /* The command's table with its bool flags (no_argument, but --help)
+   * taking an optional "=value" as Go's do; made at the first call. */
+  static struct option bools[64];
   char spec[128];
-  int c;
+  int c, idx;
 
+  if (optind == 0) {
+    size_t n = 0;
+    for (; opts[n].name != NULL && n + 1 < sizeof(bools) / sizeof(*bools);
+         n++) {
+      bools[n] = opts[n];
+      if (bools[n].has_arg == no_argument && strcmp(bools[n].name, "help"))
+        bools[n].has_arg = optional_argument;
+    }
+    bools[n] = (struct option){NULL, 0, NULL, 0};
+    cli_go_words(argc, argv, shortopts, opts, !flags_after_operands(cmd));
+  }
   /* '+': stop at the first operand; ':' to tell a missing argument from
    * an unknown flag.  Without '+', getopt moves the operands behind the
    * flags ("--" still ends them). */
   snprintf(spec, sizeof(spec), "%s:h%s", flags_after_operands(cmd) ? "" : "+",
            shortopts);
   opterr = 0;
-  c = getopt_long(argc, argv, spec, opts, NULL);
+  for (;;) {
+    idx = -1;
+    c = getopt_long(argc, argv, spec, bools, &idx);
+    if (idx < 0 || bools[idx].has_arg != optional_argument)
+      break;
+    bool on;
+    if (cli_parse_go_bool(optarg, &on) < 0) {
+      brig_err(err, 0, "%s: invalid boolean value \"%s\" for -%s: parse error",
+               cmd, optarg, bools[idx].name);
+      return CLI_ERROR;
+    }
+    if (on) /* "--force=false" is no flag at all */
+      break;
+  }
   if (c == 'h') {
     printf("%s", usage);
     return CLI_HELP;

@@ -42,6 +42,12 @@ int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
  * filled ("CMD: invalid format \"x\""). */
 int cli_format_only(int argc, char **argv, const char *cmd, const char *usage,
                     bool *json, struct brig_error *err);
+/* Rewrites Go-style flag words ("-root", "-b=/path", "-f=true") in argv
+ * into getopt_long's forms, for opts (cli_next does it for commands). */
+void cli_go_words(int argc, char **argv, const char *shortopts,
+                  const struct option *opts, bool stop_at_operand);
+/* strconv.ParseBool: 0 with *out set, -1 for another word; NULL is true. */
+int cli_parse_go_bool(const char *s, bool *out);
 /* Operand count checks with runc's messages. */
 int cli_exact_args(int argc, int n, const char *cmd, struct brig_error *err);
 int cli_min_args(int argc, int n, const char *cmd, struct brig_error *err);

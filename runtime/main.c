@@ -98,22 +98,6 @@ static const char *default_root(void) {
   return "/run/brig";
 }
 
-/* strconv.ParseBool's words; NULL (a bare flag) is true */
-static int parse_go_bool(const char *s, bool *out) {
-  static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
-  static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
-  for (size_t i = 0; s != NULL && i < 6; i++) {
-    if (strcmp(s, yes[i]) == 0 || strcmp(s, no[i]) == 0) {
-      *out = strcmp(s, yes[i]) == 0;
-      return 0;
-    }
-  }
-  if (s != NULL)
-    return -1;
-  *out = true;
-  return 0;
-}
-
 int main(int argc, char **argv) {
   static const struct option opts[] = {
       {"root", required_argument, NULL, 'r'},
@@ -133,6 +117,7 @@ int main(int argc, char **argv) {
   int c, ret;
 
   opterr = 0;
+  cli_go_words(argc, argv, "hv", opts, true);
   while ((c = getopt_long(argc, argv, "+:hv", opts, NULL)) != -1) {
     switch (c) {
     case 'r':
@@ -151,8 +136,8 @@ int main(int argc, char **argv) {
       break;
     case 'd':
     case 's':
-      if (parse_go_bool(optarg, c == 'd' ? &brig_g.debug
-                                         : &brig_g.systemd_cgroup) < 0) {
+      if (cli_parse_go_bool(optarg, c == 'd' ? &brig_g.debug
+                                             : &brig_g.systemd_cgroup) < 0) {
         fprintf(stderr,
                 "brig: invalid boolean value \"%s\" for -%s: parse error\n",
                 one_line(optarg, safe, sizeof(safe)),

@@ -309,6 +309,35 @@ setup() {
   [ "$stderr" = "brig: flag needs an argument: --log" ]
 }
 
+@test "flags take Go's forms, as runc: -name, -name=v, -x=v, a bool's =true|=false" {
+  make_bundle sleep 1000
+  id=$(cid)
+  # one dash for a long global flag and a command's; -b=PATH
+  "$BRIG" -root "$BRIG_ROOT" run -detach=true -b="$BUNDLE" "$id" > "$TEST_TMP/out" 2>&1
+  [ ! -s "$TEST_TMP/out" ]
+  [ "$("$BRIG" -root="$BRIG_ROOT" state "$id" | jq -r .status)" = running ]
+  run --separate-stderr brig list -quiet
+  [ "$output" = "$id" ]
+  run --separate-stderr brig list --quiet=false -format=json
+  [ "$(jq -r '.[0].id' <<< "$output")" = "$id" ]
+  # a bool set false is not set: --tty=false runs without a terminal
+  run --separate-stderr brig exec --tty=false -d=false "$id" sh -c 'test -t 0 || echo notty'
+  [ "$status" -eq 0 ]
+  [ "$output" = notty ]
+  # exec's command keeps its own words
+  run --separate-stderr brig exec "$id" echo -n=true
+  [ "$output" = "-n=true" ]
+  run --separate-stderr brig delete --force=maybe "$id"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = 'brig: delete: invalid boolean value "maybe" for -force: parse error' ]
+  run --separate-stderr brig delete --force=false "$id"
+  [ "$status" -eq 1 ]
+  [ "$(brig state "$id" | jq -r .status)" = running ]
+  brig delete -f=true "$id"
+  no_state "$id"
+  [ ! -e /sys/fs/cgroup/pids/brig/"$id" ]
+}
+
 @test "a bad global flag exits 1 with one line on stderr" {
   run --separate-stderr brig --bogus list
   [ "$status" -eq 1 ]
