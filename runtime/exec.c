@@ -237,6 +237,7 @@ int container_exec(const struct exec_opts *o, int *code,
              "override)");
     goto out;
   }
+  security_warn_caps(o->process);
   init = c->st.pid;
   initdir = open_init_dir(init, c->st.init_start_time, err);
   if (initdir < 0)

@@ -33,6 +33,12 @@ static const struct spec_seccomp *cfg_seccomp(const struct spec_config *cfg) {
   return cfg && cfg->linux_ ? cfg->linux_->seccomp : NULL;
 }
 
+void security_warn_caps(const struct spec_process *p) {
+  struct cap_plan plan;
+  struct brig_error e;
+  (void)caps_resolve(p->capabilities, &plan, true, &e);
+}
+
 int security_check_host(const struct spec_config *cfg, struct brig_error *err) {
   const struct spec_seccomp *sc = cfg_seccomp(cfg);
   const char *mount_label = cfg->linux_ ? cfg->linux_->mount_label : NULL;
@@ -42,11 +48,8 @@ int security_check_host(const struct spec_config *cfg, struct brig_error *err) {
   (void)selinux_enabled();
   if (cfg->process != NULL && lsm_check(cfg->process, err) < 0)
     return -1;
-  if (cfg->process != NULL) {
-    struct cap_plan plan;
-    if (caps_resolve(cfg->process->capabilities, &plan, true, err) < 0)
-      return -1;
-  }
+  if (cfg->process != NULL)
+    security_warn_caps(cfg->process);
   if (mount_label != NULL && *mount_label != '\0' && !selinux_enabled())
     return brig_err(err, 0,
                     "linux.mountLabel \"%s\" requested but SELinux is not "

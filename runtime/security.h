@@ -50,6 +50,9 @@ void security_free(struct security_ctx *ctx);
  * offer for cfg: AppArmor/SELinux when a profile/label is asked for,
  * seccomp flags libseccomp supports.  Also caches the LSM probe so the
  * child (a clone) need not look at the host's /sys. */
+/* Warns, from the runtime, about each capability p names that the kernel
+ * or brig's bounding set does not have: the process goes without it. */
+void security_warn_caps(const struct spec_process *p);
 int security_check_host(const struct spec_config *cfg, struct brig_error *err);
 
 /* In the runtime before the child is made: the compiled seccomp filter

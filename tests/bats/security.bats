@@ -4,6 +4,8 @@
 
 load helpers
 
+bats_require_minimum_version 1.5.0
+
 # caps_hex NAME...: the /proc/<pid>/status hex mask of these capabilities.
 caps_hex() {
   local -A num=([CAP_CHOWN]=0 [CAP_KILL]=5 [CAP_SETGID]=6 [CAP_SETUID]=7
@@ -80,6 +82,26 @@ status_field() { # status_field NAME: value of NAME in the captured output
   [ "$status" -eq 0 ]
   [[ "$output" == *"warning: ignoring capabilities unknown to the kernel or missing from brig's bounding set: CAP_SYS_RESOURCE"* ]]
   [[ "$output" == *"CapBnd:	0000000020000420"* ]]
+}
+
+@test "an unknown capability name is dropped with a warning (runtime-spec 1.1, runc), in create and in exec --cap" {
+  make_bundle sh -c 'grep -E "^Cap(Bnd|Eff)" /proc/self/status'
+  cfg '.process.capabilities.bounding += ["CAP_BOGUS"]
+       | .process.capabilities.effective += ["CAP_BOGUS", "CAP_KILL"]'
+  run --separate-stderr brig run -b "$BUNDLE" "$(cid a)"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "brig: warning: ignoring capabilities unknown to the kernel or missing from brig's bounding set: CAP_BOGUS" ]
+  # the known names are granted as asked: KILL, AUDIT_WRITE, NET_BIND_SERVICE
+  [ "${lines[0]}" = "CapEff:	0000000020000420" ]
+  [ "${lines[1]}" = "CapBnd:	0000000020000420" ]
+  make_bundle sleep 1000
+  id=$(cid b)
+  brig run -d -b "$BUNDLE" "$id" > "$TEST_TMP/out" 2>&1
+  run --separate-stderr brig exec --cap CAP_NOPE --cap CAP_SYS_ADMIN "$id" grep CapEff /proc/self/status
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "brig: warning: ignoring capabilities unknown to the kernel or missing from brig's bounding set: CAP_NOPE" ]
+  [ "$output" = "CapEff:	0000000020200420" ]
+  brig delete -f "$id"
 }
 
 @test "brig without CAP_SETPCAP: a bounding set with nothing of brig's to drop runs, one that drops fails naming the capability" {
