@@ -74,6 +74,32 @@ deny_mkdir() { # deny_mkdir [ERRNO]: default allow, mkdir/mkdirat -> errno
   [ "$status" -eq $((128 + 31)) ]
 }
 
+@test "a profile denying every syscall, exit_group too: the process dies at once (no spinning init), run and start end" {
+  make_bundle true
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ERRNO"}'
+  id=$(cid a)
+  # the init's execve and every exit fail: it dies of a fault (SIGILL, or
+  # SIGSEGV in a glibc build); it spun for ever before
+  # (into a file: a spinning init would hold a pipe open)
+  status=0
+  timeout -k 5 60 "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$id" \
+    > "$TEST_TMP/run.out" 2>&1 || status=$?
+  # a spinning init has every signal blocked: only SIGKILL ends it
+  [ "$status" -lt 124 ] || brig delete -f "$id" || true
+  [ "$status" -eq $((128 + 4)) ] || [ "$status" -eq $((128 + 11)) ]
+  no_state "$id"
+  [ ! -e /sys/fs/cgroup/pids/brig/"$id" ]
+  id=$(cid b)
+  brig create -b "$BUNDLE" "$id" > "$TEST_TMP/out" 2>&1
+  pid=$(brig state "$id" | jq -r .pid)
+  timeout -k 5 60 "$BRIG" --root "$BRIG_ROOT" start "$id"
+  wait_for 100 sh -c "! kill -0 $pid 2>/dev/null" || { brig delete -f "$id"; false; }
+  [ "$(brig state "$id" | jq -r .status)" = stopped ]
+  brig delete "$id"
+  no_state "$id"
+  [ ! -e /sys/fs/cgroup/pids/brig/"$id" ]
+}
+
 @test "the filter loads with noNewPrivileges false (before capabilities go)" {
   make_bundle sh -c 'grep "^NoNewPrivs:" /proc/self/status; mkdir /tmp/d'
   deny_mkdir
