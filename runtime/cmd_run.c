@@ -171,7 +171,7 @@ static int run_main(int argc, char **argv, bool execute,
     container_delete(brig_g.root, o.id, true, &e);
     return 1;
   }
-  if (container_start_held(held, start_fd, err) < 0) {
+  if (container_start_held(held, start_fd, !detach, err) < 0) {
     struct brig_error e = {0};
     brig_err_wrap(err, "%s %s", cmd, o.id);
     container_free(held);

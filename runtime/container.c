@@ -433,7 +433,7 @@ static int await_started(struct container *c, int fifo,
 
 /* Start the loaded (locked) container c: through exec.fifo, or (run,
  * start_fd >= 0) over the init's socket. */
-static int start_loaded(struct container *c, int start_fd,
+static int start_loaded(struct container *c, int start_fd, bool foreground,
                         struct brig_error *err) {
   const char *id = c->id;
   struct spec_config *hooks_cfg = NULL;
@@ -506,7 +506,9 @@ static int start_loaded(struct container *c, int start_fd,
     pid_t pid = c->st.pid;
     uint64_t st = c->st.init_start_time;
     container_unlock(c);
-    if (notify_relay(notify, pid, st, err) < 0)
+    /* a foreground run stays as the container's supervisor: MAINPID is
+     * its own (runc's), else the init's */
+    if (notify_relay(notify, pid, st, foreground ? getpid() : pid, err) < 0)
       goto out;
   }
   ret = 0;
@@ -519,14 +521,14 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
   struct container *c = NULL;
   int ret = -1;
   if (container_load(root, id, &c, err) == 0)
-    ret = start_loaded(c, -1, err);
+    ret = start_loaded(c, -1, false, err);
   container_free(c);
   return ret;
 }
 
-int container_start_held(struct container *c, int start_fd,
+int container_start_held(struct container *c, int start_fd, bool foreground,
                          struct brig_error *err) {
-  int ret = start_loaded(c, start_fd, err);
+  int ret = start_loaded(c, start_fd, foreground, err);
   container_unlock(c);
   return ret;
 }

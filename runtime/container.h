@@ -131,8 +131,10 @@ int container_create(const struct create_opts *o, pid_t *pid,
 int container_start(const char *root, const char *id, struct brig_error *err);
 /* run: start the container create held, over start_fd (the socket from
  * container_create, closed here).  Unlocks c, on failure too; on failure
- * the container may be gone already (a failed hook removes it). */
-int container_start_held(struct container *c, int start_fd,
+ * the container may be gone already (a failed hook removes it).
+ * foreground: run stays to supervise it (the MAINPID sent to
+ * NOTIFY_SOCKET is run's own). */
+int container_start_held(struct container *c, int start_fd, bool foreground,
                          struct brig_error *err);
 /* run, after the init of the container it holds (c, unlocked) exited:
  * remove what is left, as `delete --force` would, from what create

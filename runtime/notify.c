@@ -2,8 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +16,12 @@
 #include "proc.h"
 #include "util.h"
 
+/* The caller's socket: a path, or an abstract name ("@name"), as runc
+ * takes it (Go's net.UnixAddr). */
 static const char *host_socket(void) {
   const char *p = getenv("NOTIFY_SOCKET");
-  return (p != NULL && p[0] == '/') ? p : NULL;
+  return (p != NULL && (p[0] == '/' || (p[0] == '@' && p[1] != '\0'))) ? p
+                                                                       : NULL;
 }
 
 bool notify_wanted(const struct spec_config *cfg) {
@@ -28,7 +31,6 @@ bool notify_wanted(const struct spec_config *cfg) {
 int notify_prepare(struct spec_config *cfg, int rootfd, const char *root,
                    const char *id, struct brig_error *err) {
   const char *path = host_socket();
-  _cleanup_free_ char *copy = NULL;
   _cleanup_close_ int kind = -1;
   char dir[CONTAINER_FILE_MAX];
   struct spec_mount *m;
@@ -45,30 +47,32 @@ int notify_prepare(struct spec_config *cfg, int rootfd, const char *root,
     return -1;
   if (mkdirat(kind, id, 0755) < 0 && errno != EEXIST)
     return brig_err(err, errno, "create %s/%s", root, dir);
-  copy = xstrdup(path);
   cfg->mounts = xrealloc(cfg->mounts, (cfg->n_mounts + 1) * sizeof(*m));
   m = &cfg->mounts[cfg->n_mounts++];
   memset(m, 0, sizeof(*m));
-  m->destination = xstrdup(dirname(copy));
+  m->destination = xstrdup(NOTIFY_DIR_IN_CONTAINER);
   m->type = xstrdup("bind");
   m->source = xasprintf("%s/%s", root, dir);
-  opts = xcalloc(5, sizeof(char *));
+  opts = xcalloc(6, sizeof(char *));
   opts[0] = xstrdup("bind");
   opts[1] = xstrdup("nosuid");
   opts[2] = xstrdup("noexec");
   opts[3] = xstrdup("nodev");
+  opts[4] = xstrdup("ro");
   m->options = opts;
-  /* The process finds the socket at the caller's path. */
+  /* As runc: the process finds brig's socket at /run/notify/notify.sock,
+   * whatever the caller's is called (and no directory of the container's
+   * is covered but /run/notify). */
   n = strv_len(cfg->process->env);
   for (size_t i = 0; i < n; i++) {
     if (strncmp(cfg->process->env[i], "NOTIFY_SOCKET=", 14) == 0) {
       free(cfg->process->env[i]);
-      cfg->process->env[i] = xasprintf("NOTIFY_SOCKET=%s", path);
+      cfg->process->env[i] = xstrdup("NOTIFY_SOCKET=" NOTIFY_PATH_IN_CONTAINER);
       return 0;
     }
   }
   cfg->process->env = xrealloc(cfg->process->env, (n + 2) * sizeof(char *));
-  cfg->process->env[n] = xasprintf("NOTIFY_SOCKET=%s", path);
+  cfg->process->env[n] = xstrdup("NOTIFY_SOCKET=" NOTIFY_PATH_IN_CONTAINER);
   cfg->process->env[n + 1] = NULL;
   return 0;
 }
@@ -103,28 +107,35 @@ int notify_listen(int rootfd, const char *id, struct brig_error *err) {
   return fd;
 }
 
-/* As runc does: READY=1, then MAINPID=<the init's host pid>, so that a
- * Type=notify unit follows the container, not the brig that started it. */
-static int forward_ready(pid_t pid, struct brig_error *err) {
+/* As runc does: READY=1, then MAINPID=<mainpid>, so that a Type=notify
+ * unit follows the container's init (start, run -d) or the brig that
+ * stays to supervise it (a foreground run). */
+static int forward_ready(pid_t mainpid, struct brig_error *err) {
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
   const char *path = host_socket();
+  socklen_t len = sizeof(sa);
   _cleanup_close_ int fd = -1;
-  char mainpid[32];
+  char msg[32];
   int n;
   if (path == NULL)
     return 0;
   strncpy(sa.sun_path, path, sizeof(sa.sun_path) - 1);
+  if (path[0] == '@') { /* abstract: a NUL first, the name's length */
+    sa.sun_path[0] = '\0';
+    len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+                      strnlen(path, sizeof(sa.sun_path) - 1));
+  }
   fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return brig_err(err, errno, "socket");
-  n = snprintf(mainpid, sizeof(mainpid), "MAINPID=%d\n", (int)pid);
-  if (sendto(fd, "READY=1\n", 8, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-      sendto(fd, mainpid, (size_t)n, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+  n = snprintf(msg, sizeof(msg), "MAINPID=%d\n", (int)mainpid);
+  if (sendto(fd, "READY=1\n", 8, 0, (struct sockaddr *)&sa, len) < 0 ||
+      sendto(fd, msg, (size_t)n, 0, (struct sockaddr *)&sa, len) < 0)
     return brig_err(err, errno, "forward READY=1 to %s", path);
   return 0;
 }
 
-int notify_relay(int sock, pid_t pid, uint64_t start_time,
+int notify_relay(int sock, pid_t pid, uint64_t start_time, pid_t mainpid,
                  struct brig_error *err) {
   char buf[4096];
   for (;;) {
@@ -141,7 +152,7 @@ int notify_relay(int sock, pid_t pid, uint64_t start_time,
         if (next != NULL)
           *next++ = '\0';
         if (strcmp(line, "READY=1") == 0)
-          return forward_ready(pid, err);
+          return forward_ready(mainpid, err);
         line = next;
       }
     } else if (!proc_alive(pid, start_time)) {
