@@ -983,6 +983,13 @@ int cgroup_set_value(struct cgroup *cg, const char *key, const char *value,
 
 /* ---- kill and destroy (both drivers) ---- */
 
+bool cgroup_exists(const struct cgroup *cg) {
+  for (size_t i = 0; i < cg->n; i++)
+    if (cg_dir_exists(cg->h[i].dir))
+      return true;
+  return false;
+}
+
 int cgroup_kill_all(struct cgroup *cg, int sig, struct brig_error *err) {
   _cleanup_free_ pid_t *pids = NULL;
   size_t n = 0;

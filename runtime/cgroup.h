@@ -83,6 +83,8 @@ int cgroup_path_is_frozen(const char *path);
 int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *n,
                 struct brig_error *err);
 int cgroup_kill_all(struct cgroup *cg, int sig, struct brig_error *err);
+/* Whether any of the container's cgroup directories is still there. */
+bool cgroup_exists(const struct cgroup *cg);
 /* Kill what is left, remove the cgroup from every hierarchy.  Safe on a
  * cgroup that was only partly created or is already gone. */
 int cgroup_destroy(struct cgroup *cg, struct brig_error *err);

@@ -18,7 +18,7 @@ CMD(state) {
     return c == CLI_HELP ? 0 : 1;
   if (cli_exact_args(argc, 1, "state", err) < 0)
     return 1;
-  if (container_load(brig_g.root, argv[optind], &ct, err) < 0) {
+  if (container_read(brig_g.root, argv[optind], &ct, err) < 0) {
     container_free(ct);
     return 1;
   }

@@ -540,16 +540,26 @@ int container_kill(const char *root, const char *id, int sig, bool all,
   _cleanup_close_ int pidfd = -1;
   int ret = -1;
 
-  if (container_load(root, id, &c, err) < 0)
+  if (container_read(root, id, &c, err) < 0)
     goto out;
-  if (strcmp(c->st.status, "stopped") == 0 ||
-      strcmp(c->st.status, "creating") == 0) {
+  bool stopped = strcmp(c->st.status, "stopped") == 0;
+  bool has_cg = c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0';
+  if ((stopped && !all) || strcmp(c->st.status, "creating") == 0) {
     brig_err(err, 0, "container not running");
     goto out;
   }
+  /* As runc: --all of a stopped container signals what is left in its
+   * cgroup (the init gone, processes it left behind, without a pid
+   * namespace: containerd's shim kills them so), and is no error once
+   * the cgroup is gone too. */
+  if (stopped && (!has_cg || cgroup_open(c->st.cgroup_path, &cg, err) < 0 ||
+                  !cgroup_exists(cg))) {
+    ret = 0;
+    goto out;
+  }
   /* Without a cgroup (rootless), --all signals the init alone. */
-  if (all && c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
-    if (cgroup_open(c->st.cgroup_path, &cg, err) < 0 ||
+  if (all && has_cg) {
+    if ((cg == NULL && cgroup_open(c->st.cgroup_path, &cg, err) < 0) ||
         cgroup_kill_all(cg, sig, err) < 0)
       goto out;
   } else {

@@ -49,6 +49,11 @@ int container_load(const char *root, const char *id, struct container **out,
  * itself.  rootfd: root opened. */
 int container_peek(int rootfd, const char *root, const char *id,
                    struct container **out, struct brig_error *err);
+/* container_peek with the root opened here (`state`, `kill`): a hook of
+ * the container's that runs `brig state` or `brig kill` while create or
+ * start holds the lock does not wait for that very create or start. */
+int container_read(const char *root, const char *id, struct container **out,
+                   struct brig_error *err);
 /* Labels of the state and the kept config, in messages. */
 #define STATE_FILE "state.json"
 #define KEPT_CONFIG "config.json"

@@ -6,80 +6,151 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "util.h"
 
+extern char **environ;
+
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The child's stdio: fds may be 0-2 themselves when brig was started
+ * with one of those closed, so all go above 2 first. */
+static void child_stdio(int in, int out) {
+  int hi_in = fcntl(in, F_DUPFD_CLOEXEC, 3);
+  int hi_out = fcntl(out, F_DUPFD_CLOEXEC, 3);
+  if (hi_in < 0 || hi_out < 0 || dup2(hi_in, 0) < 0 || dup2(hi_out, 1) < 0 ||
+      dup2(hi_out, 2) < 0)
+    _exit(127);
+}
+
+/* Read what the hook writes (kept up to keep - 1 bytes, the rest read and
+ * dropped) until it exits or the deadline passes: 1 exited, 0 timed
+ * out.  What is in the pipe when it exits is read too; a daemon the hook
+ * left holding the pipe does not keep brig waiting. */
+static int follow(int pidfd, int rd, int64_t deadline, char *keep, size_t size,
+                  size_t *len) {
+  for (;;) {
+    struct pollfd pf[2] = {{.fd = pidfd, .events = POLLIN},
+                           {.fd = rd, .events = POLLIN}};
+    int64_t left = deadline < 0 ? -1 : deadline - mono_ms();
+    if (deadline >= 0 && left <= 0)
+      return 0;
+    int n = poll(pf, 2,
+                 left < 0           ? -1
+                 : left > INT32_MAX ? INT32_MAX
+                                    : (int)left);
+    if (n < 0 && errno != EINTR)
+      return 1;
+    bool gone = n > 0 && (pf[0].revents & POLLIN);
+    while (rd >= 0 && (gone || (n > 0 && pf[1].revents))) {
+      char buf[4096];
+      struct pollfd q = {.fd = rd, .events = POLLIN};
+      if (gone && poll(&q, 1, 0) <= 0)
+        break;
+      ssize_t r = read(rd, buf, sizeof(buf));
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0) {
+        rd = -1; /* its end: poll ignores a negative fd */
+        break;
+      }
+      size_t take = (size_t)r < size - 1 - *len ? (size_t)r : size - 1 - *len;
+      memcpy(keep + *len, buf, take);
+      *len += take;
+      if (!gone)
+        break;
+    }
+    if (gone)
+      return 1;
+  }
+}
+
+/* As runc runs a hook: the state on its stdin, as a file here (a memfd:
+ * /dev/stdin opens, a large state never blocks brig on a hook that does
+ * not read it), brig's environment when the hook has no env, and its
+ * stdout and stderr taken, not passed on to brig's (the container's, for
+ * a detached create), and quoted in the error when it fails. */
 static int run_one(const struct spec_hook *h, const char *state_json,
                    struct brig_error *err) {
   char *default_argv[] = {h->path, NULL};
-  char *empty_env[] = {NULL};
-  int in[2], pidfd, status;
+  char out[256], safe[512];
+  size_t out_len = 0;
+  int in, rd[2], pidfd, status, exited = 1;
+  int64_t deadline = -1;
   pid_t pid;
 
   /* Checked here so the failure is one line, not the child's and ours. */
   if (access(h->path, X_OK) < 0)
     return brig_err(err, errno, "exec");
-  /* A socket rather than a pipe: send(MSG_NOSIGNAL) survives a hook that
-   * does not read its stdin, without touching SIGPIPE (which an exec'd
-   * container process would inherit if ignored). */
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0)
-    return brig_err(err, errno, "socketpair");
-  pid = fork();
-  if (pid < 0) {
+  in = memfd_create("brig-hook-state", MFD_CLOEXEC);
+  if (in < 0)
+    return brig_err(err, errno, "memfd_create");
+  if (write_all(in, state_json, strlen(state_json)) < 0 ||
+      lseek(in, 0, SEEK_SET) < 0) {
     int saved = errno;
-    close(in[0]);
-    close(in[1]);
-    return brig_err(err, saved, "fork");
+    close(in);
+    return brig_err(err, saved, "write the hook's state");
   }
+  if (pipe2(rd, O_CLOEXEC) < 0) {
+    int saved = errno;
+    close(in);
+    return brig_err(err, saved, "pipe");
+  }
+  pid = fork();
   if (pid == 0) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    if (dup2(in[0], 0) < 0)
-      _exit(127);
-    execve(h->path, h->args ? h->args : default_argv,
-           h->env ? h->env : empty_env);
+    child_stdio(in, rd[1]);
+    execve(h->path, h->args && h->args[0] ? h->args : default_argv,
+           h->env ? h->env : environ);
     _exit(127); /* reported as "exit status 127" */
   }
-  close(in[0]);
-  shutdown(in[1], SHUT_RD);
-  for (size_t off = 0, len = strlen(state_json); off < len;) {
-    ssize_t w = send(in[1], state_json + off, len - off, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      break;
-    off += (size_t)w;
+  int saved = errno;
+  close(in);
+  close(rd[1]);
+  if (pid < 0) {
+    close(rd[0]);
+    return brig_err(err, saved, "fork");
   }
-  close(in[1]);
+  if (h->timeout.set)
+    deadline = mono_ms() + h->timeout.v * 1000;
   pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (h->timeout.set && pidfd >= 0) {
-    struct pollfd pf = {.fd = pidfd, .events = POLLIN};
-    int n;
-    do
-      n = poll(&pf, 1, (int)(h->timeout.v * 1000));
-    while (n < 0 && errno == EINTR);
-    if (n == 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, NULL, 0);
-      close(pidfd);
-      return brig_err(err, 0, "timed out after %llds", (long long)h->timeout.v);
-    }
-  }
-  if (pidfd >= 0)
+  if (pidfd >= 0) {
+    exited = follow(pidfd, rd[0], deadline, out, sizeof(out), &out_len);
     close(pidfd);
+  }
+  close(rd[0]);
+  if (!exited)
+    kill(pid, SIGKILL);
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR)
       return brig_err(err, errno, "wait");
+  out[out_len] = '\0';
+  while (out_len > 0 && out[out_len - 1] == '\n')
+    out[--out_len] = '\0';
+  one_line(out, safe, sizeof(safe));
+  if (!exited)
+    return brig_err(err, 0, "timed out after %llds%s%s",
+                    (long long)h->timeout.v, out_len ? ", output: " : "", safe);
   if (WIFSIGNALED(status))
-    return brig_err(err, 0, "killed by signal %d", WTERMSIG(status));
+    return brig_err(err, 0, "killed by signal %d%s%s", WTERMSIG(status),
+                    out_len ? ", output: " : "", safe);
   if (WEXITSTATUS(status) != 0)
-    return brig_err(err, 0, "exit status %d", WEXITSTATUS(status));
+    return brig_err(err, 0, "exit status %d%s%s", WEXITSTATUS(status),
+                    out_len ? ", output: " : "", safe);
   return 0;
 }
 

@@ -41,7 +41,8 @@
 /* SYNC_SECCOMP carries the seccomp notify fd (SCM_RIGHTS) to the parent,
  * which forwards it to listenerPath and answers SYNC_GO. */
 /* SYNC_HOOKS asks the parent to run the prestart and createRuntime hooks
- * (the container's namespaces exist now); it answers SYNC_GO. */
+ * (the container's mounts and /dev are made, before its pivot); it
+ * answers SYNC_GO. */
 /* SYNC_IDMAP, before SYNC_GO, carries the detached idmapped tree of
  * mounts[errnum] (SCM_RIGHTS). */
 /* SYNC_EARLY says the init did what it does before SYNC_GO (its network
@@ -417,12 +418,6 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
     brig_err(err, errno, "become root in the user namespace");
     return NULL;
   }
-  if (cfg->hooks != NULL &&
-      cfg->hooks->n_prestart + cfg->hooks->n_create_runtime > 0) {
-    if (sync_send(sock, SYNC_HOOKS, NULL) < 0 || sync_recv(sock, &m) < 0 ||
-        m.type != SYNC_GO)
-      _exit(1); /* the parent reports the hook's failure */
-  }
   if (cfg->hostname != NULL &&
       sethostname(cfg->hostname, strlen(cfg->hostname)) < 0) {
     brig_err(err, errno, "sethostname %s", cfg->hostname);
@@ -435,6 +430,15 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
   }
   if (rootfs_prepare(&rc, err) < 0)
     return NULL;
+  /* As runc: prestart and createRuntime once the mounts and /dev are made
+   * (what a hook adds under the rootfs is not covered by them), before
+   * the pivot (the host's / still reachable in this mount namespace). */
+  if (cfg->hooks != NULL &&
+      cfg->hooks->n_prestart + cfg->hooks->n_create_runtime > 0) {
+    if (sync_send(sock, SYNC_HOOKS, NULL) < 0 || sync_recv(sock, &m) < 0 ||
+        m.type != SYNC_GO)
+      _exit(1); /* the parent reports the hook's failure */
+  }
   if (cfg->hooks != NULL && cfg->hooks->n_create_container > 0 &&
       run_child_hooks(o, cfg->hooks->create_container,
                       cfg->hooks->n_create_container, "createContainer",

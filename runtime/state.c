@@ -295,6 +295,16 @@ int container_peek(int rootfd, const char *root, const char *id,
   return 0;
 }
 
+int container_read(const char *root, const char *id, struct container **out,
+                   struct brig_error *err) {
+  int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) /* for container_load's words */
+    return container_load(root, id, out, err);
+  int ret = container_peek(rootfd, root, id, out, err);
+  close(rootfd);
+  return ret;
+}
+
 int container_write(struct container *c, const char *kind, const char *data,
                     struct brig_error *err) {
   _cleanup_close_ int dirfd = container_kind_dir(c->rootfd, kind, true, err);

@@ -346,6 +346,23 @@ teardown() {
   wait_for 50 sh -c "[ ! -s $CG/pids/brig/$(cid)/cgroup.procs ]"
 }
 
+@test "kill --all of a stopped container kills what its init left in the cgroup (no pid namespace: containerd's shim), and is no error once the cgroup is gone" {
+  make_bundle sh -c 'sleep 1000 & sleep 1001 & exit 0'
+  start_detached '.linux.namespaces |= map(select(.type != "pid"))'
+  wait_for 50 sh -c "[ \"\$($BRIG --root $BRIG_ROOT state $(cid) | jq -r .status)\" = stopped ]"
+  [ "$(wc -l < $CG/pids/brig/$(cid)/cgroup.procs)" -eq 2 ]
+  run brig kill "$(cid)" KILL
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: container not running" ]
+  brig kill --all "$(cid)" KILL
+  wait_for 50 sh -c "[ ! -s $CG/pids/brig/$(cid)/cgroup.procs ]"
+  for d in "$CG"/*/brig/"$(cid)"; do rmdir "$d" 2>/dev/null || true; done
+  ! ls -d "$CG"/*/brig/"$(cid)" 2>/dev/null
+  brig kill --all "$(cid)" KILL
+  brig delete "$(cid)"
+  no_state "$(cid)"
+}
+
 # nest_cgroups PID: make a/b and c inside the container's cgroup in every
 # hierarchy (as a container with a writable cgroup mount would) and move PID
 # into a/b.

@@ -4,6 +4,8 @@
 
 load helpers
 
+bats_require_minimum_version 1.5.0
+
 # A hook that records what it sees: hook.sh KIND DIR
 write_hook() {
   mkdir -p "$TEST_TMP/out"
@@ -91,6 +93,83 @@ hooks_bundle() {
   brig run -d -b "$BUNDLE" "$(cid)" >/dev/null
   grep -q "\"bundle\":\"$BUNDLE\"" "$TEST_TMP/out/createRuntime.state"
   [ "$(wc -l < "$TEST_TMP/out/createRuntime.state")" -eq 0 ]
+}
+
+@test "prestart and createRuntime run once the container's mounts and /dev are made, before the pivot (runc's order)" {
+  make_bundle sleep 1000
+  cat > "$TEST_TMP/mnt.sh" <<'SH'
+#!/bin/sh
+pid=$(sed 's/.*"pid":\([0-9]*\).*/\1/')
+cut -d' ' -f5 "/proc/$pid/mountinfo" > "$1/$2.mounts"
+SH
+  chmod +x "$TEST_TMP/mnt.sh"
+  mkdir -p "$TEST_TMP/out"
+  cfg --arg h "$TEST_TMP/mnt.sh" --arg o "$TEST_TMP/out" '.hooks = {
+    "prestart": [{"path": $h, "args": ["mnt.sh", $o, "prestart"]}],
+    "createRuntime": [{"path": $h, "args": ["mnt.sh", $o, "createRuntime"]}]}'
+  brig create -b "$BUNDLE" "$(cid)" > "$TEST_TMP/create.out" 2>&1
+  for k in prestart createRuntime; do
+    # the init's mount namespace, seen from the host: the container's
+    # /proc, /dev and /dev/pts under the rootfs, the host's / still there
+    grep -qx "$BUNDLE/rootfs/proc" "$TEST_TMP/out/$k.mounts"
+    grep -qx "$BUNDLE/rootfs/dev" "$TEST_TMP/out/$k.mounts"
+    grep -qx "$BUNDLE/rootfs/dev/pts" "$TEST_TMP/out/$k.mounts"
+    grep -qx "/" "$TEST_TMP/out/$k.mounts"
+  done
+  brig delete -f "$(cid)"
+}
+
+@test "a hook's stdin is a file: /dev/stdin opens (as from runc's pipe)" {
+  make_bundle sleep 1000
+  mkdir -p "$TEST_TMP/out"
+  cfg --arg o "$TEST_TMP/out/state.json" '.hooks = {
+    "createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "cat /dev/stdin > \($o)"]}]}'
+  brig create -b "$BUNDLE" "$(cid)" > "$TEST_TMP/create.out" 2>&1
+  [ "$(jq -r .id "$TEST_TMP/out/state.json")" = "$(cid)" ]
+  [ "$(jq -r .status "$TEST_TMP/out/state.json")" = creating ]
+  brig delete -f "$(cid)"
+}
+
+@test "a hook without env gets brig's environment; without args, its path as argv[0] (runc's)" {
+  make_bundle sleep 1000
+  mkdir -p "$TEST_TMP/out"
+  printf '#!/bin/sh\necho "$0 $#" > %s/argv; env > %s/env\n' "$TEST_TMP/out" "$TEST_TMP/out" > "$TEST_TMP/env.sh"
+  chmod +x "$TEST_TMP/env.sh"
+  cfg --arg h "$TEST_TMP/env.sh" '.hooks = {"prestart": [{"path": $h, "args": []}]}'
+  BRIG_BATS_CALLER=here brig create -b "$BUNDLE" "$(cid)" > "$TEST_TMP/create.out" 2>&1
+  grep -qx "BRIG_BATS_CALLER=here" "$TEST_TMP/out/env"
+  grep -qx "PATH=$PATH" "$TEST_TMP/out/env"
+  [ "$(cat "$TEST_TMP/out/argv")" = "$TEST_TMP/env.sh 0" ]
+  brig delete -f "$(cid)"
+}
+
+@test "a hook's stdout and stderr are not brig's: a failing one's are quoted in the error" {
+  make_bundle true
+  cfg '.hooks = {
+    "createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "echo quiet; echo also >&2"]}],
+    "createContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "echo to-out; echo to-err >&2; exit 3"]}]}'
+  id=$(cid)
+  run --separate-stderr brig run -b "$BUNDLE" "$id"
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "brig: run $id: createContainer hook #0 (/bin/sh): exit status 3, output: to-out\u000ato-err" ]
+  assert_nothing_left "$id"
+}
+
+@test "a poststart hook may run brig state and brig kill on its container: no wait for the start that runs it" {
+  make_bundle sleep 1000
+  mkdir -p "$TEST_TMP/out"
+  id=$(cid)
+  cfg --arg b "$BRIG" --arg r "$BRIG_ROOT" --arg id "$id" --arg o "$TEST_TMP/out" '.hooks = {
+    "poststart": [{"path": "/bin/sh", "timeout": 10, "args": ["sh", "-c",
+      "\($b) --root \($r) state \($id) > \($o)/state && \($b) --root \($r) kill \($id) 0 && echo ok > \($o)/kill"]}]}'
+  brig create -b "$BUNDLE" "$id" > "$TEST_TMP/create.out" 2>&1
+  run --separate-stderr brig start "$id"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$(jq -r .status "$TEST_TMP/out/state")" = running ]
+  [ "$(cat "$TEST_TMP/out/kill")" = ok ]
+  brig delete -f "$id"
 }
 
 assert_nothing_left() {
