@@ -143,14 +143,27 @@ static int make_late_cgroup(void *arg, struct brig_error *err) {
   return lc->res != NULL ? cgroup_apply(lc->cg, lc->res, false, err) : 0;
 }
 
-/* Undo a failed create: kill, cgroup, files.  Keeps err. */
-static void create_cleanup(struct container *c, struct cgroup *cg) {
+/* Undo a failed create: kill, cgroup, files.  Keeps err.  hooks: once
+ * the container's environment was being made (the init cloned), its
+ * poststop hooks run after, as the runtime-spec's lifecycle goes on
+ * after a failed prestart, createRuntime or createContainer hook (and
+ * runc's destroy does). */
+static void create_cleanup(struct container *c, struct cgroup *cg,
+                           const struct spec_hooks *hooks) {
   struct brig_error e = {0};
   if (c->st.pid > 0)
     kill(c->st.pid, SIGKILL);
   if (cg != NULL && cgroup_destroy(cg, &e) < 0)
     log_warn("cleanup: %s", e.msg);
   container_remove_files(c, &e);
+  if (hooks != NULL && hooks->n_poststop > 0) {
+    _cleanup_free_ char *json = NULL, *what = NULL;
+    free(c->st.status);
+    c->st.status = xstrdup("stopped");
+    json = state_emit_public(&c->st, false);
+    what = xasprintf("create %s", c->id);
+    hooks_run_warn(hooks->poststop, hooks->n_poststop, "poststop", json, what);
+  }
 }
 
 int container_create(const struct create_opts *o, pid_t *pid_out,
@@ -166,7 +179,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   struct cgroup *cg = NULL;
   struct spawn_result res = {0};
   struct late_cgroup late_cg = {0};
-  bool late;
+  bool late, spawned = false;
   struct stat sb;
   int ret = -1;
 
@@ -357,6 +370,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                           .late_cgroup = late ? make_late_cgroup : NULL,
                           .late_cgroup_arg = &late_cg};
   res.start_fd = -1;
+  spawned = true;
   if (spawn_container(&so, &res, err) < 0) {
     c->st.pid = 0; /* killed and reaped there: the pid is free for reuse */
     goto fail;
@@ -386,7 +400,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   ret = 0;
   goto out;
 fail:
-  create_cleanup(c, cg);
+  create_cleanup(c, cg, spawned ? cfg->hooks : NULL);
 out:
   if (res.start_fd >= 0)
     close(res.start_fd);
@@ -479,9 +493,12 @@ static int start_loaded(struct container *c, int start_fd, bool foreground,
   }
   fault_kill("start-opened");
   if (await_started(c, fifo, err) < 0) {
-    /* A failed startContainer hook: stop and remove the container. */
+    /* A failed startContainer hook: stop and remove the container, then
+     * its poststop hooks (runtime-spec lifecycle). */
     struct brig_error e = {0};
-    if (destroy(c, NULL, &e) < 0)
+    if (container_load_kept(c, &hooks_cfg, &e) < 0)
+      brig_err_clear(&e);
+    if (destroy(c, hooks_cfg, &e) < 0)
       log_warn("start %s: remove: %s", id, e.msg);
     goto out;
   }

@@ -204,6 +204,27 @@ assert_nothing_left() {
   done
 }
 
+@test "poststop hooks run after a failed create hook and a failed startContainer hook (runtime-spec lifecycle, runc)" {
+  for kind in prestart createRuntime createContainer startContainer; do
+    make_bundle sleep 1000
+    rm -f "$TEST_TMP/poststop.$kind"
+    cfg --arg k "$kind" --arg o "$TEST_TMP/poststop.$kind" '.hooks = {($k): [{"path": "/bin/false"}],
+      "poststop": [{"path": "/bin/sh", "args": ["sh", "-c", "cat > \($o)"]}]}'
+    id=$(cid "$kind")
+    if [ "$kind" = startContainer ]; then
+      brig create -b "$BUNDLE" "$id" > "$TEST_TMP/create.out" 2>&1
+      run brig start "$id"
+    else
+      run brig create -b "$BUNDLE" "$id"
+    fi
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"$kind hook #0 (/bin/false): exit status 1"* ]]
+    assert_nothing_left "$id"
+    [ "$(jq -r .id "$TEST_TMP/poststop.$kind")" = "$id" ]
+    [ "$(jq -r .status "$TEST_TMP/poststop.$kind")" = stopped ]
+  done
+}
+
 @test "a failing startContainer hook fails start and removes the container" {
   make_bundle sleep 1000
   cfg '.hooks = {"startContainer": [{"path": "/bin/false"}]}'
