@@ -93,12 +93,15 @@ static const struct {
     {"POLL", SIGPOLL}, {"PWR", SIGPWR},       {"SYS", SIGSYS},
 };
 
+#define RT_FIRST 34
+#define RT_LAST 64
+
 int signal_parse(const char *s) {
   uint64_t n;
   if (s == NULL || *s == '\0')
     return -1;
   if (parse_u64(s, &n) == 0)
-    return (n >= 1 && n <= (uint64_t)SIGRTMAX) ? (int)n : -1;
+    return (n >= 1 && n <= RT_LAST) ? (int)n : -1;
   if (strncasecmp(s, "SIG", 3) == 0)
     s += 3;
   for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
@@ -109,8 +112,10 @@ int signal_parse(const char *s) {
     bool min = strncasecmp(s, "RTMIN", 5) == 0;
     if (s[5] != '\0' && parse_i64(s + 5, &off) < 0)
       return -1;
-    int sig = (min ? SIGRTMIN : SIGRTMAX) + (int)off;
-    return (sig >= SIGRTMIN && sig <= SIGRTMAX) ? sig : -1;
+    /* glibc's numbers, which kill(1), systemd and engines use: musl keeps
+     * 32-34 for itself, so its SIGRTMIN is 35, not 34. */
+    int sig = (min ? RT_FIRST : RT_LAST) + (int)off;
+    return (sig >= RT_FIRST && sig <= RT_LAST) ? sig : -1;
   }
   return -1;
 }

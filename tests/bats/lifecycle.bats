@@ -107,6 +107,24 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [[ "$output" == *"cannot start an already running container"* ]]
 }
 
+@test "kill RTMIN+N and RTMAX-N are glibc's and kill(1)'s numbers (RTMIN 34, RTMAX 64)" {
+  make_bundle sh -c 'trap "echo 37 > /tmp/r" 37; trap "echo 62 > /tmp/r" 62; while :; do sleep 0.1; done'
+  cfg '.mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id" > "$TEST_TMP/out" 2>&1
+  sleep 0.3
+  brig kill "$id" RTMIN+3
+  wait_for 30 test -e "$BUNDLE/rootfs/tmp/r"
+  [ "$(cat "$BUNDLE/rootfs/tmp/r")" = 37 ]
+  rm -f "$BUNDLE/rootfs/tmp/r"
+  brig kill "$id" SIGRTMAX-2
+  wait_for 30 test -e "$BUNDLE/rootfs/tmp/r"
+  [ "$(cat "$BUNDLE/rootfs/tmp/r")" = 62 ]
+  run brig kill "$id" RTMAX+1
+  [ "$status" -eq 1 ]
+  brig delete -f "$id"
+}
+
 @test "kill accepts names with and without SIG and numbers; default and empty are TERM; 0 only checks (runc's)" {
   make_bundle sh -c 'trap "echo got-term >> /tmp/t" TERM; trap "echo got-usr1 > /tmp/u" USR1; while :; do sleep 0.1; done'
   cfg '.mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'
