@@ -13,10 +13,6 @@
 
 #include "util.h"
 
-static const int forwarded[] = {SIGHUP,  SIGINT,   SIGQUIT, SIGTERM, SIGUSR1,
-                                SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN,
-                                SIGTTOU, SIGALRM,  SIGPIPE, SIGCHLD};
-
 int exit_code(int status) {
   if (WIFEXITED(status))
     return WEXITSTATUS(status);
@@ -25,10 +21,19 @@ int exit_code(int status) {
   return 255;
 }
 
+/* As runc: every signal but those that cannot be caught, SIGCHLD (its
+ * own wake-up), SIGWINCH (a resize of the terminal, not passed on: httpd
+ * takes it for a graceful stop) and SIGURG; and not the faults brig's own
+ * code would raise.  musl's own (32-34) are not in any set. */
 static void forwarded_set(sigset_t *mask) {
+  static const int not_forwarded[] = {SIGKILL, SIGSTOP, SIGURG,
+                                      SIGSEGV, SIGBUS,  SIGFPE,
+                                      SIGILL,  SIGTRAP, SIGSYS};
   sigemptyset(mask);
-  for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-    sigaddset(mask, forwarded[i]);
+  for (int s = 1; s < NSIG; s++)
+    sigaddset(mask, s); /* musl refuses its own; the others go in */
+  for (size_t i = 0; i < sizeof(not_forwarded) / sizeof(*not_forwarded); i++)
+    sigdelset(mask, not_forwarded[i]);
 }
 
 /* Wait for the init, forwarding signals and relaying the terminal.  The
@@ -70,6 +75,10 @@ int supervise(pid_t pid, int master) {
                            {.fd = master, .events = POLLIN},
                            {.fd = stdin_open ? 0 : -1, .events = POLLIN}};
     pid_t w = waitpid(pid, &status, WNOHANG);
+    if (w < 0 && errno == ECHILD) { /* reaped by someone else */
+      status = 255 << 8;
+      break;
+    }
     if (w == pid) {
       /* What the process wrote just before exiting is still in the pty. */
       if (master >= 0)
@@ -81,9 +90,9 @@ int supervise(pid_t pid, int master) {
     if (pf[0].revents & POLLIN) {
       struct signalfd_siginfo si;
       if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
-        if (si.ssi_signo == SIGWINCH && master >= 0) {
+        if (si.ssi_signo == SIGWINCH) {
           struct winsize ws;
-          if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+          if (master >= 0 && ioctl(0, TIOCGWINSZ, &ws) == 0)
             ioctl(master, TIOCSWINSZ, &ws);
         } else {
           kill(pid, (int)si.ssi_signo);
@@ -116,12 +125,16 @@ int supervise(pid_t pid, int master) {
   if (master >= 0)
     close(master);
   close(sfd);
-  sigprocmask(SIG_UNBLOCK, &mask, NULL);
+  /* The signals stay blocked: one that came after the last read would
+   * otherwise end brig before it removes the container (it exits soon;
+   * its later children, hooks, set their own mask). */
   return exit_code(status);
 }
 
 void supervise_block_signals(void) {
   sigset_t mask;
+  /* An ignored SIGCHLD (inherited) would reap the process before us. */
+  signal(SIGCHLD, SIG_DFL);
   forwarded_set(&mask);
   sigprocmask(SIG_BLOCK, &mask, NULL);
 }

@@ -388,6 +388,35 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$rc" -eq 43 ]
 }
 
+@test "run forwards every signal runc does (PWR, RTMIN+6, XCPU), not SIGWINCH without a terminal" {
+  make_bundle sh -c 'trap "echo winch >> /tmp/got" WINCH; trap "echo pwr >> /tmp/got" PWR
+    trap "echo xcpu >> /tmp/got" XCPU; trap "echo rt >> /tmp/got; exit 44" 40
+    while :; do sleep 0.1; done'
+  cfg '.mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'
+  bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  runpid=$BG_PID
+  wait_for 50 status_is "$(cid)" running
+  sleep 0.3
+  for sig in WINCH PWR XCPU 40; do
+    kill -$sig $runpid
+    sleep 0.3
+  done
+  rc=0; wait $runpid || rc=$?
+  [ "$rc" -eq 44 ]
+  [ "$(cat "$BUNDLE/rootfs/tmp/got")" = "$(printf 'pwr\nxcpu\nrt')" ]
+  no_state "$(cid)"
+}
+
+@test "run with SIGCHLD ignored by its caller still gets the exit status" {
+  make_bundle sh -c 'exit 7'
+  rc=0
+  # (bash passes an ignored SIGCHLD on to what it execs; dash does not)
+  timeout -k 5 30 bash -c 'trap "" CHLD; exec "$0" --root "$1" run -b "$2" "$3"' \
+    "$BRIG" "$BRIG_ROOT" "$BUNDLE" "$(cid)" < /dev/null > "$TEST_TMP/out" 2>&1 || rc=$?
+  [ "$rc" -eq 7 ]
+  no_state "$(cid)"
+}
+
 @test "run returns 128+N when the process is killed by signal N" {
   # PID 1 of a pid namespace cannot be killed from inside: use a child.
   make_bundle sh -c 'sh -c "kill -9 \$\$"; exit $?'
