@@ -34,6 +34,7 @@ struct watched {
   int pidfd;    /* its init, -1 when none */
   int oomfd;    /* memory.oom_control eventfd, -1 when none */
   int exit;     /* exit status a run sent (exitnote), -1 when none */
+  char *cgpath; /* the cgroup oomfd watches */
 };
 
 static int note_fd = -1; /* exit statuses from foreground runs */
@@ -115,11 +116,14 @@ static void refresh(struct watched *w, bool quiet) {
     known_exit = c->st.exit_status;
     if (w->pidfd < 0 && c->st.pid > 0 && strcmp(now, "stopped") != 0)
       w->pidfd = proc_pidfd_open(c->st.pid, c->st.init_start_time, &e);
-    if (w->oomfd < 0 && c->st.cgroup_path && *c->st.cgroup_path) {
+    if (w->oomfd < 0 && c->st.cgroup_path && *c->st.cgroup_path &&
+        strcmp(now, "stopped") != 0) {
       struct cgroup *cg = NULL;
       if (cgroup_open(c->st.cgroup_path, &cg, &e) == 0)
         w->oomfd = cgroup_oom_eventfd(cg, &e);
       cgroup_free(cg);
+      free(w->cgpath);
+      w->cgpath = xstrdup(c->st.cgroup_path);
     }
   }
   /* Release the container's lock before anything that may load it again. */
@@ -128,15 +132,17 @@ static void refresh(struct watched *w, bool quiet) {
     if (!quiet) {
       if (strcmp(now, "running") == 0 && strcmp(w->status, "paused") == 0)
         emit(w->id, "resumed");
-      else if (strcmp(now, "stopped") == 0)
+      else if (strcmp(now, "stopped") == 0) {
         emit_status(w->id, now, known_exit >= 0 ? known_exit : exit_status(w));
-      else if (strcmp(now, "deleted") == 0 &&
-               (strcmp(w->status, "created") == 0 ||
-                strcmp(w->status, "running") == 0 ||
-                strcmp(w->status, "paused") == 0)) {
+        w->exit = -1; /* told: a later container of this id has its own */
+      } else if (strcmp(now, "deleted") == 0 &&
+                 (strcmp(w->status, "created") == 0 ||
+                  strcmp(w->status, "running") == 0 ||
+                  strcmp(w->status, "paused") == 0)) {
         /* A fast `run` removes its state before we look again: it did
          * stop first (its exit status came as a note). */
         emit_status(w->id, "stopped", exit_status(w));
+        w->exit = -1;
         emit(w->id, now);
       } else if (strcmp(now, "deleted") != 0 || *w->status != '\0')
         emit(w->id, now);
@@ -154,6 +160,24 @@ static void refresh(struct watched *w, bool quiet) {
       close(w->oomfd);
     w->oomfd = -1;
   }
+}
+
+/* v1's memory.oom_control eventfd also fires when the cgroup goes: only
+ * an OOM while the cgroup is there is one. */
+static void oom_fired(struct watched *w) {
+  struct cgroup *cg = NULL;
+  struct brig_error e = {0};
+  uint64_t cnt;
+  if (read(w->oomfd, &cnt, sizeof(cnt)) != sizeof(cnt))
+    return;
+  if (w->cgpath != NULL && cgroup_open(w->cgpath, &cg, &e) == 0 &&
+      cgroup_exists(cg)) {
+    emit(w->id, "oom");
+  } else {
+    close(w->oomfd);
+    w->oomfd = -1;
+  }
+  cgroup_free(cg);
 }
 
 static bool wanted(char **ids, int n, const char *id) {
@@ -241,12 +265,14 @@ CMD(monitor) {
     if (pf[2].revents & POLLIN)
       read_notes();
     for (size_t i = 0; i < nws; i++) {
-      if (pf[3 + 2 * i].revents & POLLIN)
+      if (pf[4 + 2 * i].revents & POLLIN)
+        oom_fired(&ws[i]);
+      if (pf[3 + 2 * i].revents & POLLIN) {
+        /* that init is gone, whatever the id names now: a pidfd left
+         * open would be readable for ever */
+        close(ws[i].pidfd);
+        ws[i].pidfd = -1;
         refresh(&ws[i], false);
-      if (pf[4 + 2 * i].revents & POLLIN) {
-        uint64_t cnt;
-        if (read(ws[i].oomfd, &cnt, sizeof(cnt)) == sizeof(cnt))
-          emit(ws[i].id, "oom");
       }
     }
     free(pf);

@@ -10,7 +10,8 @@ static const char usage[] =
     "does, 124 on timeout.\n\n"
     "Options:\n"
     "   --state value, -s value    created, running, paused, stopped or "
-    "deleted (default: stopped)\n"
+    "deleted, or several as lxc-wait takes them: RUNNING|STOPPED (default: "
+    "stopped)\n"
     "   --timeout value, -t value  give up after this long (default: "
     "never)\n";
 

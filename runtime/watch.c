@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
@@ -86,14 +87,20 @@ out:
   return ret;
 }
 
-/* The status now; "deleted" when the container's file is gone. */
-static char *status_now(const char *root, const char *id) {
+/* The status now; "deleted" when the container's file is gone; NULL with
+ * err filled when it cannot be read at all (the root not a directory,
+ * unreadable, a damaged state.json): waiting would never end. */
+static char *status_now(const char *root, const char *id,
+                        struct brig_error *err) {
   struct container *c = NULL;
   struct brig_error e = {0};
   char *s;
   if (container_load(root, id, &c, &e) < 0) {
     container_free(c);
-    return xstrdup(e.errnum == ENOENT && c == NULL ? "deleted" : "creating");
+    if (e.errnum == ENOENT && c == NULL)
+      return xstrdup("deleted");
+    *err = e;
+    return NULL;
   }
   s = xstrdup(c->st.status);
   container_free(c);
@@ -105,11 +112,20 @@ void watch_kind(int ino, const char *root, const char *kind, uint32_t mask) {
   inotify_add_watch(ino, dir, mask | IN_ONLYDIR | IN_DONT_FOLLOW);
 }
 
+/* want: one state or several, "running|stopped" (lxc-wait's -s), in
+ * any case. */
 static bool reached(const char *status, const char *want) {
-  if (strcmp(status, want) == 0)
-    return true;
-  /* A deleted container is past every state but is certainly stopped. */
-  return strcmp(status, "deleted") == 0 && strcmp(want, "stopped") == 0;
+  for (const char *w = want; *w != '\0';) {
+    size_t len = strcspn(w, "|");
+    if ((strlen(status) == len && strncasecmp(status, w, len) == 0) ||
+        /* A deleted container is past every state but is certainly
+         * stopped. */
+        (strcmp(status, "deleted") == 0 && len == 7 &&
+         strncasecmp(w, "stopped", 7) == 0))
+      return true;
+    w += len + (w[len] == '|');
+  }
+  return false;
 }
 
 int container_wait(const char *root, const char *id, const char *state,
@@ -120,8 +136,15 @@ int container_wait(const char *root, const char *id, const char *state,
   int ino = -1, pidfd = -1, ret = -1;
   bool known = false;
 
-  for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-    known |= strcmp(state, states[i]) == 0;
+  for (const char *w = state; *w != '\0' || w == state;) {
+    size_t len = strcspn(w, "|");
+    known = false;
+    for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+      known |= strlen(states[i]) == len && strncasecmp(w, states[i], len) == 0;
+    if (!known)
+      break;
+    w += len + (w[len] == '|');
+  }
   if (!known)
     return brig_err(err, 0,
                     "wait: unknown state \"%s\" (created, running, "
@@ -138,16 +161,18 @@ int container_wait(const char *root, const char *id, const char *state,
   watch_kind(ino, root, STATE_KIND, IN_MOVED_TO);
   watch_kind(ino, root, FIFO_KIND, IN_DELETE);
   for (;;) {
-    _cleanup_free_ char *st = status_now(root, id);
+    _cleanup_free_ char *st = status_now(root, id, err);
     struct pollfd pf[2];
     int64_t left;
     int n;
 
+    if (st == NULL)
+      break;
     if (reached(st, state)) {
       ret = 0;
       break;
     }
-    if (strcmp(st, "deleted") == 0 && strcmp(state, "deleted") != 0) {
+    if (strcmp(st, "deleted") == 0) { /* and not waited for */
       brig_err(err, 0, "container does not exist");
       break;
     }

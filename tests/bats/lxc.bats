@@ -3,6 +3,8 @@
 
 load helpers
 
+bats_require_minimum_version 1.5.0
+
 # start_monitor [ARGS...]: brig monitor ARGS in the background, its output
 # in $TEST_TMP/mon, its pid in $mpid; stop_monitor ends it.
 start_monitor() {
@@ -128,6 +130,24 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   [ "$status" -eq 1 ]
 }
 
+@test "wait: several states as lxc-wait takes them (RUNNING|STOPPED); an unreadable root is an error, not a wait for ever" {
+  make_bundle sleep 1000
+  brig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  run brig wait -s 'paused|running' -t 500ms "$(cid)"
+  [ "$status" -eq 124 ]
+  ( sleep 0.5; "$BRIG" --root "$BRIG_ROOT" start "$(cid)" ) &
+  run brig wait -s 'STOPPED|RUNNING' -t 10s "$(cid)"
+  [ "$status" -eq 0 ]
+  run --separate-stderr brig wait -s 'running|bogus' "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == *'unknown state "running|bogus"'* ]]
+  brig delete -f "$(cid)"
+  touch "$TEST_TMP/notadir"
+  run --separate-stderr timeout -k 2 10 "$BRIG" --root "$TEST_TMP/notadir" wait -s running "$(cid)"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: open state root $TEST_TMP/notadir: Not a directory" ]
+}
+
 @test "monitor prints created, running, stopped, deleted made by other commands" {
   start_monitor -f json
   make_bundle sleep 1000
@@ -140,6 +160,31 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   stop_monitor
   [ "$(jq -r .event "$TEST_TMP/mon" | tr '\n' ' ')" = "created running stopped deleted " ]
   [ "$(jq -r .id "$TEST_TMP/mon" | sort -u)" = "$(cid)" ]
+}
+
+@test "monitor: a container deleted and made again under the same id between two looks is followed, without spinning" {
+  make_bundle sleep 1000
+  start_monitor
+  brig run -d -b "$BUNDLE" "$(cid y)" </dev/null >/dev/null 2>&1
+  brig run -d -b "$BUNDLE" "$(cid x)" </dev/null >/dev/null 2>&1
+  wait_for 50 grep -q "$(cid x) running" "$TEST_TMP/mon"
+  # y's stop keeps the monitor waiting (up to 1 s) for an exit note no
+  # detached container sends; x goes and comes back meanwhile
+  brig kill "$(cid y)" KILL
+  brig kill "$(cid x)" KILL
+  wait_for 50 eval '[ "$(brig state "$(cid x)" | jq -r .status)" = stopped ]'
+  brig delete "$(cid x)"
+  brig run -d -b "$BUNDLE" "$(cid x)" </dev/null >/dev/null 2>&1
+  sleep 1.5
+  cpu() { awk '{print $14 + $15}' "/proc/$mpid/stat"; }
+  a=$(cpu); sleep 1; b=$(cpu)
+  # an old pidfd left in the poll set: ~100 ticks a second
+  [ $((b - a)) -lt 20 ]
+  brig kill "$(cid x)" KILL
+  wait_for 50 sh -c "[ \$(grep -c '$(cid x) stopped' $TEST_TMP/mon) -ge 1 ]"
+  stop_monitor
+  brig delete -f "$(cid x)"
+  brig delete -f "$(cid y)"
 }
 
 @test "monitor reports an oom" {
