@@ -125,8 +125,14 @@ void contain_default_signals(void) {
     struct kernel_sigaction old;
     if (s == SIGKILL || s == SIGSTOP)
       continue;
-    if (syscall(SYS_rt_sigaction, s, NULL, &old, sizeof(old.mask)) == 0 &&
-        old.handler == SIG_IGN)
+    /* A fault's signal at its default too, whoever handles it (a
+     * sanitizer): once a seccomp filter that denies exit_group is loaded,
+     * the last way out of a failed start is a faulting instruction. */
+    bool fault = s == SIGSEGV || s == SIGBUS || s == SIGILL || s == SIGFPE ||
+                 s == SIGTRAP || s == SIGSYS;
+    if (fault ||
+        (syscall(SYS_rt_sigaction, s, NULL, &old, sizeof(old.mask)) == 0 &&
+         old.handler == SIG_IGN))
       syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(dfl.mask));
   }
 }

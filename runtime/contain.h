@@ -57,7 +57,9 @@ static inline void fault_kill(const char *step) {
  * signal stays ignored across fork and exec, and a shell cannot trap one
  * that was ignored when it started: the container's process would inherit
  * SIGHUP ignored from a caller under nohup, SIGPIPE from a Go engine.  The
- * process starts clean, as with crun (podman's tests trap every signal). */
+ * process starts clean, as with crun (podman's tests trap every signal).
+ * The fault signals (SEGV, BUS, ILL, FPE, TRAP, SYS) are reset whatever
+ * their handler (a sanitizer's). */
 void contain_default_signals(void);
 
 #endif
