@@ -91,7 +91,8 @@ static int validate_for_create(const struct spec_config *cfg,
     return brig_err(err, 0,
                     "cannot allocate tty if brig will detach without setting "
                     "console socket");
-  if (!cfg->process->terminal && o->console_socket != NULL)
+  /* runc's checkTerminal: a foreground run relays the terminal itself */
+  if ((!cfg->process->terminal || !o->detached) && o->console_socket != NULL)
     return brig_err(err, 0,
                     "cannot use console socket if brig will not detach or "
                     "allocate tty");
