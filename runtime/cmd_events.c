@@ -26,12 +26,6 @@ static const char usage[] =
     "   --interval value  set the stats collection interval (default: 5s)\n"
     "   --stats           display the container's stats then exit\n";
 
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* 1 running (or paused/created), 0 stopped or gone, -1 error. */
 static int container_live(const char *id, struct brig_error *err) {
   struct container *c = NULL;
@@ -68,9 +62,9 @@ static int stream(struct cgroup *cg, const char *id, int64_t interval,
   _cleanup_close_ int efd = cgroup_oom_eventfd(cg, &e);
   if (efd < 0)
     log_warn("events %s: %s", id, e.msg);
-  int64_t next = now_ms() + interval;
+  int64_t next = monotonic_ms() + interval;
   for (;;) {
-    int64_t wait = next - now_ms();
+    int64_t wait = next - monotonic_ms();
     /* wake at least every 200 ms to notice the container stopping */
     struct pollfd pf = {.fd = efd, .events = POLLIN};
     int n = poll(&pf, 1, (int)(wait < 0 ? 0 : wait > 200 ? 200 : wait));
@@ -91,12 +85,12 @@ static int stream(struct cgroup *cg, const char *id, int64_t interval,
         free(js);
       }
     }
-    if (now_ms() >= next) {
+    if (monotonic_ms() >= next) {
       if (print_stats(cg, id, &e) < 0)
         log_error("events %s: %s", id, e.msg);
       next += interval;
-      if (next < now_ms())
-        next = now_ms() + interval;
+      if (next < monotonic_ms())
+        next = monotonic_ms() + interval;
     }
     int live = container_live(id, &e);
     if (live <= 0)

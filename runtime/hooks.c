@@ -19,12 +19,6 @@
 
 extern char **environ;
 
-static int64_t mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The child's stdio: fds may be 0-2 themselves when brig was started
  * with one of those closed, so all go above 2 first. */
 static void child_stdio(int in, int out) {
@@ -44,7 +38,7 @@ static int follow(int pidfd, int rd, int64_t deadline, char *keep, size_t size,
   for (;;) {
     struct pollfd pf[2] = {{.fd = pidfd, .events = POLLIN},
                            {.fd = rd, .events = POLLIN}};
-    int64_t left = deadline < 0 ? -1 : deadline - mono_ms();
+    int64_t left = deadline < 0 ? -1 : deadline - monotonic_ms();
     if (deadline >= 0 && left <= 0)
       return 0;
     int n = poll(pf, 2,
@@ -126,7 +120,7 @@ static int run_one(const struct spec_hook *h, const char *state_json,
     return brig_err(err, saved, "fork");
   }
   if (h->timeout.set)
-    deadline = mono_ms() + h->timeout.v * 1000;
+    deadline = monotonic_ms() + h->timeout.v * 1000;
   pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
   if (pidfd >= 0) {
     exited = follow(pidfd, rd[0], deadline, out, sizeof(out), &out_len);

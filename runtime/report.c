@@ -13,15 +13,9 @@
 #include "events.h"
 #include "util.h"
 
-static int64_t mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void report_begin(struct report_start *r) {
   r->started = rfc3339_now();
-  r->start_ms = mono_ms();
+  r->start_ms = monotonic_ms();
 }
 
 /* "oom_kill N" of memory.oom_control (v1) or memory.events (v2). */
@@ -84,9 +78,9 @@ int report_write(const char *path, const char *root, const char *id,
       "\"block_io_bytes\":%llu,\"stats\":%s,\"started\":\"%s\","
       "\"ended\":\"%s\"}\n",
       id, code, code > 128 ? code - 128 : 0, ooms > 0 ? "true" : "false",
-      (long long)(mono_ms() - r->start_ms), (unsigned long long)st.cpu.user,
-      (unsigned long long)st.cpu.kernel, (unsigned long long)st.cpu.total,
-      (unsigned long long)st.memory.usage.max,
+      (long long)(monotonic_ms() - r->start_ms),
+      (unsigned long long)st.cpu.user, (unsigned long long)st.cpu.kernel,
+      (unsigned long long)st.cpu.total, (unsigned long long)st.memory.usage.max,
       (unsigned long long)st.pids.current, pids_peak,
       (unsigned long long)blkio_total(&st), have_stats ? "true" : "false",
       r->started, ended);

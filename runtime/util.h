@@ -74,6 +74,8 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out,
 int read_fd(int fd, size_t max, char **out, size_t *len);
 /* Write all of buf to fd, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
+/* CLOCK_MONOTONIC in milliseconds: deadlines and durations. */
+int64_t monotonic_ms(void);
 /* Open path, write the string, close.  -1 with errno set on failure. */
 int write_file_str(const char *path, const char *s);
 /* Write name (at dirfd) atomically: written as tmp (at tmpfd, on the same

@@ -16,21 +16,15 @@
 #include "proc.h"
 #include "util.h"
 
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool wait_exit(int pidfd, int64_t timeout_ms) {
   struct pollfd pf = {.fd = pidfd, .events = POLLIN};
-  int64_t deadline = now_ms() + timeout_ms;
+  int64_t deadline = monotonic_ms() + timeout_ms;
   for (;;) {
-    int64_t left = deadline - now_ms();
+    int64_t left = deadline - monotonic_ms();
     int n = poll(&pf, 1, left < 0 ? 0 : (int)(left > 60000 ? 60000 : left));
     if (n > 0)
       return true;
-    if (n == 0 && now_ms() >= deadline)
+    if (n == 0 && monotonic_ms() >= deadline)
       return false;
   }
 }
@@ -132,7 +126,7 @@ int container_wait(const char *root, const char *id, const char *state,
                    int64_t timeout_ms, struct brig_error *err) {
   static const char *states[] = {"created", "running", "paused", "stopped",
                                  "deleted"};
-  int64_t deadline = now_ms() + timeout_ms;
+  int64_t deadline = monotonic_ms() + timeout_ms;
   int ino = -1, pidfd = -1, ret = -1;
   bool known = false;
 
@@ -183,7 +177,7 @@ int container_wait(const char *root, const char *id, const char *state,
         pidfd = proc_pidfd_open(c->st.pid, c->st.init_start_time, &e);
       container_free(c);
     }
-    left = timeout_ms < 0 ? 1000 : deadline - now_ms();
+    left = timeout_ms < 0 ? 1000 : deadline - monotonic_ms();
     if (left <= 0) {
       ret = 1;
       break;
