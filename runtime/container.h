@@ -43,6 +43,10 @@ int container_id_valid(const char *id, struct brig_error *err);
  * container fails with errnum ENOENT and "container does not exist". */
 int container_load(const char *root, const char *id, struct container **out,
                    struct brig_error *err);
+/* container_load that does not wait for the lock: -1 with errnum
+ * EWOULDBLOCK while a command holds it (wait, which has a deadline). */
+int container_load_try(const char *root, const char *id, struct container **out,
+                       struct brig_error *err);
 /* container_load for readers that change nothing (`list`): without the
  * lock (and without rootfd, selffd) when state.json reads whole and is
  * past "creating" (it is only ever replaced whole); else container_load

@@ -130,9 +130,9 @@ static int open_self(int rootfd, const char *id, struct brig_error *err) {
   return fd;
 }
 
-int container_lock(struct container *c, struct brig_error *err) {
+static int lock_self(struct container *c, bool wait, struct brig_error *err) {
   struct stat sb;
-  while (flock(c->selffd, LOCK_EX) < 0) {
+  while (flock(c->selffd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
     if (errno != EINTR)
       return brig_err(err, errno, "lock the state of %s", c->id);
   }
@@ -146,6 +146,10 @@ int container_lock(struct container *c, struct brig_error *err) {
     return -1;
   }
   return 0;
+}
+
+int container_lock(struct container *c, struct brig_error *err) {
+  return lock_self(c, true, err);
 }
 
 void container_unlock(struct container *c) {
@@ -207,8 +211,8 @@ static struct container *container_new(const char *root, const char *id) {
   return c;
 }
 
-int container_load(const char *root, const char *id, struct container **out,
-                   struct brig_error *err) {
+static int load(const char *root, const char *id, bool wait,
+                struct container **out, struct brig_error *err) {
   _cleanup_free_ char *data = NULL;
   _cleanup_close_ int fd = -1;
   struct container *c;
@@ -228,7 +232,7 @@ int container_load(const char *root, const char *id, struct container **out,
     return brig_err(err, errno, "open state root %s", root);
   }
   c->selffd = open_self(c->rootfd, id, err);
-  if (c->selffd < 0 || container_lock(c, err) < 0) {
+  if (c->selffd < 0 || lock_self(c, wait, err) < 0) {
     container_free(c);
     return -1;
   }
@@ -263,6 +267,16 @@ int container_load(const char *root, const char *id, struct container **out,
   set_live_status(c, c->rootfd);
   *out = c;
   return 0;
+}
+
+int container_load(const char *root, const char *id, struct container **out,
+                   struct brig_error *err) {
+  return load(root, id, true, out, err);
+}
+
+int container_load_try(const char *root, const char *id, struct container **out,
+                       struct brig_error *err) {
+  return load(root, id, false, out, err);
 }
 
 int container_peek(int rootfd, const char *root, const char *id,

@@ -89,10 +89,14 @@ static char *status_now(const char *root, const char *id,
   struct container *c = NULL;
   struct brig_error e = {0};
   char *s;
-  if (container_load(root, id, &c, &e) < 0) {
+  if (container_load_try(root, id, &c, &e) < 0) {
     container_free(c);
     if (e.errnum == ENOENT && c == NULL)
       return xstrdup("deleted");
+    /* a create, start or delete at work (its hooks may take long): look
+     * again, within the deadline */
+    if (e.errnum == EWOULDBLOCK)
+      return xstrdup("creating");
     *err = e;
     return NULL;
   }
@@ -173,7 +177,7 @@ int container_wait(const char *root, const char *id, const char *state,
     if (pidfd == -1 && strcmp(st, "deleted") != 0) {
       struct container *c = NULL;
       struct brig_error e = {0};
-      if (container_load(root, id, &c, &e) == 0 && c->st.pid > 0)
+      if (container_load_try(root, id, &c, &e) == 0 && c->st.pid > 0)
         pidfd = proc_pidfd_open(c->st.pid, c->st.init_start_time, &e);
       container_free(c);
     }

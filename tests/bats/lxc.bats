@@ -148,6 +148,21 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   [ "$stderr" = "brig: open state root $TEST_TMP/notadir: Not a directory" ]
 }
 
+@test "wait --timeout holds while a create runs a long hook (it does not wait for the container's lock)" {
+  make_bundle sleep 1000
+  cfg '.hooks = {"createRuntime": [{"path": "/bin/sleep", "args": ["sleep", "4"]}]}'
+  "$BRIG" --root "$BRIG_ROOT" create -b "$BUNDLE" "$(cid)" > "$TEST_TMP/create.out" 2>&1 < /dev/null &
+  cpid=$!
+  wait_for 50 test -e "$BRIG_ROOT/$(cid)"
+  sleep 0.3
+  SECONDS=0
+  run brig wait -s running -t 1s "$(cid)"
+  [ "$status" -eq 124 ]
+  [ "$SECONDS" -lt 3 ]
+  wait "$cpid"
+  brig delete -f "$(cid)"
+}
+
 @test "monitor prints created, running, stopped, deleted made by other commands" {
   start_monitor -f json
   make_bundle sleep 1000
