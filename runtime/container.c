@@ -161,7 +161,7 @@ static void create_cleanup(struct container *c, struct cgroup *cg,
     _cleanup_free_ char *json = NULL, *what = NULL;
     free(c->st.status);
     c->st.status = xstrdup("stopped");
-    json = state_emit_public(&c->st, false);
+    json = state_emit_hook(&c->st);
     what = xasprintf("create %s", c->id);
     hooks_run_warn(hooks->poststop, hooks->n_poststop, "poststop", json, what);
   }
@@ -514,7 +514,7 @@ static int start_loaded(struct container *c, int start_fd, bool foreground,
    * container stays (runtime-spec; runc stops it instead). */
   if (hooks_cfg != NULL && hooks_cfg->hooks != NULL &&
       hooks_cfg->hooks->n_poststart > 0) {
-    _cleanup_free_ char *json = state_emit_public(&c->st, false);
+    _cleanup_free_ char *json = state_emit_hook(&c->st);
     _cleanup_free_ char *what = xasprintf("start %s", id);
     hooks_run_warn(hooks_cfg->hooks->poststart, hooks_cfg->hooks->n_poststart,
                    "poststart", json, what);
@@ -647,7 +647,7 @@ static int destroy(struct container *c, const struct spec_config *hooks_cfg,
     _cleanup_free_ char *json = NULL, *what = NULL;
     free(c->st.status);
     c->st.status = xstrdup("stopped");
-    json = state_emit_public(&c->st, false);
+    json = state_emit_hook(&c->st);
     what = xasprintf("delete %s", c->id);
     hooks_run_warn(hooks_cfg->hooks->poststop, hooks_cfg->hooks->n_poststop,
                    "poststop", json, what);

@@ -380,7 +380,7 @@ static int run_child_hooks(const struct spawn_opts *o,
   _cleanup_free_ char *json = NULL;
   st.pid = getpid();
   st.status = (char *)status;
-  json = state_emit_public(&st, false);
+  json = state_emit_hook(&st);
   return hooks_run(h, n, kind, json, err);
 }
 
@@ -635,7 +635,7 @@ static int run_runtime_hooks(const struct spawn_opts *o, pid_t pid,
   _cleanup_free_ char *json = NULL;
   st.pid = pid;
   st.status = "creating";
-  json = state_emit_public(&st, false);
+  json = state_emit_hook(&st);
   if (hooks_run(h->prestart, h->n_prestart, "prestart", json, err) < 0)
     return -1;
   return hooks_run(h->create_runtime, h->n_create_runtime, "createRuntime",

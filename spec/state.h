@@ -31,8 +31,12 @@ struct container_state {
 };
 
 /* The runtime-spec state (what `brig state` prints and hooks read).
- * pretty: indented as runc prints it.  Returns a malloc'd string. */
+ * pretty: indented as runc prints it.  Returns a malloc'd string.  A
+ * stopped container's pid is 0, as runc prints it. */
 char *state_emit_public(const struct container_state *st, bool pretty);
+/* The same, compact, for a hook's stdin: a stopped container's pid is
+ * left out, as runc's specs.State does (the pid may be another's now). */
+char *state_emit_hook(const struct container_state *st);
 /* The private state.json (public fields + brig's own). */
 char *state_emit_file(const struct container_state *st);
 /* Parse state.json; `name` appears in messages.  The plain reader first,

@@ -31,11 +31,22 @@ static char *gen_finish(yajl_gen g) {
   return out;
 }
 
-static void gen_public(yajl_gen g, const struct container_state *st) {
+/* How a stopped container's pid is written: as recorded (state.json),
+ * 0 (`state`, as runc prints it), or not at all (hooks, as runc's
+ * specs.State). */
+enum stopped_pid { PID_RECORDED, PID_ZERO, PID_NONE };
+
+static void gen_public(yajl_gen g, const struct container_state *st,
+                       enum stopped_pid sp) {
   gen_kv_str(g, "ociVersion", st->oci_version);
   gen_kv_str(g, "id", st->id);
-  gen_str(g, "pid");
-  yajl_gen_integer(g, st->pid);
+  /* A stopped container's init is gone, its pid free for reuse: runc
+   * prints 0 (state, list) and gives hooks none. */
+  bool stopped = st->status != NULL && strcmp(st->status, "stopped") == 0;
+  if (!stopped || sp != PID_NONE) {
+    gen_str(g, "pid");
+    yajl_gen_integer(g, stopped && sp == PID_ZERO ? 0 : st->pid);
+  }
   gen_kv_str(g, "status", st->status);
   gen_kv_str(g, "bundle", st->bundle);
   gen_kv_str(g, "rootfs", st->rootfs);
@@ -60,7 +71,17 @@ char *state_emit_public(const struct container_state *st, bool pretty) {
     yajl_gen_config(g, yajl_gen_indent_string, "  ");
   }
   yajl_gen_map_open(g);
-  gen_public(g, st);
+  gen_public(g, st, PID_ZERO);
+  yajl_gen_map_close(g);
+  return gen_finish(g);
+}
+
+char *state_emit_hook(const struct container_state *st) {
+  yajl_gen g = yajl_gen_alloc(NULL);
+  if (g == NULL)
+    abort();
+  yajl_gen_map_open(g);
+  gen_public(g, st, PID_NONE);
   yajl_gen_map_close(g);
   return gen_finish(g);
 }
@@ -70,7 +91,7 @@ char *state_emit_file(const struct container_state *st) {
   if (g == NULL)
     abort();
   yajl_gen_map_open(g);
-  gen_public(g, st);
+  gen_public(g, st, PID_RECORDED);
   gen_str(g, "brig");
   yajl_gen_map_open(g);
   gen_str(g, "initStartTime");

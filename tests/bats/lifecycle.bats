@@ -107,6 +107,19 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [[ "$output" == *"cannot start an already running container"* ]]
 }
 
+@test "state of a stopped container gives pid 0, as runc (the init's pid may be another process's by now)" {
+  make_bundle true
+  id=$(cid)
+  brig create -b "$BUNDLE" "$id" > "$TEST_TMP/out" 2>&1
+  pid=$(brig state "$id" | jq -r .pid)
+  [ "$pid" -gt 0 ]
+  brig start "$id"
+  wait_for 50 status_is "$id" stopped
+  [ "$(brig state "$id" | jq -r .pid)" = 0 ]
+  [ "$(brig list -f json | jq -r ".[] | select(.id == \"$id\") | .pid")" = 0 ]
+  brig delete "$id"
+}
+
 @test "kill RTMIN+N and RTMAX-N are glibc's and kill(1)'s numbers (RTMIN 34, RTMAX 64)" {
   make_bundle sh -c 'trap "echo 37 > /tmp/r" 37; trap "echo 62 > /tmp/r" 62; while :; do sleep 0.1; done'
   cfg '.mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'
