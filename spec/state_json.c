@@ -62,7 +62,8 @@ static void gen_public(yajl_gen g, const struct container_state *st,
   gen_kv_str(g, "owner", st->owner);
 }
 
-char *state_emit_public(const struct container_state *st, bool pretty) {
+static char *emit_public(const struct container_state *st, bool pretty,
+                         enum stopped_pid sp) {
   yajl_gen g = yajl_gen_alloc(NULL);
   if (g == NULL)
     abort();
@@ -71,19 +72,17 @@ char *state_emit_public(const struct container_state *st, bool pretty) {
     yajl_gen_config(g, yajl_gen_indent_string, "  ");
   }
   yajl_gen_map_open(g);
-  gen_public(g, st, PID_ZERO);
+  gen_public(g, st, sp);
   yajl_gen_map_close(g);
   return gen_finish(g);
 }
 
+char *state_emit_public(const struct container_state *st, bool pretty) {
+  return emit_public(st, pretty, PID_ZERO);
+}
+
 char *state_emit_hook(const struct container_state *st) {
-  yajl_gen g = yajl_gen_alloc(NULL);
-  if (g == NULL)
-    abort();
-  yajl_gen_map_open(g);
-  gen_public(g, st, PID_NONE);
-  yajl_gen_map_close(g);
-  return gen_finish(g);
+  return emit_public(st, false, PID_NONE);
 }
 
 char *state_emit_file(const struct container_state *st) {
