@@ -219,8 +219,10 @@ teardown() {
   run brig update --mem-bw-schema "MB:0=70" "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *"memory bandwidth schema is not enabled"* ]]
+  # (the pid read first: a stopped container's state gives 0)
+  pid=$(brig state "$(cid)" | jq -r .pid)
   brig kill "$(cid)" KILL
-  wait_for 50 sh -c "! kill -0 $(brig state "$(cid)" | jq -r .pid) 2>/dev/null"
+  wait_for 50 sh -c "! kill -0 $pid 2>/dev/null"
   run brig update --memory 10m "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *"container not running"* ]]
