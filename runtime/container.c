@@ -189,6 +189,8 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   bundle = realpath(o->bundle ? o->bundle : ".", NULL);
   if (bundle == NULL)
     return brig_err(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
+  /* runc chdirs into the bundle for create and run: their hooks run there */
+  hooks_set_dir(bundle);
   cfg = create_load_config(o, bundle, err);
   if (cfg == NULL)
     return -1;

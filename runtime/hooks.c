@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +19,13 @@
 #include "util.h"
 
 extern char **environ;
+
+static char *hook_dir;
+
+void hooks_set_dir(const char *dir) {
+  free(hook_dir);
+  hook_dir = dir != NULL ? xstrdup(dir) : NULL;
+}
 
 /* The child's stdio: fds may be 0-2 themselves when brig was started
  * with one of those closed, so all go above 2 first. */
@@ -108,6 +116,8 @@ static int run_one(const struct spec_hook *h, const char *state_json,
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     child_stdio(in, rd[1]);
+    if (hook_dir != NULL && chdir(hook_dir) < 0)
+      _exit(127);
     execve(h->path, h->args && h->args[0] ? h->args : default_argv,
            h->env ? h->env : environ);
     _exit(127); /* reported as "exit status 127" */

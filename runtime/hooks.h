@@ -20,4 +20,8 @@ int hooks_run(const struct spec_hook *hooks, size_t n, const char *kind,
 void hooks_run_warn(const struct spec_hook *hooks, size_t n, const char *kind,
                     const char *state_json, const char *what);
 
+/* The directory the runtime's hooks run in from now on in this process:
+ * create and run give the bundle, as runc (which chdirs into it). */
+void hooks_set_dir(const char *dir);
+
 #endif

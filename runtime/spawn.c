@@ -543,6 +543,9 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   contain_default_signals();
+  /* createContainer and startContainer hooks run in the container: not
+   * in the bundle's directory, which the runtime's hooks run in */
+  hooks_set_dir(NULL);
   for (size_t i = 0; i < n_mounts; i++)
     idmap_fds[i] = -1;
   /* The new network namespace costs ~0.5 ms of kernel work, a copy of the

@@ -143,6 +143,17 @@ SH
   brig delete -f "$(cid)"
 }
 
+@test "create's and run's hooks run in the bundle directory, as runc's (it chdirs there)" {
+  make_bundle true
+  mkdir -p "$TEST_TMP/out"
+  cfg --arg o "$TEST_TMP/out" '.hooks = {
+    "createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "pwd > \($o)/cr"]}],
+    "poststop": [{"path": "/bin/sh", "args": ["sh", "-c", "pwd > \($o)/ps"]}]}'
+  (cd / && "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" > "$TEST_TMP/run.out" 2>&1)
+  [ "$(cat "$TEST_TMP/out/cr")" = "$(realpath "$BUNDLE")" ]
+  [ "$(cat "$TEST_TMP/out/ps")" = "$(realpath "$BUNDLE")" ]
+}
+
 @test "a hook's stdout and stderr are not brig's: a failing one's are quoted in the error" {
   make_bundle true
   cfg '.hooks = {
