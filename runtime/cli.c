@@ -106,8 +106,9 @@ int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
 
   if (optind == 0) {
     size_t n = 0;
-    for (; opts[n].name != NULL && n + 1 < sizeof(bools) / sizeof(*bools);
-         n++) {
+    for (; opts[n].name != NULL; n++) {
+      if (n + 1 == sizeof(bools) / sizeof(*bools))
+        abort(); /* a table this long: grow bools, drop no flag */
       bools[n] = opts[n];
       if (bools[n].has_arg == no_argument && strcmp(bools[n].name, "help"))
         bools[n].has_arg = optional_argument;
