@@ -121,17 +121,20 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
 }
 
 @test "kill RTMIN+N and RTMAX-N are glibc's and kill(1)'s numbers (RTMIN 34, RTMAX 64)" {
-  make_bundle sh -c 'trap "echo 37 > /tmp/r" 37; trap "echo 62 > /tmp/r" 62; while :; do sleep 0.1; done'
+  # a signal the init has no handler for yet is dropped (it is its pid
+  # namespace's init): the shell says when its traps are set
+  make_bundle sh -c 'trap "echo 37 > /tmp/r" 37; trap "echo 62 > /tmp/r" 62; : > /tmp/ready; while :; do sleep 0.1; done'
   cfg '.mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'
   id=$(cid)
   brig run -d -b "$BUNDLE" "$id" > "$TEST_TMP/out" 2>&1
-  sleep 0.3
+  wait_for 100 test -e "$BUNDLE/rootfs/tmp/ready"
   brig kill "$id" RTMIN+3
-  wait_for 30 test -e "$BUNDLE/rootfs/tmp/r"
+  # -s: the trap's file exists before its number is written
+  wait_for 100 test -s "$BUNDLE/rootfs/tmp/r"
   [ "$(cat "$BUNDLE/rootfs/tmp/r")" = 37 ]
   rm -f "$BUNDLE/rootfs/tmp/r"
   brig kill "$id" SIGRTMAX-2
-  wait_for 30 test -e "$BUNDLE/rootfs/tmp/r"
+  wait_for 100 test -s "$BUNDLE/rootfs/tmp/r"
   [ "$(cat "$BUNDLE/rootfs/tmp/r")" = 62 ]
   run brig kill "$id" RTMAX+1
   [ "$status" -eq 1 ]
@@ -139,11 +142,11 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
 }
 
 @test "kill accepts names with and without SIG and numbers; default and empty are TERM; 0 only checks (runc's)" {
-  make_bundle sh -c 'trap "echo got-term >> /tmp/t" TERM; trap "echo got-usr1 > /tmp/u" USR1; while :; do sleep 0.1; done'
+  make_bundle sh -c 'trap "echo got-term >> /tmp/t" TERM; trap "echo got-usr1 > /tmp/u" USR1; : > /tmp/ready; while :; do sleep 0.1; done'
   cfg '.mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'
   id=$(cid)
   brig run -d -b "$BUNDLE" "$id"
-  sleep 0.3
+  wait_for 100 test -e "$BUNDLE/rootfs/tmp/ready"
   brig kill "$id" USR1
   wait_for 30 test -e "$BUNDLE/rootfs/tmp/u"
   rm -f "$BUNDLE/rootfs/tmp/u"
@@ -384,18 +387,16 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
 }
 
 @test "run forwards signals to the container" {
-  make_bundle sh -c 'trap "exit 42" USR1; trap "exit 43" HUP; while :; do sleep 0.1; done'
-  bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  make_bundle sh -c 'trap "exit 42" USR1; trap "exit 43" HUP; echo ready; while :; do sleep 0.1; done'
+  bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" > "$TEST_TMP/out1"
   runpid=$BG_PID
-  wait_for 50 status_is "$(cid)" running
-  sleep 0.3
+  wait_for 100 grep -q ready "$TEST_TMP/out1"
   kill -USR1 $runpid
   rc=0; wait $runpid || rc=$?
   [ "$rc" -eq 42 ]
-  bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid 2)"
+  bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid 2)" > "$TEST_TMP/out2"
   runpid=$BG_PID
-  wait_for 50 status_is "$(cid 2)" running
-  sleep 0.3
+  wait_for 100 grep -q ready "$TEST_TMP/out2"
   kill -HUP $runpid
   rc=0; wait $runpid || rc=$?
   [ "$rc" -eq 43 ]
@@ -404,12 +405,11 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
 @test "run forwards every signal runc does (PWR, RTMIN+6, XCPU), not SIGWINCH without a terminal" {
   make_bundle sh -c 'trap "echo winch >> /tmp/got" WINCH; trap "echo pwr >> /tmp/got" PWR
     trap "echo xcpu >> /tmp/got" XCPU; trap "echo rt >> /tmp/got; exit 44" 40
-    while :; do sleep 0.1; done'
+    : > /tmp/ready; while :; do sleep 0.1; done'
   cfg '.mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'
   bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
   runpid=$BG_PID
-  wait_for 50 status_is "$(cid)" running
-  sleep 0.3
+  wait_for 100 test -e "$BUNDLE/rootfs/tmp/ready"
   for sig in WINCH PWR XCPU 40; do
     kill -$sig $runpid
     sleep 0.3

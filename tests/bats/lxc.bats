@@ -44,20 +44,19 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
 }
 
 @test "execute: SIGTERM to brig execute reaches the app; its exit code comes back" {
-  make_bundle sh -c 'trap "exit 33" TERM; while :; do sleep 0.1; done'
-  bg "$BRIG" --root "$BRIG_ROOT" execute -b "$BUNDLE" "$(cid)"
+  make_bundle sh -c 'trap "exit 33" TERM; echo ready; while :; do sleep 0.1; done'
+  bg "$BRIG" --root "$BRIG_ROOT" execute -b "$BUNDLE" "$(cid)" > "$TEST_TMP/out"
   p=$BG_PID
-  wait_for 50 eval "[ \"\$(brig state $(cid) 2>/dev/null | jq -r .status)\" = running ]"
-  sleep 0.3
+  wait_for 100 grep -q ready "$TEST_TMP/out"
   kill -TERM $p
   rc=0; wait $p || rc=$?
   [ "$rc" -eq 33 ]
 }
 
 @test "execute: the init forwards each listed signal and kill reaches the app" {
-  make_bundle sh -c 'for s in INT HUP QUIT USR1 USR2 WINCH; do trap "echo got-$s" $s; done; trap "exit 0" TERM; while :; do sleep 0.1; done'
+  make_bundle sh -c 'for s in INT HUP QUIT USR1 USR2 WINCH; do trap "echo got-$s" $s; done; trap "exit 0" TERM; echo ready; while :; do sleep 0.1; done'
   brig run -d --init -b "$BUNDLE" "$(cid)" > "$TEST_TMP/out" 2>&1 </dev/null
-  sleep 0.3
+  wait_for 100 grep -q ready "$TEST_TMP/out"
   for s in INT HUP QUIT USR1 USR2 WINCH; do
     brig kill "$(cid)" $s
     wait_for 30 grep -q "got-$s" "$TEST_TMP/out"
@@ -100,9 +99,9 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
 }
 
 @test "stop: a process that handles SIGTERM stops without SIGKILL" {
-  make_bundle sh -c 'trap "echo term > /dev/shm/x; exit 0" TERM; while :; do sleep 0.1; done'
-  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
-  sleep 0.3
+  make_bundle sh -c 'trap "echo term > /dev/shm/x; exit 0" TERM; echo ready; while :; do sleep 0.1; done'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null > "$TEST_TMP/out" 2>&1
+  wait_for 100 grep -q ready "$TEST_TMP/out"
   SECONDS=0
   run brig stop -t 30s "$(cid)"
   [ "$status" -eq 0 ]
