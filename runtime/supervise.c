@@ -74,12 +74,19 @@ int supervise(pid_t pid, int master) {
     struct pollfd pf[3] = {{.fd = sfd, .events = POLLIN},
                            {.fd = master, .events = POLLIN},
                            {.fd = stdin_open ? 0 : -1, .events = POLLIN}};
-    pid_t w = waitpid(pid, &status, WNOHANG);
+    pid_t w;
+    int st;
+    /* Any child: as a subreaper (run without --no-subreaper), brig gets
+     * the container's orphans when it has no pid namespace of its own,
+     * and reaps them as runc does, not at its own exit. */
+    while ((w = waitpid(-1, &st, WNOHANG)) > 0 && w != pid)
+      ;
     if (w < 0 && errno == ECHILD) { /* reaped by someone else */
       status = 255 << 8;
       break;
     }
     if (w == pid) {
+      status = st;
       /* What the process wrote just before exiting is still in the pty. */
       if (master >= 0)
         drain(master);

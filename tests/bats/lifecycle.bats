@@ -420,6 +420,22 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   no_state "$(cid)"
 }
 
+@test "foreground run reaps the container's orphans at once when it has no pid namespace (runc's subreaper)" {
+  # the subshell's child is orphaned, reparented to run (a subreaper), and
+  # exits: a zombie of run's until run reaps it
+  make_bundle sh -c '(sh -c "echo \$\$ > /tmp/orphan" &); while :; do sleep 0.1; done'
+  cfg '.linux.namespaces |= map(select(.type != "pid"))
+    | .mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'
+  bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  runpid=$BG_PID
+  wait_for 100 test -s "$BUNDLE/rootfs/tmp/orphan"
+  opid=$(cat "$BUNDLE/rootfs/tmp/orphan")
+  wait_for 100 not test -e "/proc/$opid"
+  kill -KILL "$(brig state "$(cid)" | jq -r .pid)"
+  rc=0; wait $runpid || rc=$?
+  [ "$rc" -eq 137 ]
+}
+
 @test "run with SIGCHLD ignored by its caller still gets the exit status" {
   make_bundle sh -c 'exit 7'
   rc=0
