@@ -136,3 +136,30 @@ void contain_default_signals(void) {
       syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(dfl.mask));
   }
 }
+
+/* The handler of contain_exit_on_signals: never returns, so the frame's
+ * restorer (which x86_64 requires the kernel be given) is never used. */
+static void exit_by_signal(int sig) {
+  _exit(128 + sig);
+}
+static void no_return(void) {
+  _exit(255);
+}
+
+void contain_exit_on_signals(bool on) {
+  /* The signals whose default action ends a process, but the faults (left
+   * at their defaults: contain_default_signals) and SIGPIPE (a write to a
+   * starter that went away fails with EPIPE, and the init says so). */
+  static const int ending[] = {SIGHUP,  SIGINT,    SIGQUIT, SIGABRT,   SIGUSR1,
+                               SIGUSR2, SIGALRM,   SIGTERM, SIGSTKFLT, SIGXCPU,
+                               SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO,     SIGPWR};
+  struct kernel_sigaction act = {.handler = exit_by_signal,
+                                 .flags = 0x04000000 /* SA_RESTORER */,
+                                 .restorer = no_return};
+  if (!on)
+    act = (struct kernel_sigaction){.handler = SIG_DFL};
+  for (size_t i = 0; i < sizeof(ending) / sizeof(*ending); i++)
+    syscall(SYS_rt_sigaction, ending[i], &act, NULL, sizeof(act.mask));
+  for (int s = 32; s < NSIG; s++) /* the real-time ones, musl's too */
+    syscall(SYS_rt_sigaction, s, &act, NULL, sizeof(act.mask));
+}

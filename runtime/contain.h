@@ -23,6 +23,7 @@
 #ifndef BRIG_CONTAIN_H
 #define BRIG_CONTAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -61,5 +62,12 @@ static inline void fault_kill(const char *step) {
  * The fault signals (SEGV, BUS, ILL, FPE, TRAP, SYS) are reset whatever
  * their handler (a sanitizer's). */
 void contain_default_signals(void);
+/* on: a created container's init, waiting for `start`: a signal whose
+ * default is to end a process ends it (exit status 128 + the signal).  As
+ * its pid namespace's init it would otherwise never get one left at its
+ * default (the kernel drops those), and `kill ID TERM` or `stop` of a
+ * created container did nothing; runc's init dies.  off: back to the
+ * defaults once started. */
+void contain_exit_on_signals(bool on);
 
 #endif

@@ -593,7 +593,9 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   }
   if (sync_send(sock, SYNC_READY, NULL) < 0)
     _exit(1);
+  contain_exit_on_signals(true);
   start_fd = await_start(sock, fifo_path_fd);
+  contain_exit_on_signals(false);
   /* The starter is reading: "0" means go on; "1<message>" a failure it
    * reports (and then removes the container). */
   if (o->cfg->hooks != NULL && o->cfg->hooks->n_start_container > 0 &&

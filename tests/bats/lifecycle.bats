@@ -141,6 +141,33 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   brig delete -f "$id"
 }
 
+@test "a created container's init ends on a signal whose default ends a process; others leave it created (runc's)" {
+  make_bundle sh -c 'echo started > /tmp/s; sleep 1000'
+  cfg '.mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'
+  id=$(cid)
+  brig create -b "$BUNDLE" "$id" > "$TEST_TMP/out" 2>&1
+  # ignored by default: still created, and it starts
+  brig kill "$id" WINCH
+  brig kill "$id" CHLD
+  sleep 0.3
+  [ "$(state_of "$id")" = created ]
+  brig start "$id"
+  wait_for 100 test -s "$BUNDLE/rootfs/tmp/s"
+  brig delete -f "$id"
+  rm -f "$BUNDLE/rootfs/tmp/s"
+  for sig in TERM RTMIN+2; do
+    brig create -b "$BUNDLE" "$id" > "$TEST_TMP/out" 2>&1
+    pid=$(brig state "$id" | jq -r .pid)
+    brig kill "$id" $sig
+    wait_for 100 status_is "$id" stopped
+    # gone (or a zombie, until whoever it was re-parented to reaps it)
+    wait_for 100 eval "! test -e /proc/$pid || grep -q '^State:.Z' /proc/$pid/status"
+    # it never ran the process
+    not test -e "$BUNDLE/rootfs/tmp/s"
+    brig delete "$id"
+  done
+}
+
 @test "kill accepts names with and without SIG and numbers; default and empty are TERM; 0 only checks (runc's)" {
   make_bundle sh -c 'trap "echo got-term >> /tmp/t" TERM; trap "echo got-usr1 > /tmp/u" USR1; : > /tmp/ready; while :; do sleep 0.1; done'
   cfg '.mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'

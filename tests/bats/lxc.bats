@@ -98,6 +98,16 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   [ "$(brig state "$(cid)" | jq -r .status)" = stopped ]
 }
 
+@test "stop: a created container stops at SIGTERM, not after the timeout" {
+  make_bundle sleep 1000
+  brig create -b "$BUNDLE" "$(cid)" </dev/null > "$TEST_TMP/out" 2>&1
+  SECONDS=0
+  run brig stop -t 60s "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$SECONDS" -lt 30 ]
+  [ "$(brig state "$(cid)" | jq -r .status)" = stopped ]
+}
+
 @test "stop: a process that handles SIGTERM stops without SIGKILL" {
   make_bundle sh -c 'trap "echo term > /dev/shm/x; exit 0" TERM; echo ready; while :; do sleep 0.1; done'
   brig run -d -b "$BUNDLE" "$(cid)" </dev/null > "$TEST_TMP/out" 2>&1
