@@ -388,6 +388,11 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     *console_master = fd_recv(console_peer, err);
     if (*console_master < 0)
       goto fail;
+    if (terminal_clear_onlcr(*console_master, err) < 0) {
+      close(*console_master);
+      *console_master = -1;
+      goto fail;
+    }
   }
   if (!saved_early && container_save(c, err) < 0)
     goto fail;

@@ -327,6 +327,8 @@ int container_exec(const struct exec_opts *o, int *code,
         brig_err(err, 0, "%s", m.msg);
       goto out;
     }
+    if (terminal_clear_onlcr(master, err) < 0)
+      goto out;
   }
   /* EOF: the socket closed on execve.  A message: the process failed. */
   n = recv(sp[0], &m, sizeof(m), 0);

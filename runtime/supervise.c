@@ -66,6 +66,9 @@ int supervise(pid_t pid, int master) {
     struct termios t = saved;
     struct winsize ws;
     cfmakeraw(&t);
+    /* as runc: output processing stays on, so our terminal still ends
+     * each line of the process's (ONLCR is off on its pty) with \r\n */
+    t.c_oflag |= OPOST;
     raw = tcsetattr(0, TCSANOW, &t) == 0;
     if (ioctl(0, TIOCGWINSZ, &ws) == 0)
       ioctl(master, TIOCSWINSZ, &ws);

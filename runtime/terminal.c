@@ -53,6 +53,16 @@ int fd_send(int sock, int fd, const char *name) {
   return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
+int terminal_clear_onlcr(int master, struct brig_error *err) {
+  struct termios t;
+  if (tcgetattr(master, &t) < 0)
+    return brig_err(err, errno, "read the terminal's settings");
+  t.c_oflag &= ~(tcflag_t)ONLCR;
+  if (tcsetattr(master, TCSANOW, &t) < 0)
+    return brig_err(err, errno, "clear the terminal's ONLCR");
+  return 0;
+}
+
 int fd_recv(int sock, struct brig_error *err) {
   char cbuf[CMSG_SPACE(sizeof(int))], data[4096];
   struct iovec iov = {.iov_base = data, .iov_len = sizeof(data)};

@@ -18,6 +18,12 @@ int terminal_setup_child(int sock, const struct spec_process *p,
                          bool bind_console, struct brig_error *err);
 /* Receive a file descriptor sent with SCM_RIGHTS. */
 int fd_recv(int sock, struct brig_error *err);
+/* A pty master brig relays itself (foreground run and exec, run
+ * --console-file): no "\r" added before each "\n" (ONLCR off), so what
+ * reaches a file or pipe is what the process wrote.  As runc, which clears
+ * it on the master it receives; a console socket's receiver decides for
+ * itself.  Termios set on a master are its slave's. */
+int terminal_clear_onlcr(int master, struct brig_error *err);
 /* Send fd with SCM_RIGHTS and `name` as the data. */
 int fd_send(int sock, int fd, const char *name);
 /* run -d --console-file: fork a relay that holds the pty master and

@@ -82,6 +82,34 @@ recv_start() {
   [ "$(echo "$out" | sed -n 2p)" = exit-code-follows ]
 }
 
+@test "foreground run and exec -t pass the output on as written: no \\r before each \\n (runc clears ONLCR)" {
+  make_bundle sh -c 'echo one; echo two; sleep 1000'
+  cfg '.process.terminal = true'
+  run brig run -d --console-file "$TEST_TMP/console.log" -b "$BUNDLE" "$(cid 2)"
+  [ "$status" -eq 0 ]
+  wait_for 100 grep -q two "$TEST_TMP/console.log"
+  [ "$(od -An -c "$TEST_TMP/console.log" | tr -s ' ')" = " o n e \\n t w o \\n" ]
+  run brig exec -t "$(cid 2)" sh -c 'echo a; echo b'
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'a\nb')" ]
+  brig delete -f "$(cid 2)"
+  make_bundle sh -c 'echo one; echo two'
+  cfg '.process.terminal = true'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'one\ntwo')" ]
+}
+
+@test "foreground run under a real terminal: lines still end in \\r\\n there (output processing stays on, as runc)" {
+  command -v script
+  make_bundle sh -c 'echo one; echo two'
+  cfg '.process.terminal = true'
+  script -qec "$BRIG --root $BRIG_ROOT run -b $BUNDLE $(cid)" "$TEST_TMP/typescript" < /dev/null > /dev/null
+  # script(1)'s own header line first; then the container's lines
+  grep -q "one"$'\r'"\$" "$TEST_TMP/typescript"
+  grep -q "^two"$'\r'"\$" "$TEST_TMP/typescript"
+}
+
 @test "foreground run under a real terminal: raw mode restored on exit" {
   command -v script
   make_bundle sh -c 'stty -a | grep -o "\-icanon\|icanon" | head -1'
