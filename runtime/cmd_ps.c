@@ -168,7 +168,10 @@ CMD(ps) {
   /* ps and the output need no lock */
   container_free(c);
   c = NULL;
-  if (strcmp(format, "json") == 0) {
+  if (strcmp(format, "json") == 0 && n == 0) {
+    /* runc encodes its nil list of pids: a stopped container's */
+    printf("null\n");
+  } else if (strcmp(format, "json") == 0) {
     _cleanup_free_ long long *v = xcalloc(n, sizeof(*v));
     for (size_t i = 0; i < n; i++)
       v[i] = pids[i];

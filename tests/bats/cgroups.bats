@@ -277,6 +277,19 @@ teardown() {
   no_state "$(cid)"
 }
 
+@test "ps of a stopped container: json null, as runc; the table only its header" {
+  make_bundle true
+  start_detached
+  wait_for 100 eval '[ "$(brig state "$(cid)" | jq -r .status)" = stopped ]'
+  run brig ps -f json "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$output" = null ]
+  run brig ps "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "${lines[0]}" == UID*PID*PPID*CMD ]]
+}
+
 @test "ps: json lists the host pids, table keeps the header and the container's rows" {
   make_bundle sh -c 'sleep 1000 & exec sleep 1001'
   start_detached
