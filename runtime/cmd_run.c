@@ -86,7 +86,7 @@ static int run_main(int argc, char **argv, bool execute,
   const char *report = NULL, *console_file = NULL;
   struct report_start rs = {0};
   struct container *held = NULL; /* what create made: start and remove it */
-  int master = -1, start_fd = -1, code;
+  int master = -1, start_fd = -1, notify = -1, code;
   pid_t pid;
   int c;
 
@@ -171,7 +171,7 @@ static int run_main(int argc, char **argv, bool execute,
     container_delete(brig_g.root, o.id, true, &e);
     return 1;
   }
-  if (container_start_held(held, start_fd, !detach, err) < 0) {
+  if (container_start_held(held, start_fd, detach ? NULL : &notify, err) < 0) {
     struct brig_error e = {0};
     brig_err_wrap(err, "%s %s", cmd, o.id);
     container_free(held);
@@ -190,7 +190,7 @@ static int run_main(int argc, char **argv, bool execute,
     }
     return 0;
   }
-  code = supervise(pid, master);
+  code = supervise(pid, master, notify);
   exitnote_send(brig_g.root, o.id, code);
   /* Kept: `state` and monitors started later read the exit status from
    * state.json; otherwise the container is gone in a moment (monitors

@@ -455,7 +455,7 @@ static int await_started(struct container *c, int fifo,
 
 /* Start the loaded (locked) container c: through exec.fifo, or (run,
  * start_fd >= 0) over the init's socket. */
-static int start_loaded(struct container *c, int start_fd, bool foreground,
+static int start_loaded(struct container *c, int start_fd, int *notify_out,
                         struct brig_error *err) {
   const char *id = c->id;
   struct spec_config *hooks_cfg = NULL;
@@ -526,14 +526,17 @@ static int start_loaded(struct container *c, int start_fd, bool foreground,
     hooks_run_warn(hooks_cfg->hooks->poststart, hooks_cfg->hooks->n_poststart,
                    "poststart", json, what);
   }
-  if (notify >= 0) {
+  if (notify_out != NULL) {
+    /* a foreground run: supervise waits for READY=1 while it relays the
+     * terminal and forwards signals */
+    *notify_out = notify;
+    notify = -1;
+  } else if (notify >= 0) {
     /* As runc: start returns once the container said READY=1. */
     pid_t pid = c->st.pid;
     uint64_t st = c->st.init_start_time;
     container_unlock(c);
-    /* a foreground run stays as the container's supervisor: MAINPID is
-     * its own (runc's), else the init's */
-    if (notify_relay(notify, pid, st, foreground ? getpid() : pid, err) < 0)
+    if (notify_relay(notify, pid, st, pid, err) < 0)
       goto out;
   }
   ret = 0;
@@ -546,14 +549,17 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
   struct container *c = NULL;
   int ret = -1;
   if (container_load(root, id, &c, err) == 0)
-    ret = start_loaded(c, -1, false, err);
+    ret = start_loaded(c, -1, NULL, err);
   container_free(c);
   return ret;
 }
 
-int container_start_held(struct container *c, int start_fd, bool foreground,
+int container_start_held(struct container *c, int start_fd, int *notify,
                          struct brig_error *err) {
-  int ret = start_loaded(c, start_fd, foreground, err);
+  int ret;
+  if (notify != NULL)
+    *notify = -1;
+  ret = start_loaded(c, start_fd, notify, err);
   container_unlock(c);
   return ret;
 }

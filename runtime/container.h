@@ -141,9 +141,11 @@ int container_start(const char *root, const char *id, struct brig_error *err);
 /* run: start the container create held, over start_fd (the socket from
  * container_create, closed here).  Unlocks c, on failure too; on failure
  * the container may be gone already (a failed hook removes it).
- * foreground: run stays to supervise it (the MAINPID sent to
- * NOTIFY_SOCKET is run's own). */
-int container_start_held(struct container *c, int start_fd, bool foreground,
+ * notify NULL (run -d): wait for the container's READY=1, as `start`
+ * does, when NOTIFY_SOCKET is set; else (a foreground run, which
+ * supervises the container and waits for READY=1 meanwhile) *notify is
+ * the socket to give supervise, -1 when there is none. */
+int container_start_held(struct container *c, int start_fd, int *notify,
                          struct brig_error *err);
 /* run, after the init of the container it holds (c, unlocked) exited:
  * remove what is left, as `delete --force` would, from what create

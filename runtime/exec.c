@@ -345,7 +345,7 @@ int container_exec(const struct exec_opts *o, int *code,
     pid = -1; /* the caller (or its subreaper) reaps it */
     goto out;
   }
-  *code = supervise(pid, master);
+  *code = supervise(pid, master, -1);
   master = -1;
   pid = -1;
   ret = 0;

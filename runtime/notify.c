@@ -135,26 +135,33 @@ static int forward_ready(pid_t mainpid, struct brig_error *err) {
   return 0;
 }
 
+int notify_handle(int sock, pid_t mainpid, struct brig_error *err) {
+  char buf[4096];
+  ssize_t len = recv(sock, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+  if (len <= 0)
+    return 0;
+  buf[len] = '\0';
+  /* One message may carry several assignments, one per line. */
+  for (char *line = buf; line != NULL;) {
+    char *next = strchr(line, '\n');
+    if (next != NULL)
+      *next++ = '\0';
+    if (strcmp(line, "READY=1") == 0)
+      return forward_ready(mainpid, err) < 0 ? -1 : 1;
+    line = next;
+  }
+  return 0;
+}
+
 int notify_relay(int sock, pid_t pid, uint64_t start_time, pid_t mainpid,
                  struct brig_error *err) {
-  char buf[4096];
   for (;;) {
     struct pollfd pf = {.fd = sock, .events = POLLIN};
     int n = poll(&pf, 1, 200);
     if (n > 0) {
-      ssize_t len = recv(sock, buf, sizeof(buf) - 1, 0);
-      if (len <= 0)
-        continue;
-      buf[len] = '\0';
-      /* One message may carry several assignments, one per line. */
-      for (char *line = buf; line != NULL;) {
-        char *next = strchr(line, '\n');
-        if (next != NULL)
-          *next++ = '\0';
-        if (strcmp(line, "READY=1") == 0)
-          return forward_ready(mainpid, err);
-        line = next;
-      }
+      int r = notify_handle(sock, mainpid, err);
+      if (r != 0)
+        return r < 0 ? -1 : 0;
     } else if (!proc_alive(pid, start_time)) {
       return brig_err(err, 0, "container exited before it was ready");
     }

@@ -24,6 +24,10 @@ int notify_prepare(struct spec_config *cfg, int rootfd, const char *root,
 /* start: bind <root>/.notify/<id>/notify.sock (when create prepared it).
  * Returns the socket, -1 when there is none (not an error). */
 int notify_listen(int rootfd, const char *id, struct brig_error *err);
+/* One datagram from the container's socket (none waiting: 0): 1 when it
+ * said READY=1, which is forwarded to the caller's NOTIFY_SOCKET with
+ * MAINPID=mainpid; -1 when that fails. */
+int notify_handle(int sock, pid_t mainpid, struct brig_error *err);
 /* start: wait for READY=1 from the container (until its init, pid, exits)
  * and forward it to the caller's NOTIFY_SOCKET with MAINPID=mainpid. */
 int notify_relay(int sock, pid_t pid, uint64_t start_time, pid_t mainpid,

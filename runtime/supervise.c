@@ -11,6 +11,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "log.h"
+#include "notify.h"
 #include "util.h"
 
 int exit_code(int status) {
@@ -54,7 +56,7 @@ static void drain(int master) {
   }
 }
 
-int supervise(pid_t pid, int master) {
+int supervise(pid_t pid, int master, int notify) {
   struct termios saved;
   bool raw = false, stdin_open = master >= 0;
   sigset_t mask;
@@ -74,9 +76,10 @@ int supervise(pid_t pid, int master) {
       ioctl(master, TIOCSWINSZ, &ws);
   }
   for (;;) {
-    struct pollfd pf[3] = {{.fd = sfd, .events = POLLIN},
+    struct pollfd pf[4] = {{.fd = sfd, .events = POLLIN},
                            {.fd = master, .events = POLLIN},
-                           {.fd = stdin_open ? 0 : -1, .events = POLLIN}};
+                           {.fd = stdin_open ? 0 : -1, .events = POLLIN},
+                           {.fd = notify, .events = POLLIN}};
     pid_t w;
     int st;
     /* Any child: as a subreaper (run without --no-subreaper), brig gets
@@ -95,8 +98,18 @@ int supervise(pid_t pid, int master) {
         drain(master);
       break;
     }
-    if (poll(pf, 3, -1) < 0 && errno != EINTR)
+    if (poll(pf, 4, -1) < 0 && errno != EINTR)
       break;
+    if (notify >= 0 && (pf[3].revents & POLLIN)) {
+      struct brig_error e = {0};
+      int r = notify_handle(notify, getpid(), &e);
+      if (r < 0)
+        log_warn("%s", e.msg);
+      if (r != 0) {
+        close(notify);
+        notify = -1;
+      }
+    }
     if (pf[0].revents & POLLIN) {
       struct signalfd_siginfo si;
       if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
@@ -130,6 +143,23 @@ int supervise(pid_t pid, int master) {
         stdin_open = false;
     }
   }
+  /* what it said just before it exited is still queued */
+  while (notify >= 0) {
+    struct brig_error e = {0};
+    int queued = 0, r;
+    if (ioctl(notify, FIONREAD, &queued) < 0 || queued <= 0) {
+      log_warn("the container exited before it was ready (no READY=1 on "
+               "NOTIFY_SOCKET)");
+      break;
+    }
+    r = notify_handle(notify, getpid(), &e);
+    if (r < 0)
+      log_warn("%s", e.msg);
+    if (r != 0)
+      break;
+  }
+  if (notify >= 0)
+    close(notify);
   if (raw)
     tcsetattr(0, TCSANOW, &saved);
   if (master >= 0)

@@ -8,9 +8,12 @@
  * so none is lost. */
 void supervise_block_signals(void);
 /* Wait for pid (a child of ours): forward signals, relay the pty master
- * (-1 when none) with stdin in raw mode when it is a terminal.  Returns the
- * exit code: the status, or 128+N when killed by signal N. */
-int supervise(pid_t pid, int master);
+ * (-1 when none) with stdin in raw mode when it is a terminal, and pass
+ * the container's READY=1 on notify (-1 when none; closed here) to the
+ * caller's NOTIFY_SOCKET with our own pid as MAINPID, as runc's foreground
+ * run does.  Returns the exit code: the status, or 128+N when killed by
+ * signal N. */
+int supervise(pid_t pid, int master, int notify);
 /* The exit code of a wait status. */
 int exit_code(int status);
 

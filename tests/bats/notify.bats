@@ -73,6 +73,37 @@ PY
   no_state "$(cid)"
 }
 
+@test "a foreground run with a terminal relays the output while it waits for READY=1 (more than the pty holds)" {
+  make_bundle sh -c 'head -c 300000 /dev/zero | tr "\\0" x; echo; /sdnotify READY=1; echo after-ready'
+  cfg '.process.terminal = true'
+  cp "$TOP/build/sdnotify" "$BUNDLE/rootfs/sdnotify"
+  listen_host
+  rc=0
+  NOTIFY_SOCKET=$HOST_SOCK timeout -k 5 60 "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" \
+    </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err" || rc=$?
+  [ "$rc" -eq 0 ]
+  [ "$(tr -cd x < "$TEST_TMP/out" | wc -c)" -eq 300000 ]
+  grep -q after-ready "$TEST_TMP/out"
+  wait "$LPID"
+  [[ "$(cat "$TEST_TMP/got")" =~ ^READY=1$'\n'MAINPID=[1-9][0-9]*$ ]]
+  [ ! -s "$TEST_TMP/err" ]
+}
+
+@test "a foreground run forwards signals before READY=1; an exit without it is a warning, the exit code the container's" {
+  make_bundle sh -c 'trap "exit 3" TERM; echo ready; while :; do sleep 0.1; done'
+  mkdir -p "$TEST_TMP/host"
+  NOTIFY_SOCKET=$TEST_TMP/host/notify bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" \
+    </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+  runpid=$BG_PID
+  wait_for 100 grep -q ready "$TEST_TMP/out"
+  kill -TERM "$runpid"
+  wait_for 100 not kill -0 "$runpid"
+  rc=0; wait "$runpid" || rc=$?
+  [ "$rc" -eq 3 ]
+  grep -q "exited before it was ready" "$TEST_TMP/err"
+  no_state "$(cid)"
+}
+
 @test "a NOTIFY_SOCKET already in process.env is replaced by brig's, not doubled" {
   make_bundle sh -c 'env | grep -c "^NOTIFY_SOCKET="; echo "$NOTIFY_SOCKET"; /sdnotify READY=1'
   cfg '.process.env += ["NOTIFY_SOCKET=/run/elsewhere.sock"]'
