@@ -109,7 +109,9 @@ static void refresh(struct watched *w, bool quiet) {
   _cleanup_free_ char *now = NULL;
   int known_exit = -1;
 
-  if (container_load(brig_g.root, w->id, &c, &e) < 0) {
+  /* without waiting for the lock: a create's or start's hooks may hold it
+   * for long, and every other container's events would wait */
+  if (container_read_try(brig_g.root, w->id, &c, &e) < 0) {
     now = xstrdup((c == NULL && e.errnum == ENOENT) ? "deleted" : "creating");
   } else {
     now = xstrdup(c->st.status);

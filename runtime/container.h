@@ -58,6 +58,11 @@ int container_peek(int rootfd, const char *root, const char *id,
  * start holds the lock does not wait for that very create or start. */
 int container_read(const char *root, const char *id, struct container **out,
                    struct brig_error *err);
+/* container_read that never waits for the lock (`monitor`): -1 with
+ * errnum EWOULDBLOCK when state.json is not there yet and a create holds
+ * the lock. */
+int container_read_try(const char *root, const char *id, struct container **out,
+                       struct brig_error *err);
 /* Labels of the state and the kept config, in messages. */
 #define STATE_FILE "state.json"
 #define KEPT_CONFIG "config.json"

@@ -279,8 +279,8 @@ int container_load_try(const char *root, const char *id, struct container **out,
   return load(root, id, false, out, err);
 }
 
-int container_peek(int rootfd, const char *root, const char *id,
-                   struct container **out, struct brig_error *err) {
+static int peek(int rootfd, const char *root, const char *id, bool wait,
+                struct container **out, struct brig_error *err) {
   char buf[8192];
   struct brig_error e = {0};
   struct container *c;
@@ -302,21 +302,36 @@ int container_peek(int rootfd, const char *root, const char *id,
       strcmp(c->st.status, "creating") == 0) {
     /* missing, large, damaged or in the making: as a locked load says */
     container_free(c);
-    return container_load(root, id, out, err);
+    return load(root, id, wait, out, err);
   }
   set_live_status(c, rootfd);
   *out = c;
   return 0;
 }
 
-int container_read(const char *root, const char *id, struct container **out,
-                   struct brig_error *err) {
+int container_peek(int rootfd, const char *root, const char *id,
+                   struct container **out, struct brig_error *err) {
+  return peek(rootfd, root, id, true, out, err);
+}
+
+static int read_at_root(const char *root, const char *id, bool wait,
+                        struct container **out, struct brig_error *err) {
   int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (rootfd < 0) /* for container_load's words */
-    return container_load(root, id, out, err);
-  int ret = container_peek(rootfd, root, id, out, err);
+  if (rootfd < 0) /* for load's words */
+    return load(root, id, wait, out, err);
+  int ret = peek(rootfd, root, id, wait, out, err);
   close(rootfd);
   return ret;
+}
+
+int container_read(const char *root, const char *id, struct container **out,
+                   struct brig_error *err) {
+  return read_at_root(root, id, true, out, err);
+}
+
+int container_read_try(const char *root, const char *id, struct container **out,
+                       struct brig_error *err) {
+  return read_at_root(root, id, false, out, err);
 }
 
 int container_write(struct container *c, const char *kind, const char *data,

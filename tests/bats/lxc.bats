@@ -214,6 +214,32 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   brig delete -f "$(cid y)"
 }
 
+@test "monitor: a create held up in its hook does not hold up the other containers' events" {
+  make_bundle true
+  # a's createRuntime hook runs while create holds a's lock, until the
+  # test says go (or 60 s)
+  printf '#!/bin/sh\ntouch "%s"\ni=0\nwhile [ ! -e "%s" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done\n' \
+    "$TEST_TMP/in-hook" "$TEST_TMP/go" > "$TEST_TMP/hook.sh"
+  chmod +x "$TEST_TMP/hook.sh"
+  cp -a "$BUNDLE" "$TEST_TMP/hooked"
+  jq --arg h "$TEST_TMP/hook.sh" '.hooks = {"createRuntime": [{"path": $h}]}' \
+    "$BUNDLE/config.json" > "$TEST_TMP/hooked/config.json"
+  start_monitor
+  bg "$BRIG" --root "$BRIG_ROOT" create -b "$TEST_TMP/hooked" "$(cid a)" \
+    </dev/null >"$TEST_TMP/cout" 2>&1
+  cpid=$BG_PID
+  wait_for 100 test -e "$TEST_TMP/in-hook"
+  # the monitor has seen a's file appear, and looks at it
+  sleep 0.3
+  brig run -b "$BUNDLE" "$(cid b)"
+  wait_for 100 grep -q "$(cid b) stopped" "$TEST_TMP/mon"
+  touch "$TEST_TMP/go"
+  wait "$cpid"
+  wait_for 100 grep -q "$(cid a) created" "$TEST_TMP/mon"
+  stop_monitor
+  brig delete -f "$(cid a)"
+}
+
 @test "monitor reports an oom" {
   make_bundle sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a); echo survived'
   cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
