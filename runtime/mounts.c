@@ -407,15 +407,17 @@ static int mount_tmpfs_copyup(int rootfd, int dest_fd,
 }
 
 /* On a v1/hybrid host: a tmpfs at the destination, and under it each
- * hierarchy's directory of the container's own cgroup, bound read-only.
+ * hierarchy's directory of the container's own cgroup, bound (read-only
+ * when the mount is).
  * The hierarchies and directories are the ones the runtime made the
  * cgroup in (no second reading of mountinfo); the tmpfs is new and empty,
  * so its mount points are made right under it and reached by name. */
 static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
                            int dest_fd, const struct spec_mount *m,
                            const struct mount_opts *o, struct brig_error *err) {
-  const uint64_t ro_attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-                            MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  const uint64_t rw_attrs =
+      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  const uint64_t ro_attrs = MOUNT_ATTR_RDONLY | rw_attrs;
   const bool ro = (o->flags & MS_RDONLY) != 0;
   _cleanup_close_ int top = -1;
   const char *name, *dir;
@@ -446,8 +448,10 @@ static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
     if (mkdirat(top, name, 0755) < 0 && errno != EEXIST)
       return brig_err(err, errno, "cgroup mount: create \"%s/%s\"",
                       m->destination, name);
-    /* A read-only mount gets its attributes below, all at once. */
-    if ((!ro && mount_setattr_fd(tree, false, ro_attrs, 0, 0) < 0) ||
+    /* A read-only mount gets its attributes below, all at once; a
+     * writable one (a privileged container's, for nested containers) is
+     * writable in each hierarchy too, as runc binds them. */
+    if ((!ro && mount_setattr_fd(tree, false, rw_attrs, 0, 0) < 0) ||
         move_mount(tree, "", top, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
       return brig_err(err, errno, "mount \"%s\" on \"%s/%s\"", dir,
                       m->destination, name);

@@ -203,6 +203,21 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   [ -z "$(mnt_fstype /sys/fs/cgroup/unified)" ]
 }
 
+@test "cgroup mount without ro: each hierarchy is writable, as runc binds them (nested containers)" {
+  make_bundle sh -c 'cat /proc/self/mountinfo
+    mkdir /sys/fs/cgroup/memory/sub && echo made && rmdir /sys/fs/cgroup/memory/sub && echo removed'
+  add_mount '{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime"]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(mnt_fstype /sys/fs/cgroup/memory)" = cgroup ]
+  not has_opt "$(mnt_field /sys/fs/cgroup/memory 6)" ro
+  has_opt "$(mnt_field /sys/fs/cgroup/memory 6)" rw
+  for o in nosuid nodev noexec; do
+    has_opt "$(mnt_field /sys/fs/cgroup/memory 6)" $o
+  done
+  [[ "$output" == *made*removed* ]]
+}
+
 @test "an unknown mount type fails create naming the mount, and leaves nothing" {
   add_mount '{"destination": "/mnt/x", "type": "nosuchfs", "source": "x"}'
   run brig create -b "$BUNDLE" "$(cid)"
