@@ -82,6 +82,13 @@ static const char *cg_at(const char *path, int *dirfd) {
   return path + n + 1;
 }
 
+int cg_open_write(const char *dir, const char *file) {
+  _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
+  int at;
+  const char *rel = cg_at(path, &at);
+  return openat(at, rel, O_WRONLY | O_CLOEXEC);
+}
+
 int cg_write(const char *dir, const char *file, const char *val,
              struct brig_error *err) {
   _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
@@ -882,9 +889,9 @@ void cgroup_free(struct cgroup *cg) {
 
 int cgroup_apply(struct cgroup *cg, const struct spec_resources *res,
                  bool update, struct brig_error *err) {
-  if (res == NULL)
-    return 0;
-  return cg->drv->apply(cg, res, update, err);
+  /* no resources still means the device allow-list */
+  static const struct spec_resources none;
+  return cg->drv->apply(cg, res != NULL ? res : &none, update, err);
 }
 
 int cgroup_add_pid(struct cgroup *cg, pid_t pid, unsigned which,

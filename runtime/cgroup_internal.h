@@ -85,10 +85,18 @@ struct cg_dev_rule {
   int64_t major, minor;
   char access[4]; /* some of "rwm" */
 };
-/* cgroup_devices.c: linux.resources.devices validated, plus runc's default
- * devices when the first rule denies everything (malloc'd list). */
+/* cgroup_devices.c: the device allow-list in the order it is applied:
+ * "deny all", runc's defaults that the config names, the config's rules
+ * (validated; less a leading "deny all"), the other defaults (malloc'd
+ * list). */
 int cg_device_rules(const struct spec_resources *res, struct cg_dev_rule **out,
                     size_t *n, struct brig_error *err);
+/* Whether the device rules are applied: at create, as root in the initial
+ * user namespace (runc skips them in a user namespace), and never by
+ * `update` (runc's -r ignores them; rewriting them would deny the running
+ * container everything for a moment, and v1 refuses "deny all" once the
+ * cgroup has children). */
+bool cg_devices_wanted(bool update);
 /* cgroup_v2_devices.c: compile the rules to a BPF_PROG_TYPE_CGROUP_DEVICE
  * program and attach it to dir, replacing the ones attached before. */
 int cg_v2_set_devices(const char *dir, const struct cg_dev_rule *rules,
@@ -109,6 +117,9 @@ void cg_read_kv(const char *dir, const char *file,
 void cg_read_range_list(const char *dir, const char *file,
                         struct events_u64_list *l);
 
+/* dir/file opened for writing (reached from the cgroup root's fd); -1
+ * with errno. */
+int cg_open_write(const char *dir, const char *file);
 /* Write val to dir/file in one write(2).  Errors name the file and value:
  * "set memory.limit_in_bytes=1048576: Device or resource busy". */
 int cg_write(const char *dir, const char *file, const char *val,

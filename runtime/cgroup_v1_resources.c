@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -381,29 +382,36 @@ static int apply_unified(struct cgroup *cg, const struct spec_resources *res,
 
 /* ---- devices ---- */
 
-static int write_rule(const char *dir, const struct cg_dev_rule *r,
-                      struct brig_error *err) {
-  char maj[24] = "*", min[24] = "*", line[96];
-  if (r->major >= 0)
-    snprintf(maj, sizeof(maj), "%" PRId64, r->major);
-  if (r->minor >= 0)
-    snprintf(min, sizeof(min), "%" PRId64, r->minor);
-  snprintf(line, sizeof(line), "%c %s:%s %s", r->type, maj, min, r->access);
-  return cg_write(dir, r->allow ? "devices.allow" : "devices.deny", line, err);
-}
-
+/* The rules in order, one write each, to devices.allow or devices.deny
+ * (each opened once). */
 static int apply_devices(struct cgroup *cg, const struct spec_resources *res,
-                         struct brig_error *err) {
-  if (res->n_devices == 0)
+                         bool update, struct brig_error *err) {
+  /* without the controller, only a config's own rules are an error */
+  if (!cg_devices_wanted(update) ||
+      (cg_hier(cg, "devices") == NULL && res->n_devices == 0))
     return 0;
   struct cgroup_hier *h = need(cg, "devices", "devices", "devices.allow", err);
   _cleanup_free_ struct cg_dev_rule *rules = NULL;
+  _cleanup_close_ int deny_fd = -1, allow_fd = -1;
   size_t n = 0;
   if (h == NULL || cg_device_rules(res, &rules, &n, err) < 0)
     return -1;
-  for (size_t i = 0; i < n; i++)
-    if (write_rule(h->dir, &rules[i], err) < 0)
-      return -1;
+  for (size_t i = 0; i < n; i++) {
+    const struct cg_dev_rule *r = &rules[i];
+    const char *file = r->allow ? "devices.allow" : "devices.deny";
+    char maj[24] = "*", min[24] = "*", line[96];
+    int *fd = r->allow ? &allow_fd : &deny_fd;
+    if (r->major >= 0)
+      snprintf(maj, sizeof(maj), "%" PRId64, r->major);
+    if (r->minor >= 0)
+      snprintf(min, sizeof(min), "%" PRId64, r->minor);
+    snprintf(line, sizeof(line), "%c %s:%s %s", r->type, maj, min, r->access);
+    if (*fd < 0 && (*fd = cg_open_write(h->dir, file)) < 0)
+      return brig_err(err, errno, "set %s=%s: open %s/%s", file, line, h->dir,
+                      file);
+    if (write(*fd, line, strlen(line)) < 0)
+      return brig_err(err, errno, "set %s=%s", file, line);
+  }
   return 0;
 }
 
@@ -430,7 +438,7 @@ int cgroup_v1_apply(struct cgroup *cg, const struct spec_resources *res,
     return -1;
   if (apply_rdma(cg, res, err) < 0 || apply_unified(cg, res, err) < 0)
     return -1;
-  if (apply_devices(cg, res, err) < 0)
+  if (apply_devices(cg, res, update, err) < 0)
     return -1;
   return 0;
 }

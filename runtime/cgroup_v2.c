@@ -361,7 +361,7 @@ static int v2_apply(struct cgroup *cg, const struct spec_resources *res,
     return -1;
   if (apply_unified(cg, res, err) < 0)
     return -1;
-  if (res->n_devices) {
+  if (cg_devices_wanted(update)) {
     _cleanup_free_ struct cg_dev_rule *rules = NULL;
     size_t n = 0;
     if (cg_device_rules(res, &rules, &n, err) < 0 ||

@@ -141,7 +141,7 @@ static int make_late_cgroup(void *arg, struct brig_error *err) {
   if (cgroup_make_some(lc->cg, CGROUP_HIER_V1, err) < 0)
     return -1;
   fault_kill("create-cgroup");
-  return lc->res != NULL ? cgroup_apply(lc->cg, lc->res, false, err) : 0;
+  return cgroup_apply(lc->cg, lc->res, false, err);
 }
 
 /* Undo a failed create: kill, cgroup, files.  Keeps err.  hooks: once
@@ -310,8 +310,9 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   }
   if (notify_prepare(cfg, c->rootfd, c->root, c->id, err) < 0)
     goto fail;
-  if (!late && cg != NULL && cfg->linux_ && cfg->linux_->resources &&
-      cgroup_apply(cg, cfg->linux_->resources, false, err) < 0)
+  if (!late && cg != NULL &&
+      cgroup_apply(cg, cfg->linux_ ? cfg->linux_->resources : NULL, false,
+                   err) < 0)
     goto fail;
   /* start and delete read only state.json, unless there are hooks for
    * them; exec reads the bundle's config.json, unless this one came from

@@ -24,12 +24,15 @@ static bool in_user_namespace(void) {
 }
 
 bool rootless_cgroups(void) {
+  static int known = -1; /* one answer per process: the uid_map read once */
   const char *v = brig_g.rootless ? brig_g.rootless : "auto";
   if (strcmp(v, "true") == 0)
     return true;
   if (strcmp(v, "false") == 0)
     return false;
-  return geteuid() != 0 || in_user_namespace();
+  if (known < 0)
+    known = geteuid() != 0 || in_user_namespace();
+  return known == 1;
 }
 
 /* The first thing in cfg that needs a cgroup of the container's own, or

@@ -176,6 +176,33 @@ teardown() {
   not grep -q "^a " <<< "$list"
 }
 
+@test "devices: an allow-list whatever the config says, as runc: none given is deny-all and the defaults; other devices stay out of reach" {
+  # /dev/fuse (10:229) is not in the defaults: with CAP_MKNOD the node is
+  # made ("m" for every char device, as runc) but cannot be opened
+  make_bundle sh -c 'mknod /dev/f c 10 229 && echo made && exec 3<>/dev/f && echo OPENED'
+  cfg '.process.capabilities |= with_entries(.value += ["CAP_MKNOD"])
+    | .linux.resources = {"memory": {"limit": 104857600}}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [[ "$output" == *made*"Operation not permitted"* ]]
+  [[ "$output" != *OPENED* ]]
+  # only allow rules: still a list, not an "a *:* rwm" with additions
+  make_bundle sleep 1000
+  cfg '.linux.resources = {"devices": [{"allow": true, "type": "c", "major": 4, "minor": 1, "access": "r"}]}'
+  brig run -d -b "$BUNDLE" "$(cid)-d" > "$TEST_TMP/out" 2>&1 < /dev/null
+  list=$(cat "$CG/devices/brig/$(cid)-d/devices.list")
+  echo "$list"
+  for rule in "c 4:1 r" "c 1:3 rwm" "c 136:* rwm"; do
+    grep -qxF "$rule" <<< "$list"
+  done
+  not grep -q "^a " <<< "$list"
+  # update -r with device rules leaves them as they are (runc's -r ignores them)
+  echo '{"devices": [{"allow": true, "access": "rwm"}], "pids": {"limit": 50}}' > "$TEST_TMP/r.json"
+  brig update -r "$TEST_TMP/r.json" "$(cid)-d"
+  [ "$(cat "$CG/pids/brig/$(cid)-d/pids.max")" = 50 ]
+  [ "$(cat "$CG/devices/brig/$(cid)-d/devices.list")" = "$list" ]
+}
+
 @test "update: flags with size suffixes, a file, stdin; refused value; stopped" {
   make_bundle sleep 1000
   start_detached '.linux.resources.memory = {"limit": 104857600}'

@@ -53,12 +53,23 @@ int main(void) {
   struct cg_dev_rule *rules = NULL;
   size_t n = 0;
   ok(cg_device_rules(&res, &rules, &n, &err) == 0, "rules (%s)", err.msg);
-  ok(n == 12, "deny-all + 1 rule + runc's 11 defaults less the one named: %zu",
+  ok(n == 13,
+     "deny-all + runc's 11 defaults + the config's one rule (its own "
+     "deny-all is the first): %zu",
      n);
-  bool has_zero_default = false;
-  for (size_t i = 2; i < n; i++)
-    has_zero_default |= rules[i].major == 1 && rules[i].minor == 5;
-  ok(!has_zero_default, "a device the config names keeps its own rule");
+  ok(n > 0 && !rules[0].allow && rules[0].type == 'a',
+     "an allow-list: deny-all first, whatever the config starts with");
+  ok(n == 13 && rules[1].allow && rules[1].major == 1 && rules[1].minor == 5 &&
+         !rules[2].allow && rules[2].major == 1 && rules[2].minor == 5,
+     "a default the config names comes just before the config's rules, "
+     "which refine it: a denied default device stays denied");
+  ok(n == 13 && rules[3].allow && rules[3].type == 'c' && rules[3].major < 0 &&
+         strcmp(rules[3].access, "m") == 0,
+     "the other defaults after them (\"c *:* m\" lets /dev be made)");
+  free(rules);
+  struct spec_resources none = {0};
+  ok(cg_device_rules(&none, &rules, &n, &err) == 0 && n == 12,
+     "no rules: deny-all and runc's 11 defaults (%zu)", n);
   free(rules);
   struct spec_device_cgroup bad[] = {{.allow = true, .type = "x"}};
   struct spec_resources badres = {.devices = bad, .n_devices = 1};

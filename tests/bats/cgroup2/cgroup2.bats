@@ -268,7 +268,7 @@ refused() {
   [[ "$output" == *zero-denied* ]]
 }
 
-@test "devices (eBPF): no deny-all allows the rest; update replaces the program" {
+@test "devices (eBPF): an allow-list without a deny-all in the config; its rules refine the defaults; update leaves them" {
   bundle sleep 1000
   start '.linux.resources.devices = [{"allow": false, "type": "c", "major": 1, "minor": 5, "access": "r"}]'
   run brig exec "$(cid)" head -c1 /dev/zero
@@ -276,11 +276,16 @@ refused() {
   [[ "$output" == *"Operation not permitted"* ]]
   brig exec "$(cid)" sh -c 'head -c1 /dev/urandom > /dev/null'
   brig exec "$(cid)" sh -c 'echo > /dev/zero' # only reading was denied
-  echo '{"devices": [{"allow": false, "type": "c", "major": 1, "minor": 9, "access": "r"}]}' |
+  # not in the defaults: denied (mknod of a char device is allowed)
+  run brig exec "$(cid)" sh -c 'mknod /dev/f c 10 229 && exec 3<>/dev/f && echo OPENED'
+  [[ "$output" == *"Operation not permitted"* ]]
+  [[ "$output" != *OPENED* ]]
+  # runc's update -r ignores device rules: the program stays
+  echo '{"devices": [{"allow": true, "access": "rwm"}], "pids": {"limit": 50}}' |
     brig update -r - "$(cid)"
-  brig exec "$(cid)" sh -c 'head -c1 /dev/zero > /dev/null'
-  run brig exec "$(cid)" head -c1 /dev/urandom
+  run brig exec "$(cid)" head -c1 /dev/zero
   [ "$status" -ne 0 ]
+  brig exec "$(cid)" sh -c 'head -c1 /dev/urandom > /dev/null'
 }
 
 @test "update: memory, pids, cpu through flags and --resources" {
