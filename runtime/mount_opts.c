@@ -47,6 +47,8 @@ static const struct opt_def opt_defs[] = {
     {"nolazytime", OPT_CLEAR, MS_LAZYTIME},
     {"silent", OPT_SET, MS_SILENT},
     {"loud", OPT_CLEAR, MS_SILENT},
+    {"iversion", OPT_SET, MS_I_VERSION},
+    {"noiversion", OPT_CLEAR, MS_I_VERSION},
     {"nosymfollow", OPT_SET, MS_NOSYMFOLLOW},
     {"symfollow", OPT_CLEAR, MS_NOSYMFOLLOW},
     {"private", OPT_PROP, MS_PRIVATE},

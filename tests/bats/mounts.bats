@@ -218,6 +218,17 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   [[ "$output" == *made*removed* ]]
 }
 
+@test "iversion and noiversion are mount flags (as runc and brig features say), not tmpfs data" {
+  make_bundle cat /proc/self/mountinfo
+  add_mount '{"destination": "/mnt/a", "type": "tmpfs", "source": "tmpfs", "options": ["iversion"]}'
+  add_mount '{"destination": "/mnt/b", "type": "tmpfs", "source": "tmpfs", "options": ["noiversion", "mode=700"]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(mnt_fstype /mnt/a)" = tmpfs ]
+  [ "$(mnt_fstype /mnt/b)" = tmpfs ]
+  brig features | jq -e '.mountOptions | index("iversion") and index("noiversion")'
+}
+
 @test "an unknown mount type fails create naming the mount, and leaves nothing" {
   add_mount '{"destination": "/mnt/x", "type": "nosuchfs", "source": "x"}'
   run brig create -b "$BUNDLE" "$(cid)"

@@ -31,6 +31,17 @@ int main(void) {
     mount_opts_free(&o);
   }
   {
+    char *opts[] = {"iversion", "mode=1777", NULL};
+    parse(&o, opts);
+    ok(o.flags == MS_I_VERSION, "iversion is MS_I_VERSION, as runc");
+    is_str(o.data, "mode=1777", "and not data the filesystem refuses");
+    mount_opts_free(&o);
+    char *off[] = {"iversion", "noiversion", NULL};
+    parse(&o, off);
+    ok(o.flags == 0 && o.clear == MS_I_VERSION, "noiversion clears it");
+    mount_opts_free(&o);
+  }
+  {
     char *opts[] = {"rbind", "rprivate", "rro", "rnosuid", "tmpcopyup", NULL};
     parse(&o, opts);
     ok(o.bind && o.recursive, "rbind is a recursive bind");
