@@ -111,8 +111,27 @@ static int bind_host_node(int rootfd, const struct dev_node *d,
   return 0;
 }
 
+/* A file already at the node's path: a default device leaves it (the
+ * rootfs's own /dev may have its nodes), a linux.devices entry must find
+ * that very device there (runtime-spec: "MUST generate an error"). */
+static int node_exists(int parent, const char *name, const struct dev_node *d,
+                       bool strict, struct brig_error *err) {
+  struct stat st;
+  if (!strict)
+    return 0;
+  if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return brig_err(err, errno, "device \"%s\": stat the file there", d->path);
+  if ((st.st_mode & S_IFMT) != (d->type & S_IFMT) ||
+      (d->type != S_IFIFO && st.st_rdev != makedev(d->major, d->minor)))
+    return brig_err(err, EEXIST,
+                    "device \"%s\" (%u:%u): a file already there is not that "
+                    "device",
+                    d->path, d->major, d->minor);
+  return 0;
+}
+
 static int make_node(int rootfd, struct dev_parent *dp,
-                     const struct dev_node *d, bool userns,
+                     const struct dev_node *d, bool userns, bool strict,
                      struct brig_error *err) {
   const char *name;
   int parent;
@@ -125,7 +144,7 @@ static int make_node(int rootfd, struct dev_parent *dp,
   if (mknodat(parent, name, d->type | (d->mode & 07777),
               makedev(d->major, d->minor)) < 0) {
     if (errno == EEXIST)
-      return 0; /* the first one listed wins */
+      return node_exists(parent, name, d, strict, err);
     return brig_err(err, errno, "mknod \"%s\"", d->path);
   }
   /* The umask is 0 here (setup_dev), so mknod gave the exact permission
@@ -139,8 +158,8 @@ static int make_node(int rootfd, struct dev_parent *dp,
   return 0;
 }
 
-static int device_from_spec(const struct spec_device *s, struct dev_node *d,
-                            struct brig_error *err) {
+static int device_from_spec(const struct spec_device *s, size_t i,
+                            struct dev_node *d, struct brig_error *err) {
   memset(d, 0, sizeof(*d));
   d->path = s->path;
   switch (s->type) {
@@ -155,12 +174,16 @@ static int device_from_spec(const struct spec_device *s, struct dev_node *d,
     d->type = S_IFIFO;
     break;
   default:
-    return brig_err(err, EINVAL, "device \"%s\": unknown type '%c'", s->path,
+    return brig_err(err, EINVAL,
+                    "linux.devices[%zu]: \"%s\": unknown type '%c'", i, s->path,
                     s->type);
   }
-  if (s->path == NULL || strncmp(s->path, "/dev/", 5) != 0)
-    return brig_err(err, EINVAL, "device \"%s\": path not under /dev",
-                    s->path ? s->path : "");
+  /* anywhere in the container, "notably outside of /dev" (runtime-spec) */
+  if (s->path == NULL || s->path[0] != '/' || rootfs_path_is(s->path, "/"))
+    return brig_err(err, EINVAL,
+                    "linux.devices[%zu].path: \"%s\" is not an absolute path "
+                    "to a file",
+                    i, s->path ? s->path : "");
   d->major = (unsigned)s->major;
   d->minor = (unsigned)s->minor;
   d->mode = s->file_mode.set ? (mode_t)s->file_mode.v : 0666;
@@ -195,7 +218,7 @@ static int make_defaults(int rootfd, struct dev_parent *dp,
        i++) {
     if (spec_lists_device(l, default_devices[i].path))
       continue;
-    if (make_node(rootfd, dp, &default_devices[i], userns, err) < 0)
+    if (make_node(rootfd, dp, &default_devices[i], userns, false, err) < 0)
       return -1;
   }
   for (size_t i = 0; i < sizeof(default_symlinks) / sizeof(*default_symlinks);
@@ -214,7 +237,7 @@ static int make_defaults(int rootfd, struct dev_parent *dp,
   return 0;
 }
 
-int setup_dev(const struct rootfs_ctx *ctx, int rootfd, bool dev_is_tmpfs,
+int setup_dev(const struct rootfs_ctx *ctx, int rootfd,
               struct brig_error *err) {
   const struct spec_linux *l = ctx->cfg->linux_;
   struct dev_parent dp = {.dir = NULL, .fd = -1};
@@ -223,11 +246,14 @@ int setup_dev(const struct rootfs_ctx *ctx, int rootfd, bool dev_is_tmpfs,
 
   for (size_t i = 0; ret == 0 && l != NULL && i < l->n_devices; i++) {
     struct dev_node d;
-    if (device_from_spec(&l->devices[i], &d, err) < 0 ||
-        make_node(rootfd, &dp, &d, ctx->userns, err) < 0)
+    if (device_from_spec(&l->devices[i], i, &d, err) < 0)
+      ret = -1;
+    /* /dev/ptmx is the devpts one, a symlink (below), as with runc */
+    else if (!rootfs_path_is(d.path, "/dev/ptmx") &&
+             make_node(rootfd, &dp, &d, ctx->userns, true, err) < 0)
       ret = -1;
   }
-  if (ret == 0 && dev_is_tmpfs)
+  if (ret == 0)
     ret = make_defaults(rootfd, &dp, l, ctx->userns, err);
   dev_parent_close(&dp);
   umask(mask);

@@ -525,6 +525,9 @@ int mount_one(const struct rootfs_ctx *ctx, int rootfd,
     return brig_err(err, EINVAL, "mount on \"%s\": no type and no bind option",
                     m->destination);
   }
+  /* a read-only /dev becomes so last (rootfs_finalize) */
+  if (rootfs_path_is(m->destination, "/dev"))
+    o.flags &= ~(unsigned long)MS_RDONLY;
   /* CVE-2023-27561/28642: a /proc that is a symlink would make brig's
    * procfs writes land elsewhere. */
   if (strcmp(m->type, "proc") == 0 &&
@@ -532,7 +535,21 @@ int mount_one(const struct rootfs_ctx *ctx, int rootfd,
     mount_opts_free(&o);
     return -1;
   }
-  dest_fd = in_root_make_dest(rootfd, m->destination, false);
+  /* A tmpfs over a directory of the rootfs takes its mode unless the
+   * options give one (runc): a 0755 /run does not become 1777. */
+  if (strcmp(m->type, "tmpfs") == 0 && !o.tmpcopyup &&
+      (o.data == NULL || strstr(o.data, "mode=") == NULL)) {
+    struct stat st;
+    dest_fd = in_root_open(rootfd, m->destination, O_PATH | O_DIRECTORY);
+    if (dest_fd >= 0 && fstat(dest_fd, &st) == 0) {
+      char *data = xasprintf("mode=%o%s%s", (unsigned)(st.st_mode & 07777),
+                             o.data ? "," : "", o.data ? o.data : "");
+      free(o.data);
+      o.data = data;
+    }
+  }
+  if (dest_fd < 0)
+    dest_fd = in_root_make_dest(rootfd, m->destination, false);
   if (dest_fd < 0) {
     ret = brig_err(err, errno, "mount destination \"%s\" in the rootfs",
                    m->destination);

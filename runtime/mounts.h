@@ -73,9 +73,8 @@ int mount_setattr_fd(int fd, bool recursive, uint64_t attr_set,
  * keeping owners, modes and symlinks (tmpcopyup). */
 int copy_tree(int src_dir, int dst_dir, struct brig_error *err);
 
-/* /dev: default devices and symlinks when dev_is_tmpfs, linux.devices
- * always. */
-int setup_dev(const struct rootfs_ctx *ctx, int rootfd, bool dev_is_tmpfs,
-              struct brig_error *err);
+/* /dev (a mount of its own, or the rootfs's directory; not a bind):
+ * linux.devices, then the default devices and symlinks. */
+int setup_dev(const struct rootfs_ctx *ctx, int rootfd, struct brig_error *err);
 
 #endif

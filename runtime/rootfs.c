@@ -58,8 +58,7 @@ static int configured_propagation(const struct rootfs_ctx *ctx,
   return 0;
 }
 
-/* Whether path names directory `dir` ("/dev", "//dev/", "/dev/." alike). */
-static bool path_is(const char *path, const char *dir) {
+bool rootfs_path_is(const char *path, const char *dir) {
   const char *p = path, *d = dir;
   for (;;) {
     while (*p == '/' || (p[0] == '.' && (p[1] == '/' || p[1] == '\0')))
@@ -185,7 +184,7 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
   const struct spec_config *cfg = ctx->cfg;
   unsigned long prop;
   _cleanup_close_ int rootfd = -1;
-  bool dev_is_tmpfs = false, dev_is_bind = false;
+  bool dev_is_bind = false;
 
   if (configured_propagation(ctx, &prop, err) < 0)
     return -1;
@@ -222,14 +221,14 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
       ctx->idmap_fds[i] = -1; /* taken by mount_one */
     if (mount_one(ctx, rootfd, m, idmap_fd, err) < 0)
       return -1;
-    if (path_is(m->destination, "/dev")) {
+    if (rootfs_path_is(m->destination, "/dev"))
       dev_is_bind = mount_is_bind(m);
-      dev_is_tmpfs = !dev_is_bind;
-    }
   }
   /* A bound /dev is the host's directory: no node is made in it (runc
-   * makes none either, linux.devices included). */
-  return dev_is_bind ? 0 : setup_dev(ctx, rootfd, dev_is_tmpfs, err);
+   * makes none either, linux.devices included).  Without a /dev mount the
+   * nodes go in the rootfs's own /dev, as runc makes them: the default
+   * devices are the runtime-spec's MUSTs. */
+  return dev_is_bind ? 0 : setup_dev(ctx, rootfd, err);
 }
 
 /* The detached overlay brig runs from (selfexe.h), attached on the
@@ -390,6 +389,24 @@ static int readonly_path(int rootfd, const char *path, struct brig_error *err) {
   return 0;
 }
 
+/* A /dev mount (not a bind) with "ro": mounted writable (mount_one), for
+ * its nodes and the mounts under it, and made read-only here, last, as
+ * runc does.  The last /dev mount's options decide. */
+static bool dev_read_only(const struct spec_config *cfg) {
+  bool ro = false;
+  for (size_t i = 0; i < cfg->n_mounts; i++) {
+    const struct spec_mount *m = &cfg->mounts[i];
+    struct mount_opts o;
+    if (m->destination == NULL || !rootfs_path_is(m->destination, "/dev") ||
+        mount_is_bind(m))
+      continue;
+    mount_opts_parse(m->options, &o);
+    ro = (o.flags & MS_RDONLY) != 0;
+    mount_opts_free(&o);
+  }
+  return ro;
+}
+
 int rootfs_finalize(const struct rootfs_ctx *ctx, struct brig_error *err) {
   const struct spec_linux *l = ctx->cfg->linux_;
   _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -412,6 +429,12 @@ int rootfs_finalize(const struct rootfs_ctx *ctx, struct brig_error *err) {
        i++)
     if (readonly_path(rootfd, l->readonly_paths[i], err) < 0)
       return -1;
+  if (dev_read_only(ctx->cfg)) {
+    _cleanup_close_ int dev =
+        in_root_open(rootfd, "/dev", O_PATH | O_DIRECTORY);
+    if (dev < 0 || mount_setattr_fd(dev, false, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+      return brig_err(err, errno, "remount \"/dev\" read-only");
+  }
   if (ctx->cfg->root != NULL && ctx->cfg->root->readonly &&
       mount_setattr_fd(rootfd, false, MOUNT_ATTR_RDONLY, 0, 0) < 0)
     return brig_err(err, errno, "remount \"/\" read-only");

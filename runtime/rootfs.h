@@ -20,6 +20,9 @@
 
 struct cgroup;
 
+/* Whether path names directory `dir` ("/dev", "//dev/", "/dev/." alike). */
+bool rootfs_path_is(const char *path, const char *dir);
+
 struct rootfs_ctx {
   const struct spec_config *cfg;
   const char *rootfs; /* absolute host path of root.path */

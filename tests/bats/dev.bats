@@ -143,22 +143,55 @@ load helpers
   [ "$output" = "1:3 600" ]
 }
 
-@test "a linux.devices path outside /dev is refused" {
-  cfg '.linux.devices = [{"path": "/etc/evil", "type": "c", "major": 1, "minor": 3}]'
-  run brig create -b "$BUNDLE" "$(cid)"
-  [ "$status" -ne 0 ]
-  [[ "$output" == *'device "/etc/evil": path not under /dev'* ]]
-  [ ! -e "$BUNDLE/rootfs/etc/evil" ]
-  no_state "$(cid)"
-}
-
-@test "without a /dev mount no default device is created in the rootfs" {
-  make_bundle sh -c 'ls /dev | wc -l'
-  cfg '.mounts |= map(select(.destination | startswith("/dev") | not)) | .linux.maskedPaths = []'
+@test "linux.devices outside /dev are made there (runtime-spec: anywhere); a file already there that is another device is an error" {
+  make_bundle sh -c 'stat -c "%n %t:%T" /opt/devs/null; echo x > /opt/devs/null && echo null-ok; readlink /dev/ptmx'
+  cfg '.linux.devices = [{"path": "/opt/devs/null", "type": "c", "major": 1, "minor": 3},
+    {"path": "/dev/ptmx", "type": "c", "major": 5, "minor": 2}]'
   run brig run -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 0 ]
-  [ "$output" = 0 ]
-  [ -z "$(ls "$BUNDLE/rootfs/dev")" ]
+  [ "${lines[0]}" = "/opt/devs/null 1:3" ]
+  [ "${lines[1]}" = null-ok ]
+  # /dev/ptmx stays the link to the container's devpts (runc)
+  [ "${lines[2]}" = pts/ptmx ]
+  cfg '.linux.devices = [{"path": "/etc/passwd", "type": "c", "major": 1, "minor": 3}]'
+  cp "$BUNDLE/rootfs/etc/passwd" "$TEST_TMP/passwd"
+  run brig create -b "$BUNDLE" "$(cid 2)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'device "/etc/passwd" (1:3): a file already there is not that device'* ]]
+  cmp "$BUNDLE/rootfs/etc/passwd" "$TEST_TMP/passwd"
+  no_state "$(cid 2)"
+  cfg '.linux.devices = [{"path": "dev/relative", "type": "c", "major": 1, "minor": 3}]'
+  run brig create -b "$BUNDLE" "$(cid 3)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'.linux.devices[0].path: expected an absolute path, got "dev/relative"'* ]]
+  no_state "$(cid 3)"
+}
+
+@test "without a /dev mount the default devices and links are made in the rootfs's /dev, as runc" {
+  make_bundle sh -c 'stat -c "%n %F %t:%T %a" /dev/null /dev/zero /dev/tty; readlink /dev/fd; head -c 3 /dev/zero | wc -c'
+  cfg '.mounts |= map(select(.destination | startswith("/dev") | not))'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/dev/null character special file 1:3 666" ]
+  [ "${lines[1]}" = "/dev/zero character special file 1:5 666" ]
+  [ "${lines[2]}" = "/dev/tty character special file 5:0 666" ]
+  [ "${lines[3]}" = /proc/self/fd ]
+  [ "${lines[4]}" = 3 ]
+  # on the rootfs itself (a second run finds them there)
+  [ -c "$BUNDLE/rootfs/dev/null" ]
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  [ "$status" -eq 0 ]
+}
+
+@test "a /dev mount with ro: its nodes and the mounts under it first, then read-only (runc)" {
+  make_bundle sh -c 'grep " /dev " /proc/self/mountinfo | cut -d" " -f6; grep -c " /dev/pts " /proc/self/mountinfo
+    echo > /dev/null && echo null-ok; touch /dev/x'
+  cfg '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [[ ",${lines[0]}," == *,ro,* ]]
+  [ "${lines[1]}" = 1 ]
+  [ "${lines[2]}" = null-ok ]
+  [[ "${lines[3]}" == *"Read-only file system"* ]]
 }
 
 @test "/dev/console is the container's pty when process.terminal is set" {

@@ -229,6 +229,21 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   brig features | jq -e '.mountOptions | index("iversion") and index("noiversion")'
 }
 
+@test "a tmpfs over a directory of the rootfs takes its mode, unless mode= is given (runc)" {
+  make_bundle stat -c "%n %a" /opt/r /opt/t /opt/new
+  mkdir -p "$BUNDLE/rootfs/opt/r" "$BUNDLE/rootfs/opt/t"
+  chmod 0750 "$BUNDLE/rootfs/opt/r" "$BUNDLE/rootfs/opt/t"
+  add_mount '{"destination": "/opt/r", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]}'
+  add_mount '{"destination": "/opt/t", "type": "tmpfs", "source": "tmpfs", "options": ["mode=700"]}'
+  add_mount '{"destination": "/opt/new", "type": "tmpfs", "source": "tmpfs"}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/opt/r 750" ]
+  [ "${lines[1]}" = "/opt/t 700" ]
+  # made for the mount: tmpfs's own default
+  [ "${lines[2]}" = "/opt/new 1777" ]
+}
+
 @test "an unknown mount type fails create naming the mount, and leaves nothing" {
   add_mount '{"destination": "/mnt/x", "type": "nosuchfs", "source": "x"}'
   run brig create -b "$BUNDLE" "$(cid)"
