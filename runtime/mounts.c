@@ -321,6 +321,38 @@ static int attach_tree(int rootfd, int tree, const struct spec_mount *m,
   return 0;
 }
 
+/* As runc: on /proc itself only proc or a bind of a procfs directory
+ * (src_fd; -1 for other mounts); into a procfs nothing (a volume whose
+ * path runs through a symlink of the image to /proc would cover what the
+ * kernel shows there, /proc/self/attr included), except over the files
+ * lxcfs emulates. */
+static int check_proc_dest(int dest_fd, int src_fd, const struct spec_mount *m,
+                           struct brig_error *err) {
+  static const char *const lxcfs[] = {
+      "/proc/cpuinfo", "/proc/diskstats",
+      "/proc/meminfo", "/proc/stat",
+      "/proc/swaps",   "/proc/uptime",
+      "/proc/loadavg", "/proc/slabinfo",
+      "/proc/net/dev", "/proc/sys/kernel/ns_last_pid"};
+  if (rootfs_path_is(m->destination, "/proc")) {
+    if ((m->type != NULL && strcmp(m->type, "proc") == 0) ||
+        (src_fd >= 0 && procfs_fd_on_procfs(src_fd)))
+      return 0;
+    return brig_err(err, EPERM,
+                    "mount on \"/proc\": only proc (or a bind of a procfs "
+                    "directory) may be mounted there");
+  }
+  if (!procfs_fd_on_procfs(dest_fd))
+    return 0;
+  for (size_t i = 0; i < sizeof(lxcfs) / sizeof(*lxcfs); i++)
+    if (rootfs_path_is(m->destination, lxcfs[i]))
+      return 0;
+  return brig_err(err, EPERM,
+                  "mount on \"%s\": it is inside /proc, where only proc (and "
+                  "lxcfs's files) may be mounted",
+                  m->destination);
+}
+
 static int mount_bind(const struct rootfs_ctx *ctx, int rootfd,
                       const struct spec_mount *m, const struct mount_opts *o,
                       int idmap_fd, struct brig_error *err) {
@@ -352,6 +384,8 @@ static int mount_bind(const struct rootfs_ctx *ctx, int rootfd,
     if (dest_fd < 0)
       return brig_err(err, errno, "mount destination \"%s\" in the rootfs",
                       m->destination);
+    if (check_proc_dest(dest_fd, src_fd, m, err) < 0)
+      return -1;
     mnt_fd = bind_fd(src_fd, dest_fd, o->recursive);
     if (mnt_fd < 0)
       return brig_err(err, errno, "mount \"%s\" on \"%s\"", src,
@@ -553,6 +587,9 @@ int mount_one(const struct rootfs_ctx *ctx, int rootfd,
   if (dest_fd < 0) {
     ret = brig_err(err, errno, "mount destination \"%s\" in the rootfs",
                    m->destination);
+  } else if (strcmp(m->type, "proc") != 0 &&
+             check_proc_dest(dest_fd, -1, m, err) < 0) {
+    ret = -1;
   } else if (strcmp(m->type, "cgroup") == 0) {
     ret = mount_cgroup(ctx, rootfd, dest_fd, m, &o, err);
   } else if (strcmp(m->type, "tmpfs") == 0 && o.tmpcopyup) {

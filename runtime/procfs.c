@@ -28,7 +28,7 @@ static int openat2_fd(int dirfd, const char *path, int flags,
   return fd;
 }
 
-static bool on_procfs(int fd) {
+bool procfs_fd_on_procfs(int fd) {
   struct statfs sfs;
   return fstatfs(fd, &sfs) == 0 &&
          sfs.f_type == (typeof(sfs.f_type))PROC_SUPER_MAGIC;
@@ -43,7 +43,8 @@ static int proc_root(const char *what, struct brig_error *err) {
 
   if (proc < 0)
     return brig_err(err, errno, "open \"/proc\" for %s", what);
-  if (!on_procfs(proc) || fstat(proc, &st) < 0 || st.st_ino != PROC_ROOT_INO) {
+  if (!procfs_fd_on_procfs(proc) || fstat(proc, &st) < 0 ||
+      st.st_ino != PROC_ROOT_INO) {
     close(proc);
     return brig_err(err, EXDEV,
                     "\"/proc\" is not the root of a procfs: refusing to "
@@ -62,7 +63,7 @@ static int open_under_root(int proc, const char *path, int flags,
                           RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
   if (fd < 0)
     return brig_err(err, errno, "open /proc/%s", path);
-  if (!on_procfs(fd)) {
+  if (!procfs_fd_on_procfs(fd)) {
     close(fd);
     return brig_err(err, EXDEV, "/proc/%s is not on procfs", path);
   }
@@ -127,7 +128,7 @@ static int open_fd_dir(const char *what, struct brig_error *err) {
   dir = openat(proc, path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dir < 0)
     return brig_err(err, errno, "open /proc/%s", path);
-  if (!same_mount(proc, dir) || !on_procfs(dir)) {
+  if (!same_mount(proc, dir) || !procfs_fd_on_procfs(dir)) {
     close(dir);
     return brig_err(err, EXDEV, "/proc/%s is not on the procfs of \"/proc\"",
                     path);

@@ -20,6 +20,8 @@
 #ifndef BRIG_PROCFS_H
 #define BRIG_PROCFS_H
 
+#include <stdbool.h>
+
 #include "error.h"
 
 int procfs_open_thread(const char *rel, int flags, struct brig_error *err);
@@ -29,5 +31,8 @@ int procfs_reopen_fd(int fd, int flags, const char *what,
                      struct brig_error *err);
 int procfs_check_mount_dest(int rootfd, const char *dest,
                             struct brig_error *err);
+
+/* Whether fd is on a procfs. */
+bool procfs_fd_on_procfs(int fd);
 
 #endif

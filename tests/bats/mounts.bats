@@ -244,6 +244,22 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   [ "${lines[2]}" = "/opt/new 1777" ]
 }
 
+@test "nothing but proc is mounted inside /proc, a symlink of the image to it included; lxcfs's files may be (runc)" {
+  ln -s /proc "$BUNDLE/rootfs/p"
+  add_mount '{"destination": "/p/fs", "type": "tmpfs", "source": "tmpfs"}'
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'mount on "/p/fs": it is inside /proc, where only proc (and lxcfs'* ]]
+  no_state "$(cid)"
+  cfg '.mounts |= map(select(.destination != "/p/fs"))'
+  echo "12345.67 890.12" > "$TEST_TMP/uptime"
+  add_mount "{\"destination\": \"/proc/uptime\", \"type\": \"bind\", \"source\": \"$TEST_TMP/uptime\", \"options\": [\"bind\", \"ro\"]}"
+  cfg '.process.args = ["cat", "/proc/uptime"]'
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "12345.67 890.12" ]
+}
+
 @test "an unknown mount type fails create naming the mount, and leaves nothing" {
   add_mount '{"destination": "/mnt/x", "type": "nosuchfs", "source": "x"}'
   run brig create -b "$BUNDLE" "$(cid)"
