@@ -163,11 +163,24 @@ static int apply_cpu(struct cgroup *cg, const struct spec_cpu *c,
     if (c->burst.set &&
         cg_write_u64(dir, "cpu.cfs_burst_us", c->burst.v, err) < 0)
       return -1;
-    if (c->realtime_period.set && c->realtime_period.v != 0 &&
-        cg_write_u64(dir, "cpu.rt_period_us", c->realtime_period.v, err) < 0)
-      return -1;
-    if (c->realtime_runtime.set && c->realtime_runtime.v != 0 &&
+    /* The kernel checks each write against the other value's current
+     * one (runtime <= period, the parent's share): a period it refuses
+     * is written again after the runtime (runc 1.1.13). */
+    bool period = c->realtime_period.set && c->realtime_period.v != 0;
+    bool runtime = c->realtime_runtime.set && c->realtime_runtime.v != 0;
+    bool period_again = false;
+    if (period &&
+        cg_write_u64(dir, "cpu.rt_period_us", c->realtime_period.v, err) < 0) {
+      if (err->errnum != EINVAL || !runtime)
+        return -1;
+      brig_err_clear(err);
+      period_again = true;
+    }
+    if (runtime &&
         cg_write_i64(dir, "cpu.rt_runtime_us", c->realtime_runtime.v, err) < 0)
+      return -1;
+    if (period_again &&
+        cg_write_u64(dir, "cpu.rt_period_us", c->realtime_period.v, err) < 0)
       return -1;
     if (c->idle.set && (c->idle.v != 0 || cg_file_exists(dir, "cpu.idle")) &&
         cg_write_i64(dir, "cpu.idle", c->idle.v, err) < 0)

@@ -483,6 +483,27 @@ nest_cgroups() {
   no_cgroup "/brig-abs-$$/a/b"
 }
 
+@test "realtime period and runtime: a period the kernel refuses before the runtime is written again after it (runc)" {
+  [ -e "$CG/cpu/cpu.rt_runtime_us" ]
+  p=/brig-rt-$$
+  mkdir "$CG/cpu$p"
+  echo 400000 > "$CG/cpu$p/cpu.rt_runtime_us"
+  make_bundle sleep 1000
+  start_detached ".linux.cgroupsPath = \"$p/c\"
+    | .linux.resources.cpu = {\"realtimePeriod\": 1000000, \"realtimeRuntime\": 300000}"
+  [ "$(cat "$CG/cpu$p/c/cpu.rt_runtime_us")" = 300000 ]
+  # 300000 of a 500000 period is over the parent's share: the period alone
+  # is refused until the runtime is lowered
+  run brig update --cpu-rt-period 500000 --cpu-rt-runtime 150000 "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(cat "$CG/cpu$p/c/cpu.rt_period_us")" = 500000 ]
+  [ "$(cat "$CG/cpu$p/c/cpu.rt_runtime_us")" = 150000 ]
+  brig delete -f "$(cid)"
+  for d in "$CG"/*$p; do rmdir "$d" 2>/dev/null || true; done
+  [ -z "$(ls -d "$CG"/*$p 2>/dev/null)" ]
+}
+
 @test "a cgroupsPath whose cgroup already holds other processes is refused; they live on" {
   make_bundle true
   mkdir "$CG/pids/brig-test-$$"
