@@ -80,6 +80,8 @@ void cli_go_words(int argc, char **argv, const char *shortopts,
 }
 
 /* strconv.ParseBool's words; NULL (a bare flag) is true */
+bool cli_bool = true;
+
 int cli_parse_go_bool(const char *s, bool *out) {
   static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
   static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
@@ -133,9 +135,13 @@ int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
                cmd, optarg, bools[idx].name);
       return CLI_ERROR;
     }
-    if (on) /* "--force=false" is no flag at all */
-      break;
+    /* "--force=false" is no flag at all, but where runc asks IsSet */
+    if (on || strcmp(bools[idx].name, "no-new-privs") == 0) {
+      cli_bool = on;
+      return c;
+    }
   }
+  cli_bool = true;
   if (c == 'h') {
     printf("%s", usage);
     return CLI_HELP;

@@ -33,7 +33,11 @@ struct brig_command {
 #define CLI_HELP (-2)
 #define CLI_ERROR (-3)
 /* getopt_long for a command: -h/--help prints usage (CLI_HELP), an unknown
- * flag or missing value fills err (CLI_ERROR); -1 at the end. */
+ * flag or missing value fills err (CLI_ERROR); -1 at the end.  A bool
+ * flag given "=false" is no flag at all, but for the ones whose being set
+ * counts (runc's context.IsSet: exec's --no-new-privs), which come back
+ * with cli_bool false; every other flag comes back with it true. */
+extern bool cli_bool;
 int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
              const struct option *opts, const char *usage,
              struct brig_error *err);

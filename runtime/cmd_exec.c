@@ -77,7 +77,8 @@ static char **env_set(char **env, const char *kv) {
 struct exec_flags {
   const char *process_file, *cwd, *user, *apparmor, *label;
   char **env, **gids, **caps, **cgroups;
-  bool tty, nnp;
+  bool tty;
+  int nnp; /* --no-new-privs[=BOOL]: -1 not given */
 };
 
 static int apply_flags(struct spec_process *p, const struct exec_flags *f,
@@ -138,8 +139,8 @@ static int apply_flags(struct spec_process *p, const struct exec_flags *f,
      * container runs would otherwise be raised across its execve. */
     p->capabilities->ambient = strv_append(p->capabilities->ambient, cap);
   }
-  if (f->nnp)
-    p->no_new_privileges = true;
+  if (f->nnp >= 0)
+    p->no_new_privileges = f->nnp == 1;
   if (f->apparmor) {
     free(p->apparmor_profile);
     p->apparmor_profile = xstrdup(f->apparmor);
@@ -173,7 +174,7 @@ CMD(exec) {
       {NULL, 0, NULL, 0},
   };
   struct exec_opts o = {.root = brig_g.root};
-  struct exec_flags f = {0};
+  struct exec_flags f = {.nnp = -1};
   struct spec_config *cfg = NULL;
   struct container *ct = NULL;
   struct spec_process *fileproc = NULL;
@@ -212,7 +213,7 @@ CMD(exec) {
       f.caps = strv_append(f.caps, optarg);
       break;
     case OPT_NNP:
-      f.nnp = true;
+      f.nnp = cli_bool; /* =false clears the config's (runc) */
       break;
     case OPT_APPARMOR:
       f.apparmor = optarg;

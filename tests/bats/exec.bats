@@ -107,6 +107,19 @@ JSON
   [ $(( 0x$base & (1 << 21) )) -eq 0 ]
 }
 
+@test "exec --no-new-privs=false clears the config's noNewPrivileges (runc asks IsSet); given bare or not at all, as before" {
+  make_bundle sleep 1000
+  cfg '.process.noNewPrivileges = true'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  run brig exec --no-new-privs=false "$(cid)" grep NoNewPrivs /proc/self/status
+  [ "$output" = "NoNewPrivs:	0" ]
+  run brig exec "$(cid)" grep NoNewPrivs /proc/self/status
+  [ "$output" = "NoNewPrivs:	1" ]
+  run brig exec --no-new-privs=true "$(cid)" grep NoNewPrivs /proc/self/status
+  [ "$output" = "NoNewPrivs:	1" ]
+  brig delete -f "$(cid)"
+}
+
 @test "exec --no-new-privs sets NoNewPrivs" {
   start_ctr
   cfg '.process.noNewPrivileges = false'
