@@ -24,6 +24,7 @@
 #include "namespaces.h"
 #include "notify.h"
 #include "proc.h"
+#include "rootfs.h"
 #include "rootless.h"
 #include "security.h"
 #include "spawn.h"
@@ -80,6 +81,8 @@ static int validate_for_create(const struct spec_config *cfg,
                     "config.json: .linux.intelRdt: not supported by "
                     "brig yet");
   }
+  if (rootfs_sysctl_check_host(cfg, err) < 0)
+    return -1;
   if (o->use_init) {
     const struct spec_namespace *pidns = ns_find(l, SPEC_NS_PID);
     if (pidns == NULL || (pidns->path != NULL && *pidns->path != '\0'))

@@ -75,6 +75,11 @@ int rootfs_sysctl(const struct rootfs_ctx *ctx, struct brig_error *err);
  * config early: every key namespaced (ipc keys need an ipc namespace, net.*
  * a network one, kernel.hostname/domainname a uts one), no "/" or "..". */
 int rootfs_sysctl_check(const struct spec_config *cfg, struct brig_error *err);
+/* The same, in the runtime before anything is made, and a net.* key with
+ * a network namespace joined by path that is the runtime's own (runc's
+ * isHostNetNS) refused: its keys are the host's. */
+int rootfs_sysctl_check_host(const struct spec_config *cfg,
+                             struct brig_error *err);
 int rootfs_sysctl_check_key(const struct spec_config *cfg, const char *key,
                             struct brig_error *err);
 /* Bind-mount the pty slave pty_fd (pty_path names it in messages) over

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -17,6 +18,20 @@ static bool has_namespace(const struct spec_config *cfg, enum spec_ns_type t) {
   for (size_t i = 0; l != NULL && i < l->n_namespaces; i++)
     if (l->namespaces[i].type == t)
       return true;
+  return false;
+}
+
+/* A network namespace joined by path that is the runtime's own (runc's
+ * isHostNetNS): its net.* keys are the host's. */
+static bool joins_host_netns(const struct spec_config *cfg) {
+  const struct spec_linux *l = cfg->linux_;
+  struct stat a, b;
+  for (size_t i = 0; l != NULL && i < l->n_namespaces; i++)
+    if (l->namespaces[i].type == SPEC_NS_NETWORK &&
+        l->namespaces[i].path != NULL && *l->namespaces[i].path != '\0')
+      return stat(l->namespaces[i].path, &a) == 0 &&
+             stat("/proc/self/ns/net", &b) == 0 && a.st_dev == b.st_dev &&
+             a.st_ino == b.st_ino;
   return false;
 }
 
@@ -74,6 +89,19 @@ int rootfs_sysctl_check(const struct spec_config *cfg, struct brig_error *err) {
   for (size_t i = 0; l != NULL && i < l->n_sysctl; i++)
     if (rootfs_sysctl_check_key(cfg, l->sysctl[i].key, err) < 0)
       return -1;
+  return 0;
+}
+
+int rootfs_sysctl_check_host(const struct spec_config *cfg,
+                             struct brig_error *err) {
+  const struct spec_linux *l = cfg->linux_;
+  for (size_t i = 0; l != NULL && i < l->n_sysctl; i++) {
+    if (rootfs_sysctl_check_key(cfg, l->sysctl[i].key, err) < 0)
+      return -1;
+    if (strncmp(l->sysctl[i].key, "net.", 4) == 0 && joins_host_netns(cfg))
+      return refuse(err, l->sysctl[i].key,
+                    "not allowed in host network namespace");
+  }
   return 0;
 }
 

@@ -399,6 +399,28 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   no_state "$(cid)"
 }
 
+@test "sysctl: net.* with the host's network namespace joined by path is refused (runc's isHostNetNS); another one by path is fine" {
+  v=$(cat /proc/sys/net/ipv4/ip_forward)
+  cfg ".linux.namespaces |= map(if .type == \"network\" then .path = \"/proc/$$/ns/net\" else . end)
+    | .linux.sysctl = {\"net.ipv4.ip_forward\": \"$v\"}"
+  run brig create -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'sysctl "net.ipv4.ip_forward" not allowed in host network namespace'* ]]
+  no_state "$(cid)"
+  # a container's own network namespace, joined by path: its key
+  make_bundle sleep 1000
+  brig run -d -b "$BUNDLE" "$(cid net)" </dev/null >/dev/null 2>&1
+  npid=$(brig state "$(cid net)" | jq -r .pid)
+  make_bundle cat /proc/sys/net/ipv4/ip_forward
+  cfg ".linux.namespaces |= map(if .type == \"network\" then .path = \"/proc/$npid/ns/net\" else . end)
+    | .linux.sysctl = {\"net.ipv4.ip_forward\": \"1\"}"
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  [ "$status" -eq 0 ]
+  [ "$output" = 1 ]
+  [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$v" ]
+  brig delete -f "$(cid net)"
+}
+
 @test "sysctl: net.* without a network namespace is refused" {
   cfg '.linux.namespaces |= map(select(.type != "network")) | .linux.sysctl = {"net.ipv4.ip_forward": "1"}'
   run brig create -b "$BUNDLE" "$(cid)"
