@@ -51,12 +51,19 @@ void contain_close_fds(int preserve_fds, int keep1, int keep2) {
   contain_close_fds_from(first_extra_fd(preserve_fds), keep, 2);
 }
 
-int contain_chdir(const char *cwd, struct brig_error *err) {
+int contain_chdir(const char *cwd, bool *later, struct brig_error *err) {
   char buf[PATH_MAX];
 
-  if (chdir(cwd) < 0)
+  if (chdir(cwd) < 0) {
+    if (later != NULL && (errno == EACCES || errno == EPERM)) {
+      *later = true;
+      return 0;
+    }
     return brig_err(err, errno,
                     "chdir to cwd (\"%s\") set in config.json failed", cwd);
+  }
+  if (later != NULL)
+    *later = false;
   /* A directory outside our root (reached through an fd of the runtime)
    * has no path from "/": the kernel says "(unreachable)", glibc ENOENT. */
   errno = 0;

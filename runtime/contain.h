@@ -8,7 +8,10 @@
  *                    (and, in the ASan build, its report fd: sanitizer.h)
  *   contain_chdir    chdir to process.cwd and check that the result lies
  *                    inside the container's root (CVE-2024-21626: a cwd
- *                    like /proc/self/fd/N naming a runtime fd)
+ *                    like /proc/self/fd/N naming a runtime fd); with
+ *                    `later`, first as root (before the user is set, as
+ *                    runc): a directory root may not enter sets *later,
+ *                    and the caller tries again as the process's user
  *   fault_delay      in the test build (make build/brig-faults,
  *                    -DBRIG_FAULTS) sleep $BRIG_FAULT_DELAY_MS ms at a
  *                    named step ($BRIG_FAULT_AT, all steps when unset):
@@ -29,7 +32,7 @@
 #include "error.h"
 
 int contain_enter(struct brig_error *err);
-int contain_chdir(const char *cwd, struct brig_error *err);
+int contain_chdir(const char *cwd, bool *later, struct brig_error *err);
 /* Close every fd from first_extra_fd(preserve_fds) up except keep1 and
  * keep2 (-1 for none). */
 void contain_close_fds(int preserve_fds, int keep1, int keep2);

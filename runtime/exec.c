@@ -70,6 +70,7 @@ static void exec_process(const struct spec_config *cfg,
   struct brig_error err = {0};
   struct security_ctx *sec = NULL;
   char *exe, **env;
+  bool cwd_later = false;
   sigset_t none;
 
   /* No fd of the runtime (cgroup, state dir) lives on in the container,
@@ -92,11 +93,11 @@ static void exec_process(const struct spec_config *cfg,
       security_prepare(cfg, p, &sec, &err) < 0)
     goto fail;
   security_set_state_json(sec, state_json, getpid());
-  if (security_apply(sec, &err) < 0)
+  if (contain_chdir(p->cwd, &cwd_later, &err) < 0 ||
+      security_apply(sec, &err) < 0 ||
+      (cwd_later && contain_chdir(p->cwd, NULL, &err) < 0))
     goto fail;
-  if (contain_chdir(p->cwd, &err) < 0)
-    goto fail;
-  exe = find_executable(p, &err);
+  exe = find_executable(p, env, &err);
   if (exe == NULL)
     goto fail;
   if (close_extra_fds(o->preserve_fds, &err) < 0 ||

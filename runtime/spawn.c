@@ -255,21 +255,34 @@ static char *passwd_home(uint32_t uid) {
   }
 }
 
-char **process_env(const struct spec_process *p) {
-  const char *home = env_get(p->env, "HOME");
-  size_t n = strv_len(p->env), at = n;
-  _cleanup_free_ char *dir = NULL;
-  char **env;
+/* The length of an entry's name, "=" included. */
+static size_t env_key_len(const char *kv) {
+  const char *eq = strchr(kv, '=');
+  return eq != NULL ? (size_t)(eq - kv) + 1 : strlen(kv);
+}
 
-  if (home != NULL && *home != '\0')
-    return p->env;
-  dir = passwd_home(p->user.uid);
-  env = xcalloc(n + 2, sizeof(char *));
+char **process_env(const struct spec_process *p) {
+  size_t n = strv_len(p->env), k = 0, at;
+  char **env = xcalloc(n + 2, sizeof(char *));
+  const char *home;
+
+  /* As runc sets them one by one: a name given twice is there once, at
+   * its first place, with its last value (and PATH is looked up in it). */
   for (size_t i = 0; i < n; i++) {
-    env[i] = p->env[i];
-    if (at == n && strcmp(p->env[i], "HOME=") == 0)
-      at = i; /* an empty HOME is replaced where it is */
+    size_t kl = env_key_len(p->env[i]), j;
+    for (j = 0; j < k; j++)
+      if (strncmp(env[j], p->env[i], kl) == 0)
+        break;
+    env[j] = p->env[i];
+    if (j == k)
+      k++;
   }
+  home = env_get(env, "HOME");
+  if (home != NULL && *home != '\0')
+    return env;
+  for (at = 0; at < k && strcmp(env[at], "HOME=") != 0; at++)
+    ; /* an empty HOME is replaced where it is */
+  _cleanup_free_ char *dir = passwd_home(p->user.uid);
   env[at] = xasprintf("HOME=%s", dir != NULL ? dir : "/");
   return env;
 }
@@ -287,9 +300,10 @@ static int check_exec(const char *path) {
 
 /* As exec.LookPath: a name with '/' is used as is, else searched in the
  * process's PATH.  Messages use runc's wording (engines match on them). */
-char *find_executable(const struct spec_process *p, struct brig_error *err) {
+char *find_executable(const struct spec_process *p, char *const *env,
+                      struct brig_error *err) {
   const char *name = p->args[0];
-  const char *path = env_get(p->env, "PATH");
+  const char *path = env_get(env, "PATH");
 
   if (strchr(name, '/') != NULL) {
     if (check_exec(name) == 0)
@@ -401,6 +415,7 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
                           .cg = o->cg,
                           .idmap_fds = idmap_fds};
   struct sync_msg m;
+  bool cwd_later = false;
 
   if (setsid() < 0) {
     brig_err(err, errno, "setsid");
@@ -462,11 +477,11 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
       security_prepare(cfg, p, sec, err) < 0)
     return NULL;
   security_set_notify_handler(*sec, send_notify_fd, &sock);
-  if (security_apply(*sec, err) < 0)
+  if (contain_chdir(p->cwd, &cwd_later, err) < 0 ||
+      security_apply(*sec, err) < 0 ||
+      (cwd_later && contain_chdir(p->cwd, NULL, err) < 0))
     return NULL;
-  if (contain_chdir(p->cwd, err) < 0)
-    return NULL;
-  return find_executable(p, err);
+  return find_executable(p, *env, err);
 }
 
 /* Wait for the parent's SYNC_GO, keeping the idmapped trees sent before

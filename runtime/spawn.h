@@ -61,14 +61,18 @@ struct spawn_result {
   bool started; /* start_at_go: the start byte was sent */
 };
 
-/* Resolve process.args[0] as exec.LookPath does (PATH from process.env);
- * errors in runc's wording.  Returns a malloc'd path or NULL. */
-char *find_executable(const struct spec_process *p, struct brig_error *err);
+/* Resolve process.args[0] as exec.LookPath does (PATH from env, the
+ * process's as process_env made it); errors in runc's wording.  Returns a
+ * malloc'd path or NULL. */
+char *find_executable(const struct spec_process *p, char *const *env,
+                      struct brig_error *err);
 
-/* process.env, with HOME added as runc and crun add it when it is missing
- * or empty: the home directory of process.user.uid in the container's
- * /etc/passwd, "/" without an entry.  Call in the container's root, before
- * the user switch.  Returns p->env itself when HOME is there. */
+/* process.env as runc passes it on (a name given twice once, at its first
+ * place, with its last value), with HOME added as runc and crun add it
+ * when it is missing or empty: the home directory of process.user.uid in
+ * the container's /etc/passwd, "/" without an entry.  Call in the
+ * container's root, before the user switch.  A new array (of p->env's
+ * strings, and a new HOME). */
 char **process_env(const struct spec_process *p);
 
 int spawn_container(const struct spawn_opts *o, struct spawn_result *r,

@@ -76,3 +76,35 @@ load helpers
   [ "$status" -eq 0 ]
   [ "$output" = exec-ok ]
 }
+
+@test "cwd is entered as root first (a 0700 root directory for a non-root user), as runc; exec --cwd too" {
+  make_bundle sh -c 'pwd; id -u'
+  mkdir -p "$BUNDLE/rootfs/root"
+  chmod 0700 "$BUNDLE/rootfs/root"
+  cfg '.process.user = {"uid": 1000, "gid": 1000} | .process.cwd = "/root"'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = /root ]
+  [ "${lines[1]}" = 1000 ]
+  make_bundle sleep 1000
+  mkdir -p "$BUNDLE/rootfs/root"
+  chmod 0700 "$BUNDLE/rootfs/root"
+  brig run -d -b "$BUNDLE" "$(cid 2)" </dev/null >/dev/null 2>&1
+  run brig exec -u 1000:1000 --cwd /root "$(cid 2)" pwd
+  [ "$status" -eq 0 ]
+  [ "$output" = /root ]
+  brig delete -f "$(cid 2)"
+}
+
+@test "a name given twice in process.env is passed once, at its first place, with its last value; PATH is looked up in it (runc)" {
+  make_bundle sh -c 'env | grep -c "^PATH="; env | grep -E "^(A|PATH)=" | sort; echo "$A"'
+  cfg '.process.env = ["PATH=/nope", "A=1", "PATH=/bin:/usr/bin", "A=2"]'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 1 ]
+  [ "${lines[1]}" = "A=2" ]
+  [ "${lines[2]}" = "PATH=/bin:/usr/bin" ]
+  [ "${lines[3]}" = 2 ]
+}
