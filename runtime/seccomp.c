@@ -317,7 +317,13 @@ static int fill_filter(struct brig_seccomp *f, scmp_filter_ctx ctx,
         return -1;
     }
   }
-  if ((def & 0xffff0000U) == SCMP_ACT_ERRNO(0) && def != SCMP_ACT_ERRNO(ENOSYS))
+  /* As runc: ENOSYS for syscalls newer than the profile (a libc then
+   * falls back to an older one) unless the default lets them through
+   * (allow, log, trace: a tracer handles new ones itself) or already
+   * says ENOSYS; a killing, trapping or notifying default too. */
+  bool permissive = def == SCMP_ACT_ALLOW || def == SCMP_ACT_LOG ||
+                    (def & 0xffff0000U) == SCMP_ACT_TRACE(0);
+  if (!permissive && def != SCMP_ACT_ERRNO(ENOSYS))
     return add_enosys_rules(ctx, native, highest_named(sc), err);
   return 0;
 }

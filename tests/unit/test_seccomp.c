@@ -210,6 +210,16 @@ int main(void) {
        "syscall newer than the profile gets ENOSYS");
     ok(run_filtered(&sc, mkdir_errno) == EPERM,
        "older unlisted syscall still gets the default EPERM");
+    /* runc's stub whatever the default, but allow, log and trace */
+    sc.default_action = "SCMP_ACT_KILL_PROCESS";
+    ok(run_filtered(&sc, newest_errno) == ENOSYS,
+       "default KILL_PROCESS: a syscall newer than the profile gets ENOSYS");
+    ok(run_filtered(&sc, mkdir_errno) == 200 + SIGSYS,
+       "default KILL_PROCESS: an older unlisted one kills");
+    sc.default_action = "SCMP_ACT_TRAP";
+    ok(run_filtered(&sc, newest_errno) == ENOSYS,
+       "default TRAP: a syscall newer than the profile gets ENOSYS");
+    sc.default_action = "SCMP_ACT_ERRNO";
 #ifdef __x86_64__
     ok(run_filtered(&sc, unnamed_errno) == ENOSYS,
        "a number libseccomp has no name for gets ENOSYS too");
