@@ -31,10 +31,12 @@
 #include "util.h"
 
 struct exec_msg {
-  int32_t pid;    /* helper -> brig: the process's host pid */
+  int32_t pid;    /* helper -> brig: the process's host pid; process ->
+                     brig: EXEC_NOTIFY_FD, its seccomp notify fd attached */
   int32_t errnum; /* process -> brig: failure */
   char msg[BRIG_ERROR_MAX];
 };
+#define EXEC_NOTIFY_FD (-1)
 
 struct spec_config *exec_load_config(const char *root, const char *id,
                                      struct container **c,
@@ -60,6 +62,21 @@ static void send_failure(int sock, const struct brig_error *e) {
   memcpy(m.msg, e->msg, sizeof(m.msg));
   if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0)
     fprintf(stderr, "brig: %s\n", e->msg);
+}
+
+/* The process: hand its seccomp notify fd to brig, which sends it to
+ * listenerPath from the host with the process's host pid (runc); wait
+ * for brig's word that the listener has it. */
+static int exec_send_notify_fd(int notify_fd, void *data,
+                               struct brig_error *err) {
+  int sock = *(int *)data;
+  struct exec_msg m = {.pid = EXEC_NOTIFY_FD};
+  char ack;
+  if (fd_send_buf(sock, notify_fd, &m, sizeof(m)) < 0)
+    return brig_err(err, errno, "send the seccomp notify fd to brig");
+  if (recv(sock, &ack, 1, 0) != 1)
+    _exit(1); /* brig failed to pass it on, and reports that */
+  return 0;
 }
 
 /* The process itself, inside every namespace of the container. */
@@ -93,6 +110,7 @@ static void exec_process(const struct spec_config *cfg,
       security_prepare(cfg, p, &sec, &err) < 0)
     goto fail;
   security_set_state_json(sec, state_json, getpid());
+  security_set_notify_handler(sec, exec_send_notify_fd, &sock);
   if (contain_chdir(p->cwd, &cwd_later, &err) < 0 ||
       security_apply(sec, &err) < 0 ||
       (cwd_later && contain_chdir(p->cwd, NULL, &err) < 0))
@@ -109,6 +127,41 @@ static void exec_process(const struct spec_config *cfg,
 fail:
   send_failure(sock, &err);
   _exit(255);
+}
+
+/* One message on exec's socket, as fd_recv_buf; the fd only with
+ * EXEC_NOTIFY_FD (any other is closed). */
+static ssize_t exec_recv(int sock, struct exec_msg *m, int *fd) {
+  ssize_t n = fd_recv_buf(sock, m, sizeof(*m), fd);
+  if (*fd >= 0 && (n != sizeof(*m) || m->pid != EXEC_NOTIFY_FD)) {
+    close(*fd);
+    *fd = -1;
+  }
+  if (n == sizeof(*m))
+    m->msg[sizeof(m->msg) - 1] = '\0';
+  return n;
+}
+
+/* The process's notify fd to listenerPath, with its host pid and the
+ * container's state, then the word to go on.  Closes fd. */
+static int exec_forward_notify(const struct spec_config *cfg, int fd, pid_t pid,
+                               const char *state_json, int sock,
+                               struct brig_error *err) {
+  const struct spec_seccomp *sc =
+      cfg->linux_ != NULL ? cfg->linux_->seccomp : NULL;
+  int ret = -1;
+  if (fd < 0)
+    brig_err(err, EBADMSG, "seccomp notify fd: none came with the message");
+  else if (sc == NULL || sc->listener_path == NULL)
+    brig_err(err, EINVAL, "seccomp notify fd: no linux.seccomp.listenerPath");
+  else if (seccomp_notify_send(sc->listener_path, fd, sc->listener_metadata,
+                               pid, state_json, err) == 0)
+    ret = send(sock, "g", 1, MSG_NOSIGNAL) == 1
+              ? 0
+              : brig_err(err, errno, "seccomp notify fd: tell the process");
+  if (fd >= 0)
+    close(fd);
+  return ret;
 }
 
 /* The init's /proc directory as an fd, checked to be the container's
@@ -219,7 +272,7 @@ int container_exec(const struct exec_opts *o, int *code,
   struct cgroup *cg = NULL;
   _cleanup_free_ char *state_json = NULL;
   _cleanup_close_ int console_sock = -1, console_peer = -1, initdir = -1;
-  int sp[2] = {-1, -1}, master = -1, status, ret = -1;
+  int sp[2] = {-1, -1}, master = -1, status, ret = -1, notify_fd = -1, nfd;
   struct exec_msg m;
   pid_t helper, pid = -1, init;
   ssize_t n;
@@ -309,7 +362,13 @@ int container_exec(const struct exec_opts *o, int *code,
   fault_kill("exec-forked");
   while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
     ;
-  n = recv(sp[0], &m, sizeof(m), 0);
+  /* the process's notify fd may come before the helper's pid */
+  while ((n = exec_recv(sp[0], &m, &nfd)) == sizeof(m) &&
+         m.pid == EXEC_NOTIFY_FD) {
+    if (notify_fd >= 0)
+      close(notify_fd);
+    notify_fd = nfd;
+  }
   if (n != sizeof(m) || m.pid <= 0) {
     if (n == sizeof(m))
       brig_err(err, 0, "%s", m.msg);
@@ -318,6 +377,12 @@ int container_exec(const struct exec_opts *o, int *code,
     goto out;
   }
   pid = m.pid;
+  if (notify_fd >= 0) {
+    int fd = notify_fd;
+    notify_fd = -1;
+    if (exec_forward_notify(cfg, fd, pid, state_json, sp[0], err) < 0)
+      goto out;
+  }
   fault_kill("exec-pid");
   if (console_peer >= 0) {
     master = fd_recv(console_peer, err);
@@ -331,8 +396,12 @@ int container_exec(const struct exec_opts *o, int *code,
     if (terminal_clear_onlcr(master, err) < 0)
       goto out;
   }
-  /* EOF: the socket closed on execve.  A message: the process failed. */
-  n = recv(sp[0], &m, sizeof(m), 0);
+  /* EOF: the socket closed on execve.  A message: the process failed (or
+   * handed over its seccomp notify fd, and goes on). */
+  while ((n = exec_recv(sp[0], &m, &nfd)) == sizeof(m) &&
+         m.pid == EXEC_NOTIFY_FD)
+    if (exec_forward_notify(cfg, nfd, pid, state_json, sp[0], err) < 0)
+      goto out;
   if (n == sizeof(m)) {
     brig_err(err, 0, "%s", m.msg);
     err->errnum = m.errnum;
@@ -355,6 +424,8 @@ out:
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
   }
+  if (notify_fd >= 0)
+    close(notify_fd);
   if (master >= 0)
     close(master);
   if (sp[0] >= 0)

@@ -37,8 +37,12 @@ int console_socket_connect(const char *path, struct brig_error *err) {
 }
 
 int fd_send(int sock, int fd, const char *name) {
+  return fd_send_buf(sock, fd, name, strlen(name));
+}
+
+int fd_send_buf(int sock, int fd, const void *buf, size_t len) {
   char cbuf[CMSG_SPACE(sizeof(int))];
-  struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
+  struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
   struct msghdr mh = {.msg_iov = &iov,
                       .msg_iovlen = 1,
                       .msg_control = cbuf,
@@ -63,25 +67,32 @@ int terminal_clear_onlcr(int master, struct brig_error *err) {
   return 0;
 }
 
-int fd_recv(int sock, struct brig_error *err) {
-  char cbuf[CMSG_SPACE(sizeof(int))], data[4096];
-  struct iovec iov = {.iov_base = data, .iov_len = sizeof(data)};
+ssize_t fd_recv_buf(int sock, void *buf, size_t len, int *fd) {
+  char cbuf[CMSG_SPACE(sizeof(int))];
+  struct iovec iov = {.iov_base = buf, .iov_len = len};
   struct msghdr mh = {.msg_iov = &iov,
                       .msg_iovlen = 1,
                       .msg_control = cbuf,
                       .msg_controllen = sizeof(cbuf)};
   struct cmsghdr *cm;
-  int fd;
   ssize_t n;
+  *fd = -1;
   do
     n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
-  if (n < 0)
+  for (cm = n >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm))
+    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+      memcpy(fd, CMSG_DATA(cm), sizeof(int));
+  return n;
+}
+
+int fd_recv(int sock, struct brig_error *err) {
+  char data[4096];
+  int fd;
+  if (fd_recv_buf(sock, data, sizeof(data), &fd) < 0)
     return brig_err(err, errno, "receive console fd");
-  cm = CMSG_FIRSTHDR(&mh);
-  if (cm == NULL || cm->cmsg_type != SCM_RIGHTS)
+  if (fd < 0)
     return brig_err(err, EBADMSG, "receive console fd: no fd in message");
-  memcpy(&fd, CMSG_DATA(cm), sizeof(int));
   return fd;
 }
 

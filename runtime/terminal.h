@@ -5,6 +5,7 @@
 #define BRIG_TERMINAL_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "spec.h"
@@ -26,6 +27,11 @@ int fd_recv(int sock, struct brig_error *err);
 int terminal_clear_onlcr(int master, struct brig_error *err);
 /* Send fd with SCM_RIGHTS and `name` as the data. */
 int fd_send(int sock, int fd, const char *name);
+/* Send fd with SCM_RIGHTS and buf as the data; -1 with errno. */
+int fd_send_buf(int sock, int fd, const void *buf, size_t len);
+/* One message into buf (its length; 0 at EOF, -1 with errno), *fd the fd
+ * it carried (close-on-exec) or -1. */
+ssize_t fd_recv_buf(int sock, void *buf, size_t len, int *fd);
 /* run -d --console-file: fork a relay that holds the pty master and
  * appends what the container writes to path, until the pty hangs up.
  * Takes ownership of master. */

@@ -175,6 +175,30 @@ stop_listener() {
   [[ "$output" == *"No space left on device"* ]]
 }
 
+@test "notify: exec hands its fd to brig, which sends it to the listener from the host with the process's host pid (runc)" {
+  make_bundle sleep 1000
+  start_listener success
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  # the first listener serves the init; a second one at the same path
+  # takes exec's
+  wait_for 50 test -s "$TEST_TMP/state.json"
+  ino=$(stat -c %i "$SOCK")
+  "$LISTENER" "$SOCK" "$TEST_TMP/state2.json" success 3>&- &
+  L2=$!
+  wait_for 50 eval '[ "$(stat -c %i "$SOCK" 2>/dev/null)" != "$ino" ]'
+  run brig exec --pid-file "$TEST_TMP/exec.pid" "$(cid)" sh -c 'mkdir /tmp/e && echo mkdir-ok; test -d /tmp/e || echo not-made'
+  echo "$output"
+  kill "$L2" 2>/dev/null || true
+  wait "$L2" 2>/dev/null || true
+  stop_listener
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = mkdir-ok ]
+  [ "${lines[1]}" = not-made ]
+  run jq -r '[.metadata, .state.id, .state.status, (.pid | tostring)] | join(" ")' "$TEST_TMP/state2.json"
+  [ "$output" = "bats-meta $(cid) running $(cat "$TEST_TMP/exec.pid")" ]
+  brig delete -f "$(cid)"
+}
+
 @test "notify without a listener at listenerPath fails create" {
   make_bundle true
   cfg ".linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\",
