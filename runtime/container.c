@@ -81,7 +81,8 @@ static int validate_for_create(const struct spec_config *cfg,
                     "config.json: .linux.intelRdt: not supported by "
                     "brig yet");
   }
-  if (rootfs_sysctl_check_host(cfg, err) < 0)
+  if (rootfs_sysctl_check_host(cfg, err) < 0 ||
+      proc_check_affinity(cfg->process, err) < 0)
     return -1;
   if (o->use_init) {
     const struct spec_namespace *pidns = ns_find(l, SPEC_NS_PID);

@@ -234,7 +234,8 @@ static void exec_helper(const struct spec_config *cfg,
   pid_t pid;
 
   sanitizer_container_side();
-  if (contain_enter(&err) < 0)
+  if (contain_enter(&err) < 0 ||
+      proc_apply_initial_affinity(o->process, &err) < 0)
     goto fail;
   if (cg != NULL && cgroup_add_pid(cg, getpid(), CGROUP_HIER_ALL, &err) < 0)
     goto fail;

@@ -313,6 +313,30 @@ static int apply_affinity(const char *list, const char *what,
   return 0;
 }
 
+int proc_check_affinity(const struct spec_process *p, struct brig_error *err) {
+  unsigned long mask[CPU_SETSIZE / ULONG_BITS];
+  const struct spec_exec_cpu_affinity *a = p->exec_cpu_affinity;
+  if (a == NULL)
+    return 0;
+  if (a->initial != NULL &&
+      parse_id_list(a->initial, mask, CPU_SETSIZE,
+                    "process.execCPUAffinity.initial", err) < 0)
+    return -1;
+  if (a->final != NULL &&
+      parse_id_list(a->final, mask, CPU_SETSIZE,
+                    "process.execCPUAffinity.final", err) < 0)
+    return -1;
+  return 0;
+}
+
+int proc_apply_initial_affinity(const struct spec_process *p,
+                                struct brig_error *err) {
+  if (p->exec_cpu_affinity == NULL)
+    return 0;
+  return apply_affinity(p->exec_cpu_affinity->initial,
+                        "process.execCPUAffinity.initial", err);
+}
+
 int proc_apply_final_affinity(const struct spec_process *p,
                               struct brig_error *err) {
   if (p->exec_cpu_affinity == NULL)
@@ -388,10 +412,6 @@ int proc_apply_attrs(const struct spec_config *cfg,
   if (apply_rlimits(p, err) < 0 || apply_oom_score_adj(p, err) < 0 ||
       apply_personality(cfg, err) < 0 || apply_scheduler(p, err) < 0 ||
       apply_io_priority(p, err) < 0 || apply_memory_policy(cfg, err) < 0)
-    return -1;
-  if (p->exec_cpu_affinity != NULL &&
-      apply_affinity(p->exec_cpu_affinity->initial,
-                     "process.execCPUAffinity.initial", err) < 0)
     return -1;
   if (p->user.umask.set) {
     if (p->user.umask.v > 0777)

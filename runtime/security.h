@@ -1,8 +1,11 @@
 /* The process's security and scheduling attributes, applied in the child
  * after the root filesystem is final:
  *   proc_apply_attrs      rlimits, oomScoreAdj, personality, scheduler,
- *                         ioPriority, execCPUAffinity.initial, memoryPolicy,
- *                         umask
+ *                         ioPriority, memoryPolicy, umask
+ *   proc_apply_initial_affinity  execCPUAffinity.initial, for exec, in its
+ *                         helper before it joins the container's cgroup
+ *                         (runtime-spec: "before the transition to
+ *                         container's cgroup")
  *   security_prepare      resolve capabilities, build the seccomp filter
  *                         (libseccomp) if any, check the LSM requests
  *   security_apply        AppArmor/SELinux exec labels, bounding set,
@@ -39,6 +42,11 @@ int proc_write_oom_score_adj(pid_t pid, const struct spec_process *p,
                              struct brig_error *err);
 int proc_apply_attrs(const struct spec_config *cfg,
                      const struct spec_process *p, struct brig_error *err);
+int proc_apply_initial_affinity(const struct spec_process *p,
+                                struct brig_error *err);
+/* create: execCPUAffinity's lists well formed (the init does not apply
+ * them, but a bad config is refused all the same). */
+int proc_check_affinity(const struct spec_process *p, struct brig_error *err);
 int security_prepare(const struct spec_config *cfg,
                      const struct spec_process *p, struct security_ctx **out,
                      struct brig_error *err);

@@ -421,6 +421,15 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
     brig_err(err, errno, "setsid");
     return NULL;
   }
+  /* execCPUAffinity "is not applicable to the container's init process"
+   * (runtime-spec): exec's only.  A copy without it, for as long as the
+   * init lives. */
+  if (p->exec_cpu_affinity != NULL) {
+    struct spec_process *ip = xmalloc(sizeof(*ip));
+    *ip = *p;
+    ip->exec_cpu_affinity = NULL;
+    p = ip;
+  }
   if (join_namespaces(l, err) < 0)
     return NULL;
   /* After the parent put us in our cgroup, so it becomes our cgroup root. */

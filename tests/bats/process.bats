@@ -36,12 +36,30 @@ load helpers
   [ "$output" = "best-effort: prio 6" ]
 }
 
-@test "execCPUAffinity initial and final" {
-  make_bundle sh -c 'grep Cpus_allowed_list /proc/self/status'
-  cfg '.process.execCPUAffinity = {initial: "0-1", final: "1"}'
-  run brig run -b "$BUNDLE" "$(cid)"
+@test "execCPUAffinity is exec's: initial before the cgroup join, final before the exec; not the init's (runtime-spec)" {
+  make_bundle sh -c 'grep Cpus_allowed_list /proc/self/status; sleep 1000'
+  cfg '.process.execCPUAffinity = {initial: "0", final: "1"}
+    | .linux.resources.cpu.cpus = "1"'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1
+  wait_for 100 grep -q Cpus_allowed_list "$TEST_TMP/out"
+  # the init: the cpuset's cpus, no affinity of its own
+  [ "$(cat "$TEST_TMP/out")" = "Cpus_allowed_list:	1" ]
+  grep -q "^Cpus_allowed_list:	1$" "/proc/$(brig state "$(cid)" | jq -r .pid)/status"
+  # exec: "initial" 0 is outside the cpuset, so it must come before the
+  # join; "final" 1 is the process's
+  jq '.process + {args: ["grep", "Cpus_allowed_list", "/proc/self/status"]}' \
+    "$BUNDLE/config.json" > "$TEST_TMP/p.json"
+  run brig exec --process "$TEST_TMP/p.json" "$(cid)"
+  echo "$output"
   [ "$status" -eq 0 ]
   [ "$output" = "Cpus_allowed_list:	1" ]
+  brig delete -f "$(cid)"
+  # without a cpuset: the init keeps every cpu, final or not
+  make_bundle grep Cpus_allowed_list /proc/self/status
+  cfg '.process.execCPUAffinity = {final: "1"}'
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "Cpus_allowed_list:	$(cat /sys/devices/system/cpu/online)" ]
 }
 
 @test "a malformed cpu list is refused naming the field" {
