@@ -205,6 +205,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     for (size_t i = 0; i < n; i++)
       cfg->process->args[i] = xstrdup(o->args[i]);
   }
+  security_take_listen_fds();
   if (validate_for_create(cfg, o, err) < 0)
     goto out;
   /* LSM and seccomp requests the host cannot honour fail before anything

@@ -187,13 +187,24 @@ static int cloexec_from_proc(int first, struct brig_error *err) {
   return 0;
 }
 
+static unsigned int listen_fds; /* security_take_listen_fds */
+
+unsigned int security_take_listen_fds(void) {
+  const char *n = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+  int64_t count, owner;
+  if (n == NULL || pid == NULL || parse_i64(n, &count) < 0 || count <= 0 ||
+      count > INT_MAX / 2 || parse_i64(pid, &owner) < 0 || owner != getpid())
+    return 0;
+  listen_fds = (unsigned)count;
+  return listen_fds;
+}
+
+unsigned int security_listen_fds(void) {
+  return listen_fds;
+}
+
 unsigned int first_extra_fd(int preserve_fds) {
-  const char *listen = getenv("LISTEN_FDS");
-  int64_t extra = 0;
-  if (listen != NULL && *listen != '\0' &&
-      (parse_i64(listen, &extra) < 0 || extra < 0 || extra > INT_MAX / 2))
-    extra = 0;
-  return 3u + (unsigned)(preserve_fds < 0 ? 0 : preserve_fds) + (unsigned)extra;
+  return 3u + (unsigned)(preserve_fds < 0 ? 0 : preserve_fds) + listen_fds;
 }
 
 int close_extra_fds(int preserve_fds, struct brig_error *err) {

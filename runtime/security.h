@@ -87,12 +87,20 @@ int seccomp_notify_send(const char *listener_path, int notify_fd,
                         const char *metadata, pid_t pid, const char *state_json,
                         struct brig_error *err);
 
-/* Mark every fd above 2 + preserve_fds (+ $LISTEN_FDS when set and the
- * listener is this process) close-on-exec, so the exec FIFO and sync
+/* Mark every fd above 2 + preserve_fds (+ the socket-activation fds, see
+ * security_take_listen_fds) close-on-exec, so the exec FIFO and sync
  * socket stay usable until execve.  Call right before execve. */
 int close_extra_fds(int preserve_fds, struct brig_error *err);
-/* The first fd that is not stdio, --preserve-fds or $LISTEN_FDS. */
+/* The first fd that is not stdio, --preserve-fds or a socket-activation
+ * fd. */
 unsigned int first_extra_fd(int preserve_fds);
+/* create and run (not exec), in the runtime: socket activation as runc
+ * takes it (systemd's sd_listen_fds): $LISTEN_FDS fds from 3 on, only
+ * when $LISTEN_PID is this process.  Their number, 0 without; the
+ * container's process gets them with LISTEN_FDS=N and LISTEN_PID=1. */
+unsigned int security_take_listen_fds(void);
+/* The number taken (0 in exec, which takes none, as runc's). */
+unsigned int security_listen_fds(void);
 
 /* SELinux is enabled on this host (mountLabel becomes a context= mount
  * option only then). */

@@ -287,6 +287,20 @@ char **process_env(const struct spec_process *p) {
   return env;
 }
 
+/* env with LISTEN_FDS=n and LISTEN_PID=1 in place of any it had (the
+ * socket-activation fds, from 3 on, are the process's: runc's way). */
+static char **env_with_listen_fds(char **env, unsigned int n) {
+  size_t len = strv_len(env), k = 0;
+  char **out = xcalloc(len + 3, sizeof(char *));
+  for (size_t i = 0; i < len; i++)
+    if (strncmp(env[i], "LISTEN_FDS=", 11) != 0 &&
+        strncmp(env[i], "LISTEN_PID=", 11) != 0)
+      out[k++] = env[i];
+  out[k++] = xasprintf("LISTEN_FDS=%u", n);
+  out[k] = xstrdup("LISTEN_PID=1");
+  return out;
+}
+
 static int check_exec(const char *path) {
   struct stat sb;
   if (stat(path, &sb) < 0)
@@ -482,6 +496,8 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
   if (!keyring_early && join_session_keyring(o, err) < 0)
     return NULL;
   *env = process_env(p);
+  if (security_listen_fds() > 0)
+    *env = env_with_listen_fds(*env, security_listen_fds());
   if (proc_apply_attrs(cfg, p, err) < 0 ||
       security_prepare(cfg, p, sec, err) < 0)
     return NULL;

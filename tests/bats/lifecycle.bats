@@ -463,6 +463,29 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$rc" -eq 137 ]
 }
 
+@test "socket activation: LISTEN_FDS fds from 3 on reach the process with LISTEN_FDS and LISTEN_PID=1 when LISTEN_PID is brig's; not otherwise, not for exec (runc)" {
+  make_bundle sh -c 'echo "fds=$LISTEN_FDS pid=$LISTEN_PID"; cat /proc/self/fd/3 2>/dev/null || echo no-fd3'
+  echo activated > "$TEST_TMP/sock-stand-in"
+  run bash -c 'exec 3<"$1"; LISTEN_FDS=1 LISTEN_PID=$$ exec "$2" --root "$3" run -b "$4" "$5"' \
+    _ "$TEST_TMP/sock-stand-in" "$BRIG" "$BRIG_ROOT" "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "fds=1 pid=1" ]
+  [ "${lines[1]}" = activated ]
+  # LISTEN_PID another process's: not ours to pass on
+  run bash -c 'exec 3<"$1"; LISTEN_FDS=1 LISTEN_PID=1 exec "$2" --root "$3" run -b "$4" "$5"' \
+    _ "$TEST_TMP/sock-stand-in" "$BRIG" "$BRIG_ROOT" "$BUNDLE" "$(cid 2)"
+  [ "${lines[0]}" = "fds= pid=" ]
+  [ "${lines[1]}" = no-fd3 ]
+  # exec takes none
+  make_bundle sleep 1000
+  brig run -d -b "$BUNDLE" "$(cid 3)" </dev/null >/dev/null 2>&1
+  run bash -c 'exec 3<"$1"; LISTEN_FDS=1 LISTEN_PID=$$ exec "$2" --root "$3" exec "$4" sh -c "cat /proc/self/fd/3 2>/dev/null || echo no-fd3"' \
+    _ "$TEST_TMP/sock-stand-in" "$BRIG" "$BRIG_ROOT" "$(cid 3)"
+  [ "$output" = no-fd3 ]
+  brig delete -f "$(cid 3)"
+}
+
 @test "run with SIGCHLD ignored by its caller still gets the exit status" {
   make_bundle sh -c 'exit 7'
   rc=0
