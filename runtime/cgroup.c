@@ -523,7 +523,7 @@ static char *join_path(const char *a, const char *b) {
   return xasprintf("%.*s/%s", (int)la, a, b);
 }
 
-static bool path_is_clean(const char *p) {
+bool cgroup_path_is_clean(const char *p) {
   /* no "..", no "." components: the path must stay inside the hierarchy */
   for (const char *c = p; *c;) {
     while (*c == '/')
@@ -607,7 +607,8 @@ int cgroup_resolve(const char *id, const char *cgroups_path,
                    struct cgroup **out, struct brig_error *err) {
   struct cgroup *cg;
   *out = NULL;
-  if (cgroups_path != NULL && *cgroups_path && !path_is_clean(cgroups_path))
+  if (cgroups_path != NULL && *cgroups_path &&
+      !cgroup_path_is_clean(cgroups_path))
     return brig_err(err, 0,
                     "linux.cgroupsPath %s: must not contain \".\" or \"..\"",
                     cgroups_path);
@@ -777,7 +778,7 @@ int cgroup_descend(struct cgroup *cg, char *const *args,
   for (size_t a = 0; a < n; a++) {
     const char *arg = args[a], *colon = strchr(arg, ':');
     const char *path = colon != NULL ? colon + 1 : arg;
-    if (!path_is_clean(path))
+    if (!cgroup_path_is_clean(path))
       return brig_err(err, 0, "--cgroup %s: must not contain \".\" or \"..\"",
                       arg);
     if (colon == NULL) {
@@ -885,13 +886,96 @@ void cgroup_free(struct cgroup *cg) {
   free(cg);
 }
 
+/* "oom_kill N" of memory.oom_control (v1) or memory.events (v2). */
+uint64_t cgroup_oom_kills(struct cgroup *cg) {
+  static const char *files[] = {"memory.oom_control", "memory.events"};
+  for (size_t i = 0; i < 2; i++) {
+    char *v = NULL, *p;
+    struct brig_error e = {0};
+    uint64_t n = 0;
+    if (cgroup_get_value(cg, files[i], &v, &e) < 0)
+      continue;
+    p = strstr(v, "oom_kill ");
+    if (p != NULL)
+      n = strtoull(p + 9, NULL, 10);
+    free(v);
+    return n;
+  }
+  return 0;
+}
+
 /* ---- dispatch ---- */
+
+/* The field of linux.resources a cgroup file (v1 or v2) is written from:
+ * a write the kernel refused names it. */
+static const char *resource_field(const char *file) {
+  static const char *const map[][2] = {
+      {"memory.limit_in_bytes", "memory.limit"},
+      {"memory.max", "memory.limit"},
+      {"memory.soft_limit_in_bytes", "memory.reservation"},
+      {"memory.low", "memory.reservation"},
+      {"memory.memsw.limit_in_bytes", "memory.swap"},
+      {"memory.swap.max", "memory.swap"},
+      {"memory.kmem.limit_in_bytes", "memory.kernel"},
+      {"memory.kmem.tcp.limit_in_bytes", "memory.kernelTCP"},
+      {"memory.swappiness", "memory.swappiness"},
+      {"memory.oom_control", "memory.disableOOMKiller"},
+      {"memory.use_hierarchy", "memory.useHierarchy"},
+      {"cpu.shares", "cpu.shares"},
+      {"cpu.weight", "cpu.shares"},
+      {"cpu.cfs_quota_us", "cpu.quota"},
+      {"cpu.cfs_period_us", "cpu.period"},
+      {"cpu.max", "cpu.quota"},
+      {"cpu.cfs_burst_us", "cpu.burst"},
+      {"cpu.max.burst", "cpu.burst"},
+      {"cpu.rt_runtime_us", "cpu.realtimeRuntime"},
+      {"cpu.rt_period_us", "cpu.realtimePeriod"},
+      {"cpu.idle", "cpu.idle"},
+      {"cpuset.cpus", "cpu.cpus"},
+      {"cpuset.mems", "cpu.mems"},
+      {"pids.max", "pids.limit"},
+      {"blkio.weight", "blockIO.weight"},
+      {"blkio.bfq.weight", "blockIO.weight"},
+      {"blkio.leaf_weight", "blockIO.leafWeight"},
+      {"blkio.weight_device", "blockIO.weightDevice"},
+      {"blkio.bfq.weight_device", "blockIO.weightDevice"},
+      {"blkio.leaf_weight_device", "blockIO.weightDevice"},
+      {"blkio.throttle.read_bps_device", "blockIO.throttleReadBpsDevice"},
+      {"blkio.throttle.write_bps_device", "blockIO.throttleWriteBpsDevice"},
+      {"blkio.throttle.read_iops_device", "blockIO.throttleReadIOPSDevice"},
+      {"blkio.throttle.write_iops_device", "blockIO.throttleWriteIOPSDevice"},
+      {"io.weight", "blockIO"},
+      {"io.bfq.weight", "blockIO"},
+      {"io.max", "blockIO"},
+      {"net_cls.classid", "network.classID"},
+      {"net_prio.ifpriomap", "network.priorities"},
+      {"rdma.max", "rdma"},
+      {"devices.allow", "devices"},
+      {"devices.deny", "devices"},
+  };
+  for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+    if (strcmp(file, map[i][0]) == 0)
+      return map[i][1];
+  return strncmp(file, "hugetlb.", 8) == 0 ? "hugepageLimits" : NULL;
+}
 
 int cgroup_apply(struct cgroup *cg, const struct spec_resources *res,
                  bool update, struct brig_error *err) {
   /* no resources still means the device allow-list */
   static const struct spec_resources none;
-  return cg->drv->apply(cg, res != NULL ? res : &none, update, err);
+  char file[64];
+  if (cg->drv->apply(cg, res != NULL ? res : &none, update, err) == 0)
+    return 0;
+  /* "set FILE=VALUE...": name the field */
+  size_t n = strcspn(err->msg, "=");
+  if (strncmp(err->msg, "set ", 4) != 0 || err->msg[n] != '=' ||
+      n - 4 >= sizeof(file))
+    return -1;
+  memcpy(file, err->msg + 4, n - 4);
+  file[n - 4] = '\0';
+  const char *field = resource_field(file);
+  return brig_err_wrap(err, "linux.resources%s%s", field ? "." : "",
+                       field ? field : "");
 }
 
 int cgroup_add_pid(struct cgroup *cg, pid_t pid, unsigned which,

@@ -28,6 +28,8 @@ char *cgroup_default_path(const char *id);
 /* cgroup_create in two steps: resolve the paths (nothing made yet:
  * cgroup_path() can be recorded first), then make the directories
  * (undone on failure; cg is still the caller's to free). */
+/* No "." or ".." component: the path stays inside the hierarchy. */
+bool cgroup_path_is_clean(const char *p);
 int cgroup_resolve(const char *id, const char *cgroups_path,
                    struct cgroup **out, struct brig_error *err);
 int cgroup_make(struct cgroup *cg, struct brig_error *err);
@@ -104,6 +106,9 @@ int cgroup_stats(struct cgroup *cg, struct events_stats *st,
 int cgroup_oom_eventfd(struct cgroup *cg, struct brig_error *err);
 /* Read / write one cgroup file by name ("memory.limit_in_bytes"); the
  * controller is the part before the first dot. */
+/* How many processes the OOM killer ended in cg ("oom_kill N" of
+ * memory.oom_control (v1) or memory.events (v2)); 0 when unknown. */
+uint64_t cgroup_oom_kills(struct cgroup *cg);
 int cgroup_get_value(struct cgroup *cg, const char *key, char **value,
                      struct brig_error *err);
 int cgroup_set_value(struct cgroup *cg, const char *key, const char *value,

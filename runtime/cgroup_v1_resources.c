@@ -388,7 +388,7 @@ static int apply_unified(struct cgroup *cg, const struct spec_resources *res,
                       key, ctrl, u->mount,
                       cg_hier(cg, ctrl) ? " (it is a v1 controller here)" : "");
     if (cg_write(u->dir, key, res->unified[i].value, err) < 0)
-      return -1;
+      return brig_err_wrap(err, "linux.resources.unified[\"%s\"]", key);
   }
   return 0;
 }

@@ -331,7 +331,7 @@ static int apply_unified(struct cgroup *cg, const struct spec_resources *res,
     if (strcmp(ctrl, "cgroup") != 0 && need(cg, ctrl, "unified", key, err) < 0)
       return -1;
     if (cg_write(dir_of(cg), key, res->unified[i].value, err) < 0)
-      return -1;
+      return brig_err_wrap(err, "linux.resources.unified[\"%s\"]", key);
   }
   return 0;
 }

@@ -50,37 +50,49 @@ static int validate_for_create(const struct spec_config *cfg,
                                struct brig_error *err) {
   const struct spec_linux *l = cfg->linux_;
   if (cfg->process == NULL)
-    return brig_err(err, 0, "config.json: .process: required by create");
+    return brig_err(err, 0, "%s: .process: required by create",
+                    spec_origin(cfg));
   if (cfg->root == NULL || cfg->root->path == NULL)
-    return brig_err(err, 0, "config.json: .root.path: required on Linux");
+    return brig_err(err, 0, "%s: .root.path: required on Linux",
+                    spec_origin(cfg));
   if (ns_find(l, SPEC_NS_MOUNT) == NULL)
     return brig_err(err, 0,
-                    "config.json: .linux.namespaces: a mount namespace is "
-                    "required");
+                    "%s: .linux.namespaces: a mount namespace is "
+                    "required",
+                    spec_origin(cfg));
   if ((cfg->hostname != NULL || cfg->domainname != NULL) &&
       ns_find(l, SPEC_NS_UTS) == NULL) {
     const char *field = cfg->hostname != NULL ? "hostname" : "domainname";
     return brig_err(err, 0,
-                    "config.json: .%s: unable to set %s without a private "
+                    "%s: .%s: unable to set %s without a private "
                     "UTS namespace",
-                    field, field);
+                    spec_origin(cfg), field, field);
   }
   if (l != NULL && l->n_net_devices > 0) {
     const struct spec_namespace *net = ns_find(l, SPEC_NS_NETWORK);
     if (net == NULL || (net->path != NULL && *net->path != '\0'))
       return brig_err(err, 0,
-                      "config.json: .linux.netDevices: requires a new "
-                      "network namespace");
+                      "%s: .linux.netDevices: requires a new "
+                      "network namespace",
+                      spec_origin(cfg));
   }
   if (l != NULL && l->intel_rdt != NULL) {
     if (access("/sys/fs/resctrl/info", F_OK) < 0)
       return brig_err(err, 0,
-                      "config.json: .linux.intelRdt: resctrl is not "
-                      "mounted on this host (/sys/fs/resctrl)");
+                      "%s: .linux.intelRdt: resctrl is not "
+                      "mounted on this host (/sys/fs/resctrl)",
+                      spec_origin(cfg));
     return brig_err(err, 0,
-                    "config.json: .linux.intelRdt: not supported by "
-                    "brig yet");
+                    "%s: .linux.intelRdt: not supported by "
+                    "brig yet",
+                    spec_origin(cfg));
   }
+  if (l != NULL && l->cgroups_path != NULL &&
+      !cgroup_path_is_clean(l->cgroups_path))
+    return brig_err(err, 0,
+                    "%s: .linux.cgroupsPath: \"%s\" must not contain \".\" "
+                    "or \"..\"",
+                    spec_origin(cfg), l->cgroups_path);
   if (rootfs_sysctl_check_host(cfg, err) < 0 ||
       proc_check_affinity(cfg->process, err) < 0)
     return -1;
@@ -137,15 +149,27 @@ static int save_early(pid_t pid, uint64_t start_time, void *arg,
 /* spawn_opts.late_cgroup: the v1 hierarchies, then the resources. */
 struct late_cgroup {
   struct cgroup *cg;
-  const struct spec_resources *res;
+  const struct spec_config *cfg;
 };
+
+/* The config's linux.resources on cg; a failure names the config and
+ * the field. */
+static int apply_resources(struct cgroup *cg, const struct spec_config *cfg,
+                           struct brig_error *err) {
+  if (cgroup_apply(cg, cfg->linux_ ? cfg->linux_->resources : NULL, false,
+                   err) == 0)
+    return 0;
+  if (strncmp(err->msg, "linux.resources", 15) == 0)
+    brig_err_prepend(err, "%s: .", spec_origin(cfg));
+  return -1;
+}
 
 static int make_late_cgroup(void *arg, struct brig_error *err) {
   struct late_cgroup *lc = arg;
   if (cgroup_make_some(lc->cg, CGROUP_HIER_V1, err) < 0)
     return -1;
   fault_kill("create-cgroup");
-  return cgroup_apply(lc->cg, lc->res, false, err);
+  return apply_resources(lc->cg, lc->cfg, err);
 }
 
 /* Undo a failed create: kill, cgroup, files.  Keeps err.  hooks: once
@@ -217,7 +241,8 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
                     : xasprintf("%s/%s", bundle, cfg->root->path);
   rootfs = realpath(root_joined, NULL);
   if (rootfs == NULL || stat(rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-    brig_err(err, rootfs ? ENOTDIR : errno, "rootfs (%s) does not exist",
+    brig_err(err, rootfs ? ENOTDIR : errno,
+             "%s: .root.path: rootfs (%s) does not exist", spec_origin(cfg),
              cfg->root->path);
     goto out;
   }
@@ -301,7 +326,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     if (cgroup_make_some(cg, CGROUP_HIER_V2, err) < 0)
       goto fail;
     late_cg.cg = cg;
-    late_cg.res = cfg->linux_ ? cfg->linux_->resources : NULL;
+    late_cg.cfg = cfg;
   } else {
     if (rootless_cgroup_make(&cg, cfg, err) < 0)
       goto fail;
@@ -315,9 +340,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   }
   if (notify_prepare(cfg, c->rootfd, c->root, c->id, err) < 0)
     goto fail;
-  if (!late && cg != NULL &&
-      cgroup_apply(cg, cfg->linux_ ? cfg->linux_->resources : NULL, false,
-                   err) < 0)
+  if (!late && cg != NULL && apply_resources(cg, cfg, err) < 0)
     goto fail;
   /* start and delete read only state.json, unless there are hooks for
    * them; exec reads the bundle's config.json, unless this one came from

@@ -158,8 +158,8 @@ static int make_node(int rootfd, struct dev_parent *dp,
   return 0;
 }
 
-static int device_from_spec(const struct spec_device *s, size_t i,
-                            struct dev_node *d, struct brig_error *err) {
+static int device_from_spec(const struct spec_device *s, struct dev_node *d,
+                            struct brig_error *err) {
   memset(d, 0, sizeof(*d));
   d->path = s->path;
   switch (s->type) {
@@ -174,16 +174,13 @@ static int device_from_spec(const struct spec_device *s, size_t i,
     d->type = S_IFIFO;
     break;
   default:
-    return brig_err(err, EINVAL,
-                    "linux.devices[%zu]: \"%s\": unknown type '%c'", i, s->path,
-                    s->type);
+    return brig_err(err, EINVAL, "\"%s\": unknown type '%c'", s->path, s->type);
   }
   /* anywhere in the container, "notably outside of /dev" (runtime-spec) */
   if (s->path == NULL || s->path[0] != '/' || rootfs_path_is(s->path, "/"))
     return brig_err(err, EINVAL,
-                    "linux.devices[%zu].path: \"%s\" is not an absolute path "
-                    "to a file",
-                    i, s->path ? s->path : "");
+                    "path \"%s\" is not an absolute path to a file",
+                    s->path ? s->path : "");
   d->major = (unsigned)s->major;
   d->minor = (unsigned)s->minor;
   d->mode = s->file_mode.set ? (mode_t)s->file_mode.v : 0666;
@@ -246,12 +243,12 @@ int setup_dev(const struct rootfs_ctx *ctx, int rootfd,
 
   for (size_t i = 0; ret == 0 && l != NULL && i < l->n_devices; i++) {
     struct dev_node d;
-    if (device_from_spec(&l->devices[i], i, &d, err) < 0)
-      ret = -1;
-    /* /dev/ptmx is the devpts one, a symlink (below), as with runc */
-    else if (!rootfs_path_is(d.path, "/dev/ptmx") &&
-             make_node(rootfd, &dp, &d, ctx->userns, true, err) < 0)
-      ret = -1;
+    if (device_from_spec(&l->devices[i], &d, err) < 0 ||
+        /* /dev/ptmx is the devpts one, a symlink (below), as with runc */
+        (!rootfs_path_is(d.path, "/dev/ptmx") &&
+         make_node(rootfd, &dp, &d, ctx->userns, true, err) < 0))
+      ret = brig_err_wrap(err, "%s: .linux.devices[%zu]", spec_origin(ctx->cfg),
+                          i);
   }
   if (ret == 0)
     ret = make_defaults(rootfd, &dp, l, ctx->userns, err);

@@ -37,25 +37,43 @@ int brig_err(struct brig_error *err, int errnum, const char *fmt, ...) {
   return -1;
 }
 
-int brig_err_wrap(struct brig_error *err, const char *fmt, ...) {
+/* Put prefix and sep (at most 2 bytes) before the message. */
+static int prepend(struct brig_error *err, const char *sep, const char *fmt,
+                   va_list ap) {
   char prefix[BRIG_ERROR_MAX];
   char old[BRIG_ERROR_MAX];
+  size_t slen = strlen(sep);
+  vsnprintf(prefix, sizeof(prefix), fmt, ap);
+  size_t plen = strnlen(prefix, sizeof(prefix) - 3);
+  memcpy(old, err->msg, sizeof(old));
+  memcpy(err->msg, prefix, plen);
+  memcpy(err->msg + plen, sep, slen);
+  /* Truncate the old message to fit; the prefix matters more. */
+  size_t room = sizeof(err->msg) - plen - 3;
+  size_t olen = strnlen(old, room);
+  memcpy(err->msg + plen + slen, old, olen);
+  err->msg[plen + slen + olen] = '\0';
+  keep_one_line(err);
+  return -1;
+}
+
+int brig_err_wrap(struct brig_error *err, const char *fmt, ...) {
   va_list ap;
   if (err == NULL)
     return -1;
   va_start(ap, fmt);
-  vsnprintf(prefix, sizeof(prefix), fmt, ap);
+  prepend(err, ": ", fmt, ap);
   va_end(ap);
-  size_t plen = strnlen(prefix, sizeof(prefix) - 3);
-  memcpy(old, err->msg, sizeof(old));
-  memcpy(err->msg, prefix, plen);
-  memcpy(err->msg + plen, ": ", 2);
-  /* Truncate the old message to fit; the prefix matters more. */
-  size_t room = sizeof(err->msg) - plen - 3;
-  size_t olen = strnlen(old, room);
-  memcpy(err->msg + plen + 2, old, olen);
-  err->msg[plen + 2 + olen] = '\0';
-  keep_one_line(err);
+  return -1;
+}
+
+int brig_err_prepend(struct brig_error *err, const char *fmt, ...) {
+  va_list ap;
+  if (err == NULL)
+    return -1;
+  va_start(ap, fmt);
+  prepend(err, "", fmt, ap);
+  va_end(ap);
   return -1;
 }
 

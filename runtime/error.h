@@ -21,6 +21,10 @@ int brig_err(struct brig_error *err, int errnum, const char *fmt, ...)
 int brig_err_wrap(struct brig_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The same without the ": " between.  Returns -1. */
+int brig_err_prepend(struct brig_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* strerror(errnum) in glibc's wording, with any libc (runtime/errtext.c). */
 const char *brig_strerror(int errnum);
 

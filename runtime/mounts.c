@@ -224,20 +224,20 @@ int rootfs_check_idmap_mounts(const struct spec_config *cfg,
       continue;
     if (!mount_is_bind(m))
       return brig_err(err, 0,
-                      "config.json: .mounts[%zu] (\"%s\"): idmapped mounts "
+                      "%s: .mounts[%zu] (\"%s\"): idmapped mounts "
                       "are supported for bind mounts only",
-                      i, m->destination);
+                      spec_origin(cfg), i, m->destination);
     if ((m->n_uid_mappings > 0) != (m->n_gid_mappings > 0))
       return brig_err(err, 0,
-                      "config.json: .mounts[%zu] (\"%s\"): an idmapped mount "
+                      "%s: .mounts[%zu] (\"%s\"): an idmapped mount "
                       "needs both uidMappings and gidMappings",
-                      i, m->destination);
+                      spec_origin(cfg), i, m->destination);
     if (m->n_uid_mappings == 0 && !userns)
       return brig_err(err, 0,
-                      "config.json: .mounts[%zu] (\"%s\"): \"idmap\" "
+                      "%s: .mounts[%zu] (\"%s\"): \"idmap\" "
                       "without uidMappings/gidMappings of its own takes the "
                       "container's: it needs a user namespace",
-                      i, m->destination);
+                      spec_origin(cfg), i, m->destination);
   }
   return 0;
 }

@@ -71,6 +71,14 @@ int ns_join_path(const char *path, enum spec_ns_type t,
   return ns_join_at(AT_FDCWD, path, t, err);
 }
 
+int ns_join_entry(const struct spec_config *cfg,
+                  const struct spec_namespace *ns, struct brig_error *err) {
+  if (ns_join_path(ns->path, ns->type, err) < 0)
+    return brig_err_wrap(err, "%s: .linux.namespaces[%td].path",
+                         spec_origin(cfg), ns - cfg->linux_->namespaces);
+  return 0;
+}
+
 int ns_join_at(int dirfd, const char *path, enum spec_ns_type t,
                struct brig_error *err) {
   _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
@@ -268,7 +276,8 @@ int ns_check_user(const struct spec_linux *l, struct brig_error *err) {
   return 0;
 }
 
-int ns_prepare_time(const struct spec_linux *l, struct brig_error *err) {
+int ns_prepare_time(const struct spec_config *cfg, struct brig_error *err) {
+  const struct spec_linux *l = cfg->linux_;
   const struct spec_namespace *ns = ns_find(l, SPEC_NS_TIME);
   char buf[128];
   int n = 0;
@@ -284,7 +293,7 @@ int ns_prepare_time(const struct spec_linux *l, struct brig_error *err) {
       return brig_err(err, 0,
                       "linux.timeOffsets cannot be set when joining "
                       "an existing time namespace");
-    return ns_join_path(ns->path, SPEC_NS_TIME, err);
+    return ns_join_entry(cfg, ns, err);
   }
   if (unshare(CLONE_NEWTIME) < 0)
     return brig_err(err, errno, "unshare time namespace");
@@ -327,9 +336,9 @@ void ns_restore_for_children(int *fd, enum spec_ns_type t) {
   *fd = -1;
 }
 
-int ns_prepare_pid(const struct spec_linux *l, struct brig_error *err) {
-  const struct spec_namespace *ns = ns_find(l, SPEC_NS_PID);
+int ns_prepare_pid(const struct spec_config *cfg, struct brig_error *err) {
+  const struct spec_namespace *ns = ns_find(cfg->linux_, SPEC_NS_PID);
   if (ns == NULL || ns->path == NULL || *ns->path == '\0')
     return 0;
-  return ns_join_path(ns->path, SPEC_NS_PID, err);
+  return ns_join_entry(cfg, ns, err);
 }

@@ -19,6 +19,10 @@ const struct spec_namespace *ns_find(const struct spec_linux *l,
 int ns_clone_flags(const struct spec_linux *l);
 /* Join the namespace at path (setns with the type's flag). */
 int ns_join_path(const char *path, enum spec_ns_type t, struct brig_error *err);
+/* Join the config's namespace entry ns (one of cfg->linux_->namespaces,
+ * with a path); a failure names its JSON path. */
+int ns_join_entry(const struct spec_config *cfg,
+                  const struct spec_namespace *ns, struct brig_error *err);
 /* The same with path relative to dirfd. */
 int ns_join_at(int dirfd, const char *path, enum spec_ns_type t,
                struct brig_error *err);
@@ -41,9 +45,9 @@ int ns_userns_with_maps(const struct spec_id_mapping *uid, size_t n_uid,
 int ns_check_user(const struct spec_linux *l, struct brig_error *err);
 /* Set up the time namespace in the calling process for its future
  * children: unshare(CLONE_NEWTIME) + timens_offsets, or setns by path. */
-int ns_prepare_time(const struct spec_linux *l, struct brig_error *err);
+int ns_prepare_time(const struct spec_config *cfg, struct brig_error *err);
 /* Join a pid namespace by path for the future children. */
-int ns_prepare_pid(const struct spec_linux *l, struct brig_error *err);
+int ns_prepare_pid(const struct spec_config *cfg, struct brig_error *err);
 /* Before ns_prepare_pid/_time: an fd of the runtime's own namespace for
  * children of that kind when the config will change it, else -1; after
  * the clone, ns_restore_for_children sets it back (and closes it). */

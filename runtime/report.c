@@ -18,24 +18,6 @@ void report_begin(struct report_start *r) {
   r->start_ms = monotonic_ms();
 }
 
-/* "oom_kill N" of memory.oom_control (v1) or memory.events (v2). */
-static uint64_t oom_kills(struct cgroup *cg) {
-  static const char *files[] = {"memory.oom_control", "memory.events"};
-  for (size_t i = 0; i < 2; i++) {
-    char *v = NULL, *p;
-    struct brig_error e = {0};
-    uint64_t n = 0;
-    if (cgroup_get_value(cg, files[i], &v, &e) < 0)
-      continue;
-    p = strstr(v, "oom_kill ");
-    if (p != NULL)
-      n = strtoull(p + 9, NULL, 10);
-    free(v);
-    return n;
-  }
-  return 0;
-}
-
 static uint64_t blkio_total(const struct events_stats *st) {
   uint64_t sum = 0;
   const struct events_blkio_list *l = &st->blkio[EVENTS_BLKIO_SERVICE_BYTES];
@@ -64,7 +46,7 @@ int report_write(const char *path, const char *root, const char *id,
       cgroup_open(c->st.cgroup_path, &cg, err) == 0) {
     char *v = NULL;
     have_stats = cgroup_stats(cg, &st, err) == 0;
-    ooms = oom_kills(cg);
+    ooms = cgroup_oom_kills(cg);
     if (cgroup_get_value(cg, "pids.peak", &v, err) == 0)
       snprintf(pids_peak, sizeof(pids_peak), "%llu", strtoull(v, NULL, 10));
     free(v);

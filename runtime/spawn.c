@@ -373,7 +373,9 @@ static unsigned long late_unshare;
  * netDevices moved in). */
 static bool new_netns;
 
-static int join_namespaces(const struct spec_linux *l, struct brig_error *err) {
+static int join_namespaces(const struct spec_config *cfg,
+                           struct brig_error *err) {
+  const struct spec_linux *l = cfg->linux_;
   /* The user namespace first: the others are owned by it.  When created
    * with the others they are owned by it already (clone_init). */
   static const enum spec_ns_type order[] = {SPEC_NS_USER,   SPEC_NS_IPC,
@@ -383,7 +385,7 @@ static int join_namespaces(const struct spec_linux *l, struct brig_error *err) {
        i < sizeof(order) / sizeof(order[0]); i++) {
     const struct spec_namespace *ns = ns_find(l, order[i]);
     if (ns != NULL && ns->path != NULL && *ns->path != '\0' &&
-        ns_join_path(ns->path, order[i], err) < 0)
+        ns_join_entry(cfg, ns, err) < 0)
       return -1;
   }
   return 0;
@@ -444,7 +446,7 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
     ip->exec_cpu_affinity = NULL;
     p = ip;
   }
-  if (join_namespaces(l, err) < 0)
+  if (join_namespaces(cfg, err) < 0)
     return NULL;
   /* After the parent put us in our cgroup, so it becomes our cgroup root. */
   if (cgns != NULL && (cgns->path == NULL || *cgns->path == '\0') &&
@@ -869,7 +871,7 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
    * hooks, helpers and relays run in the host's (as runc's do). */
   own_pid = ns_own_for_children(l, SPEC_NS_PID);
   own_time = ns_own_for_children(l, SPEC_NS_TIME);
-  if (ns_prepare_pid(l, err) < 0 || ns_prepare_time(l, err) < 0)
+  if (ns_prepare_pid(o->cfg, err) < 0 || ns_prepare_time(o->cfg, err) < 0)
     goto fail_ns;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
     brig_err(err, errno, "socketpair");
@@ -997,7 +999,14 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   if (notify_fd >= 0)
     close(notify_fd);
   if (got < 0) {
-    if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status))
+    bool killed = waitpid(pid, &status, 0) == pid && WIFSIGNALED(status);
+    if (killed && WTERMSIG(status) == SIGKILL && o->cg != NULL &&
+        cgroup_oom_kills(o->cg) > 0)
+      brig_err(err, 0,
+               "%s: .linux.resources.memory.limit: container init was "
+               "OOM-killed (memory limit too low?)",
+               spec_origin(o->cfg));
+    else if (killed)
       brig_err(err, 0, "container init killed by signal %d", WTERMSIG(status));
     else
       brig_err(err, 0, "container init exited unexpectedly");

@@ -47,6 +47,13 @@ static int refuse(struct brig_error *err, const char *key, const char *why) {
   return -1;
 }
 
+/* Prefix err with the JSON path of the config's i-th sysctl. */
+static int sysctl_where(const struct spec_config *cfg, size_t i,
+                        struct brig_error *err) {
+  return brig_err_wrap(err, "%s: .linux.sysctl[\"%s\"]", spec_origin(cfg),
+                       cfg->linux_->sysctl[i].key);
+}
+
 int rootfs_sysctl_check_key(const struct spec_config *cfg, const char *key,
                             struct brig_error *err) {
   if (key[0] == '\0' || strchr(key, '/') != NULL || strstr(key, "..") != NULL ||
@@ -88,7 +95,7 @@ int rootfs_sysctl_check(const struct spec_config *cfg, struct brig_error *err) {
   const struct spec_linux *l = cfg->linux_;
   for (size_t i = 0; l != NULL && i < l->n_sysctl; i++)
     if (rootfs_sysctl_check_key(cfg, l->sysctl[i].key, err) < 0)
-      return -1;
+      return sysctl_where(cfg, i, err);
   return 0;
 }
 
@@ -96,11 +103,11 @@ int rootfs_sysctl_check_host(const struct spec_config *cfg,
                              struct brig_error *err) {
   const struct spec_linux *l = cfg->linux_;
   for (size_t i = 0; l != NULL && i < l->n_sysctl; i++) {
-    if (rootfs_sysctl_check_key(cfg, l->sysctl[i].key, err) < 0)
-      return -1;
-    if (strncmp(l->sysctl[i].key, "net.", 4) == 0 && joins_host_netns(cfg))
-      return refuse(err, l->sysctl[i].key,
-                    "not allowed in host network namespace");
+    if (rootfs_sysctl_check_key(cfg, l->sysctl[i].key, err) < 0 ||
+        (strncmp(l->sysctl[i].key, "net.", 4) == 0 && joins_host_netns(cfg) &&
+         refuse(err, l->sysctl[i].key,
+                "not allowed in host network namespace") < 0))
+      return sysctl_where(cfg, i, err);
   }
   return 0;
 }
@@ -124,10 +131,11 @@ int rootfs_sysctl(const struct rootfs_ctx *ctx, struct brig_error *err) {
      * filesystem, a mount over /proc/sys or one of its files). */
     fd = procfs_open_sys(path, O_WRONLY, err);
     if (fd < 0)
-      return brig_err_wrap(err, "sysctl \"%s\"", key);
-    if (write_all(fd, value ? value : "", value ? strlen(value) : 0) < 0)
-      return brig_err(err, errno, "sysctl \"%s\": write \"%s\"", key,
-                      value ? value : "");
+      return sysctl_where(ctx->cfg, i, err);
+    if (write_all(fd, value ? value : "", value ? strlen(value) : 0) < 0) {
+      brig_err(err, errno, "write \"%s\"", value ? value : "");
+      return sysctl_where(ctx->cfg, i, err);
+    }
   }
   return 0;
 }

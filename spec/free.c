@@ -174,6 +174,7 @@ void spec_free(struct spec_config *cfg) {
   if (cfg == NULL)
     return;
   free(cfg->oci_version);
+  free(cfg->origin);
   if (cfg->root != NULL) {
     free(cfg->root->path);
     free(cfg->root);
@@ -203,4 +204,8 @@ void spec_free(struct spec_config *cfg) {
   free_kv(cfg->annotations, cfg->n_annotations);
   free_linux(cfg->linux_);
   free(cfg);
+}
+
+const char *spec_origin(const struct spec_config *cfg) {
+  return cfg != NULL && cfg->origin != NULL ? cfg->origin : "config.json";
 }

@@ -237,7 +237,7 @@ teardown() {
   [ "$(cg_file cpu cpu.shares)" = 300 ]
   run brig update --cpu-quota 100 "$(cid)"
   [ "$status" -eq 1 ]
-  [[ "$output" == *"set cpu.cfs_quota_us=100: Invalid argument"* ]]
+  [ "$output" = "brig: linux.resources.cpu.quota: set cpu.cfs_quota_us=100: Invalid argument" ]
   run brig update --memory 12q "$(cid)"
   [[ "$output" == *"invalid value for memory: invalid size: '12q'"* ]]
   run brig update --l3-cache-schema "L3:0=f" "$(cid)"
@@ -449,9 +449,16 @@ nest_cgroups() {
   [ ! -e "/proc/$child" ] || [ "$(awk '{print $3}' "/proc/$child/stat")" = Z ]
 }
 
-@test "a refused value fails create with one line and leaves no cgroup" {
+@test "a refused value fails create with one line naming the field and leaves no cgroup" {
   refused '.linux.resources.cpu = {"quota": 100, "period": 100000}' \
-    "set cpu.cfs_quota_us=100: Invalid argument"
+    "brig: config.json: .linux.resources.cpu.quota: set cpu.cfs_quota_us=100: Invalid argument"
+  [ "${#lines[@]}" -eq 1 ]
+  refused '.linux.resources.cpu.cpus = "99999"' \
+    "brig: config.json: .linux.resources.cpu.cpus: set cpuset.cpus=99999: Numerical result out of range"
+  refused '.linux.resources.blockIO = {"throttleReadBpsDevice": [{"major": 4095, "minor": 4095, "rate": 1}]}' \
+    "brig: config.json: .linux.resources.blockIO.throttleReadBpsDevice: set blkio.throttle.read_bps_device=4095:4095 1: No such device"
+  refused '.linux.resources.memory = {"limit": 4096, "swap": 4096}' \
+    "brig: config.json: .linux.resources.memory.limit: container init was OOM-killed (memory limit too low?)"
 }
 
 @test "cpuset: /brig without clone_children (an older brig made it) gets it; the container has cpus and mems" {

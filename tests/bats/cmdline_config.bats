@@ -190,3 +190,20 @@ no_trace() {
     [[ "$output" == *"--set PATH=VALUE"* ]]
   done
 }
+
+@test "what the kernel refuses at create names the --config file and the JSON path; nothing left" {
+  local id
+  id=$(cid)
+  jq '.mounts += [{"destination": "/mnt", "type": "nosuchfs", "source": "x"}]' \
+    "$TEST_TMP/etc/over.json" > "$TEST_TMP/etc/bad.json"
+  run brig run -b "$BUNDLE" --config "$TEST_TMP/etc/bad.json" "$id"
+  [ "$status" -eq 1 ]
+  n=$(jq '.mounts | length - 1' "$TEST_TMP/etc/bad.json")
+  [ "$output" = "brig: $TEST_TMP/etc/bad.json: .mounts[$n]: mount \"nosuchfs\" on \"/mnt\": No such device" ]
+  no_trace "$id"
+  run brig run -b "$BUNDLE" --config "$TEST_TMP/etc/over.json" \
+    --set linux.resources.cpu.cpus=99999 "$id"
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: $TEST_TMP/etc/over.json: .linux.resources.cpu.cpus: set cpuset.cpus=99999: Numerical result out of range" ]
+  no_trace "$id"
+}

@@ -235,5 +235,5 @@ status_field() { # status_field NAME: value of NAME in the captured output
   cfg '.linux.mountLabel = "system_u:object_r:container_file_t:s0"'
   run brig run -b "$BUNDLE" "$(cid)"
   [ "$status" -ne 0 ]
-  [[ "$output" == *'linux.mountLabel "system_u:object_r:container_file_t:s0" requested but SELinux is not enabled on this host'* ]]
+  [ "$output" = 'brig: config.json: .linux.mountLabel: "system_u:object_r:container_file_t:s0" requested but SELinux is not enabled on this host' ]
 }

@@ -252,11 +252,12 @@ int main(void) {
   free(v);
   ok(cgroup_set_value(cg, "pids.max", "43", &err) == 0, "set pids.max");
 
-  /* a refused value: one line naming the file and the value */
+  /* a refused value: one line naming the field, the file and the value */
   struct spec_cpu tiny = {.quota = {true, 100}};
   struct spec_resources bad = {.cpu = &tiny};
   ok(cgroup_apply(cg, &bad, true, &err) < 0 &&
-         strcmp(err.msg, "set cpu.cfs_quota_us=100: Invalid argument") == 0,
+         strcmp(err.msg, "linux.resources.cpu.quota: set cpu.cfs_quota_us=100: "
+                         "Invalid argument") == 0,
      "refused: %s", err.msg);
 
   /* paused + SIGKILL: killed and thawed */

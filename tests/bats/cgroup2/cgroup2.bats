@@ -174,7 +174,7 @@ refused() {
   refused '.linux.resources.cpu = {"realtimeRuntime": 1000}' \
     "cgroup v2 has no realtime CPU controller"
   refused '.linux.resources.cpu = {"quota": 100, "period": 100000}' \
-    "set cpu.max=100 100000: Invalid argument"
+    "brig: config.json: .linux.resources.cpu.quota: set cpu.max=100 100000: Invalid argument"
 }
 
 @test "pids: pids.max is written and forks stop at it" {
@@ -314,7 +314,7 @@ refused() {
   [ "$(cg memory.swap.max)" = 0 ]
   run brig update --cpu-quota 100 "$(cid)"
   [ "$status" -eq 1 ]
-  [[ "$output" == *"set cpu.max=100: Invalid argument"* ]]
+  [ "$output" = "brig: linux.resources.cpu.quota: set cpu.max=100: Invalid argument" ]
 }
 
 @test "pause/resume: cgroup.freeze, frozen 1 in cgroup.events; kill --all of a paused one" {
@@ -405,7 +405,7 @@ refused() {
   rmdir "$CG/brig-abs-$$/a" "$CG/brig-abs-$$"
   # a create that fails after making the path removes the parents it made
   refused ".linux.cgroupsPath = \"/brig-abs-$$/x/y\" | .linux.resources.cpu = {\"quota\": 100, \"period\": 100000}" \
-    "set cpu.max=100 100000: Invalid argument"
+    "brig: config.json: .linux.resources.cpu.quota: set cpu.max=100 100000: Invalid argument"
   [ ! -e "$CG/brig-abs-$$" ]
 }
 
