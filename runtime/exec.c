@@ -101,7 +101,8 @@ static void exec_process(const struct spec_config *cfg,
     brig_err(&err, errno, "setsid");
     goto fail;
   }
-  if (p->terminal && terminal_setup_child(console_sock, p, false, &err) < 0)
+  if (p->terminal && terminal_setup_child(console_sock, p, false,
+                                          o->console_socket == NULL, &err) < 0)
     goto fail;
   if (console_sock >= 0)
     close(console_sock);
@@ -277,6 +278,8 @@ int container_exec(const struct exec_opts *o, int *code,
   struct exec_msg m;
   pid_t helper, pid = -1, init;
   ssize_t n;
+  struct exec_opts local;
+  struct spec_process sized;
 
   c = o->c;
   if (c == NULL && container_load(o->root, o->id, &c, err) < 0)
@@ -326,6 +329,16 @@ int container_exec(const struct exec_opts *o, int *code,
       }
       console_sock = tp[0];
       console_peer = tp[1];
+      /* brig relays: the pty starts at the size of the terminal the user
+       * sits at, before the process runs (its later changes follow) */
+      sized = *o->process;
+      if (!sized.has_console_size &&
+          terminal_host_size(&sized.console_height, &sized.console_width)) {
+        sized.has_console_size = true;
+        local = *o;
+        local.process = &sized;
+        o = &local;
+      }
     }
   } else if (o->console_socket != NULL) {
     brig_err(err, 0,
@@ -394,8 +407,6 @@ int container_exec(const struct exec_opts *o, int *code,
         brig_err(err, 0, "%s", m.msg);
       goto out;
     }
-    if (terminal_clear_onlcr(master, err) < 0)
-      goto out;
   }
   /* EOF: the socket closed on execve.  A message: the process failed (or
    * handed over its seccomp notify fd, and goes on). */

@@ -486,7 +486,8 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
     return NULL;
   if (rootfs_pivot(&rc, err) < 0 || rootfs_sysctl(&rc, err) < 0)
     return NULL;
-  if (p->terminal && terminal_setup_child(o->console_sock, p, true, err) < 0)
+  if (p->terminal &&
+      terminal_setup_child(o->console_sock, p, true, false, err) < 0)
     return NULL;
   if (rootfs_finalize(&rc, err) < 0)
     return NULL;

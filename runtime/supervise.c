@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "notify.h"
+#include "terminal.h"
 #include "util.h"
 
 int exit_code(int status) {
@@ -58,21 +59,22 @@ static void drain(int master) {
 
 int supervise(pid_t pid, int master, int notify) {
   struct termios saved;
-  bool raw = false, stdin_open = master >= 0;
+  bool raw = false, stdin_open = master >= 0, con_opened = false;
   sigset_t mask;
   int sfd, status = 0;
+  int con = master >= 0 ? terminal_host_console(&con_opened) : -1;
 
   forwarded_set(&mask);
   sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-  if (master >= 0 && isatty(0) && tcgetattr(0, &saved) == 0) {
+  if (con >= 0 && tcgetattr(con, &saved) == 0) {
     struct termios t = saved;
     struct winsize ws;
     cfmakeraw(&t);
     /* as runc: output processing stays on, so our terminal still ends
      * each line of the process's (ONLCR is off on its pty) with \r\n */
     t.c_oflag |= OPOST;
-    raw = tcsetattr(0, TCSANOW, &t) == 0;
-    if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+    raw = tcsetattr(con, TCSANOW, &t) == 0;
+    if (ioctl(con, TIOCGWINSZ, &ws) == 0)
       ioctl(master, TIOCSWINSZ, &ws);
   }
   for (;;) {
@@ -115,7 +117,7 @@ int supervise(pid_t pid, int master, int notify) {
       if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
         if (si.ssi_signo == SIGWINCH) {
           struct winsize ws;
-          if (master >= 0 && ioctl(0, TIOCGWINSZ, &ws) == 0)
+          if (master >= 0 && con >= 0 && ioctl(con, TIOCGWINSZ, &ws) == 0)
             ioctl(master, TIOCSWINSZ, &ws);
         } else {
           kill(pid, (int)si.ssi_signo);
@@ -161,7 +163,9 @@ int supervise(pid_t pid, int master, int notify) {
   if (notify >= 0)
     close(notify);
   if (raw)
-    tcsetattr(0, TCSANOW, &saved);
+    tcsetattr(con, TCSANOW, &saved);
+  if (con_opened)
+    close(con);
   if (master >= 0)
     close(master);
   close(sfd);

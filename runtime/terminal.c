@@ -96,8 +96,35 @@ int fd_recv(int sock, struct brig_error *err) {
   return fd;
 }
 
+int terminal_host_console(bool *opened) {
+  static const int fds[] = {2, 1, 0};
+  int fd;
+  *opened = false;
+  for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+    if (isatty(fds[i]))
+      return fds[i];
+  fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  *opened = fd >= 0;
+  return fd;
+}
+
+bool terminal_host_size(uint32_t *rows, uint32_t *cols) {
+  bool opened;
+  int con = terminal_host_console(&opened);
+  struct winsize ws;
+  bool ok = con >= 0 && ioctl(con, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0;
+  if (opened)
+    close(con);
+  if (ok) {
+    *rows = ws.ws_row;
+    *cols = ws.ws_col;
+  }
+  return ok;
+}
+
 int terminal_setup_child(int sock, const struct spec_process *p,
-                         bool bind_console, struct brig_error *err) {
+                         bool bind_console, bool relayed,
+                         struct brig_error *err) {
   _cleanup_close_ int master = -1, slave = -1;
   char slave_path[64];
   int ptn, unlock = 0;
@@ -116,6 +143,8 @@ int terminal_setup_child(int sock, const struct spec_process *p,
     if (ioctl(master, TIOCSWINSZ, &ws) < 0)
       return brig_err(err, errno, "set console size");
   }
+  if (relayed && terminal_clear_onlcr(master, err) < 0)
+    return -1;
   /* The peer of our master, never a path the rootfs could redirect
    * (CVE-2025-52565: /dev/pts/N swapped for a symlink). */
   slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);

@@ -16,11 +16,20 @@ int console_socket_connect(const char *path, struct brig_error *err);
  * master over sock, make the slave the controlling terminal and stdio, and
  * (for the container's init) bind it over /dev/console. */
 int terminal_setup_child(int sock, const struct spec_process *p,
-                         bool bind_console, struct brig_error *err);
+                         bool bind_console, bool relayed,
+                         struct brig_error *err);
+/* The terminal the user sits at, found as runc finds it: stderr, stdout
+ * or stdin, the first that is one (any may be redirected), else the
+ * controlling terminal (/dev/tty); -1 when there is none.  *opened: the
+ * caller closes it. */
+int terminal_host_console(bool *opened);
+/* That terminal's size; false when there is none. */
+bool terminal_host_size(uint32_t *rows, uint32_t *cols);
 /* Receive a file descriptor sent with SCM_RIGHTS. */
 int fd_recv(int sock, struct brig_error *err);
 /* A pty master brig relays itself (foreground run and exec, run
- * --console-file): no "\r" added before each "\n" (ONLCR off), so what
+ * --console-file; terminal_setup_child's `relayed` for exec, whose process
+ * does not wait for brig): no "\r" added before each "\n" (ONLCR off), so what
  * reaches a file or pipe is what the process wrote.  As runc, which clears
  * it on the master it receives; a console socket's receiver decides for
  * itself.  Termios set on a master are its slave's. */

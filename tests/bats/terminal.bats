@@ -123,3 +123,21 @@ recv_start() {
   [ "$(echo "$out" | sed -n 1p)" = icanon ]
   [ "$(echo "$out" | sed -n 2p)" = icanon ]
 }
+
+@test "run -t and exec -t take the window size from stderr, stdout or /dev/tty when stdin is redirected (runc); exec sets it before the process runs" {
+  command -v script
+  make_bundle stty size
+  cfg '.process.terminal = true'
+  # the first run: only stdin redirected; the second: every stream (the
+  # controlling terminal, /dev/tty, is what is left)
+  script -qec "stty rows 33 cols 77; $BRIG --root $BRIG_ROOT run -b $BUNDLE $(cid) < /dev/null; $BRIG --root $BRIG_ROOT run -b $BUNDLE $(cid 2) < /dev/null > $TEST_TMP/out2 2>&1" "$TEST_TMP/typescript" < /dev/null > /dev/null
+  cat -A "$TEST_TMP/typescript" "$TEST_TMP/out2"
+  grep -q "^33 77"$'\r'"\$" "$TEST_TMP/typescript"
+  [ "$(tr -d '\r' < "$TEST_TMP/out2")" = "33 77" ]
+  cfg '.process.args = ["sh", "-c", "sleep 1000"] | .process.terminal = false'
+  brig run -d -b "$BUNDLE" "$(cid 3)" < /dev/null > /dev/null 2>&1
+  script -qec "stty rows 21 cols 55; $BRIG --root $BRIG_ROOT exec -t $(cid 3) stty size < /dev/null" "$TEST_TMP/typescript2" < /dev/null > /dev/null
+  cat -A "$TEST_TMP/typescript2"
+  grep -q "^21 55"$'\r'"\$" "$TEST_TMP/typescript2"
+  brig delete -f "$(cid 3)"
+}
