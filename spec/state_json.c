@@ -36,22 +36,7 @@ static char *gen_finish(yajl_gen g) {
  * specs.State). */
 enum stopped_pid { PID_RECORDED, PID_ZERO, PID_NONE };
 
-static void gen_public(yajl_gen g, const struct container_state *st,
-                       enum stopped_pid sp) {
-  gen_kv_str(g, "ociVersion", st->oci_version);
-  gen_kv_str(g, "id", st->id);
-  /* A stopped container's init is gone, its pid free for reuse: runc
-   * prints 0 (state, list) and gives hooks none. */
-  bool stopped = st->status != NULL && strcmp(st->status, "stopped") == 0;
-  if (!stopped || sp != PID_NONE) {
-    gen_str(g, "pid");
-    yajl_gen_integer(g, stopped && sp == PID_ZERO ? 0 : st->pid);
-  }
-  gen_kv_str(g, "status", st->status);
-  gen_kv_str(g, "bundle", st->bundle);
-  gen_kv_str(g, "rootfs", st->rootfs);
-  gen_kv_str(g, "created", st->created);
-  /* runc's order: annotations (when any), then owner */
+static void gen_annotations(yajl_gen g, const struct container_state *st) {
   if (st->n_annotations > 0) {
     gen_str(g, "annotations");
     yajl_gen_map_open(g);
@@ -59,7 +44,39 @@ static void gen_public(yajl_gen g, const struct container_state *st,
       gen_kv_str(g, st->annotations[i].key, st->annotations[i].value);
     yajl_gen_map_close(g);
   }
+}
+
+static void gen_public(yajl_gen g, const struct container_state *st,
+                       enum stopped_pid sp) {
+  gen_kv_str(g, "ociVersion", st->oci_version);
+  gen_kv_str(g, "id", st->id);
+  /* A stopped container's init is gone, its pid free for reuse: runc
+   * prints 0 (state, list) and gives hooks none (gen_hook). */
+  bool stopped = st->status != NULL && strcmp(st->status, "stopped") == 0;
+  gen_str(g, "pid");
+  yajl_gen_integer(g, stopped && sp == PID_ZERO ? 0 : st->pid);
+  gen_kv_str(g, "status", st->status);
+  gen_kv_str(g, "bundle", st->bundle);
+  gen_kv_str(g, "rootfs", st->rootfs);
+  gen_kv_str(g, "created", st->created);
+  /* runc's order: annotations (when any), then owner */
+  gen_annotations(g, st);
   gen_kv_str(g, "owner", st->owner);
+}
+
+/* What a hook reads on its stdin: the runtime-spec's state and nothing
+ * more, in runc's order (specs.State: ociVersion, id, status, pid but
+ * once stopped, bundle, annotations when any). */
+static void gen_hook(yajl_gen g, const struct container_state *st) {
+  gen_kv_str(g, "ociVersion", st->oci_version);
+  gen_kv_str(g, "id", st->id);
+  gen_kv_str(g, "status", st->status);
+  if (st->status == NULL || strcmp(st->status, "stopped") != 0) {
+    gen_str(g, "pid");
+    yajl_gen_integer(g, st->pid);
+  }
+  gen_kv_str(g, "bundle", st->bundle);
+  gen_annotations(g, st);
 }
 
 static char *emit_public(const struct container_state *st, bool pretty,
@@ -72,7 +89,10 @@ static char *emit_public(const struct container_state *st, bool pretty,
     yajl_gen_config(g, yajl_gen_indent_string, "  ");
   }
   yajl_gen_map_open(g);
-  gen_public(g, st, sp);
+  if (sp == PID_NONE)
+    gen_hook(g, st);
+  else
+    gen_public(g, st, sp);
   yajl_gen_map_close(g);
   return gen_finish(g);
 }

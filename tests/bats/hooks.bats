@@ -59,6 +59,22 @@ hooks_bundle() {
   brig delete -f "$id"
   [ "$(jq -r .status "$o/poststop.state")" = stopped ]
   no_state "$id"
+  # the runtime-spec's state, nothing more, in runc's order (specs.State):
+  # no pid once stopped; annotations only when the config has some
+  for k in prestart createRuntime createContainer startContainer poststart; do
+    [ "$(jq -c keys_unsorted "$o/$k.state")" = '["ociVersion","id","status","pid","bundle"]' ]
+  done
+  [ "$(jq -c keys_unsorted "$o/poststop.state")" = '["ociVersion","id","status","bundle"]' ]
+}
+
+@test "hooks' state carries the config's annotations" {
+  hooks_bundle
+  cfg '.annotations = {"b": "2", "a": "1"} | .process.args = ["true"]'
+  brig run -b "$BUNDLE" "$(cid)" >/dev/null
+  for k in prestart createRuntime createContainer startContainer poststart poststop; do
+    [ "$(jq -c .annotations "$TEST_TMP/out/$k.state")" = '{"a":"1","b":"2"}' ]
+  done
+  [ "$(jq -c keys_unsorted "$TEST_TMP/out/poststop.state")" = '["ociVersion","id","status","bundle","annotations"]' ]
 }
 
 @test "hooks run in the runtime's or the container's namespaces as the spec says" {
