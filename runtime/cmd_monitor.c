@@ -191,6 +191,45 @@ static bool wanted(char **ids, int n, const char *id) {
   return false;
 }
 
+/* Look at every container the root holds (wanted ones) and every one
+ * followed: at the start (quiet), and when the kernel dropped inotify
+ * events (IN_Q_OVERFLOW), whatever changed meanwhile. */
+static void rescan(char **ids, int nids, bool quiet) {
+  struct brig_error e = {0};
+  _cleanup_close_ int rfd = container_root_open(brig_g.root, false, &e);
+  DIR *d = rfd >= 0 ? fdopendir(dup(rfd)) : NULL;
+  struct dirent *de;
+  for (int i = 0; i < nids; i++)
+    if (find(ids[i]) == NULL)
+      add(ids[i]);
+  while (d != NULL && (de = readdir(d)) != NULL)
+    if (de->d_name[0] != '.' && wanted(ids, nids, de->d_name) &&
+        find(de->d_name) == NULL)
+      add(de->d_name);
+  if (d != NULL)
+    closedir(d);
+  for (size_t i = 0; i < nws; i++)
+    refresh(&ws[i], quiet);
+}
+
+/* A container seen deleted, with nothing open of it, is forgotten: a
+ * monitor of a busy root keeps only what lives.  A later container of
+ * that id is found again by its file. */
+static void forget_deleted(void) {
+  size_t n = 0;
+  for (size_t i = 0; i < nws; i++) {
+    struct watched *w = &ws[i];
+    if (strcmp(w->status, "deleted") == 0 && w->pidfd < 0 && w->oomfd < 0) {
+      free(w->id);
+      free(w->status);
+      free(w->cgpath);
+      continue;
+    }
+    ws[n++] = *w;
+  }
+  nws = n;
+}
+
 CMD(monitor) {
   char **ids;
   _cleanup_free_ char *note_path = NULL;
@@ -234,18 +273,7 @@ CMD(monitor) {
   sigprocmask(SIG_BLOCK, &mask, NULL);
   sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   note_fd = exitnote_listen(brig_g.root, &note_path);
-  for (int i = 0; i < nids; i++)
-    refresh(add(ids[i]), true);
-  if (nids == 0) {
-    _cleanup_close_ int rfd = container_root_open(brig_g.root, false, err);
-    DIR *d = rfd >= 0 ? fdopendir(dup(rfd)) : NULL;
-    struct dirent *de;
-    while (d != NULL && (de = readdir(d)) != NULL)
-      if (de->d_name[0] != '.')
-        refresh(add(de->d_name), true);
-    if (d != NULL)
-      closedir(d);
-  }
+  rescan(ids, nids, true);
   for (;;) {
     struct pollfd *pf = xcalloc(3 + 2 * nws, sizeof(*pf));
     size_t n = 3;
@@ -285,7 +313,9 @@ CMD(monitor) {
         for (char *p = buf; p < buf + len;) {
           struct inotify_event *ev = (struct inotify_event *)p;
           p += sizeof(*ev) + ev->len;
-          if (ev->len > 0 && wanted(ids, nids, ev->name)) {
+          if (ev->mask & IN_Q_OVERFLOW)
+            rescan(ids, nids, false);
+          else if (ev->len > 0 && wanted(ids, nids, ev->name)) {
             struct watched *w = find(ev->name);
             if (w == NULL)
               w = add(ev->name);
@@ -294,6 +324,7 @@ CMD(monitor) {
         }
       }
     }
+    forget_deleted();
   }
   if (note_path != NULL)
     exitnote_unlisten(brig_g.root, note_path);

@@ -315,3 +315,21 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   [ "$(jq -r .event "$TEST_TMP/mon" | tr '\n' ' ')" = "paused resumed stopped deleted " ]
   [ "$(jq -r .id "$TEST_TMP/mon" | sort -u)" = "$(cid)" ]
 }
+
+@test "monitor: events the kernel dropped (inotify queue overflow) are made up for by a rescan" {
+  make_bundle sleep 1000
+  start_monitor
+  kill -STOP "$mpid"
+  # more events than the kernel queues (fs.inotify.max_queued_events) for
+  # the stopped monitor: files of no container (a leading dot), made and
+  # removed; then a container it must still see
+  max=$(cat /proc/sys/fs/inotify/max_queued_events)
+  (cd "$BRIG_ROOT" && seq -f ".flood%g" 1 $((max + 100)) | xargs touch)
+  (cd "$BRIG_ROOT" && seq -f ".flood%g" 1 $((max + 100)) | xargs rm -f)
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  kill -CONT "$mpid"
+  wait_for 50 grep -q "$(cid) running" "$TEST_TMP/mon"
+  brig delete -f "$(cid)"
+  wait_for 50 grep -q "$(cid) deleted" "$TEST_TMP/mon"
+  stop_monitor
+}
