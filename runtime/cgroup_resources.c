@@ -43,14 +43,16 @@ int cg_write_rdma(const char *dir, const struct spec_resources *res,
                   struct brig_error *err) {
   for (size_t i = 0; i < res->n_rdma; i++) {
     const struct spec_rdma *r = &res->rdma[i];
-    char handles[32] = "max", objects[32] = "max";
+    char handles[40] = "", objects[40] = "";
+    /* only the limits given: an unset one stays as it is (runc) */
     if (r->hca_handles.set)
-      snprintf(handles, sizeof(handles), "%" PRIu64, r->hca_handles.v);
+      snprintf(handles, sizeof(handles), " hca_handle=%" PRIu64,
+               r->hca_handles.v);
     if (r->hca_objects.set)
-      snprintf(objects, sizeof(objects), "%" PRIu64, r->hca_objects.v);
+      snprintf(objects, sizeof(objects), " hca_object=%" PRIu64,
+               r->hca_objects.v);
     _cleanup_free_ char *line =
-        xasprintf("%s hca_handle=%s hca_object=%s", r->device ? r->device : "",
-                  handles, objects);
+        xasprintf("%s%s%s", r->device ? r->device : "", handles, objects);
     if (cg_write(dir, "rdma.max", line, err) < 0)
       return -1;
   }
