@@ -904,6 +904,22 @@ uint64_t cgroup_oom_kills(struct cgroup *cg) {
   return 0;
 }
 
+uint64_t cgroup_io_bytes(const struct events_stats *st) {
+  const struct events_blkio_list *l = &st->blkio[EVENTS_BLKIO_SERVICE_BYTES];
+  uint64_t total = 0, rw = 0;
+  bool has_total = false;
+  for (size_t i = 0; i < l->n; i++) {
+    if (strcasecmp(l->v[i].op, "total") == 0) {
+      total += l->v[i].value;
+      has_total = true;
+    } else if (strcasecmp(l->v[i].op, "read") == 0 ||
+               strcasecmp(l->v[i].op, "write") == 0) {
+      rw += l->v[i].value;
+    }
+  }
+  return has_total ? total : rw;
+}
+
 /* ---- dispatch ---- */
 
 /* The field of linux.resources a cgroup file (v1 or v2) is written from:

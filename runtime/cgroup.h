@@ -98,6 +98,9 @@ enum cgroup_layout cgroup_get_layout(const struct cgroup *cg);
  * container's directory in it (host path).  The cgroup2 one is skipped. */
 bool cgroup_v1_dir_at(const struct cgroup *cg, size_t i, const char **name,
                       const char **dir);
+/* The bytes the container read and wrote on block devices: v1's "Total"
+ * lines, or v2's Read and Write (io.stat has no total). */
+uint64_t cgroup_io_bytes(const struct events_stats *st);
 /* Read the statistics `events` prints (free with events_stats_free). */
 int cgroup_stats(struct cgroup *cg, struct events_stats *st,
                  struct brig_error *err);

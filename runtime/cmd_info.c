@@ -20,15 +20,6 @@ static const char usage[] =
 static const char *ns_names[] = {"cgroup", "ipc",  "mnt",  "net",
                                  "pid",    "time", "user", "uts"};
 
-static uint64_t blkio_bytes(const struct events_stats *st) {
-  uint64_t sum = 0;
-  const struct events_blkio_list *l = &st->blkio[EVENTS_BLKIO_SERVICE_BYTES];
-  for (size_t i = 0; i < l->n; i++)
-    if (strcasecmp(l->v[i].op, "total") == 0)
-      sum += l->v[i].value;
-  return sum;
-}
-
 CMD(info) {
   struct container *ct = NULL;
   struct cgroup *cg = NULL;
@@ -74,7 +65,7 @@ CMD(info) {
            (unsigned long long)st.memory.usage.usage,
            (unsigned long long)st.memory.usage.max,
            (unsigned long long)st.pids.current,
-           (unsigned long long)blkio_bytes(&st));
+           (unsigned long long)cgroup_io_bytes(&st));
     for (size_t i = 0, n = 0; i < 8; i++)
       if (ino[i])
         printf("%s\"%s\":%llu", n++ ? "," : "", ns_names[i], ino[i]);
@@ -96,7 +87,7 @@ CMD(info) {
              (unsigned long long)st.memory.usage.max);
       printf("Pids:           %llu\n", (unsigned long long)st.pids.current);
       printf("Block I/O:      %llu bytes\n",
-             (unsigned long long)blkio_bytes(&st));
+             (unsigned long long)cgroup_io_bytes(&st));
     }
     for (size_t i = 0; i < 8; i++)
       if (ino[i])

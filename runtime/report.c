@@ -18,15 +18,6 @@ void report_begin(struct report_start *r) {
   r->start_ms = monotonic_ms();
 }
 
-static uint64_t blkio_total(const struct events_stats *st) {
-  uint64_t sum = 0;
-  const struct events_blkio_list *l = &st->blkio[EVENTS_BLKIO_SERVICE_BYTES];
-  for (size_t i = 0; i < l->n; i++)
-    if (strcmp(l->v[i].op, "Total") == 0 || strcmp(l->v[i].op, "total") == 0)
-      sum += l->v[i].value;
-  return sum;
-}
-
 int report_write(const char *path, const char *root, const char *id,
                  const struct report_start *r, int code,
                  struct brig_error *err) {
@@ -64,7 +55,7 @@ int report_write(const char *path, const char *root, const char *id,
       (unsigned long long)st.cpu.user, (unsigned long long)st.cpu.kernel,
       (unsigned long long)st.cpu.total, (unsigned long long)st.memory.usage.max,
       (unsigned long long)st.pids.current, pids_peak,
-      (unsigned long long)blkio_total(&st), have_stats ? "true" : "false",
+      (unsigned long long)cgroup_io_bytes(&st), have_stats ? "true" : "false",
       r->started, ended);
   if (have_stats)
     events_stats_free(&st);

@@ -79,10 +79,29 @@ static void check_refused(const char *id, struct spec_resources *res,
   free(path);
 }
 
+/* cgroup_io_bytes: v1's Total lines, else v2's Read + Write */
+static void check_io_bytes(void) {
+  struct events_blkio_entry v1[] = {{8, 0, "Read", 10},
+                                    {8, 0, "Write", 20},
+                                    {8, 0, "Total", 30},
+                                    {8, 16, "Read", 1},
+                                    {8, 16, "Total", 1}};
+  struct events_blkio_entry v2[] = {
+      {8, 0, "Read", 10}, {8, 0, "Write", 20}, {8, 16, "Read", 5}};
+  struct events_stats st = {0};
+  st.blkio[EVENTS_BLKIO_SERVICE_BYTES] = (struct events_blkio_list){v1, 5};
+  ok(cgroup_io_bytes(&st) == 31, "io bytes: v1 totals");
+  st.blkio[EVENTS_BLKIO_SERVICE_BYTES] = (struct events_blkio_list){v2, 3};
+  ok(cgroup_io_bytes(&st) == 35, "io bytes: v2 read + write");
+  st.blkio[EVENTS_BLKIO_SERVICE_BYTES] = (struct events_blkio_list){NULL, 0};
+  ok(cgroup_io_bytes(&st) == 0, "io bytes: none");
+}
+
 int main(void) {
   struct brig_error err = {0};
   struct cgroup *cg = NULL;
   char id[64], path[96];
+  check_io_bytes();
   snprintf(id, sizeof(id), "unit-%d", (int)getpid());
   snprintf(path, sizeof(path), "/brig/%s", id);
 
