@@ -152,16 +152,12 @@ struct late_cgroup {
   const struct spec_config *cfg;
 };
 
-/* The config's linux.resources on cg; a failure names the config and
- * the field. */
+/* The config's linux.resources on cg (a failure names the field; the
+ * command adds the config's name: create_config_error). */
 static int apply_resources(struct cgroup *cg, const struct spec_config *cfg,
                            struct brig_error *err) {
-  if (cgroup_apply(cg, cfg->linux_ ? cfg->linux_->resources : NULL, false,
-                   err) == 0)
-    return 0;
-  if (strncmp(err->msg, "linux.resources", 15) == 0)
-    brig_err_prepend(err, "%s: .", spec_origin(cfg));
-  return -1;
+  return cgroup_apply(cg, cfg->linux_ ? cfg->linux_->resources : NULL, false,
+                      err);
 }
 
 static int make_late_cgroup(void *arg, struct brig_error *err) {

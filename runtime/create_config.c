@@ -37,8 +37,20 @@ static bool starts(const char *msg, const char *prefix) {
   return strncmp(msg, prefix, n) == 0 && strncmp(msg + n, ": ", 2) == 0;
 }
 
-bool create_config_error(const struct create_opts *o,
-                         const struct brig_error *err) {
+/* err's message starts with the path of one of the config's fields */
+static bool starts_with_field(const char *msg) {
+  static const char *const fields[] = {"process.", "root.", "mounts[",
+                                       "hooks.",   "linux.", "annotations"};
+  for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+    if (strncmp(msg, fields[i], strlen(fields[i])) == 0)
+      return true;
+  return false;
+}
+
+bool create_config_error(const struct create_opts *o, struct brig_error *err) {
+  const char *name = o->config_file != NULL ? o->config_file : "config.json";
+  if (starts_with_field(err->msg))
+    brig_err_prepend(err, "%s: .", name);
   if (starts(err->msg, "config.json") || strncmp(err->msg, "--set ", 6) == 0)
     return true;
   return o->config_file != NULL && starts(err->msg, o->config_file);

@@ -57,8 +57,10 @@ struct spec_config *create_load_config(const struct create_opts *o,
                                        const char *bundle,
                                        struct brig_error *err);
 /* The refusal is about the config itself (config.json, the --config file,
- * a --set): printed as is, without "create ID: " in front. */
-bool create_config_error(const struct create_opts *o,
-                         const struct brig_error *err);
+ * a --set): printed as is, without "create ID: " in front.  A message
+ * that starts with a field's path ("linux.seccomp.syscalls[0]: ...", as
+ * the code that applies the field words it) gets the config's name and
+ * the leading dot first: "config.json: .linux.seccomp.syscalls[0]: ...". */
+bool create_config_error(const struct create_opts *o, struct brig_error *err);
 
 #endif
