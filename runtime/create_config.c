@@ -39,7 +39,7 @@ static bool starts(const char *msg, const char *prefix) {
 
 /* err's message starts with the path of one of the config's fields */
 static bool starts_with_field(const char *msg) {
-  static const char *const fields[] = {"process.", "root.", "mounts[",
+  static const char *const fields[] = {"process.", "root.",  "mounts[",
                                        "hooks.",   "linux.", "annotations"};
   for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
     if (strncmp(msg, fields[i], strlen(fields[i])) == 0)

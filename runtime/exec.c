@@ -32,7 +32,8 @@
 
 struct exec_msg {
   int32_t pid;    /* helper -> brig: the process's host pid; process ->
-                     brig: EXEC_NOTIFY_FD, its seccomp notify fd attached */
+                     brig: EXEC_NOTIFY_FD, with errnum its seccomp notify
+                     fd's number (brig takes it with pidfd_getfd) */
   int32_t errnum; /* process -> brig: failure */
   char msg[BRIG_ERROR_MAX];
 };
@@ -64,17 +65,18 @@ static void send_failure(int sock, const struct brig_error *e) {
     fprintf(stderr, "brig: %s\n", e->msg);
 }
 
-/* The process: hand its seccomp notify fd to brig, which sends it to
- * listenerPath from the host with the process's host pid (runc); wait
- * for brig's word that the listener has it. */
+/* The process: tell brig its seccomp notify fd's number; brig takes the
+ * fd and sends it to listenerPath from the host with the process's host
+ * pid (runc); wait for its word that the listener has it.  write and read
+ * only, as the init (spawn.c): the filter may notify any other. */
 static int exec_send_notify_fd(int notify_fd, void *data,
                                struct brig_error *err) {
   int sock = *(int *)data;
-  struct exec_msg m = {.pid = EXEC_NOTIFY_FD};
+  struct exec_msg m = {.pid = EXEC_NOTIFY_FD, .errnum = notify_fd};
   char ack;
-  if (fd_send_buf(sock, notify_fd, &m, sizeof(m)) < 0)
+  if (write(sock, &m, sizeof(m)) != sizeof(m))
     return brig_err(err, errno, "send the seccomp notify fd to brig");
-  if (recv(sock, &ack, 1, 0) != 1)
+  if (read(sock, &ack, 1) != 1)
     _exit(1); /* brig failed to pass it on, and reports that */
   return 0;
 }
@@ -130,31 +132,26 @@ fail:
   _exit(255);
 }
 
-/* One message on exec's socket, as fd_recv_buf; the fd only with
- * EXEC_NOTIFY_FD (any other is closed). */
-static ssize_t exec_recv(int sock, struct exec_msg *m, int *fd) {
-  ssize_t n = fd_recv_buf(sock, m, sizeof(*m), fd);
-  if (*fd >= 0 && (n != sizeof(*m) || m->pid != EXEC_NOTIFY_FD)) {
-    close(*fd);
-    *fd = -1;
-  }
+/* One message on exec's socket (its length; 0 at EOF, -1 with errno). */
+static ssize_t exec_recv(int sock, struct exec_msg *m) {
+  ssize_t n = recv(sock, m, sizeof(*m), 0);
   if (n == sizeof(*m))
     m->msg[sizeof(m->msg) - 1] = '\0';
   return n;
 }
 
-/* The process's notify fd to listenerPath, with its host pid and the
- * container's state, then the word to go on.  Closes fd. */
-static int exec_forward_notify(const struct spec_config *cfg, int fd, pid_t pid,
-                               const char *state_json, int sock,
+/* The process's notify fd (its number there: fdnum) to listenerPath, with
+ * its host pid and the container's state, then the word to go on. */
+static int exec_forward_notify(const struct spec_config *cfg, int fdnum,
+                               pid_t pid, const char *state_json, int sock,
                                struct brig_error *err) {
   const struct spec_seccomp *sc =
       cfg->linux_ != NULL ? cfg->linux_->seccomp : NULL;
-  int ret = -1;
-  if (fd < 0)
-    brig_err(err, EBADMSG, "seccomp notify fd: none came with the message");
-  else if (sc == NULL || sc->listener_path == NULL)
+  int ret = -1, fd = -1;
+  if (sc == NULL || sc->listener_path == NULL)
     brig_err(err, EINVAL, "seccomp notify fd: no linux.seccomp.listenerPath");
+  else if ((fd = proc_take_fd(pid, fdnum, err)) < 0)
+    brig_err_wrap(err, "seccomp notify fd");
   else if (seccomp_notify_send(sc->listener_path, fd, sc->listener_metadata,
                                pid, state_json, err) == 0)
     ret = send(sock, "g", 1, MSG_NOSIGNAL) == 1
@@ -274,7 +271,7 @@ int container_exec(const struct exec_opts *o, int *code,
   struct cgroup *cg = NULL;
   _cleanup_free_ char *state_json = NULL;
   _cleanup_close_ int console_sock = -1, console_peer = -1, initdir = -1;
-  int sp[2] = {-1, -1}, master = -1, status, ret = -1, notify_fd = -1, nfd;
+  int sp[2] = {-1, -1}, master = -1, status, ret = -1, notify_num = -1;
   struct exec_msg m;
   pid_t helper, pid = -1, init;
   ssize_t n;
@@ -377,12 +374,8 @@ int container_exec(const struct exec_opts *o, int *code,
   while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
     ;
   /* the process's notify fd may come before the helper's pid */
-  while ((n = exec_recv(sp[0], &m, &nfd)) == sizeof(m) &&
-         m.pid == EXEC_NOTIFY_FD) {
-    if (notify_fd >= 0)
-      close(notify_fd);
-    notify_fd = nfd;
-  }
+  while ((n = exec_recv(sp[0], &m)) == sizeof(m) && m.pid == EXEC_NOTIFY_FD)
+    notify_num = m.errnum;
   if (n != sizeof(m) || m.pid <= 0) {
     if (n == sizeof(m))
       brig_err(err, 0, "%s", m.msg);
@@ -391,10 +384,8 @@ int container_exec(const struct exec_opts *o, int *code,
     goto out;
   }
   pid = m.pid;
-  if (notify_fd >= 0) {
-    int fd = notify_fd;
-    notify_fd = -1;
-    if (exec_forward_notify(cfg, fd, pid, state_json, sp[0], err) < 0)
+  if (notify_num >= 0) {
+    if (exec_forward_notify(cfg, notify_num, pid, state_json, sp[0], err) < 0)
       goto out;
   }
   fault_kill("exec-pid");
@@ -410,9 +401,8 @@ int container_exec(const struct exec_opts *o, int *code,
   }
   /* EOF: the socket closed on execve.  A message: the process failed (or
    * handed over its seccomp notify fd, and goes on). */
-  while ((n = exec_recv(sp[0], &m, &nfd)) == sizeof(m) &&
-         m.pid == EXEC_NOTIFY_FD)
-    if (exec_forward_notify(cfg, nfd, pid, state_json, sp[0], err) < 0)
+  while ((n = exec_recv(sp[0], &m)) == sizeof(m) && m.pid == EXEC_NOTIFY_FD)
+    if (exec_forward_notify(cfg, m.errnum, pid, state_json, sp[0], err) < 0)
       goto out;
   if (n == sizeof(m)) {
     brig_err(err, 0, "%s", m.msg);
@@ -436,8 +426,6 @@ out:
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
   }
-  if (notify_fd >= 0)
-    close(notify_fd);
   if (master >= 0)
     close(master);
   if (sp[0] >= 0)

@@ -72,6 +72,17 @@ int proc_pidfd_open(pid_t pid, uint64_t start_time, struct brig_error *err) {
   return fd;
 }
 
+int proc_take_fd(pid_t pid, int fd, struct brig_error *err) {
+  _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  int got;
+  if (pidfd < 0)
+    return brig_err(err, errno, "pidfd_open %d", (int)pid);
+  got = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+  if (got < 0)
+    return brig_err(err, errno, "pidfd_getfd %d of process %d", fd, (int)pid);
+  return got;
+}
+
 int proc_pidfd_signal(int pidfd, int sig) {
   return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }

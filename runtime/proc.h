@@ -17,6 +17,8 @@ bool proc_alive(pid_t pid, uint64_t start_time);
  * fd refers to the right process).  -1 with err (ESRCH when gone). */
 int proc_pidfd_open(pid_t pid, uint64_t start_time, struct brig_error *err);
 int proc_pidfd_signal(int pidfd, int sig);
+/* A copy of process pid's fd (pidfd_getfd, close-on-exec), or -1. */
+int proc_take_fd(pid_t pid, int fd, struct brig_error *err);
 /* Parse a signal name (KILL, SIGKILL, 9).  -1 when unknown. */
 int signal_parse(const char *s);
 

@@ -38,8 +38,10 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-/* SYNC_SECCOMP carries the seccomp notify fd (SCM_RIGHTS) to the parent,
- * which forwards it to listenerPath and answers SYNC_GO. */
+/* SYNC_SECCOMP carries the number of the init's seccomp notify fd (in
+ * errnum); the parent takes it (pidfd_getfd), forwards it to listenerPath
+ * and answers SYNC_GO.  The init only writes and reads meanwhile: a
+ * profile may notify any other syscall (runc refuses write alone). */
 /* SYNC_HOOKS asks the parent to run the prestart and createRuntime hooks
  * (the container's mounts and /dev are made, before its pivot); it
  * answers SYNC_GO. */
@@ -144,15 +146,17 @@ static int send_fd_msg(int sock, struct sync_msg *m, int fd) {
   return sendmsg(sock, mh, MSG_NOSIGNAL) == sizeof(*m) ? 0 : -1;
 }
 
-/* Child: hand the seccomp notify fd to the parent and wait for its
- * answer (the fd is then with the listener). */
+/* Child: tell the parent the seccomp notify fd's number and wait for its
+ * answer (the fd is then with the listener).  write and read only: every
+ * other syscall may be one the filter notifies, which would wait for a
+ * listener that has no fd yet. */
 static int send_notify_fd(int notify_fd, void *data, struct brig_error *err) {
   int sock = *(int *)data;
-  struct sync_msg m = {.type = SYNC_SECCOMP};
+  struct sync_msg m = {.type = SYNC_SECCOMP, .errnum = notify_fd};
 
-  if (send_fd_msg(sock, &m, notify_fd) < 0)
+  if (write(sock, &m, sizeof(m)) != sizeof(m))
     return brig_err(err, errno, "send seccomp notify fd to the runtime");
-  if (sync_recv(sock, &m) < 0 || m.type != SYNC_GO)
+  if (read(sock, &m, sizeof(m)) != sizeof(m) || m.type != SYNC_GO)
     _exit(1); /* the parent failed and reports it */
   return 0;
 }
@@ -986,8 +990,11 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
       }
       continue;
     }
+    if (notify_fd >= 0)
+      close(notify_fd);
+    notify_fd = proc_take_fd(pid, m.errnum, err);
     if (notify_fd < 0) {
-      brig_err(err, 0, "seccomp notify fd missing from the container init");
+      brig_err_wrap(err, "seccomp notify fd of the container init");
       goto fail;
     }
     if (forward_notify_fd(o, pid, steal_fd(&notify_fd), err) < 0)

@@ -199,6 +199,34 @@ stop_listener() {
   brig delete -f "$(cid)"
 }
 
+@test "notify: socket, connect and sendmsg may be notified (brig takes the fd with pidfd_getfd), for the init and exec; write may not" {
+  make_bundle sh -c 'mkdir /tmp/d && echo mkdir-ok; exec sleep 1000'
+  start_listener success
+  cfg '.linux.seccomp.syscalls[0].names += ["socket", "connect", "sendmsg"]'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1
+  wait_for 50 test -s "$TEST_TMP/state.json"
+  ino=$(stat -c %i "$SOCK")
+  "$LISTENER" "$SOCK" "$TEST_TMP/state2.json" success 3>&- &
+  L2=$!
+  wait_for 50 eval '[ "$(stat -c %i "$SOCK" 2>/dev/null)" != "$ino" ]'
+  run brig exec "$(cid)" sh -c 'mkdir /tmp/e && echo exec-mkdir-ok; test -d /tmp/e || echo not-made'
+  echo "$output"
+  kill "$L2" 2>/dev/null || true
+  wait "$L2" 2>/dev/null || true
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'exec-mkdir-ok\nnot-made')" ]
+  [ "$(jq -r .state.id "$TEST_TMP/state2.json")" = "$(cid)" ]
+  brig delete -f "$(cid)"
+  stop_listener
+  [ "$(jq -r .state.id "$TEST_TMP/state.json")" = "$(cid)" ]
+  # write: the one syscall the init needs to tell brig the fd's number
+  cfg '.linux.seccomp.syscalls[0].names += ["write"]'
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  [ "$status" -ne 0 ]
+  [ "$output" = "brig: config.json: .linux.seccomp.syscalls[0]: SCMP_ACT_NOTIFY cannot be used for \"write\" (brig needs it to hand over the fd)" ]
+  root_clean
+}
+
 @test "notify without a listener at listenerPath fails create" {
   make_bundle true
   cfg ".linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\",
