@@ -377,16 +377,25 @@ static unsigned long late_unshare;
  * netDevices moved in). */
 static bool new_netns;
 
+/* The namespaces joined by path, the user namespace first: the others
+ * are owned by it.  When created with the others they are owned by it
+ * already (clone_init). */
+static const enum spec_ns_type join_order[] = {SPEC_NS_USER,   SPEC_NS_IPC,
+                                               SPEC_NS_UTS,    SPEC_NS_NETWORK,
+                                               SPEC_NS_CGROUP, SPEC_NS_MOUNT};
+#define N_JOIN (sizeof(join_order) / sizeof(join_order[0]))
+
+/* The init was cloned into a new user namespace by a helper that had
+ * joined the config's other namespaces first (clone_init). */
+static bool joined_before_clone;
+
 static int join_namespaces(const struct spec_config *cfg,
                            struct brig_error *err) {
   const struct spec_linux *l = cfg->linux_;
-  /* The user namespace first: the others are owned by it.  When created
-   * with the others they are owned by it already (clone_init). */
-  static const enum spec_ns_type order[] = {SPEC_NS_USER,   SPEC_NS_IPC,
-                                            SPEC_NS_UTS,    SPEC_NS_NETWORK,
-                                            SPEC_NS_CGROUP, SPEC_NS_MOUNT};
-  for (size_t i = in_joined_userns ? 1 : 0;
-       i < sizeof(order) / sizeof(order[0]); i++) {
+  const enum spec_ns_type *order = join_order;
+  if (joined_before_clone)
+    return 0;
+  for (size_t i = in_joined_userns ? 1 : 0; i < N_JOIN; i++) {
     const struct spec_namespace *ns = ns_find(l, order[i]);
     if (ns != NULL && ns->path != NULL && *ns->path != '\0' &&
         ns_join_entry(cfg, ns, err) < 0)
@@ -700,23 +709,59 @@ struct clone_result {
   char msg[BRIG_ERROR_MAX];
 };
 
+/* A new user namespace and another namespace joined by path: that one is
+ * not the new user namespace's own, and joining it takes privilege over
+ * its owner, which only the runtime has (the init has none outside its
+ * user namespace).  So it is joined before the user namespace is made,
+ * as runc's nsexec does. */
+static bool join_before_userns(const struct spec_linux *l) {
+  const struct spec_namespace *u = ns_find(l, SPEC_NS_USER);
+  if (u == NULL || (u->path != NULL && *u->path != '\0'))
+    return false;
+  for (size_t i = 1; i < N_JOIN; i++) {
+    const struct spec_namespace *ns = ns_find(l, join_order[i]);
+    if (ns != NULL && ns->path != NULL && *ns->path != '\0')
+      return true;
+  }
+  return false;
+}
+
+/* In clone_init's helper: what is joined before the clone. */
+static int helper_join(const struct spec_config *cfg, struct brig_error *err) {
+  const struct spec_linux *l = cfg->linux_;
+  const struct spec_namespace *u = ns_find(l, SPEC_NS_USER);
+  if (u->path != NULL && *u->path != '\0')
+    return ns_join_path(u->path, SPEC_NS_USER, err);
+  for (size_t i = 1; i < N_JOIN; i++) {
+    const struct spec_namespace *ns = ns_find(l, join_order[i]);
+    if (ns != NULL && ns->path != NULL && *ns->path != '\0' &&
+        ns_join_entry(cfg, ns, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
 /* Clone the container's init with its new namespaces.  They must belong to
  * its user namespace: when that one is joined by path, a helper joins it
  * first and clones the init from there (CLONE_PARENT: still our child; a
- * new pid namespace made at that clone).  *in_cgroup: the init started in
- * the cgroup2 directory cgfd.  Not the late_unshare ones: the init makes
- * those.  Returns 0 in the init. */
-static pid_t clone_init(const struct spec_linux *l, int cgfd, bool *in_cgroup,
-                        struct brig_error *err) {
+ * new pid namespace made at that clone); when it is new and other
+ * namespaces are joined by path, the helper joins those first
+ * (join_before_userns).  *in_cgroup: the init started in the cgroup2
+ * directory cgfd.  Not the late_unshare ones: the init makes those.
+ * Returns 0 in the init. */
+static pid_t clone_init(const struct spec_config *cfg, int cgfd,
+                        bool *in_cgroup, struct brig_error *err) {
+  const struct spec_linux *l = cfg->linux_;
   const struct spec_namespace *u = ns_find(l, SPEC_NS_USER);
   unsigned long flags =
       ((unsigned long)ns_clone_flags(l) & ~late_unshare) | SIGCHLD;
   struct clone_result r = {0};
+  bool before = join_before_userns(l);
   int pp[2];
   pid_t pid, helper;
   ssize_t n;
 
-  if (u == NULL || u->path == NULL || *u->path == '\0') {
+  if (!before && (u == NULL || u->path == NULL || *u->path == '\0')) {
     /* cgroup2: clone3 starts the init inside its cgroup; an older
      * kernel falls back to clone, and the parent moves it there */
     if (cgfd >= 0) {
@@ -751,16 +796,18 @@ static pid_t clone_init(const struct spec_linux *l, int cgfd, bool *in_cgroup,
     /* Not dumpable before the join (and the init, its clone, neither):
      * whoever owns that user namespace could otherwise ptrace this
      * process, or open its /proc/<pid>/fd, holding brig's fds. */
-    if (contain_enter(&e) == 0 &&
-        ns_join_path(u->path, SPEC_NS_USER, &e) == 0) {
+    if (contain_enter(&e) == 0 && helper_join(cfg, &e) == 0) {
       pid =
           (pid_t)syscall(SYS_clone, flags | CLONE_PARENT, NULL, NULL, NULL, 0);
       if (pid == 0) {
-        in_joined_userns = true;
+        in_joined_userns = !before;
+        joined_before_clone = before;
         close(pp[1]);
         return 0;
       }
-      if (pid < 0)
+      if (pid < 0 && before)
+        brig_err(&e, errno, "clone");
+      else if (pid < 0)
         brig_err(&e, errno, "clone in the user namespace %s", u->path);
     }
     r.pid = pid;
@@ -780,8 +827,7 @@ static pid_t clone_init(const struct spec_linux *l, int cgfd, bool *in_cgroup,
   while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
     ;
   if (n != sizeof(r))
-    return brig_err(err, 0, "the helper joining user namespace %s died",
-                    u->path);
+    return brig_err(err, 0, "the helper joining the namespaces died");
   if (r.pid <= 0) {
     brig_err(err, 0, "%s", r.msg);
     err->errnum = r.errnum;
@@ -907,7 +953,7 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   proc_oom_written = oom_outside;
   fflush(NULL);
   int cgfd = cgroup_clone_fd(o->cg);
-  pid = clone_init(l, cgfd, &in_cgroup, err);
+  pid = clone_init(o->cfg, cgfd, &in_cgroup, err);
   if (cgfd >= 0)
     close(cgfd);
   if (pid != 0) {

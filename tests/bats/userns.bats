@@ -297,3 +297,25 @@ hold_userns() {
   # rooted at /brig/<id> in every hierarchy: joined before the namespace
   for l in "${lines[@]}"; do [[ "$l" == *:/ ]]; done
 }
+
+@test "userns: a new user namespace with network and uts namespaces joined by path (made on the host): joined first, as runc" {
+  # the namespaces a pod sandbox would hold, made by the host's root
+  bg unshare -n -u sh -c 'hostname held; exec sleep 1000'
+  HOLDER=$BG_PID
+  wait_for 50 eval '[ "$(readlink /proc/$HOLDER/ns/net)" != "$(readlink /proc/self/ns/net)" ]'
+  wait_for 50 eval '[ "$(cat /proc/$HOLDER/comm)" = sleep ]'
+  make_bundle sh -c 'readlink /proc/self/ns/net; hostname; cat /proc/self/uid_map; readlink /proc/self/ns/user'
+  userns_cfg
+  own_rootfs
+  cfg ".linux.namespaces |= map(select(.type != \"network\" and .type != \"uts\"))
+       | .linux.namespaces += [{\"type\": \"network\", \"path\": \"/proc/$HOLDER/ns/net\"},
+                               {\"type\": \"uts\", \"path\": \"/proc/$HOLDER/ns/uts\"}]
+       | del(.hostname)"
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"; [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "$(readlink /proc/$HOLDER/ns/net)" ]
+  [ "${lines[1]}" = held ]
+  [ "$(echo "${lines[2]}" | tr -s ' ')" = " 0 100000 65536" ]
+  [ "${lines[3]}" != "$(readlink /proc/self/ns/user)" ]
+  no_state "$(cid)"
+}
