@@ -37,10 +37,14 @@ bool rootless_cgroups(void) {
 
 /* The first thing in cfg that needs a cgroup of the container's own, or
  * NULL.  Device rules are not one: without a cgroup only the devices
- * bound into /dev are reachable anyway. */
+ * bound into /dev are reachable anyway.  A cgroupsPath is (runc): "the
+ * runtime MUST consistently attach to the same place". */
 static const char *needs_cgroup(const struct spec_config *cfg) {
   const struct spec_resources *r =
       cfg->linux_ != NULL ? cfg->linux_->resources : NULL;
+  if (cfg->linux_ != NULL && cfg->linux_->cgroups_path != NULL &&
+      *cfg->linux_->cgroups_path != '\0')
+    return ".linux.cgroupsPath";
   for (size_t i = 0; i < cfg->n_mounts; i++)
     if (cfg->mounts[i].type != NULL &&
         (strcmp(cfg->mounts[i].type, "cgroup") == 0 ||

@@ -223,6 +223,14 @@ gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
   run rbrig run -b "$BUNDLE" "$(cid)"
   [ "$status" -ne 0 ]
   [[ "$output" == *"rootless: .linux.resources.memory needs a cgroup, and creating one needs privilege or a cgroup delegated to this user"* ]]
+  # a cgroupsPath without the privilege to make it: the place the config
+  # names, or nothing (runc); no limits needed for that
+  rl_bundle true
+  cfg '.linux.cgroupsPath = "/brig-rl-none/c"'
+  run rbrig run -b "$BUNDLE" "$(cid 4)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"rootless: .linux.cgroupsPath needs a cgroup, and creating one needs privilege or a cgroup delegated to this user"* ]]
+  for d in /sys/fs/cgroup/*/brig-rl-none; do [ ! -e "$d" ]; done
   # a device node the host does not have
   rl_bundle true
   cfg '.linux.devices = [{"path": "/dev/brig-none", "type": "c", "major": 1, "minor": 3}]'
