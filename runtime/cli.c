@@ -37,8 +37,8 @@ static bool flags_after_operands(const char *cmd) {
  * "--name[=v]", "-x=v" naming a short one with a long name "--long=v".
  * The first operand ends the flags when stop_at_operand; a flag taking a
  * value carries the next word with it. */
-void cli_go_words(int argc, char **argv, const char *shortopts,
-                  const struct option *opts, bool stop_at_operand) {
+int cli_go_words(int argc, char **argv, const char *shortopts,
+                 const struct option *opts, bool stop_at_operand) {
   for (int i = 1; i < argc; i++) {
     char *w = argv[i];
     if (strcmp(w, "--") == 0)
@@ -53,7 +53,9 @@ void cli_go_words(int argc, char **argv, const char *shortopts,
     size_t len = strcspn(name, "=");
     const struct option *o = NULL;
     if (!two && len == 1) {
-      const char *s = strchr(shortopts, name[0]);
+      const char *s = name[0] == ':' ? NULL : strchr(shortopts, name[0]);
+      if (s == NULL && name[0] != 'h')
+        return i;
       if (name[1] != '=') {
         /* "-x": a value follows unless glued on ("-b/path") */
         if (s != NULL && s[1] == ':' && name[1] == '\0')
@@ -70,13 +72,20 @@ void cli_go_words(int argc, char **argv, const char *shortopts,
     for (const struct option *p = opts; p->name != NULL; p++)
       if (strlen(p->name) == len && strncmp(p->name, name, len) == 0)
         o = p;
-    if (o == NULL) /* "-dt", "-b/path", or not a flag of this command */
-      continue;
+    if (o == NULL && !(len == 4 && strncmp(name, "help", 4) == 0))
+      return i; /* "-dt", "-b/path", "--bund", not a flag of the command */
     if (!two)
       argv[i] = xasprintf("-%s", w);
-    if (o->has_arg == required_argument && name[len] != '=')
+    if (o != NULL && o->has_arg == required_argument && name[len] != '=')
       i++;
   }
+  return 0;
+}
+
+void cli_undefined(const char *w, char *buf, size_t size) {
+  const char *name = w + 1 + (w[1] == '-');
+  snprintf(buf, size, "flag provided but not defined: -%.*s",
+           (int)strcspn(name, "="), name);
 }
 
 /* strconv.ParseBool's words; NULL (a bare flag) is true */
@@ -116,7 +125,14 @@ int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
         bools[n].has_arg = optional_argument;
     }
     bools[n] = (struct option){NULL, 0, NULL, 0};
-    cli_go_words(argc, argv, shortopts, opts, !flags_after_operands(cmd));
+    int bad =
+        cli_go_words(argc, argv, shortopts, opts, !flags_after_operands(cmd));
+    if (bad > 0) {
+      char msg[256];
+      cli_undefined(argv[bad], msg, sizeof(msg));
+      brig_err(err, 0, "%s: %s", cmd, msg);
+      return CLI_ERROR;
+    }
   }
   /* '+': stop at the first operand; ':' to tell a missing argument from
    * an unknown flag.  Without '+', getopt moves the operands behind the

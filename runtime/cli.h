@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -47,9 +48,15 @@ int cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
 int cli_format_only(int argc, char **argv, const char *cmd, const char *usage,
                     bool *json, struct brig_error *err);
 /* Rewrites Go-style flag words ("-root", "-b=/path", "-f=true") in argv
- * into getopt_long's forms, for opts (cli_next does it for commands). */
-void cli_go_words(int argc, char **argv, const char *shortopts,
-                  const struct option *opts, bool stop_at_operand);
+ * into getopt_long's forms, for opts (cli_next does it for commands).
+ * Returns the index of the first word that names no flag exactly (Go's
+ * flag package takes no abbreviation, no "-dt" for "-d -t", no "-b/path"),
+ * else 0; cli_undefined words the error. */
+int cli_go_words(int argc, char **argv, const char *shortopts,
+                 const struct option *opts, bool stop_at_operand);
+/* "flag provided but not defined: -NAME" for argv word w, as Go says it
+ * (one dash, no "=value"). */
+void cli_undefined(const char *w, char *buf, size_t size);
 /* strconv.ParseBool: 0 with *out set, -1 for another word; NULL is true. */
 int cli_parse_go_bool(const char *s, bool *out);
 /* Operand count checks with runc's messages. */

@@ -117,7 +117,13 @@ int main(int argc, char **argv) {
   int c, ret;
 
   opterr = 0;
-  cli_go_words(argc, argv, "hv", opts, true);
+  c = cli_go_words(argc, argv, "hv", opts, true);
+  if (c > 0) {
+    char raw[sizeof(safe)];
+    cli_undefined(argv[c], raw, sizeof(raw));
+    fprintf(stderr, "brig: %s\n", one_line(raw, safe, sizeof(safe)));
+    return 1;
+  }
   while ((c = getopt_long(argc, argv, "+:hv", opts, NULL)) != -1) {
     switch (c) {
     case 'r':

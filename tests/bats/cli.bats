@@ -106,7 +106,7 @@ setup() {
   [ "$stderr" = "brig: spec: flag provided but not defined: -x" ]
   run --separate-stderr brig spec --bogus
   [ "$status" -eq 1 ]
-  [ "$stderr" = "brig: spec: flag provided but not defined: --bogus" ]
+  [ "$stderr" = "brig: spec: flag provided but not defined: -bogus" ]
   run --separate-stderr brig spec -b
   [ "$status" -eq 1 ]
   [ "$stderr" = "brig: spec: flag needs an argument: -b" ]
@@ -341,7 +341,7 @@ setup() {
 @test "a bad global flag exits 1 with one line on stderr" {
   run --separate-stderr brig --bogus list
   [ "$status" -eq 1 ]
-  [ "$stderr" = "brig: flag provided but not defined: --bogus" ]
+  [ "$stderr" = "brig: flag provided but not defined: -bogus" ]
   run --separate-stderr brig -x list
   [ "$status" -eq 1 ]
   [ "$stderr" = "brig: flag provided but not defined: -x" ]
@@ -374,4 +374,31 @@ setup() {
   [[ "$output" == *"hello from inside brig: pid 1, host brig, user 0"* ]]
   [ "$(ls -d /sys/fs/cgroup/*/brig 2>/dev/null | sort)" = "$before" ]
   [ "$(ls -d /tmp/brig-demo.* 2>/dev/null | sort)" = "$tmp_before" ]
+}
+
+@test "flags are named exactly, as Go's flag package takes them: no abbreviation, no grouped or glued short flags" {
+  local w
+  # each refused whole, named as Go names it (one dash, no value)
+  for w in "--deb list|-deb" "--bogus=1 list|-bogus" "list --form json|list: flag provided but not defined: -form" \
+           "create -bogus x|create: flag provided but not defined: -bogus" \
+           "create -b/tmp x|create: flag provided but not defined: -b/tmp" \
+           "run -db /x y|run: flag provided but not defined: -db" \
+           "exec -td x sh|exec: flag provided but not defined: -td" \
+           "delete --forc x|delete: flag provided but not defined: -forc"; do
+    run --separate-stderr brig ${w%|*}
+    [ "$status" -eq 1 ]
+    case ${w#*|} in
+      -*) [ "$stderr" = "brig: flag provided but not defined: ${w#*|}" ] ;;
+      *) [ "$stderr" = "brig: ${w#*|}" ] ;;
+    esac
+  done
+  # the exact names, with one dash or two, a value after '=' or not
+  run brig -root "$BRIG_ROOT" list -q
+  [ "$status" -eq 0 ]
+  run brig --root="$BRIG_ROOT" list --format=json
+  [ "$status" -eq 0 ]
+  [ "$output" = null ]
+  run brig --root "$BRIG_ROOT" -debug=false list -format json
+  [ "$status" -eq 0 ]
+  [ "$output" = null ]
 }
