@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -155,15 +156,20 @@ int main(int argc, char **argv) {
       fprintf(stderr, "brig: flag needs an argument: %s\n",
               one_line(argv[optind - 1], safe, sizeof(safe)));
       return 1;
-    case 'R':
-      if (strcmp(optarg, "true") != 0 && strcmp(optarg, "false") != 0 &&
-          strcmp(optarg, "auto") != 0) {
+    case 'R': {
+      /* runc's parseBoolOrAuto: "", "auto" in any case, or a Go bool */
+      bool on;
+      if (*optarg == '\0' || strcasecmp(optarg, "auto") == 0)
+        brig_g.rootless = "auto";
+      else if (cli_parse_go_bool(optarg, &on) == 0)
+        brig_g.rootless = on ? "true" : "false";
+      else {
         fprintf(stderr, "brig: invalid --rootless value: %s\n",
                 one_line(optarg, safe, sizeof(safe)));
         return 1;
       }
-      brig_g.rootless = optarg;
       break;
+    }
     case 'C': /* runc's path to criu: accepted, nothing uses it */
       break;
     case 'h':

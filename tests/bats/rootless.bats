@@ -256,6 +256,14 @@ gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
   [ "$status" -eq 0 ]
   run rbrig --rootless auto run -b "$BUNDLE" "$(cid 3)"
   [ "$status" -eq 0 ]
+  # runc's words: a Go bool, "auto" in any case, or nothing (auto)
+  run rbrig --rootless=0 run -b "$BUNDLE" "$(cid 4)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"create cgroup"*"Permission denied"* ]]
+  for w in T 1 AUTO ""; do
+    run rbrig --rootless="$w" run -b "$BUNDLE" "$(cid 5)"
+    [ "$status" -eq 0 ]
+  done
 }
 
 @test "rootless: the container cannot reach the host's root-owned files" {
