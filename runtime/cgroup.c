@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
@@ -980,6 +981,10 @@ int cgroup_apply(struct cgroup *cg, const struct spec_resources *res,
   /* no resources still means the device allow-list */
   static const struct spec_resources none;
   char file[64];
+  if (res != NULL && res->memory != NULL && res->memory->kernel.set &&
+      res->memory->kernel.v != 0)
+    log_warn("linux.resources.memory.kernel: kernel memory settings are "
+             "ignored and will be removed (as runc)");
   if (cg->drv->apply(cg, res != NULL ? res : &none, update, err) == 0)
     return 0;
   /* "set FILE=VALUE...": name the field */

@@ -95,11 +95,8 @@ static int apply_memory(struct cgroup *cg, const struct spec_memory *m,
       cg_write_i64(dir, "memory.soft_limit_in_bytes", m->reservation.v, err) <
           0)
     return -1;
-  /* kmem limits are deprecated (a no-op since Linux 6.1): skip if absent */
-  if (m->kernel.set && m->kernel.v != 0 &&
-      cg_file_exists(dir, "memory.kmem.limit_in_bytes") &&
-      cg_write_i64(dir, "memory.kmem.limit_in_bytes", m->kernel.v, err) < 0)
-    return -1;
+  /* memory.kernel: ignored, as runc 1.1 (cgroup_apply warns); the kmem
+   * limit is deprecated, refused by Linux 5.16-6.0, a no-op after */
   if (m->kernel_tcp.set && m->kernel_tcp.v != 0 &&
       cg_write_i64(dir, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp.v,
                    err) < 0)

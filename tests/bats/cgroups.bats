@@ -89,6 +89,19 @@ teardown() {
   cg_file memory memory.oom_control | grep -qx "oom_kill_disable 1"
 }
 
+@test "memory.kernel is ignored with a warning, as runc 1.1 (create and update); kernelTCP is written" {
+  make_bundle sleep 1000
+  start_detached '.linux.resources.memory = {"kernel": 1048576, "kernelTCP": 16777216}'
+  cat "$TEST_TMP/out"
+  grep -q "linux.resources.memory.kernel: kernel memory settings are ignored and will be removed (as runc)" "$TEST_TMP/out"
+  [ "$(cg_file memory memory.kmem.limit_in_bytes)" != 1048576 ]
+  [ "$(cg_file memory memory.kmem.tcp.limit_in_bytes)" = 16777216 ]
+  run brig update --kernel-memory 2097152 "$(cid)"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"kernel memory settings are ignored"* ]]
+  [ "$(cg_file memory memory.kmem.limit_in_bytes)" != 2097152 ]
+}
+
 @test "memory: a process over the limit is OOM-killed (137) and events reports it" {
   # the root is read-only and /tmp a tmpfs: the fifo sits at /go
   make_bundle sh -c 'read go < /go; x=aaaaaaaaaaaaaaaa; while :; do x="$x$x"; done'
