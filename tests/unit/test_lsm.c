@@ -109,7 +109,8 @@ int main(void) {
   p.apparmor_profile = NULL;
   p.selinux_label = "system_u:system_r:container_t:s0";
   if (!selinux_enabled())
-    ok(lsm_check(&p, NULL, &err) < 0 && strstr(err.msg, "SELinux is not enabled"),
+    ok(lsm_check(&p, NULL, &err) < 0 &&
+           strstr(err.msg, "SELinux is not enabled"),
        "selinux requested without SELinux: clear error (%s)", err.msg);
   else
     ok(lsm_check(&p, NULL, &err) == 0, "selinux enabled: accepted");
