@@ -211,6 +211,18 @@ static struct container *container_new(const char *root, const char *id) {
   return c;
 }
 
+/* The state of a container whose create has saved nothing: "creating". */
+static void set_creating(struct container *c, const char *id) {
+  c->st.id = xstrdup(id);
+  c->st.status = xstrdup("creating");
+  c->st.oci_version = xstrdup("");
+  c->st.bundle = xstrdup("");
+  c->st.rootfs = xstrdup("");
+  c->st.created = xstrdup("");
+  c->st.owner = xstrdup("");
+  c->st.exit_status = -1;
+}
+
 static int load(const char *root, const char *id, bool wait,
                 struct container **out, struct brig_error *err) {
   _cleanup_free_ char *data = NULL;
@@ -244,15 +256,8 @@ static int load(const char *root, const char *id, bool wait,
        * at most the default cgroup (a cgroupsPath of the config is saved
        * before it is made). */
       brig_err_clear(err);
-      c->st.id = xstrdup(id);
-      c->st.status = xstrdup("creating");
-      c->st.oci_version = xstrdup("");
-      c->st.bundle = xstrdup("");
-      c->st.rootfs = xstrdup("");
-      c->st.created = xstrdup("");
-      c->st.owner = xstrdup("");
+      set_creating(c, id);
       c->st.cgroup_path = cgroup_default_path(id);
-      c->st.exit_status = -1;
       *out = c;
       return 0;
     }
@@ -279,12 +284,22 @@ int container_load_try(const char *root, const char *id, struct container **out,
   return load(root, id, false, out, err);
 }
 
+/* Read state.json without the container's lock: it is only ever replaced
+ * whole (write_file_atomic), so what is read is one version of it.  A
+ * create in progress (its lock held) is "creating", never waited for:
+ * `list`, `state`, `kill` and a poststart hook's `brig state` do not wait
+ * for another command's hooks (runc takes no lock to read).  Missing or
+ * "creating" with the lock free (a create that died), or damaged: as a
+ * locked load says. */
 static int peek(int rootfd, const char *root, const char *id, bool wait,
                 struct container **out, struct brig_error *err) {
   char buf[8192];
+  _cleanup_free_ char *big = NULL;
+  const char *data = buf;
   struct brig_error e = {0};
   struct container *c;
   ssize_t n = -1;
+  size_t len;
   int fd;
 
   if (container_id_valid(id, err) < 0)
@@ -292,19 +307,37 @@ static int peek(int rootfd, const char *root, const char *id, bool wait,
   c = container_new(root, id);
   fd = open_file_of(rootfd, id, STATE_KIND);
   if (fd >= 0) {
-    /* state.json is only ever replaced whole (write_file_atomic): a read
-     * short of the buffer is all of it. */
     n = read(fd, buf, sizeof(buf));
+    if (n == (ssize_t)sizeof(buf)) { /* larger: the whole file */
+      n = lseek(fd, 0, SEEK_SET) == 0 && read_fd(fd, STATE_MAX, &big, &len) == 0
+              ? (ssize_t)len
+              : -1;
+      data = big;
+    }
     close(fd);
   }
-  if (n <= 0 || (size_t)n == sizeof(buf) ||
-      state_parse_file(buf, (size_t)n, STATE_FILE, &c->st, &e) < 0 ||
-      strcmp(c->st.status, "creating") == 0) {
-    /* missing, large, damaged or in the making: as a locked load says */
+  bool parsed =
+      n > 0 && state_parse_file(data, (size_t)n, STATE_FILE, &c->st, &e) == 0;
+  if (parsed && strcmp(c->st.status, "creating") != 0) {
+    set_live_status(c, rootfd);
+    *out = c;
+    return 0;
+  }
+  if (n > 0 && !parsed) { /* damaged: load's words */
     container_free(c);
     return load(root, id, wait, out, err);
   }
-  set_live_status(c, rootfd);
+  /* missing or "creating": a create at work holds the lock */
+  struct container *l = NULL;
+  int r = load(root, id, false, &l, err);
+  if (r == 0 || err->errnum != EWOULDBLOCK) {
+    container_free(c);
+    *out = l;
+    return r;
+  }
+  brig_err_clear(err);
+  if (!parsed)
+    set_creating(c, id);
   *out = c;
   return 0;
 }

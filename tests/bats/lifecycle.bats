@@ -337,7 +337,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$output" = 20 ]
 }
 
-@test "list and state read past a held lock; a \"creating\" or damaged state.json goes the locked way" {
+@test "list and state read past a held lock, a \"creating\" state.json too (it is creating); a damaged one goes the locked way" {
   make_bundle sleep 1000
   brig run -d -b "$BUNDLE" "$(cid a)"
   brig create -b "$BUNDLE" "$(cid b)"
@@ -354,11 +354,13 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$status" -eq 0 ]
   [[ "${lines[1]}" =~ ^$(cid a)\ +[1-9][0-9]*\ +running\  ]]
   [[ "${lines[2]}" =~ ^$(cid b)\ +[1-9][0-9]*\ +created\  ]]
-  # a create in progress ("creating" under the lock): list waits for it
+  # a create in progress ("creating" under the lock): list does not wait
+  # for it (runc takes no lock), it is creating
   cp "$BRIG_ROOT/.state/$(cid a)" "$TEST_TMP/a.json"
   jq -c '.status = "creating"' "$TEST_TMP/a.json" >"$BRIG_ROOT/.state/$(cid a)"
-  run timeout 2 "$BRIG" --root "$BRIG_ROOT" list -q
-  [ "$status" -eq 124 ]
+  run timeout 2 "$BRIG" --root "$BRIG_ROOT" list
+  [ "$status" -eq 0 ]
+  [[ "${lines[1]}" =~ ^$(cid a)\ +[1-9][0-9]*\ +creating\  ]]
   kill "$BG_PID"
   wait "$BG_PID" || true
   run brig list
@@ -827,4 +829,44 @@ PY
   out=$(brig exec "$(cid 2)" cat /proc/1/status)
   [ "$(sigign "$out")" = 0000000000000000 ]
   brig delete -f "$(cid 2)"
+}
+
+@test "list, state and kill do not wait for a create held up in its hook: it is creating (runc takes no lock to read)" {
+  make_bundle sleep 1000
+  printf '#!/bin/sh\ntouch "%s"\ni=0\nwhile [ ! -e "%s" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done\n' \
+    "$TEST_TMP/in-hook" "$TEST_TMP/go" > "$TEST_TMP/hook.sh"
+  chmod +x "$TEST_TMP/hook.sh"
+  cfg ".hooks = {\"createRuntime\": [{\"path\": \"$TEST_TMP/hook.sh\"}]}"
+  bg "$BRIG" --root "$BRIG_ROOT" create -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/cout" 2>&1
+  cpid=$BG_PID
+  wait_for 100 test -e "$TEST_TMP/in-hook"
+  run timeout 5 "$BRIG" --root "$BRIG_ROOT" list -f json
+  [ "$status" -eq 0 ]
+  [ "$(jq -r '.[0].status' <<< "$output")" = creating ]
+  run timeout 5 "$BRIG" --root "$BRIG_ROOT" state "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .status <<< "$output")" = creating ]
+  run timeout 5 "$BRIG" --root "$BRIG_ROOT" kill "$(cid)" KILL
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: container not running" ]
+  touch "$TEST_TMP/go"
+  wait "$cpid"
+  [ "$(brig state "$(cid)" | jq -r .status)" = created ]
+  brig delete -f "$(cid)"
+}
+
+@test "state of a container whose state.json is larger than 8 KiB is read whole, without waiting for its lock" {
+  make_bundle sleep 1000
+  cfg "$(printf '.annotations = {%s"x": "y"}' "$(for i in $(seq 200); do printf '"k%03d": "%060d", ' "$i" 0; done)")"
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  [ "$(stat -c %s "$BRIG_ROOT/.state/$(cid)")" -gt 8192 ]
+  # another command holds the container's lock meanwhile
+  exec 7<"$BRIG_ROOT/$(cid)"
+  flock -x 7
+  run timeout 5 "$BRIG" --root "$BRIG_ROOT" state "$(cid)"
+  exec 7<&-
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .status <<< "$output")" = running ]
+  [ "$(jq -r '.annotations.k200' <<< "$output")" = "$(printf '%060d' 0)" ]
+  brig delete -f "$(cid)"
 }
