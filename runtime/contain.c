@@ -113,6 +113,11 @@ void fault_kill(const char *step) {
   if (at != NULL && strcmp(at, step) == 0)
     raise(SIGKILL);
 }
+
+bool fault_fail(const char *step) {
+  const char *at = getenv("BRIG_FAULT_FAIL");
+  return at != NULL && strcmp(at, step) == 0;
+}
 #endif
 
 /* The kernel's struct sigaction (x86_64 and the other 64-bit ABIs brig

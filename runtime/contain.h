@@ -22,7 +22,10 @@
  *   fault_kill       in the same build, SIGKILL brig itself at the named
  *                    step of create, start, exec or delete when
  *                    $BRIG_FAULT_KILL names it (the crash-safety tests,
- *                    tests/bats/crash.bats) */
+ *                    tests/bats/crash.bats)
+ *   fault_fail       in the same build, true at the step $BRIG_FAULT_FAIL
+ *                    names: the caller fails there as the kernel might
+ *                    (a cgroup that will not go) */
 #ifndef BRIG_CONTAIN_H
 #define BRIG_CONTAIN_H
 
@@ -48,12 +51,17 @@ int rootfs_path_check(const char *root_path, const char *bundle,
 #ifdef BRIG_FAULTS
 void fault_delay(const char *where);
 void fault_kill(const char *step);
+bool fault_fail(const char *step);
 #else
 static inline void fault_delay(const char *where) {
   (void)where;
 }
 static inline void fault_kill(const char *step) {
   (void)step;
+}
+static inline bool fault_fail(const char *step) {
+  (void)step;
+  return false;
 }
 #endif
 

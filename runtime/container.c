@@ -671,10 +671,14 @@ static int destroy(struct container *c, const struct spec_config *hooks_cfg,
   }
   fault_kill("delete-killed");
   if (c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
-    if (cg == NULL && cgroup_open(c->st.cgroup_path, &cg, err) < 0)
-      goto out;
-    if (cgroup_destroy(cg, err) < 0)
-      goto out;
+    /* A cgroup the kernel will not remove (a process stuck in D state,
+     * no pid namespace) is left behind with a warning: the container
+     * goes, as runc's destroy does, or no later delete could end it. */
+    if ((cg == NULL && cgroup_open(c->st.cgroup_path, &cg, &e) < 0) ||
+        (fault_fail("delete-cgroup")
+             ? brig_err(&e, EBUSY, "remove cgroup %s", c->st.cgroup_path)
+             : cgroup_destroy(cg, &e)) < 0)
+      log_warn("delete %s: its cgroup is left behind: %s", c->id, e.msg);
   }
   fault_kill("delete-cgroup");
   if (container_remove_files(c, err) < 0)

@@ -363,3 +363,22 @@ rc_to() {
     assert_clean "$id"
   done
 }
+
+@test "delete: a cgroup the kernel will not remove is left with a warning; the container goes (runc's destroy)" {
+  local id d
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+  brig kill "$id" KILL
+  wait_for 50 eval '[ "$(brig state "$id" | jq -r .status)" = stopped ]'
+  run env BRIG_FAULT_FAIL=delete-cgroup "$FAULTS" --root "$BRIG_ROOT" delete "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"delete $id: its cgroup is left behind: remove cgroup /brig/$id: Device or resource busy"* ]]
+  no_state "$id"
+  run brig state "$id"
+  [ "$status" -ne 0 ]
+  # what the kernel kept is there still; the test removes it
+  [ -d "/sys/fs/cgroup/pids/brig/$id" ]
+  for d in /sys/fs/cgroup/*/brig/"$id"; do rmdir "$d"; done
+  assert_clean "$id"
+}
