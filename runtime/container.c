@@ -353,7 +353,13 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   }
 
   if (o->console_socket != NULL) {
-    console_sock = console_socket_connect(o->console_socket, err);
+    /* runc has entered the bundle by then: a relative path is the
+     * bundle's */
+    _cleanup_free_ char *sock =
+        o->console_socket[0] == '/'
+            ? xstrdup(o->console_socket)
+            : xasprintf("%s/%s", bundle, o->console_socket);
+    console_sock = console_socket_connect(sock, err);
     if (console_sock < 0)
       goto fail;
   } else if (cfg->process->terminal && o->receive_console) {

@@ -27,6 +27,18 @@ recv_start() {
   [ "$(echo "$out" | sed -n 3p)" = is-a-tty ]
 }
 
+@test "a relative --console-socket is the bundle's, as runc (it enters the bundle)" {
+  make_bundle tty
+  cfg '.process.terminal = true'
+  recv_start
+  rel=$(realpath -m --relative-to="$BUNDLE" "$TEST_TMP/tty.sock")
+  [ "${rel#/}" = "$rel" ]
+  (cd / && brig create --console-socket "$rel" -b "$BUNDLE" "$(cid)")
+  brig start "$(cid)"
+  wait "$RECV_PID"
+  [ "$(tr -d '\r' < "$TEST_TMP/tty.out" | sed -n 1p)" = /dev/pts/0 ]
+}
+
 @test "input written to the master reaches the process" {
   make_bundle sh -c 'read line; echo "got:$line"'
   cfg '.process.terminal = true'
