@@ -506,6 +506,29 @@ static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
   return 0;
 }
 
+/* The host's directory `path` bound on dest_fd with the mount's options
+ * (recursive or not), where the kernel refuses a new superblock in a user
+ * namespace: sysfs without a network namespace of the container's own,
+ * cgroup2 without a cgroup namespace (runc does the same). */
+static int bind_host_dir(const char *path, bool recursive, int dest_fd,
+                         const struct spec_mount *m, const struct mount_opts *o,
+                         struct brig_error *err) {
+  _cleanup_close_ int src_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_close_ int mnt_fd = -1;
+  uint64_t set, clr;
+
+  if (src_fd < 0)
+    return brig_err(err, errno, "mount \"%s\": open %s", m->destination, path);
+  mnt_fd = bind_fd(src_fd, dest_fd, recursive);
+  if (mnt_fd < 0)
+    return brig_err(err, errno, "bind \"%s\" on \"%s\"", path, m->destination);
+  mount_flags_to_attr(o->flags, o->clear, &set, &clr);
+  if (mount_setattr_fd(mnt_fd, recursive, set, clr, 0) < 0)
+    return brig_err(err, errno, "remount \"%s\" with its options",
+                    m->destination);
+  return 0;
+}
+
 static int mount_cgroup(const struct rootfs_ctx *ctx, int rootfd, int dest_fd,
                         const struct spec_mount *m, const struct mount_opts *o,
                         struct brig_error *err) {
@@ -513,31 +536,15 @@ static int mount_cgroup(const struct rootfs_ctx *ctx, int rootfd, int dest_fd,
   if (statfs("/sys/fs/cgroup", &sfs) == 0 &&
       sfs.f_type == (typeof(sfs.f_type))CGROUP2_SUPER_MAGIC) {
     if (mount_on_fd("cgroup2", dest_fd, "cgroup2",
-                    o->flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, o->data) < 0)
-      return brig_err(err, errno, "mount \"cgroup2\" on \"%s\"",
-                      m->destination);
-    return 0;
+                    o->flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, o->data) == 0)
+      return 0;
+    /* in a user namespace without a cgroup namespace of its own the
+     * kernel refuses: the host's /sys/fs/cgroup bound, as runc (#2158) */
+    if ((errno == EPERM || errno == EBUSY) && ctx->userns)
+      return bind_host_dir("/sys/fs/cgroup", false, dest_fd, m, o, err);
+    return brig_err(err, errno, "mount \"cgroup2\" on \"%s\"", m->destination);
   }
   return mount_cgroup_v1(ctx, rootfd, dest_fd, m, o, err);
-}
-
-static int bind_sysfs(int dest_fd, const struct spec_mount *m,
-                      const struct mount_opts *o, struct brig_error *err) {
-  _cleanup_close_ int src_fd = open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  _cleanup_close_ int mnt_fd = -1;
-  uint64_t set, clr;
-
-  if (src_fd < 0)
-    return brig_err(err, errno, "mount \"sysfs\" on \"%s\": open /sys",
-                    m->destination);
-  mnt_fd = bind_fd(src_fd, dest_fd, true);
-  if (mnt_fd < 0)
-    return brig_err(err, errno, "bind \"/sys\" on \"%s\"", m->destination);
-  mount_flags_to_attr(o->flags, o->clear, &set, &clr);
-  if (mount_setattr_fd(mnt_fd, true, set, clr, 0) < 0)
-    return brig_err(err, errno, "remount \"%s\" with its options",
-                    m->destination);
-  return 0;
 }
 
 int mount_one(const struct rootfs_ctx *ctx, int rootfd,
@@ -599,7 +606,7 @@ int mount_one(const struct rootfs_ctx *ctx, int rootfd,
     /* In a user namespace without its own network namespace the kernel
      * refuses sysfs: bind the host's /sys instead, as runc does. */
     if (errno == EPERM && ctx->userns && strcmp(m->type, "sysfs") == 0)
-      ret = bind_sysfs(dest_fd, m, &o, err);
+      ret = bind_host_dir("/sys", true, dest_fd, m, &o, err);
     else
       ret = brig_err(err, errno, "mount \"%s\" on \"%s\"", m->type,
                      m->destination);

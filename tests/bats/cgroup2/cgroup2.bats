@@ -410,6 +410,27 @@ refused() {
   [ ! -e "$CG/brig-abs-$$" ]
 }
 
+@test "a cgroup mount in a user namespace without a cgroup namespace: the host's /sys/fs/cgroup bound, read-only (runc #2158)" {
+  bundle sh -c 'grep " /sys/fs/cgroup " /proc/self/mountinfo; test -e /sys/fs/cgroup/cgroup.controllers && echo has-controllers; touch /sys/fs/cgroup/x 2>/dev/null || echo ro'
+  cfg '.linux.namespaces |= map(select(.type != "cgroup"))
+       | .linux.namespaces += [{"type": "user"}]
+       | .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
+       | .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
+       | .mounts |= map(select(.destination != "/sys/fs/cgroup"))
+       | .mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+                      "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}]'
+  # (the host's ids mapped: the bundle's files stay reachable; the user
+  # namespace is new all the same, without privilege over the host's
+  # cgroup namespace)
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # a bind of the host's root of the hierarchy ("/"), not a new mount
+  [[ "${lines[0]}" == *" / /sys/fs/cgroup ro,"*" - cgroup2 "* ]]
+  [ "${lines[1]}" = has-controllers ]
+  [ "${lines[2]}" = ro ]
+}
+
 @test "features: cgroup v2 reported" {
   run brig features
   [ "$(jq .linux.cgroup.v2 <<< "$output")" = true ]
