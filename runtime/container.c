@@ -50,49 +50,43 @@ static int validate_for_create(const struct spec_config *cfg,
                                struct brig_error *err) {
   const struct spec_linux *l = cfg->linux_;
   if (cfg->process == NULL)
-    return brig_err(err, 0, "%s: .process: required by create",
-                    spec_origin(cfg));
+    return brig_err(err, 0, "process: required by create");
   if (cfg->root == NULL || cfg->root->path == NULL)
-    return brig_err(err, 0, "%s: .root.path: required on Linux",
-                    spec_origin(cfg));
+    return brig_err(err, 0, "root.path: required on Linux");
   if (ns_find(l, SPEC_NS_MOUNT) == NULL)
     return brig_err(err, 0,
-                    "%s: .linux.namespaces: a mount namespace is "
-                    "required",
-                    spec_origin(cfg));
+                    "linux.namespaces: a mount namespace is "
+                    "required");
   if ((cfg->hostname != NULL || cfg->domainname != NULL) &&
       ns_find(l, SPEC_NS_UTS) == NULL) {
     const char *field = cfg->hostname != NULL ? "hostname" : "domainname";
     return brig_err(err, 0,
-                    "%s: .%s: unable to set %s without a private "
+                    "%s: unable to set %s without a private "
                     "UTS namespace",
-                    spec_origin(cfg), field, field);
+                    field, field);
   }
   if (l != NULL && l->n_net_devices > 0) {
     const struct spec_namespace *net = ns_find(l, SPEC_NS_NETWORK);
     if (net == NULL || (net->path != NULL && *net->path != '\0'))
       return brig_err(err, 0,
-                      "%s: .linux.netDevices: requires a new "
-                      "network namespace",
-                      spec_origin(cfg));
+                      "linux.netDevices: requires a new "
+                      "network namespace");
   }
   if (l != NULL && l->intel_rdt != NULL) {
     if (access("/sys/fs/resctrl/info", F_OK) < 0)
       return brig_err(err, 0,
-                      "%s: .linux.intelRdt: resctrl is not "
-                      "mounted on this host (/sys/fs/resctrl)",
-                      spec_origin(cfg));
+                      "linux.intelRdt: resctrl is not "
+                      "mounted on this host (/sys/fs/resctrl)");
     return brig_err(err, 0,
-                    "%s: .linux.intelRdt: not supported by "
-                    "brig yet",
-                    spec_origin(cfg));
+                    "linux.intelRdt: not supported by "
+                    "brig yet");
   }
   if (l != NULL && l->cgroups_path != NULL &&
       !cgroup_path_is_clean(l->cgroups_path))
     return brig_err(err, 0,
-                    "%s: .linux.cgroupsPath: \"%s\" must not contain \".\" "
+                    "linux.cgroupsPath: \"%s\" must not contain \".\" "
                     "or \"..\"",
-                    spec_origin(cfg), l->cgroups_path);
+                    l->cgroups_path);
   if (rootfs_sysctl_check_host(cfg, err) < 0 ||
       proc_check_affinity(cfg->process, err) < 0)
     return -1;
@@ -238,8 +232,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   rootfs = realpath(root_joined, NULL);
   if (rootfs == NULL || stat(rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
     brig_err(err, rootfs ? ENOTDIR : errno,
-             "%s: .root.path: rootfs (%s) does not exist", spec_origin(cfg),
-             cfg->root->path);
+             "root.path: rootfs (%s) does not exist", cfg->root->path);
     goto out;
   }
   if (rootfs_path_check(cfg->root->path, bundle, rootfs, err) < 0)

@@ -37,13 +37,18 @@ static bool starts(const char *msg, const char *prefix) {
   return strncmp(msg, prefix, n) == 0 && strncmp(msg + n, ": ", 2) == 0;
 }
 
-/* err's message starts with the path of one of the config's fields */
+/* err's message starts with the path of one of the config's fields: a
+ * top-level name, then '.', '[' or ':' */
 static bool starts_with_field(const char *msg) {
-  static const char *const fields[] = {"process.", "root.",  "mounts[",
-                                       "hooks.",   "linux.", "annotations"};
-  for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-    if (strncmp(msg, fields[i], strlen(fields[i])) == 0)
+  static const char *const fields[] = {"process",  "root",      "mounts",
+                                       "hooks",    "linux",     "annotations",
+                                       "hostname", "domainname"};
+  for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+    size_t n = strlen(fields[i]);
+    if (strncmp(msg, fields[i], n) == 0 && msg[n] != '\0' &&
+        strchr(".[:", msg[n]) != NULL)
       return true;
+  }
   return false;
 }
 

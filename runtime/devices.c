@@ -247,8 +247,7 @@ int setup_dev(const struct rootfs_ctx *ctx, int rootfd,
         /* /dev/ptmx is the devpts one, a symlink (below), as with runc */
         (!rootfs_path_is(d.path, "/dev/ptmx") &&
          make_node(rootfd, &dp, &d, ctx->userns, true, err) < 0))
-      ret = brig_err_wrap(err, "%s: .linux.devices[%zu]", spec_origin(ctx->cfg),
-                          i);
+      ret = brig_err_wrap(err, "linux.devices[%zu]", i);
   }
   if (ret == 0)
     ret = make_defaults(rootfd, &dp, l, ctx->userns, err);

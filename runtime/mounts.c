@@ -224,20 +224,20 @@ int rootfs_check_idmap_mounts(const struct spec_config *cfg,
       continue;
     if (!mount_is_bind(m))
       return brig_err(err, 0,
-                      "%s: .mounts[%zu] (\"%s\"): idmapped mounts "
+                      "mounts[%zu] (\"%s\"): idmapped mounts "
                       "are supported for bind mounts only",
-                      spec_origin(cfg), i, m->destination);
+                      i, m->destination);
     if ((m->n_uid_mappings > 0) != (m->n_gid_mappings > 0))
       return brig_err(err, 0,
-                      "%s: .mounts[%zu] (\"%s\"): an idmapped mount "
+                      "mounts[%zu] (\"%s\"): an idmapped mount "
                       "needs both uidMappings and gidMappings",
-                      spec_origin(cfg), i, m->destination);
+                      i, m->destination);
     if (m->n_uid_mappings == 0 && !userns)
       return brig_err(err, 0,
-                      "%s: .mounts[%zu] (\"%s\"): \"idmap\" "
+                      "mounts[%zu] (\"%s\"): \"idmap\" "
                       "without uidMappings/gidMappings of its own takes the "
                       "container's: it needs a user namespace",
-                      spec_origin(cfg), i, m->destination);
+                      i, m->destination);
   }
   return 0;
 }

@@ -74,8 +74,8 @@ int ns_join_path(const char *path, enum spec_ns_type t,
 int ns_join_entry(const struct spec_config *cfg,
                   const struct spec_namespace *ns, struct brig_error *err) {
   if (ns_join_path(ns->path, ns->type, err) < 0)
-    return brig_err_wrap(err, "%s: .linux.namespaces[%td].path",
-                         spec_origin(cfg), ns - cfg->linux_->namespaces);
+    return brig_err_wrap(err, "linux.namespaces[%td].path",
+                         ns - cfg->linux_->namespaces);
   return 0;
 }
 
@@ -260,7 +260,7 @@ int ns_check_user(const struct spec_linux *l, struct brig_error *err) {
   if (ns == NULL) {
     if (maps)
       return brig_err(err, 0,
-                      "config.json: .linux.uidMappings: id mappings need a "
+                      "linux.uidMappings: id mappings need a "
                       "user namespace in .linux.namespaces");
     return 0;
   }
@@ -270,7 +270,7 @@ int ns_check_user(const struct spec_linux *l, struct brig_error *err) {
     return 0;
   if (l->n_uid_mappings == 0 || l->n_gid_mappings == 0)
     return brig_err(err, 0,
-                    "config.json: .linux.%s: a new user namespace needs "
+                    "linux.%s: a new user namespace needs "
                     "uid and gid mappings",
                     l->n_uid_mappings == 0 ? "uidMappings" : "gidMappings");
   return 0;

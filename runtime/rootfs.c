@@ -215,13 +215,12 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
   for (size_t i = 0; i < cfg->n_mounts; i++) {
     const struct spec_mount *m = &cfg->mounts[i];
     if (m->destination == NULL)
-      return brig_err(err, EINVAL, "%s: .mounts[%zu]: no destination",
-                      spec_origin(cfg), i);
+      return brig_err(err, EINVAL, "mounts[%zu]: no destination", i);
     int idmap_fd = ctx->idmap_fds != NULL ? ctx->idmap_fds[i] : -1;
     if (ctx->idmap_fds != NULL)
       ctx->idmap_fds[i] = -1; /* taken by mount_one */
     if (mount_one(ctx, rootfd, m, idmap_fd, err) < 0)
-      return brig_err_wrap(err, "%s: .mounts[%zu]", spec_origin(cfg), i);
+      return brig_err_wrap(err, "mounts[%zu]", i);
     if (rootfs_path_is(m->destination, "/dev"))
       dev_is_bind = mount_is_bind(m);
   }
@@ -419,8 +418,7 @@ int rootfs_finalize(const struct rootfs_ctx *ctx, struct brig_error *err) {
     return brig_err(err, errno, "open \"/\"");
   for (size_t i = 0; l != NULL && l->masked_paths && l->masked_paths[i]; i++)
     if ((ret = mask_path(&mk, rootfd, l->masked_paths[i], err)) < 0) {
-      brig_err_wrap(err, "%s: .linux.maskedPaths[%zu]", spec_origin(ctx->cfg),
-                    i);
+      brig_err_wrap(err, "linux.maskedPaths[%zu]", i);
       break;
     }
   if (mk.tmpfs >= 0)
@@ -432,8 +430,7 @@ int rootfs_finalize(const struct rootfs_ctx *ctx, struct brig_error *err) {
   for (size_t i = 0; l != NULL && l->readonly_paths && l->readonly_paths[i];
        i++)
     if (readonly_path(rootfd, l->readonly_paths[i], err) < 0)
-      return brig_err_wrap(err, "%s: .linux.readonlyPaths[%zu]",
-                           spec_origin(ctx->cfg), i);
+      return brig_err_wrap(err, "linux.readonlyPaths[%zu]", i);
   if (dev_read_only(ctx->cfg)) {
     _cleanup_close_ int dev =
         in_root_open(rootfd, "/dev", O_PATH | O_DIRECTORY);

@@ -46,16 +46,15 @@ int security_check_host(const struct spec_config *cfg, struct brig_error *err) {
   /* Probe now, on the host: the child inherits the cached answers. */
   (void)apparmor_enabled();
   (void)selinux_enabled();
-  if (cfg->process != NULL &&
-      lsm_check(cfg->process, spec_origin(cfg), err) < 0)
+  if (cfg->process != NULL && lsm_check(cfg->process, err) < 0)
     return -1;
   if (cfg->process != NULL)
     security_warn_caps(cfg->process);
   if (mount_label != NULL && *mount_label != '\0' && !selinux_enabled())
     return brig_err(err, 0,
-                    "%s: .linux.mountLabel: \"%s\" requested but SELinux "
+                    "linux.mountLabel: \"%s\" requested but SELinux "
                     "is not enabled on this host",
-                    spec_origin(cfg), mount_label);
+                    mount_label);
   for (char **f = sc ? sc->flags : NULL; f && *f; f++) {
     int attr;
     if (seccomp_flag_attr(*f, &attr, err) < 0)
@@ -79,7 +78,7 @@ int security_prepare(const struct spec_config *cfg,
   struct security_ctx *ctx;
 
   *out = NULL;
-  if (lsm_check(p, NULL, err) < 0)
+  if (lsm_check(p, err) < 0)
     return -1;
   ctx = xcalloc(1, sizeof(*ctx));
   ctx->cfg = cfg;

@@ -1057,9 +1057,8 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
     if (killed && WTERMSIG(status) == SIGKILL && o->cg != NULL &&
         cgroup_oom_kills(o->cg) > 0)
       brig_err(err, 0,
-               "%s: .linux.resources.memory.limit: container init was "
-               "OOM-killed (memory limit too low?)",
-               spec_origin(o->cfg));
+               "linux.resources.memory.limit: container init was "
+               "OOM-killed (memory limit too low?)");
     else if (killed)
       brig_err(err, 0, "container init killed by signal %d", WTERMSIG(status));
     else

@@ -50,8 +50,7 @@ static int refuse(struct brig_error *err, const char *key, const char *why) {
 /* Prefix err with the JSON path of the config's i-th sysctl. */
 static int sysctl_where(const struct spec_config *cfg, size_t i,
                         struct brig_error *err) {
-  return brig_err_wrap(err, "%s: .linux.sysctl[\"%s\"]", spec_origin(cfg),
-                       cfg->linux_->sysctl[i].key);
+  return brig_err_wrap(err, "linux.sysctl[\"%s\"]", cfg->linux_->sysctl[i].key);
 }
 
 int rootfs_sysctl_check_key(const struct spec_config *cfg, const char *key,

@@ -174,7 +174,6 @@ void spec_free(struct spec_config *cfg) {
   if (cfg == NULL)
     return;
   free(cfg->oci_version);
-  free(cfg->origin);
   if (cfg->root != NULL) {
     free(cfg->root->path);
     free(cfg->root);
@@ -204,8 +203,4 @@ void spec_free(struct spec_config *cfg) {
   free_kv(cfg->annotations, cfg->n_annotations);
   free_linux(cfg->linux_);
   free(cfg);
-}
-
-const char *spec_origin(const struct spec_config *cfg) {
-  return cfg != NULL && cfg->origin != NULL ? cfg->origin : "config.json";
 }

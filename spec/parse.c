@@ -335,8 +335,6 @@ struct spec_config *spec_parse(const char *data, size_t len, const char *name,
   if (parse_config(&c, doc.root, cfg) < 0) {
     spec_free(cfg);
     cfg = NULL;
-  } else if (name != NULL) {
-    cfg->origin = xstrdup(name);
   }
   p_doc_free(&doc);
   return cfg;

@@ -475,8 +475,6 @@ struct spec_config *spec_parse_with(const char *data, size_t len,
     blame(data, len, name, sets, n, &final);
   if (cfg == NULL && err != NULL)
     *err = final;
-  if (cfg != NULL && name != NULL)
-    cfg->origin = xstrdup(name);
 out:
   for (size_t i = 0; i < n; i++)
     set_expr_clear(&sets[i]);

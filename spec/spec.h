@@ -375,11 +375,7 @@ struct spec_config {
   struct spec_kv *annotations;
   size_t n_annotations;
   struct spec_linux *linux_; /* NULL when absent */
-  char *origin; /* the file as messages name it ("config.json"), or NULL */
 };
-
-/* What messages call the config: its origin, or "config.json". */
-const char *spec_origin(const struct spec_config *cfg);
 
 /* Parse a config.json held in memory.  `name` is used in messages
  * ("config.json").  On failure returns NULL and fills err with one line:
