@@ -82,19 +82,21 @@ int lsm_write_attr(int attr_dir, const char *rel, const char *value,
   return 0;
 }
 
-int lsm_check(const struct spec_process *p, struct brig_error *err) {
+int lsm_check(const struct spec_process *p, bool field,
+              struct brig_error *err) {
   if (p->apparmor_profile != NULL && *p->apparmor_profile != '\0' &&
       !apparmor_enabled())
     return brig_err(err, 0,
-                    "process.apparmorProfile: apparmor profile \"%s\" "
-                    "requested but AppArmor is not enabled on this host",
+                    "%sapparmor profile \"%s\" requested but AppArmor is "
+                    "not enabled on this host",
+                    field ? "process.apparmorProfile: " : "",
                     p->apparmor_profile);
   if (p->selinux_label != NULL && *p->selinux_label != '\0' &&
       !selinux_enabled())
     return brig_err(err, 0,
-                    "process.selinuxLabel: selinux label \"%s\" requested "
-                    "but SELinux is not enabled on this host",
-                    p->selinux_label);
+                    "%sselinux label \"%s\" requested but SELinux is not "
+                    "enabled on this host",
+                    field ? "process.selinuxLabel: " : "", p->selinux_label);
   return 0;
 }
 

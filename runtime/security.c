@@ -46,7 +46,7 @@ int security_check_host(const struct spec_config *cfg, struct brig_error *err) {
   /* Probe now, on the host: the child inherits the cached answers. */
   (void)apparmor_enabled();
   (void)selinux_enabled();
-  if (cfg->process != NULL && lsm_check(cfg->process, err) < 0)
+  if (cfg->process != NULL && lsm_check(cfg->process, true, err) < 0)
     return -1;
   if (cfg->process != NULL)
     security_warn_caps(cfg->process);
@@ -78,7 +78,7 @@ int security_prepare(const struct spec_config *cfg,
   struct security_ctx *ctx;
 
   *out = NULL;
-  if (lsm_check(p, err) < 0)
+  if (lsm_check(p, false, err) < 0)
     return -1;
   ctx = xcalloc(1, sizeof(*ctx));
   ctx->cfg = cfg;

@@ -105,9 +105,10 @@ char *json_append_string(char *buf, const char *s);
 /* Write value to attr_dir/rel (no symlink, no mount crossed). */
 int lsm_write_attr(int attr_dir, const char *rel, const char *value,
                    struct brig_error *err);
-/* Error unless the LSM a profile/label asks for is enabled (naming the
- * field: process.apparmorProfile, process.selinuxLabel). */
-int lsm_check(const struct spec_process *p, struct brig_error *err);
+/* Error unless the LSM a profile/label asks for is enabled; with field,
+ * the message names it (process.apparmorProfile, process.selinuxLabel:
+ * create's config), else not (exec's --apparmor, --process-label). */
+int lsm_check(const struct spec_process *p, bool field, struct brig_error *err);
 /* Set the exec labels: AppArmor "exec <profile>", SELinux label, in
  * /proc/thread-self/attr once it is proven to be procfs (procfs.h). */
 int lsm_apply(const struct spec_process *p, struct brig_error *err);

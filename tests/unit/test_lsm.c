@@ -99,23 +99,28 @@ int main(void) {
   /* This host has neither LSM: asking is an error naming the profile. */
   p.apparmor_profile = "x";
   if (!apparmor_enabled()) {
-    ok(lsm_check(&p, &err) < 0 &&
-           strcmp(err.msg, "process.apparmorProfile: apparmor profile \"x\" "
-                           "requested but AppArmor "
+    ok(lsm_check(&p, false, &err) < 0 &&
+           strcmp(err.msg, "apparmor profile \"x\" requested but AppArmor "
                            "is not enabled on this host") == 0,
        "apparmor requested without AppArmor: clear error (%s)", err.msg);
+    ok(lsm_check(&p, true, &err) < 0 &&
+           strcmp(err.msg, "process.apparmorProfile: apparmor profile \"x\" "
+                           "requested but AppArmor is not enabled on this "
+                           "host") == 0,
+       "a config's profile: the field named (%s)", err.msg);
   } else {
-    ok(lsm_check(&p, &err) == 0, "apparmor enabled: accepted");
+    ok(lsm_check(&p, false, &err) == 0, "apparmor enabled: accepted");
   }
   p.apparmor_profile = NULL;
   p.selinux_label = "system_u:system_r:container_t:s0";
   if (!selinux_enabled())
-    ok(lsm_check(&p, &err) < 0 && strstr(err.msg, "SELinux is not enabled"),
+    ok(lsm_check(&p, false, &err) < 0 &&
+           strstr(err.msg, "SELinux is not enabled"),
        "selinux requested without SELinux: clear error (%s)", err.msg);
   else
-    ok(lsm_check(&p, &err) == 0, "selinux enabled: accepted");
+    ok(lsm_check(&p, false, &err) == 0, "selinux enabled: accepted");
   p.selinux_label = "";
-  ok(lsm_check(&p, &err) == 0, "an empty label asks for nothing");
+  ok(lsm_check(&p, false, &err) == 0, "an empty label asks for nothing");
 
   /* On the host's real procfs the attr directory opens. */
   p.selinux_label = NULL;
