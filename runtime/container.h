@@ -48,9 +48,11 @@ int container_load(const char *root, const char *id, struct container **out,
 int container_load_try(const char *root, const char *id, struct container **out,
                        struct brig_error *err);
 /* container_load for readers that change nothing (`list`): without the
- * lock (and without rootfd, selffd) when state.json reads whole and is
- * past "creating" (it is only ever replaced whole); else container_load
- * itself.  rootfd: root opened. */
+ * lock (and without rootfd, selffd): state.json is read whole, whatever
+ * its size (it is only ever replaced whole), and a create holding the
+ * lock is "creating", never waited for; a missing or "creating" file with
+ * the lock free (a create that died) and a damaged one: container_load.
+ * rootfd: root opened. */
 int container_peek(int rootfd, const char *root, const char *id,
                    struct container **out, struct brig_error *err);
 /* container_peek with the root opened here (`state`, `kill`): a hook of
@@ -58,9 +60,8 @@ int container_peek(int rootfd, const char *root, const char *id,
  * start holds the lock does not wait for that very create or start. */
 int container_read(const char *root, const char *id, struct container **out,
                    struct brig_error *err);
-/* container_read that never waits for the lock (`monitor`): -1 with
- * errnum EWOULDBLOCK when state.json is not there yet and a create holds
- * the lock. */
+/* container_read that does not wait for the lock even for a damaged
+ * state.json (`monitor`): -1 with errnum EWOULDBLOCK then. */
 int container_read_try(const char *root, const char *id, struct container **out,
                        struct brig_error *err);
 /* Labels of the state and the kept config, in messages. */
