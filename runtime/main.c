@@ -234,5 +234,5 @@ int main(int argc, char **argv) {
   }
   fprintf(stderr, "brig: No help topic for '%s'\n",
           one_line(name, safe, sizeof(safe)));
-  return 1;
+  return 3; /* runc's (urfave/cli's) status for an unknown command */
 }

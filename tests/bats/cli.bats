@@ -280,13 +280,13 @@ setup() {
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" == "usage: brig [global options] COMMAND"* ]]
   run --separate-stderr brig help frobnicate
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 3 ]
   [ "$stderr" = "brig: No help topic for 'frobnicate'" ]
 }
 
-@test "an unknown command exits 1 with one line on stderr" {
+@test "an unknown command exits 3 (runc's status) with one line on stderr" {
   run --separate-stderr brig frobnicate
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 3 ]
   [ "$output" = "" ]
   [ "$stderr" = "brig: No help topic for 'frobnicate'" ]
 }
