@@ -1117,9 +1117,9 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct brig_error *err) {
   for (size_t i = 0; ret == 0 && i < n; i++)
     if (kill(pids[i], sig) < 0 && errno != ESRCH)
       ret = brig_err(err, errno, "kill %d", (int)pids[i]);
-  /* A paused container is thawed for SIGKILL so its processes can die;
-   * other signals wait for `resume`. */
-  if (froze || (was_frozen == 1 && sig == SIGKILL))
+  /* Thawed afterwards, a paused container too (runc's signalAllProcesses):
+   * its processes take the signal now, not at a `resume`. */
+  if (froze || (was_frozen == 1 && sig != 0))
     cgroup_freeze(cg, false, &ignored);
   return ret;
 }

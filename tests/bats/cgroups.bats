@@ -286,6 +286,18 @@ teardown() {
     'linux.resources.unified: "nodot" is not a cgroup file name'
 }
 
+@test "kill --all TERM of a paused container thaws it: the signal is taken at once (runc)" {
+  make_bundle sh -c 'trap "exit 7" TERM; sleep 1000 & wait'
+  start_detached
+  wait_for 50 sh -c "[ \$(wc -l < $CG/pids/brig/$(cid)/cgroup.procs) -eq 2 ]"
+  brig pause "$(cid)"
+  brig kill --all "$(cid)" TERM
+  [ "$(cg_file freezer freezer.state)" = THAWED ]
+  wait_for 50 sh -c "[ \"\$('$BRIG' --root '$BRIG_ROOT' state '$(cid)' | jq -r .status)\" = stopped ]"
+  brig delete "$(cid)"
+  no_cgroup "/brig/$(cid)"
+}
+
 @test "pause/resume: paused state, runc's errors, kill and delete --force of a paused container" {
   make_bundle sleep 1000
   start_detached
