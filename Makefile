@@ -61,7 +61,8 @@ FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 all: $(BUILD)/brig $(BUILD)/seccomp-listener $(BUILD)/recvtty $(BUILD)/sdnotify \
-	$(BUILD)/benchrun $(BUILD)/bench-floor $(BUILD)/brig-faults $(BUILD)/escape-probe
+	$(BUILD)/benchrun $(BUILD)/bench-floor $(BUILD)/brig-faults $(BUILD)/escape-probe \
+	$(BUILD)/keyring-run
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -167,6 +168,11 @@ $(BUILD)/recvtty: tools/recvtty.c
 $(BUILD)/sdnotify: tools/sdnotify.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $<
+
+# Runs a command in a session keyring of its own (lifecycle.bats).
+$(BUILD)/keyring-run: tools/keyring-run.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
 
 # make bench: the timing wrapper and the kernel floor (tools/bench).
 $(BUILD)/benchrun: tools/benchrun.c

@@ -272,6 +272,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   c->st.created = rfc3339_now();
   c->st.owner = xstrdup("");
   c->st.use_init = o->use_init;
+  c->st.no_new_keyring = o->no_new_keyring;
   c->st.exit_status = -1;
   if (cfg->n_annotations > 0) {
     c->st.annotations = xcalloc(cfg->n_annotations, sizeof(struct spec_kv));

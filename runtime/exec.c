@@ -81,6 +81,10 @@ static int exec_send_notify_fd(int notify_fd, void *data,
   return 0;
 }
 
+/* The container was made without --no-new-keyring: the process joins
+ * the init's session keyring. */
+static bool join_keyring;
+
 /* The process itself, inside every namespace of the container. */
 static void exec_process(const struct spec_config *cfg,
                          const struct exec_opts *o, int sock, int console_sock,
@@ -108,6 +112,9 @@ static void exec_process(const struct spec_config *cfg,
     goto fail;
   if (console_sock >= 0)
     close(console_sock);
+  if (join_keyring &&
+      security_join_session_keyring(o->id, false, false, &err) < 0)
+    goto fail;
   env = process_env(p);
   if (proc_apply_attrs(cfg, p, &err) < 0 ||
       security_prepare(cfg, p, &sec, &err) < 0)
@@ -298,6 +305,7 @@ int container_exec(const struct exec_opts *o, int *code,
   if (initdir < 0)
     goto out;
   state_json = state_emit_public(&c->st, false);
+  join_keyring = !c->st.no_new_keyring;
   cfg = o->cfg;
   if (c->st.cgroup_path != NULL && *c->st.cgroup_path != '\0') {
     if (cgroup_open(c->st.cgroup_path, &cg, err) < 0 ||

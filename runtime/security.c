@@ -106,6 +106,45 @@ void security_set_state_json(struct security_ctx *ctx, const char *state_json,
   ctx->state_pid = pid;
 }
 
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+#ifndef KEYCTL_SETPERM
+#define KEYCTL_SETPERM 5
+#endif
+#ifndef KEYCTL_DESCRIBE
+#define KEYCTL_DESCRIBE 6
+#endif
+#define KEY_USR_SEARCH 0x00080000u
+#define KEY_OTH_SEARCH 0x00000008u
+
+int security_join_session_keyring(const char *id, bool share, bool userns,
+                                  struct brig_error *err) {
+  _cleanup_free_ char *name = xasprintf("_ses.%s", id);
+  char desc[512];
+  long key = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+  if (key < 0)
+    return errno == ENOSYS ? 0 : brig_err(err, errno, "join session keyring");
+  if (!share)
+    return 0;
+  /* "type;uid;gid;perm;description", perm in hex */
+  long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof(desc));
+  if (n < 0)
+    return brig_err(err, errno, "describe the session keyring");
+  desc[sizeof(desc) - 1] = '\0';
+  const char *f = desc;
+  for (int i = 0; i < 3 && f != NULL; i++)
+    f = strchr(f, ';') != NULL ? strchr(f, ';') + 1 : NULL;
+  char *end = NULL;
+  unsigned long perm = f != NULL ? strtoul(f, &end, 16) : 0;
+  if (f == NULL || end == f || *end != ';')
+    return brig_err(err, EINVAL, "describe the session keyring: \"%s\"", desc);
+  perm |= userns ? KEY_OTH_SEARCH : KEY_USR_SEARCH;
+  if (syscall(SYS_keyctl, KEYCTL_SETPERM, key, (uint32_t)perm) < 0)
+    return brig_err(err, errno, "set the session keyring's permissions");
+  return 0;
+}
+
 static int load_seccomp(struct security_ctx *ctx, struct brig_error *err) {
   const struct spec_seccomp *sc = cfg_seccomp(ctx->cfg);
 

@@ -34,6 +34,13 @@
 
 struct security_ctx;
 
+/* Join the container's session keyring, "_ses.<id>", as runc does: a
+ * process never keeps the session keyring of whoever ran brig.  The init
+ * makes it (share true) and lets its owner search it (with a user
+ * namespace: anyone in it), so exec's processes join the same one by
+ * name (share false: they may not change it). */
+int security_join_session_keyring(const char *id, bool share, bool userns,
+                                  struct brig_error *err);
 /* With a user namespace, oomScoreAdj is written from outside it first (its
  * /proc file is the host's): pid's (0: this process, whose children
  * inherit it); then proc_apply_attrs leaves it (proc_oom_written). */

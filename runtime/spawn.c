@@ -31,9 +31,6 @@
 #include "terminal.h"
 #include "util.h"
 
-#ifndef KEYCTL_JOIN_SESSION_KEYRING
-#define KEYCTL_JOIN_SESSION_KEYRING 1
-#endif
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -406,11 +403,10 @@ static int join_namespaces(const struct spec_config *cfg,
 
 static int join_session_keyring(const struct spawn_opts *o,
                                 struct brig_error *err) {
-  if (!o->no_new_keyring &&
-      syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, o->id) < 0 &&
-      errno != ENOSYS)
-    return brig_err(err, errno, "join session keyring");
-  return 0;
+  if (o->no_new_keyring)
+    return 0;
+  return security_join_session_keyring(
+      o->id, true, ns_find(o->cfg->linux_, SPEC_NS_USER) != NULL, err);
 }
 
 /* Hooks run by the container init itself, in the container's namespaces.

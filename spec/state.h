@@ -28,6 +28,7 @@ struct container_state {
   bool use_init;   /* PID 1 is brig's built-in init */
   int exit_status; /* the process's exit code, -1 when not known */
   bool systemd_cgroup;
+  bool no_new_keyring; /* create --no-new-keyring: exec joins none either */
 };
 
 /* The runtime-spec state (what `brig state` prints and hooks read).

@@ -120,6 +120,10 @@ char *state_emit_file(const struct container_state *st) {
   yajl_gen_bool(g, st->use_init);
   gen_str(g, "systemdCgroup");
   yajl_gen_bool(g, st->systemd_cgroup);
+  if (st->no_new_keyring) {
+    gen_str(g, "noNewKeyring");
+    yajl_gen_bool(g, true);
+  }
   if (st->exit_status >= 0) {
     gen_str(g, "exitStatus");
     yajl_gen_integer(g, st->exit_status);
@@ -351,6 +355,7 @@ int state_parse_plain(const char *data, size_t len,
   if (m != NULL && m->i >= 0 && m->i <= 255)
     out->exit_status = (int)m->i;
   out->systemd_cgroup = plain_get(pl, b, "systemdCgroup", PLAIN_TRUE) != NULL;
+  out->no_new_keyring = plain_get(pl, b, "noNewKeyring", PLAIN_TRUE) != NULL;
   ann = plain_get(pl, -1, "annotations", PLAIN_OBJ);
   if (ann != NULL) {
     int a = (int)(ann - pl->m);
@@ -434,6 +439,7 @@ int state_parse_tree(const char *data, size_t len, const char *name,
   if (get_int(root, "brig", "exitStatus", &n) == 0 && n >= 0 && n <= 255)
     out->exit_status = (int)n;
   out->systemd_cgroup = get_bool(root, "brig", "systemdCgroup");
+  out->no_new_keyring = get_bool(root, "brig", "noNewKeyring");
   ann = yajl_tree_get(root, ann_path, yajl_t_object);
   if (ann != NULL && YAJL_IS_OBJECT(ann) && ann->u.object.len > 0) {
     size_t cnt = ann->u.object.len;

@@ -286,3 +286,29 @@ cg_dirs() {
   # only the init is left in the container
   [ "$(brig ps --format json "$ID")" = "[$PID]" ]
 }
+
+# keys_seen ID: /proc/keys as an exec'd process of ID sees it, run from a
+# session keyring of the caller's own that only its possessors may see.
+keys_seen() {
+  "$TOP/build/keyring-run" "brig-caller-$1" \
+    "$BRIG" --root "$BRIG_ROOT" exec "$1" cat /proc/keys
+}
+
+@test "exec's process joins the container's session keyring _ses.ID, never its caller's (runc)" {
+  make_bundle sleep 1000
+  cfg '.linux.maskedPaths -= ["/proc/keys"]'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  run keys_seen "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  not grep -q "brig-caller" <<<"$output"
+  # the init's own, the only one of that name: joined, not made again
+  [ "$(grep -c "keyring *_ses.$(cid): " <<<"$output")" -eq 1 ]
+  # made with --no-new-keyring: no keyring of its own, the caller's stays
+  brig run -d --no-new-keyring -b "$BUNDLE" "$(cid 2)" </dev/null >/dev/null 2>&1
+  run keys_seen "$(cid 2)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  grep -q "keyring *brig-caller-$(cid 2): " <<<"$output"
+  not grep -q "_ses.$(cid 2)" <<<"$output"
+}

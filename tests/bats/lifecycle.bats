@@ -757,12 +757,12 @@ PY
   [ "$output" = / ]
 }
 
-@test "a new session keyring named after the container unless --no-new-keyring" {
+@test "a new session keyring _ses.ID (runc's name) unless --no-new-keyring" {
   make_bundle cat /proc/keys
   cfg '.linux.maskedPaths -= ["/proc/keys"]'
   run brig run -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 0 ]
-  echo "$output" | grep -q "keyring *$(cid): "
+  echo "$output" | grep -q "keyring *_ses.$(cid): "
   run brig run --no-new-keyring -b "$BUNDLE" "$(cid 2)"
   [ "$status" -eq 0 ]
   not grep -q "$(cid 2)" <<<"$output"

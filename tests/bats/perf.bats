@@ -212,7 +212,7 @@ deny_mkdir() { # deny_mkdir ERRNO
   mkdir_mem=$(line "^$runtime .*mkdirat([0-9]*</sys/fs/cgroup>, \"memory/brig/$(cid)\"")
   limit=$(line "^$runtime .*write([0-9]*</sys/fs/cgroup/memory/brig/$(cid)/memory.limit_in_bytes>")
   unshare=$(line "unshare(.*CLONE_NEWNET")
-  keyring=$(line "keyctl(KEYCTL_JOIN_SESSION_KEYRING, \"$(cid)\"")
+  keyring=$(line "keyctl(KEYCTL_JOIN_SESSION_KEYRING, \"_ses.$(cid)\"")
   joined=$(line "write([0-9]*</sys/fs/cgroup/memory/brig/$(cid)/tasks>, \"0\"")
   echo "clone $clone mkdir $mkdir_mem limit $limit unshare $unshare keyring $keyring joined $joined"
   # the runtime: clone, then the v1 cgroup and its limit

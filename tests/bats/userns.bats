@@ -59,6 +59,20 @@ teardown() {
   [ "$output" = 500 ]
 }
 
+@test "userns: exec's process joins the init's session keyring _ses.ID (other-searchable, runc)" {
+  make_bundle sleep 1000
+  userns_cfg
+  own_rootfs
+  cfg '.linux.maskedPaths -= ["/proc/keys"]'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1 || { cat "$TEST_TMP/out"; false; }
+  run "$TOP/build/keyring-run" "brig-caller-$(cid)" "$BRIG" --root "$BRIG_ROOT" \
+    exec "$(cid)" cat /proc/keys
+  echo "$output"
+  [ "$status" -eq 0 ]
+  not grep -q "brig-caller" <<<"$output"
+  [ "$(grep -c "keyring *_ses.$(cid): " <<<"$output")" -eq 1 ]
+}
+
 @test "userns: exec joins a container with a user and a time namespace" {
   make_bundle sleep 1000
   userns_cfg

@@ -22,7 +22,8 @@ static bool same_state(const struct container_state *a,
       a->init_start_time != b->init_start_time ||
       !same_str(a->cgroup_path, b->cgroup_path) || a->use_init != b->use_init ||
       a->exit_status != b->exit_status ||
-      a->systemd_cgroup != b->systemd_cgroup)
+      a->systemd_cgroup != b->systemd_cgroup ||
+      a->no_new_keyring != b->no_new_keyring)
     return false;
   for (size_t i = 0; i < a->n_annotations; i++)
     if (!same_str(a->annotations[i].key, b->annotations[i].key) ||
@@ -73,6 +74,7 @@ static struct container_state sample(int variant) {
   if (variant & 2) {
     st.use_init = true;
     st.systemd_cgroup = true;
+    st.no_new_keyring = true;
   }
   if (variant & 4) {
     st.status = "stopped";
