@@ -145,6 +145,10 @@ static int make_node(int rootfd, struct dev_parent *dp,
               makedev(d->major, d->minor)) < 0) {
     if (errno == EEXIST)
       return node_exists(parent, name, d, strict, err);
+    /* brig itself in a user namespace (rootless podman's), or without
+     * CAP_MKNOD: the host's node is bound instead, as runc does */
+    if (errno == EPERM && d->type != S_IFIFO)
+      return bind_host_node(rootfd, d, err);
     return brig_err(err, errno, "mknod \"%s\"", d->path);
   }
   /* The umask is 0 here (setup_dev), so mknod gave the exact permission

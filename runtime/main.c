@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "rootless.h"
 #include "selfexe.h"
 #include "util.h"
 
@@ -88,10 +89,14 @@ static void usage(FILE *out) {
 }
 
 static const char *default_root(void) {
-  /* As runc: root under XDG_RUNTIME_DIR only for non-root callers; an
-   * empty XDG_RUNTIME_DIR counts as unset. */
-  const char *xdg = getenv("XDG_RUNTIME_DIR");
-  if (geteuid() != 0 && xdg != NULL && *xdg != '\0') {
+  /* As runc: root under XDG_RUNTIME_DIR for callers other than the host's
+   * root: a non-root user, or root in a user namespace (rootless podman's
+   * conmon) unless USER is "root"; an empty XDG_RUNTIME_DIR counts as
+   * unset. */
+  const char *xdg = getenv("XDG_RUNTIME_DIR"), *user = getenv("USER");
+  if (xdg != NULL && *xdg != '\0' &&
+      (geteuid() != 0 ||
+       ((user == NULL || strcmp(user, "root") != 0) && rootless_in_userns()))) {
     static char buf[4096];
     snprintf(buf, sizeof(buf), "%s/brig", xdg);
     return buf;

@@ -10,9 +10,7 @@
 #include "log.h"
 #include "util.h"
 
-/* Not in the initial user namespace: its uid_map is not the identity
- * over every id. */
-static bool in_user_namespace(void) {
+bool rootless_in_userns(void) {
   FILE *f = fopen_re("/proc/self/uid_map");
   unsigned long a, b, c;
   int n;
@@ -31,7 +29,7 @@ bool rootless_cgroups(void) {
   if (strcmp(v, "false") == 0)
     return false;
   if (known < 0)
-    known = geteuid() != 0 || in_user_namespace();
+    known = geteuid() != 0 || rootless_in_userns();
   return known == 1;
 }
 

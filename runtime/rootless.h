@@ -13,6 +13,9 @@
  * auto (the default) when brig is not root or runs in a user namespace,
  * as runc. */
 bool rootless_cgroups(void);
+/* brig runs in a user namespace other than the host's (its uid_map is not
+ * the identity over every id). */
+bool rootless_in_userns(void);
 /* cgroup_make of a resolved *cg, except that a rootless runtime the cgroup
  * hierarchies refuse (no delegated cgroup) goes on without one (*cg freed,
  * NULL), unless the config needs one: a resource limit or a cgroup mount,

@@ -135,6 +135,28 @@ rstatus_is() { [ "$(rbrig state "$1" | jq -r .status)" = "$2" ]; }
   no_state "$(cid)" "$RL_XDG/brig"
 }
 
+@test "rootless podman's way: root in the user's own user namespace, a config without one: state under \$XDG_RUNTIME_DIR/brig, /dev nodes bound" {
+  rl_bundle sh -c 'stat -c "%F %t:%T" /dev/null /dev/zero; echo hi > /dev/null && echo written'
+  cfg 'del(.linux.uidMappings, .linux.gidMappings)
+       | .linux.namespaces -= [{"type":"user"}]'
+  # as conmon runs it: euid 0 in a user namespace, no USER in the environment
+  run rl unshare -r "$BRIG" run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "character special file 1:3" ]
+  [ "${lines[1]}" = "character special file 1:5" ]
+  [ "${lines[2]}" = written ]
+  # its state root was the user's: made there, and nothing under /run/brig
+  [ -d "$RL_XDG/brig" ]
+  no_state "$(cid)" /run/brig
+  root_clean "$RL_XDG/brig"
+  # USER=root keeps /run/brig (runc): the user may not write there
+  run rl env USER=root unshare -r "$BRIG" run -b "$BUNDLE" "$(cid 2)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/run/brig"* ]]
+}
+
 # ns_pid PID: host process PID's pid in its own pid namespace (1: the
 # container's init, not a brig helper on its way there).
 ns_pid() { awk '/^NSpid:/ { print $NF }' "/proc/$1/status"; }
