@@ -13,16 +13,16 @@
 #include "selfexe.h"
 #include "util.h"
 
-/* runc's checkpoint and restore: named, so that a caller gets why. */
+/* runc's checkpoint and restore: named, so that a caller gets why.  Even
+ * `--help` fails: podman and cri-o take its success to mean the runtime
+ * can checkpoint (containers/common's CRRuntimeSupportsCheckpointRestore). */
 static int no_criu(int argc, char **argv, struct brig_error *err) {
   for (int i = 1; i < argc; i++)
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
       printf("usage: brig %s [command options] <container-id>\n\n"
              "Not supported: brig has no CRIU (checkpoint/restore) "
              "support.\n",
              argv[0]);
-      return 0;
-    }
   brig_err(err, 0,
            "%s: not supported: brig has no CRIU (checkpoint/restore) "
            "support",
