@@ -60,18 +60,36 @@ static char **strv_append(char **v, const char *s) {
   return v;
 }
 
-/* KEY=V replaces an existing KEY (getenv returns the first match). */
-static char **env_set(char **env, const char *kv) {
-  const char *eq = strchr(kv, '=');
-  size_t kl = eq ? (size_t)(eq - kv) : strlen(kv);
-  for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
-    if (strncmp(env[i], kv, kl) == 0 && env[i][kl] == '=') {
-      free(env[i]);
-      env[i] = xstrdup(kv);
-      return env;
-    }
+/* What a --process file leaves out is the container's, as runc takes it
+ * (newInitConfig, finalizeNamespace): capabilities, AppArmor profile,
+ * SELinux label, rlimits and oomScoreAdj.  Moved from the container's
+ * process, which exec does not use then. */
+static void process_fallback(struct spec_process *p, struct spec_process *c) {
+  if (c == NULL)
+    return;
+  if (p->capabilities == NULL) {
+    p->capabilities = c->capabilities;
+    c->capabilities = NULL;
   }
-  return strv_append(env, kv);
+  if (p->apparmor_profile == NULL || *p->apparmor_profile == '\0') {
+    free(p->apparmor_profile);
+    p->apparmor_profile = c->apparmor_profile;
+    c->apparmor_profile = NULL;
+  }
+  if (p->selinux_label == NULL || *p->selinux_label == '\0') {
+    free(p->selinux_label);
+    p->selinux_label = c->selinux_label;
+    c->selinux_label = NULL;
+  }
+  if (p->n_rlimits == 0) {
+    free(p->rlimits);
+    p->rlimits = c->rlimits;
+    p->n_rlimits = c->n_rlimits;
+    c->rlimits = NULL;
+    c->n_rlimits = 0;
+  }
+  if (!p->oom_score_adj.set)
+    p->oom_score_adj = c->oom_score_adj;
 }
 
 struct exec_flags {
@@ -89,22 +107,23 @@ static int apply_flags(struct spec_process *p, const struct exec_flags *f,
     for (int i = 0; i < argc; i++)
       p->args[i] = xstrdup(argv[i]);
   }
-  p->terminal = f->tty;
-  p->has_console_size = false;
+  p->terminal = f->tty; /* consoleSize stays (runc) */
   for (size_t i = 0; f->env && f->env[i]; i++) {
     if (!env_entry_valid(f->env[i]))
       return brig_err(err, 0, "exec: invalid --env \"%s\": want NAME=VALUE",
                       f->env[i]);
-    p->env = env_set(p->env, f->env[i]);
+    /* appended, as runc: the last of a key wins (process_env) */
+    p->env = strv_append(p->env, f->env[i]);
   }
-  if (f->cwd && f->cwd[0] != '/')
+  /* runc ignores an empty --cwd, --user, --apparmor, --process-label */
+  if (f->cwd && f->cwd[0] != '\0' && f->cwd[0] != '/')
     return brig_err(err, 0, "exec: --cwd \"%s\" is not an absolute path",
                     f->cwd);
-  if (f->cwd) {
+  if (f->cwd && f->cwd[0] != '\0') {
     free(p->cwd);
     p->cwd = xstrdup(f->cwd);
   }
-  if (f->user) {
+  if (f->user && f->user[0] != '\0') {
     uint64_t uid, gid;
     _cleanup_free_ char *u = xstrdup(f->user);
     char *colon = strchr(u, ':');
@@ -141,11 +160,11 @@ static int apply_flags(struct spec_process *p, const struct exec_flags *f,
   }
   if (f->nnp >= 0)
     p->no_new_privileges = f->nnp == 1;
-  if (f->apparmor) {
+  if (f->apparmor && f->apparmor[0] != '\0') {
     free(p->apparmor_profile);
     p->apparmor_profile = xstrdup(f->apparmor);
   }
-  if (f->label) {
+  if (f->label && f->label[0] != '\0') {
     free(p->selinux_label);
     p->selinux_label = xstrdup(f->label);
   }
@@ -260,6 +279,7 @@ CMD(exec) {
     fileproc = spec_parse_process(data, len, f.process_file, err);
     if (fileproc == NULL)
       goto out;
+    process_fallback(fileproc, cfg->process);
     o.process = fileproc;
   } else {
     if (cfg->process == NULL) {

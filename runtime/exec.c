@@ -317,7 +317,13 @@ int container_exec(const struct exec_opts *o, int *code,
   c = NULL;
 
   if (o->process->terminal) {
-    if (o->console_socket != NULL) {
+    if (o->console_socket != NULL && !o->detach) {
+      /* runc's checkTerminal: a foreground exec relays the pty itself */
+      brig_err(err, 0,
+               "cannot use console socket if brig will not detach or "
+               "allocate tty");
+      goto out;
+    } else if (o->console_socket != NULL) {
       console_sock = console_socket_connect(o->console_socket, err);
       if (console_sock < 0)
         goto out;
@@ -335,10 +341,10 @@ int container_exec(const struct exec_opts *o, int *code,
       console_sock = tp[0];
       console_peer = tp[1];
       /* brig relays: the pty starts at the size of the terminal the user
-       * sits at, before the process runs (its later changes follow) */
+       * sits at (not consoleSize: runc resizes to it), before the process
+       * runs (its later changes follow) */
       sized = *o->process;
-      if (!sized.has_console_size &&
-          terminal_host_size(&sized.console_height, &sized.console_width)) {
+      if (terminal_host_size(&sized.console_height, &sized.console_width)) {
         sized.has_console_size = true;
         local = *o;
         local.process = &sized;

@@ -142,6 +142,24 @@ JSON
   run brig exec -t -d "$ID" true
   [ "$status" -eq 255 ]
   [[ "$output" == *"cannot allocate tty"* ]]
+  # a foreground exec relays the pty itself: a console socket is refused
+  # (runc's checkTerminal)
+  run brig exec -t --console-socket "$TEST_TMP/tty.sock" "$ID" true
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"cannot use console socket if brig will not detach or allocate tty"* ]]
+}
+
+@test "exec -t --console-socket: the pty has the config's consoleSize (runc keeps the container's)" {
+  make_bundle sleep 1000
+  cfg '.process.consoleSize = {"height": 31, "width": 101}'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  bg "$TOP/build/recvtty" "$TEST_TMP/tty.sock" > "$TEST_TMP/tty.out"
+  rpid=$BG_PID
+  wait_for 50 test -S "$TEST_TMP/tty.sock"
+  brig exec -t -d --console-socket "$TEST_TMP/tty.sock" "$(cid)" stty size
+  wait $rpid
+  cat "$TEST_TMP/tty.out"
+  [ "$(tr -d '\r' < "$TEST_TMP/tty.out")" = "31 101" ]
 }
 
 @test "exec --detach with --pid-file: the caller reaps the process" {
@@ -165,6 +183,49 @@ JSON
   run brig exec -p "$TEST_TMP/bad.json" "$ID"
   [ "$status" -eq 255 ]
   [[ "$output" == *"bad.json"*".args"* ]]
+}
+
+@test "exec --process FILE: what the file leaves out is the container's (capabilities, rlimits, oomScoreAdj), as runc" {
+  make_bundle sleep 1000
+  cfg '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]
+       | .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+       | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]
+       | .process.rlimits = [{"type": "RLIMIT_NOFILE", "hard": 777, "soft": 555}]
+       | .process.oomScoreAdj = 321'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  PID=$(brig state "$(cid)" | jq -r .pid)
+  cat > "$TEST_TMP/proc.json" <<'JSON'
+{"args": ["sh", "-c", "grep -E '^Cap(Bnd|Eff)' /proc/self/status; ulimit -n; ulimit -Hn; cat /proc/self/oom_score_adj"], "env": ["PATH=/bin"], "cwd": "/", "user": {"uid": 0, "gid": 0}}
+JSON
+  run brig exec -p "$TEST_TMP/proc.json" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "$(grep '^CapEff' /proc/$PID/status)" ]
+  [ "${lines[1]}" = "$(grep '^CapBnd' /proc/$PID/status)" ]
+  [ "${lines[2]}" = 555 ]
+  [ "${lines[3]}" = 777 ]
+  [ "${lines[4]}" = 321 ]
+  # what the file gives is the file's
+  jq '.capabilities = {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}
+      | .rlimits = [{"type": "RLIMIT_NOFILE", "hard": 444, "soft": 333}] | .oomScoreAdj = 123' \
+    "$TEST_TMP/proc.json" > "$TEST_TMP/own.json"
+  run brig exec -p "$TEST_TMP/own.json" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[1]}" = "$(printf 'CapBnd:\t0000000000000020')" ]
+  [ "${lines[2]}" = 333 ]
+  [ "${lines[3]}" = 444 ]
+  [ "${lines[4]}" = 123 ]
+}
+
+@test "exec -e is appended to the config's env, so it wins over a key given twice there; empty --cwd and --user are ignored (runc)" {
+  make_bundle sleep 1000
+  cfg '.process.env += ["A=1", "A=2"] | .process.cwd = "/tmp"'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  run brig exec -e A=3 --cwd "" --user "" "$(cid)" sh -c 'echo "$A"; pwd; id -u'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf '3\n/tmp\n0')" ]
 }
 
 @test "exec --preserve-fds passes extra fds" {
