@@ -570,9 +570,9 @@ int mount_one(const struct rootfs_ctx *ctx, int rootfd,
   if (rootfs_path_is(m->destination, "/dev"))
     o.flags &= ~(unsigned long)MS_RDONLY;
   /* CVE-2023-27561/28642: a /proc that is a symlink would make brig's
-   * procfs writes land elsewhere. */
-  if (strcmp(m->type, "proc") == 0 &&
-      procfs_check_mount_dest(rootfd, m->destination, err) < 0) {
+   * procfs writes land elsewhere; runc refuses it for sysfs too. */
+  if ((strcmp(m->type, "proc") == 0 || strcmp(m->type, "sysfs") == 0) &&
+      procfs_check_mount_dest(rootfd, m->destination, m->type, err) < 0) {
     mount_opts_free(&o);
     return -1;
   }

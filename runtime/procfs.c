@@ -182,7 +182,7 @@ int procfs_open_sys(const char *rel, int flags, struct brig_error *err) {
   return open_under_root(proc, path, flags, err);
 }
 
-int procfs_check_mount_dest(int rootfd, const char *dest,
+int procfs_check_mount_dest(int rootfd, const char *dest, const char *type,
                             struct brig_error *err) {
   int fd;
 
@@ -199,8 +199,8 @@ int procfs_check_mount_dest(int rootfd, const char *dest,
     return 0; /* made as a directory by the mount code */
   if (errno == ELOOP)
     return brig_err(err, ELOOP,
-                    "mount destination \"/%s\" of \"proc\" goes through a "
+                    "mount destination \"/%s\" of \"%s\" goes through a "
                     "symlink: refused",
-                    dest);
+                    dest, type);
   return brig_err(err, errno, "mount destination \"/%s\"", dest);
 }

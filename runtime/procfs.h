@@ -15,8 +15,9 @@
  *                       loaded) and a mount id check instead of
  *                       RESOLVE_NO_XDEV; any other file than fd's is refused
  *   procfs_check_fd_dir  those checks alone, to fail early
- *   procfs_check_mount_dest  a "proc" mount's destination must not go
- *                       through a symlink inside the rootfs */
+ *   procfs_check_mount_dest  a "proc" or "sysfs" mount's destination
+ *                       must not go through a symlink inside the rootfs
+ *                       (runc since CVE-2023-28642: both) */
 #ifndef BRIG_PROCFS_H
 #define BRIG_PROCFS_H
 
@@ -29,7 +30,7 @@ int procfs_open_sys(const char *rel, int flags, struct brig_error *err);
 int procfs_check_fd_dir(const char *what, struct brig_error *err);
 int procfs_reopen_fd(int fd, int flags, const char *what,
                      struct brig_error *err);
-int procfs_check_mount_dest(int rootfd, const char *dest,
+int procfs_check_mount_dest(int rootfd, const char *dest, const char *type,
                             struct brig_error *err);
 
 /* Whether fd is on a procfs. */

@@ -278,6 +278,22 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   [ -z "$(host_mounts_under "$TEST_TMP")" ]
 }
 
+@test "a proc or sysfs destination through a symlink is refused, naming the mount (runc, CVE-2023-28642)" {
+  make_bundle true
+  mkdir "$BUNDLE/rootfs/elsewhere"
+  for fs in sysfs proc; do
+    d=$([ "$fs" = proc ] && echo /proc || echo /sys)
+    rm -rf "$BUNDLE/rootfs$d"
+    ln -s /elsewhere "$BUNDLE/rootfs$d"
+    run brig run -b "$BUNDLE" "$(cid "$fs")"
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"mount destination \"$d\" of \"$fs\" goes through a symlink: refused"* ]]
+    [ -z "$(ls "$BUNDLE/rootfs/elsewhere")" ]
+  done
+  root_clean
+}
+
 @test "a destination through a symlink to a host path stays inside the rootfs" {
   mkdir -p "$TEST_TMP/host/etc"
   echo original > "$TEST_TMP/host/etc/file"
