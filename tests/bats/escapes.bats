@@ -167,7 +167,7 @@ interpreted() {
   probe_cfg 4
   brig run -d -b "$BUNDLE" "$(cid exec)" </dev/null >"$TEST_TMP/exec.out" 2>&1
   run brig exec "$(cid exec)" /bin/victim
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 3 ] # brig's status for an unknown command (runc's)
   interpreted "$output" "$TEST_TMP/exec.out"
 
   # run: a second container in the probe's pid namespace, whose process
@@ -182,7 +182,7 @@ interpreted() {
   jq ".linux.namespaces |= map(if .type == \"pid\" then .path = \"/proc/$pid/ns/pid\" else . end) | .mounts += [$(shared_mount)]" \
     "$TEST_TMP/b2/config.json" >"$TEST_TMP/b2/c" && mv "$TEST_TMP/b2/c" "$TEST_TMP/b2/config.json"
   run brig run -b "$TEST_TMP/b2" "$(cid b)" </dev/null
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 3 ]
   interpreted "$output" "$TEST_TMP/run.out"
 
   # --init: the built-in init's child execs the script; the probe is
