@@ -129,7 +129,7 @@ static void exec_process(const struct spec_config *cfg,
   if (exe == NULL)
     goto fail;
   if (close_extra_fds(o->preserve_fds, &err) < 0 ||
-      security_before_exec(sec, &err) < 0)
+      security_finish(sec, &err) < 0)
     goto fail;
   fault_delay("exec");
   execve(exe, p->args, env);

@@ -15,15 +15,12 @@
 static const int forwarded[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
                                 SIGUSR1, SIGUSR2, SIGWINCH};
 
-static void die(const char *what, struct brig_error *err) {
-  fprintf(stderr, "brig: init: %s%s%s\n", what, err ? ": " : "",
-          err ? err->msg : "");
+static void die(const char *what) {
+  fprintf(stderr, "brig: init: %s: %s\n", what, brig_strerror(errno));
   _exit(255);
 }
 
-void init_run(const struct spec_process *p, const char *exe, char **env,
-              struct security_ctx *sec, int preserve_fds) {
-  struct brig_error err = {0};
+void init_run(const struct spec_process *p, const char *exe, char **env) {
   sigset_t mask;
   pid_t app;
   int sfd, status = 0, code;
@@ -31,19 +28,15 @@ void init_run(const struct spec_process *p, const char *exe, char **env,
   /* No one in the container may open /proc/1/exe or /proc/1/mem of the
    * init (which runs brig's binary). */
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-    die("set non-dumpable", NULL);
+    die("set non-dumpable");
   sigemptyset(&mask);
   for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
     sigaddset(&mask, forwarded[i]);
   sigaddset(&mask, SIGCHLD);
   sigprocmask(SIG_BLOCK, &mask, NULL);
-  /* The filter (when loaded late) and the fd hygiene cover both. */
-  if (close_extra_fds(preserve_fds, &err) < 0 ||
-      security_before_exec(sec, &err) < 0)
-    die("prepare", &err);
   app = fork();
   if (app < 0)
-    die("fork", NULL);
+    die("fork");
   if (app == 0) {
     sigset_t none;
     sigemptyset(&none);
@@ -59,14 +52,14 @@ void init_run(const struct spec_process *p, const char *exe, char **env,
   syscall(SYS_close_range, 3u, ~0u, 0);
   sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   if (sfd < 0)
-    die("signalfd", NULL);
+    die("signalfd");
   for (;;) {
     struct signalfd_siginfo si;
     pid_t w;
     if (read(sfd, &si, sizeof(si)) != sizeof(si)) {
       if (errno == EINTR)
         continue;
-      die("read signalfd", NULL);
+      die("read signalfd");
     }
     if (si.ssi_signo != SIGCHLD) {
       kill(app, (int)si.ssi_signo);

@@ -4,13 +4,12 @@
 #ifndef BRIG_INIT_H
 #define BRIG_INIT_H
 
-#include "security.h"
 #include "spec.h"
 
 /* Never returns.  Called in the container's init right where it would
- * execve the process: exe is the resolved path, env its environment. */
-void init_run(const struct spec_process *p, const char *exe, char **env,
-              struct security_ctx *sec, int preserve_fds)
+ * execve the process: exe is the resolved path, env its environment (the
+ * seccomp filter and the fd hygiene, done before, cover both). */
+void init_run(const struct spec_process *p, const char *exe, char **env)
     __attribute__((noreturn));
 
 #endif

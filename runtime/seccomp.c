@@ -1,5 +1,5 @@
 /* linux.seccomp with libseccomp: build the filter (security_prepare, no
- * privileges needed), load it (security_apply or security_before_exec),
+ * privileges needed), load it (security_apply or security_finish),
  * hand the SCMP_ACT_NOTIFY fd to listenerPath.
  *
  * Newer syscalls: when the default action is an errno other than ENOSYS,

@@ -187,7 +187,7 @@ int security_apply(struct security_ctx *ctx, struct brig_error *err) {
   return 0;
 }
 
-int security_before_exec(struct security_ctx *ctx, struct brig_error *err) {
+int security_finish(struct security_ctx *ctx, struct brig_error *err) {
   if (proc_apply_final_affinity(ctx->p, err) < 0)
     return -1;
   if (ctx->seccomp != NULL && ctx->p->no_new_privileges &&

@@ -13,8 +13,11 @@
  *                         capability sets, no_new_privs; loads seccomp here
  *                         when noNewPrivileges is false (before
  *                         CAP_SYS_ADMIN is gone)
- *   security_before_exec  execCPUAffinity.final; loads seccomp when
- *                         noNewPrivileges is true (as late as possible)
+ *   security_finish       execCPUAffinity.final; loads seccomp when
+ *                         noNewPrivileges is true: exec's process right
+ *                         before its execve, the init before create says
+ *                         ready (runc's order: startContainer hooks and the
+ *                         wait for start run under the filter)
  * Each returns < 0 with err naming the field and errno.
  *
  * Seccomp notify (SCMP_ACT_NOTIFY): right after the filter is loaded the
@@ -58,7 +61,7 @@ int security_prepare(const struct spec_config *cfg,
                      const struct spec_process *p, struct security_ctx **out,
                      struct brig_error *err);
 int security_apply(struct security_ctx *ctx, struct brig_error *err);
-int security_before_exec(struct security_ctx *ctx, struct brig_error *err);
+int security_finish(struct security_ctx *ctx, struct brig_error *err);
 void security_free(struct security_ctx *ctx);
 
 /* Check, in the runtime before anything is created, what the host must

@@ -639,7 +639,13 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
     _exit(1);
   }
   exe = child_setup(o, sock, idmap_fds, &sec, &env, &err);
-  if (exe == NULL) {
+  /* Only 0, 1, 2 and --preserve-fds (+ LISTEN_FDS) reach the process:
+   * marked before the seccomp filter may deny close_range.  With
+   * noNewPrivileges the filter is loaded here, before create says ready
+   * (runc's order): a filter the kernel refuses fails create, and the
+   * startContainer hooks (and brig's init) run under it. */
+  if (exe == NULL || close_extra_fds(o->preserve_fds, &err) < 0 ||
+      security_finish(sec, &err) < 0) {
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
@@ -666,14 +672,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   }
   close(start_fd);
   if (o->use_init)
-    init_run(o->cfg->process, exe, env, sec, o->preserve_fds);
-  /* Only 0, 1, 2 and --preserve-fds (+ LISTEN_FDS) reach the process;
-   * marked before the seccomp filter may deny close_range. */
-  if (close_extra_fds(o->preserve_fds, &err) < 0 ||
-      security_before_exec(sec, &err) < 0) {
-    fprintf(stderr, "brig: %s\n", err.msg);
-    _exit(1);
-  }
+    init_run(o->cfg->process, exe, env);
   fault_delay("init");
   execve(exe, o->cfg->process->args, env);
   {

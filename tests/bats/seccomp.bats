@@ -104,6 +104,26 @@ deny_mkdir() { # deny_mkdir [ERRNO]: default allow, mkdir/mkdirat -> errno
   [ ! -e /sys/fs/cgroup/pids/brig/"$id" ]
 }
 
+@test "with noNewPrivileges the filter is loaded before create returns (runc): the created init has it, startContainer hooks run under it" {
+  # (the root is read-only: the hook writes to the container's /tmp)
+  make_bundle cat /tmp/hook.out
+  deny_mkdir
+  printf '#!/bin/sh\nmkdir /tmp/by-hook 2>/dev/null && echo made > /tmp/hook.out || echo denied > /tmp/hook.out\n' \
+    > "$BUNDLE/rootfs/hook.sh"
+  chmod +x "$BUNDLE/rootfs/hook.sh"
+  cfg '.process.noNewPrivileges = true
+       | .hooks.startContainer = [{"path": "/hook.sh", "args": ["hook.sh"]}]'
+  brig create -b "$BUNDLE" "$(cid)" >"$TEST_TMP/out" 2>&1 || { cat "$TEST_TMP/out"; false; }
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  grep "^Seccomp:" /proc/$pid/status
+  [ "$(awk '/^Seccomp:/ {print $2}' /proc/$pid/status)" = 2 ]
+  [ "$(awk '/^NoNewPrivs:/ {print $2}' /proc/$pid/status)" = 1 ]
+  brig start "$(cid)"
+  wait_for 100 sh -c "[ \"\$('$BRIG' --root '$BRIG_ROOT' state '$(cid)' | jq -r .status)\" = stopped ]"
+  cat "$TEST_TMP/out"
+  [ "$(cat "$TEST_TMP/out")" = denied ]
+}
+
 @test "the filter loads with noNewPrivileges false (before capabilities go)" {
   make_bundle sh -c 'grep "^NoNewPrivs:" /proc/self/status; mkdir /tmp/d'
   deny_mkdir
