@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Bad input (issue 14): every case of tests/badinput/cases.txt must fail
-# with exactly its one expected line on stderr, exit 1 (exec: 255, as runc),
-# and leave nothing behind.
+# with exactly its one expected line on stderr, exit 1 (exec: 255, an
+# unknown command: 3, as runc), and leave nothing behind.
 #
 # cases.txt: "# section" lines, then KIND<TAB>INPUT<TAB>EXPECTED:
 #   file     INPUT (printf %b) is the whole config.json;  brig create
@@ -165,6 +165,7 @@ run_section() {
     got=$(normalize <"$TEST_TMP/out")
     want_rc=1
     [[ $input == "exec "* ]] && want_rc=255 # runc's exec status
+    [[ $want == *"No help topic for"* ]] && want_rc=3 # an unknown command's
     if [ -n "${BADINPUT_RECORD:-}" ]; then
       printf '%s\t%s\t%s\n' "$kind" "$input" "$got" >>"$CASES.new"
     elif [ "$rc" -ne "$want_rc" ] || [ "$got" != "$want" ]; then
