@@ -267,18 +267,45 @@ int cg_rmdir_tree(const char *dir) {
   return -1;
 }
 
-/* A leaf cgroup that was there already: the container's only if no
- * process is in it, since delete and a failed create kill whatever is
- * left in the container's cgroup. */
-static int leaf_free(struct cgroup *cg, const char *dir,
-                     struct brig_error *err) {
+/* A process in dir or in any cgroup under it. */
+static bool cg_subtree_populated(const char *dir) {
   _cleanup_free_ char *path = xasprintf("%s/cgroup.procs", dir);
   _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
   char c;
   if (fd >= 0 && read(fd, &c, 1) == 1)
+    return true;
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  bool found = false;
+  while (d != NULL && !found && (e = readdir(d)) != NULL) {
+    if (e->d_type != DT_DIR || e->d_name[0] == '.')
+      continue;
+    _cleanup_free_ char *sub = xasprintf("%s/%s", dir, e->d_name);
+    found = cg_subtree_populated(sub);
+  }
+  if (d != NULL)
+    closedir(d);
+  return found;
+}
+
+/* A leaf cgroup that was there already: the container's only if no
+ * process is in it or under it, since delete and a failed create kill
+ * whatever is left in the container's cgroup and remove the cgroups under
+ * it; and not frozen, or the init would stop on joining it (runc: "cgroup
+ * unexpectedly frozen"). */
+static int leaf_free(struct cgroup *cg, const char *dir,
+                     struct brig_error *err) {
+  _cleanup_free_ char *v1 = NULL, *v2 = NULL;
+  if (cg_subtree_populated(dir))
     return cg->foreign = true,
            brig_err(err, EBUSY,
-                    "cgroup %s already has processes: not a container's own",
+                    "cgroup %s already has processes (in it or in a cgroup "
+                    "under it): not a container's own",
+                    dir);
+  if ((cg_read(dir, "freezer.state", &v1) == 0 && strncmp(v1, "THAWED", 6)) ||
+      (cg_read(dir, "cgroup.freeze", &v2) == 0 && v2[0] == '1'))
+    return cg->foreign = true,
+           brig_err(err, EBUSY, "cgroup %s is frozen: not a container's own",
                     dir);
   return 0;
 }

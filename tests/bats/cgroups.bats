@@ -550,10 +550,53 @@ nest_cgroups() {
   kill "$spid"
   wait "$spid" || true
   [ "$status" -ne 0 ]
-  [ "$output" = "brig: run $(cid): cgroup $CG/pids/brig-test-$$ already has processes: not a container's own: Device or resource busy" ]
+  [ "$output" = "brig: run $(cid): cgroup $CG/pids/brig-test-$$ already has processes (in it or in a cgroup under it): not a container's own: Device or resource busy" ]
   [ "$alive" -eq 0 ]
   [ -d "$CG/pids/brig-test-$$" ] # not brig's to remove
   rmdir "$CG/pids/brig-test-$$"
+  no_cgroup "/brig-test-$$"
+  no_state "$(cid)"
+}
+
+@test "a cgroupsPath whose processes are all in cgroups under it (a slice, a pod) is refused; they and their cgroups live on" {
+  make_bundle sleep 1000
+  mkdir -p "$CG/pids/brig-test-$$/svc"
+  sleep 300 &
+  spid=$!
+  echo "$spid" >"$CG/pids/brig-test-$$/svc/cgroup.procs"
+  cfg ".linux.cgroupsPath = \"/brig-test-$$\""
+  # (into a file: a container wrongly made would hold a pipe open)
+  status=0
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1 || status=$?
+  cat "$TEST_TMP/out"
+  alive=0
+  kill -0 "$spid" || alive=$?
+  # (brig delete -f of what a wrongly taken cgroup made: it would kill the
+  # sleep and remove svc)
+  brig delete -f "$(cid)" || true
+  kill -0 "$spid" || alive=$?
+  kill "$spid" || true
+  wait "$spid" || true
+  [ "$status" -ne 0 ]
+  [ "$(cat "$TEST_TMP/out")" = "brig: run $(cid): cgroup $CG/pids/brig-test-$$ already has processes (in it or in a cgroup under it): not a container's own: Device or resource busy" ]
+  [ "$alive" -eq 0 ]
+  [ -d "$CG/pids/brig-test-$$/svc" ]
+  rmdir "$CG/pids/brig-test-$$/svc" "$CG/pids/brig-test-$$"
+  no_cgroup "/brig-test-$$"
+  no_state "$(cid)"
+}
+
+@test "a frozen cgroupsPath is refused at once (runc: unexpectedly frozen); nothing left" {
+  make_bundle true
+  mkdir "$CG/freezer/brig-test-$$"
+  echo FROZEN >"$CG/freezer/brig-test-$$/freezer.state"
+  cfg ".linux.cgroupsPath = \"/brig-test-$$\""
+  run timeout -k 5 20 "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" </dev/null
+  echo "$output"
+  echo THAWED >"$CG/freezer/brig-test-$$/freezer.state" || true
+  [ "$status" -ne 0 ] && [ "$status" -ne 124 ]
+  [ "$output" = "brig: run $(cid): cgroup $CG/freezer/brig-test-$$ is frozen: not a container's own: Device or resource busy" ]
+  rmdir "$CG/freezer/brig-test-$$"
   no_cgroup "/brig-test-$$"
   no_state "$(cid)"
 }
