@@ -33,6 +33,34 @@ bool rootless_cgroups(void) {
   return known == 1;
 }
 
+/* A value that asks for a write (runc writes none for Go's zero values:
+ * an empty "memory": {} or "pids": {"limit": 0} needs no cgroup). */
+static bool i64_on(struct opt_i64 o) { return o.set && o.v != 0; }
+static bool u64_on(struct opt_u64 o) { return o.set && o.v != 0; }
+
+static bool memory_on(const struct spec_memory *m) {
+  return m != NULL && (i64_on(m->limit) || i64_on(m->reservation) ||
+                       i64_on(m->swap) || m->swappiness.set ||
+                       (m->disable_oom_killer.set && m->disable_oom_killer.v));
+}
+
+static bool cpu_on(const struct spec_cpu *c) {
+  return c != NULL &&
+         (u64_on(c->shares) || i64_on(c->quota) || u64_on(c->burst) ||
+          u64_on(c->period) || i64_on(c->realtime_runtime) ||
+          u64_on(c->realtime_period) || (c->cpus != NULL && *c->cpus) ||
+          (c->mems != NULL && *c->mems) || c->idle.set);
+}
+
+static bool block_io_on(const struct spec_block_io *b) {
+  return b != NULL &&
+         (u64_on(b->weight) || u64_on(b->leaf_weight) ||
+          b->n_weight_device > 0 || b->n_throttle_read_bps_device > 0 ||
+          b->n_throttle_write_bps_device > 0 ||
+          b->n_throttle_read_iops_device > 0 ||
+          b->n_throttle_write_iops_device > 0);
+}
+
 /* The first thing in cfg that needs a cgroup of the container's own, or
  * NULL.  Device rules are not one: without a cgroup only the devices
  * bound into /dev are reachable anyway.  A cgroupsPath is (runc): "the
@@ -50,13 +78,13 @@ static const char *needs_cgroup(const struct spec_config *cfg) {
       return "a cgroup mount (.mounts)";
   if (r == NULL)
     return NULL;
-  if (r->memory != NULL)
+  if (memory_on(r->memory))
     return ".linux.resources.memory";
-  if (r->cpu != NULL)
+  if (cpu_on(r->cpu))
     return ".linux.resources.cpu";
-  if (r->has_pids)
+  if (r->has_pids && i64_on(r->pids_limit))
     return ".linux.resources.pids";
-  if (r->block_io != NULL)
+  if (block_io_on(r->block_io))
     return ".linux.resources.blockIO";
   if (r->n_hugepage_limits > 0)
     return ".linux.resources.hugepageLimits";

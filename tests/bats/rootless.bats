@@ -238,6 +238,18 @@ gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
   root_clean "$RL_XDG/brig"
 }
 
+@test "rootless: resource objects that set nothing (Go's zero values) need no cgroup, as runc" {
+  rl_bundle echo ran
+  cfg '.linux.resources = {"memory": {"limit": 0, "disableOOMKiller": false},
+                           "cpu": {"shares": 0, "cpus": ""}, "pids": {"limit": 0},
+                           "blockIO": {"weight": 0}}'
+  run rbrig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = ran ]
+  root_clean "$RL_XDG/brig"
+}
+
 @test "rootless: errors name what needs privilege" {
   # a resource limit without a delegated cgroup
   rl_bundle true
