@@ -180,6 +180,11 @@ static int apply_cpu(struct cgroup *cg, const struct spec_cpu *c,
   if ((c->shares.set && c->shares.v) || quota || c->burst.set || c->idle.set) {
     if (need(cg, "cpu", "cpu", "cpu.max", err) < 0)
       return -1;
+    /* the kernel refuses a weight while the group is idle: idle 0 before
+     * the weight, idle 1 after it */
+    if (c->idle.set && c->idle.v == 0 &&
+        cg_write_i64(dir, "cpu.idle", 0, err) < 0)
+      return -1;
     if (c->shares.set && c->shares.v != 0 &&
         cg_write_u64(dir, "cpu.weight", cgroup_v2_shares_to_weight(c->shares.v),
                      err) < 0)
@@ -207,7 +212,8 @@ static int apply_cpu(struct cgroup *cg, const struct spec_cpu *c,
     }
     if (c->burst.set && cg_write_u64(dir, "cpu.max.burst", c->burst.v, err) < 0)
       return -1;
-    if (c->idle.set && cg_write_i64(dir, "cpu.idle", c->idle.v, err) < 0)
+    if (c->idle.set && c->idle.v != 0 &&
+        cg_write_i64(dir, "cpu.idle", c->idle.v, err) < 0)
       return -1;
   }
   if ((c->cpus && *c->cpus) || (c->mems && *c->mems)) {

@@ -168,6 +168,14 @@ refused() {
   [ "$(cg cpu.weight)" = 10000 ]
   echo '{"cpu": {"idle": 1}}' | brig update -r - "$(cid)"
   [ "$(cg cpu.idle)" = 1 ]
+  # out of idle with a weight in one update: idle 0 first (the kernel
+  # refuses a weight while idle), as runc
+  echo '{"cpu": {"idle": 0, "shares": 1024}}' | brig update -r - "$(cid)"
+  [ "$(cg cpu.idle)" = 0 ]
+  [ "$(cg cpu.weight)" = 39 ]
+  # and into idle with a weight: the weight while not idle yet
+  echo '{"cpu": {"idle": 1, "shares": 2048}}' | brig update -r - "$(cid)"
+  [ "$(cg cpu.idle)" = 1 ]
 }
 
 @test "cpu: realtime is refused (no v2 controller); a refused value leaves no cgroup" {
