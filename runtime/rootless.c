@@ -35,8 +35,12 @@ bool rootless_cgroups(void) {
 
 /* A value that asks for a write (runc writes none for Go's zero values:
  * an empty "memory": {} or "pids": {"limit": 0} needs no cgroup). */
-static bool i64_on(struct opt_i64 o) { return o.set && o.v != 0; }
-static bool u64_on(struct opt_u64 o) { return o.set && o.v != 0; }
+static bool i64_on(struct opt_i64 o) {
+  return o.set && o.v != 0;
+}
+static bool u64_on(struct opt_u64 o) {
+  return o.set && o.v != 0;
+}
 
 static bool memory_on(const struct spec_memory *m) {
   return m != NULL && (i64_on(m->limit) || i64_on(m->reservation) ||
