@@ -961,7 +961,6 @@ static const char *resource_field(const char *file) {
       {"memory.memsw.limit_in_bytes", "memory.swap"},
       {"memory.swap.max", "memory.swap"},
       {"memory.kmem.limit_in_bytes", "memory.kernel"},
-      {"memory.kmem.tcp.limit_in_bytes", "memory.kernelTCP"},
       {"memory.swappiness", "memory.swappiness"},
       {"memory.oom_control", "memory.disableOOMKiller"},
       {"memory.use_hierarchy", "memory.useHierarchy"},
@@ -1008,9 +1007,12 @@ int cgroup_apply(struct cgroup *cg, const struct spec_resources *res,
   /* no resources still means the device allow-list */
   static const struct spec_resources none;
   char file[64];
-  if (res != NULL && res->memory != NULL && res->memory->kernel.set &&
-      res->memory->kernel.v != 0)
+  const struct spec_memory *m = res != NULL ? res->memory : NULL;
+  if (m != NULL && m->kernel.set && m->kernel.v != 0)
     log_warn("linux.resources.memory.kernel: kernel memory settings are "
+             "ignored and will be removed (as runc)");
+  if (m != NULL && m->kernel_tcp.set && m->kernel_tcp.v != 0)
+    log_warn("linux.resources.memory.kernelTCP: kernel memory settings are "
              "ignored and will be removed (as runc)");
   if (cg->drv->apply(cg, res != NULL ? res : &none, update, err) == 0)
     return 0;

@@ -95,12 +95,9 @@ static int apply_memory(struct cgroup *cg, const struct spec_memory *m,
       cg_write_i64(dir, "memory.soft_limit_in_bytes", m->reservation.v, err) <
           0)
     return -1;
-  /* memory.kernel: ignored, as runc 1.1 (cgroup_apply warns); the kmem
-   * limit is deprecated, refused by Linux 5.16-6.0, a no-op after */
-  if (m->kernel_tcp.set && m->kernel_tcp.v != 0 &&
-      cg_write_i64(dir, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp.v,
-                   err) < 0)
-    return -1;
+  /* memory.kernel and kernelTCP: ignored, as runc 1.1 (cgroup_apply
+   * warns); the kmem limit is deprecated, refused by Linux 5.16-6.0, a
+   * no-op after */
   if (m->swappiness.set) {
     if (m->swappiness.v > 100)
       return brig_err(err, 0,

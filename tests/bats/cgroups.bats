@@ -76,30 +76,32 @@ teardown() {
   for l in "${lines[@]}"; do [[ "$l" == *":/brig/$(cid 2)" ]]; done
 }
 
-@test "memory: limit, reservation, swap, swappiness, kernelTCP, disableOOMKiller" {
+@test "memory: limit, reservation, swap, swappiness, disableOOMKiller" {
   make_bundle sleep 1000
   start_detached '.linux.resources.memory = {"limit": 67108864,
     "reservation": 33554432, "swap": 134217728, "swappiness": 20,
-    "kernelTCP": 16777216, "disableOOMKiller": true}'
+    "disableOOMKiller": true}'
   [ "$(cg_file memory memory.limit_in_bytes)" = 67108864 ]
   [ "$(cg_file memory memory.soft_limit_in_bytes)" = 33554432 ]
   [ "$(cg_file memory memory.memsw.limit_in_bytes)" = 134217728 ]
   [ "$(cg_file memory memory.swappiness)" = 20 ]
-  [ "$(cg_file memory memory.kmem.tcp.limit_in_bytes)" = 16777216 ]
   cg_file memory memory.oom_control | grep -qx "oom_kill_disable 1"
 }
 
-@test "memory.kernel is ignored with a warning, as runc 1.1 (create and update); kernelTCP is written" {
+@test "memory.kernel and kernelTCP are ignored with a warning, as runc 1.1.5 (create and update)" {
   make_bundle sleep 1000
   start_detached '.linux.resources.memory = {"kernel": 1048576, "kernelTCP": 16777216}'
   cat "$TEST_TMP/out"
   grep -q "linux.resources.memory.kernel: kernel memory settings are ignored and will be removed (as runc)" "$TEST_TMP/out"
+  grep -q "linux.resources.memory.kernelTCP: kernel memory settings are ignored and will be removed (as runc)" "$TEST_TMP/out"
   [ "$(cg_file memory memory.kmem.limit_in_bytes)" != 1048576 ]
-  [ "$(cg_file memory memory.kmem.tcp.limit_in_bytes)" = 16777216 ]
-  run brig update --kernel-memory 2097152 "$(cid)"
+  [ "$(cg_file memory memory.kmem.tcp.limit_in_bytes)" != 16777216 ]
+  run brig update --kernel-memory 2097152 --kernel-memory-tcp 2097152 "$(cid)"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"kernel memory settings are ignored"* ]]
+  [[ "$output" == *"memory.kernel: kernel memory settings are ignored"* ]]
+  [[ "$output" == *"memory.kernelTCP: kernel memory settings are ignored"* ]]
   [ "$(cg_file memory memory.kmem.limit_in_bytes)" != 2097152 ]
+  [ "$(cg_file memory memory.kmem.tcp.limit_in_bytes)" != 2097152 ]
 }
 
 @test "memory: a process over the limit is OOM-killed (137) and events reports it" {
