@@ -119,8 +119,7 @@ int main(void) {
   struct spec_memory mem = {.limit = {true, 64 << 20},
                             .swap = {true, 128 << 20},
                             .reservation = {true, 32 << 20},
-                            .swappiness = {true, 10},
-                            .kernel_tcp = {true, 16 << 20}};
+                            .swappiness = {true, 10}};
   struct spec_cpu cpu = {.shares = {true, 512},
                          .quota = {true, 50000},
                          .period = {true, 100000},
@@ -153,7 +152,6 @@ int main(void) {
       {"memory", "memory.memsw.limit_in_bytes", "134217728"},
       {"memory", "memory.soft_limit_in_bytes", "33554432"},
       {"memory", "memory.swappiness", "10"},
-      {"memory", "memory.kmem.tcp.limit_in_bytes", "16777216"},
       {"cpu", "cpu.shares", "512"},
       {"cpu", "cpu.cfs_quota_us", "50000"},
       {"cpu", "cpu.cfs_period_us", "100000"},
