@@ -65,13 +65,12 @@ static int validate_for_create(const struct spec_config *cfg,
                     "UTS namespace",
                     field, field);
   }
-  if (l != NULL && l->n_net_devices > 0) {
-    const struct spec_namespace *net = ns_find(l, SPEC_NS_NETWORK);
-    if (net == NULL || (net->path != NULL && *net->path != '\0'))
-      return brig_err(err, 0,
-                      "linux.netDevices: requires a new "
-                      "network namespace");
-  }
+  /* a new network namespace or one joined by path (a pod's, made by the
+   * engine): not the host's */
+  if (l != NULL && l->n_net_devices > 0 && ns_find(l, SPEC_NS_NETWORK) == NULL)
+    return brig_err(err, 0,
+                    "linux.netDevices: requires a network namespace of the "
+                    "container's own (.linux.namespaces)");
   if (l != NULL && l->intel_rdt != NULL) {
     if (access("/sys/fs/resctrl/info", F_OK) < 0)
       return brig_err(err, 0,

@@ -2,21 +2,29 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <arpa/inet.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "namespaces.h"
 #include "util.h"
 
 struct nl_req {
   struct nlmsghdr nh;
-  struct ifinfomsg ifi;
+  union {
+    struct ifinfomsg ifi;
+    struct ifaddrmsg ifa;
+  };
   char attrs[256];
 };
 
@@ -46,26 +54,99 @@ static int nl_transact(int sock, struct nl_req *r) {
   return ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
 }
 
-static int move_one(int sock, const struct spec_net_device *d, int nsfd,
-                    struct brig_error *err) {
+static void link_req(struct nl_req *r, int index, unsigned short flags) {
+  memset(r, 0, sizeof(*r));
+  r->nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+  r->nh.nlmsg_type = RTM_NEWLINK;
+  r->nh.nlmsg_flags = (unsigned short)(NLM_F_REQUEST | NLM_F_ACK | flags);
+  r->ifi.ifi_family = AF_UNSPEC;
+  r->ifi.ifi_index = index;
+}
+
+/* An address to give back to a device once it has moved: the spec keeps
+ * its permanent global ones (IFA_F_PERMANENT, RT_SCOPE_UNIVERSE). */
+struct kept_addr {
+  int index; /* the device's index on the host */
+  unsigned char family, prefixlen;
+  unsigned char local[16], address[16], broadcast[4];
+  unsigned char has; /* 1 local, 2 address, 4 broadcast */
+};
+
+struct kept {
+  struct kept_addr *a;
+  size_t n;
+};
+
+static void keep_one(struct kept *k, const struct nlmsghdr *nh,
+                     const int *indexes, size_t n_indexes) {
+  const struct ifaddrmsg *ifa = NLMSG_DATA(nh);
+  int len = (int)IFA_PAYLOAD(nh);
+  uint32_t flags = ifa->ifa_flags;
+  size_t alen = ifa->ifa_family == AF_INET ? 4 : 16;
+  struct kept_addr a = {.index = (int)ifa->ifa_index,
+                        .family = ifa->ifa_family,
+                        .prefixlen = ifa->ifa_prefixlen};
+  bool ours = false;
+  for (size_t i = 0; i < n_indexes; i++)
+    ours = ours || indexes[i] == (int)ifa->ifa_index;
+  if (!ours || ifa->ifa_scope != RT_SCOPE_UNIVERSE ||
+      (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
+    return;
+  for (const struct rtattr *rta = IFA_RTA(ifa); RTA_OK(rta, len);
+       rta = RTA_NEXT(rta, len)) {
+    size_t l = RTA_PAYLOAD(rta);
+    if (rta->rta_type == IFA_FLAGS && l >= sizeof(uint32_t))
+      memcpy(&flags, RTA_DATA(rta), sizeof(uint32_t));
+    else if (rta->rta_type == IFA_LOCAL && l == alen)
+      memcpy(a.local, RTA_DATA(rta), alen), a.has |= 1;
+    else if (rta->rta_type == IFA_ADDRESS && l == alen)
+      memcpy(a.address, RTA_DATA(rta), alen), a.has |= 2;
+    else if (rta->rta_type == IFA_BROADCAST && l == 4 && alen == 4)
+      memcpy(a.broadcast, RTA_DATA(rta), 4), a.has |= 4;
+  }
+  if (!(flags & IFA_F_PERMANENT) || !(a.has & 3))
+    return;
+  k->a = xrealloc(k->a, (k->n + 1) * sizeof(*k->a));
+  k->a[k->n++] = a;
+}
+
+/* The permanent global addresses of the devices with these indexes. */
+static int keep_addrs(int sock, const int *indexes, size_t n_indexes,
+                      struct kept *k, struct brig_error *err) {
+  struct nl_req r;
+  char buf[8192];
+  memset(&r, 0, sizeof(r));
+  r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
+  r.nh.nlmsg_type = RTM_GETADDR;
+  r.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  r.ifa.ifa_family = AF_UNSPEC;
+  if (send(sock, &r, r.nh.nlmsg_len, 0) < 0)
+    return brig_err(err, errno, "netDevices: list the addresses");
+  for (;;) {
+    ssize_t n = recv(sock, buf, sizeof(buf), 0);
+    if (n < 0)
+      return brig_err(err, errno, "netDevices: list the addresses");
+    for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
+         nh = NLMSG_NEXT(nh, n)) {
+      if (nh->nlmsg_type == NLMSG_DONE)
+        return 0;
+      if (nh->nlmsg_type == NLMSG_ERROR)
+        return brig_err(err, -((struct nlmsgerr *)NLMSG_DATA(nh))->error,
+                        "netDevices: list the addresses");
+      if (nh->nlmsg_type == RTM_NEWADDR)
+        keep_one(k, nh, indexes, n_indexes);
+    }
+  }
+}
+
+static int move_one(int sock, const struct spec_net_device *d, int index,
+                    int nsfd, struct brig_error *err) {
   const char *name = d->name && *d->name ? d->name : d->host_name;
   struct nl_req r;
-  unsigned int idx = if_nametoindex(d->host_name);
-  int ret;
-
-  if (idx == 0)
-    return brig_err(err, errno, "netDevices: host device \"%s\"", d->host_name);
-  if (strlen(name) >= IFNAMSIZ)
-    return brig_err(err, 0, "netDevices: name \"%s\" is too long", name);
-  memset(&r, 0, sizeof(r));
-  r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-  r.nh.nlmsg_type = RTM_NEWLINK;
-  r.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-  r.ifi.ifi_family = AF_UNSPEC;
-  r.ifi.ifi_index = (int)idx;
+  link_req(&r, index, 0);
   add_attr(&r, IFLA_NET_NS_FD, &nsfd, sizeof(nsfd));
   add_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
-  ret = nl_transact(sock, &r);
+  int ret = nl_transact(sock, &r);
   if (ret < 0)
     return brig_err(err, -ret,
                     "netDevices: move \"%s\" into the container "
@@ -74,24 +155,154 @@ static int move_one(int sock, const struct spec_net_device *d, int nsfd,
   return 0;
 }
 
+/* In the container's namespace (sock is there): the device, found by its
+ * host index (kept across the move unless taken) or its name, gets its
+ * kept addresses back and is brought up. */
+static int settle_one(int sock, const struct spec_net_device *d, int index,
+                      const struct kept *k, struct brig_error *err) {
+  const char *name = d->name && *d->name ? d->name : d->host_name;
+  struct nl_req r;
+  int ret;
+  link_req(&r, index, 0);
+  r.ifi.ifi_flags = IFF_UP;
+  r.ifi.ifi_change = IFF_UP;
+  ret = nl_transact(sock, &r);
+  int now = index;
+  if (ret == -ENODEV && strchr(name, '%') == NULL) {
+    now = 0;
+    link_req(&r, 0, 0);
+    r.ifi.ifi_flags = IFF_UP;
+    r.ifi.ifi_change = IFF_UP;
+    add_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
+    ret = nl_transact(sock, &r);
+    if (ret == 0)
+      now = (int)if_nametoindex(name);
+  }
+  if (ret < 0 || now <= 0)
+    return brig_err(err, ret < 0 ? -ret : ENODEV,
+                    "netDevices: bring \"%s\" up in the container", name);
+  for (size_t i = 0; i < k->n; i++) {
+    const struct kept_addr *a = &k->a[i];
+    size_t alen = a->family == AF_INET ? 4 : 16;
+    if (a->index != index)
+      continue;
+    memset(&r, 0, sizeof(r));
+    r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
+    r.nh.nlmsg_type = RTM_NEWADDR;
+    r.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+    r.ifa.ifa_family = a->family;
+    r.ifa.ifa_prefixlen = a->prefixlen;
+    r.ifa.ifa_flags = IFA_F_PERMANENT;
+    r.ifa.ifa_scope = RT_SCOPE_UNIVERSE;
+    r.ifa.ifa_index = (unsigned)now;
+    if (a->has & 1)
+      add_attr(&r, IFA_LOCAL, a->local, alen);
+    if (a->has & 2)
+      add_attr(&r, IFA_ADDRESS, a->address, alen);
+    if (a->has & 4)
+      add_attr(&r, IFA_BROADCAST, a->broadcast, 4);
+    ret = nl_transact(sock, &r);
+    if (ret < 0 && ret != -EEXIST) {
+      char text[64];
+      inet_ntop(a->family, (a->has & 1) ? a->local : a->address, text,
+                sizeof(text));
+      return brig_err(err, -ret, "netDevices: give \"%s\" its address %s/%u",
+                      name, text, a->prefixlen);
+    }
+  }
+  return 0;
+}
+
+/* Every device there, every name new and unique, before any moves: a
+ * device moved into a namespace that then goes away is gone (a virtual
+ * one) or back on the host under another name. */
+static int check_all(const struct spec_linux *l, int *indexes,
+                     struct brig_error *err) {
+  for (size_t i = 0; i < l->n_net_devices; i++) {
+    const struct spec_net_device *d = &l->net_devices[i];
+    const char *name = d->name && *d->name ? d->name : d->host_name;
+    indexes[i] = (int)if_nametoindex(d->host_name);
+    if (indexes[i] == 0)
+      return brig_err(err, errno, "netDevices: host device \"%s\"",
+                      d->host_name);
+    if (strlen(name) >= IFNAMSIZ)
+      return brig_err(err, 0, "netDevices: name \"%s\" is too long", name);
+    if (strchr(name, '%') != NULL)
+      continue; /* a template: the kernel picks a free name */
+    if (strcmp(name, "lo") == 0)
+      return brig_err(err, EEXIST,
+                      "netDevices: \"%s\": the container already has \"lo\"",
+                      d->host_name);
+    for (size_t j = 0; j < i; j++) {
+      const struct spec_net_device *e = &l->net_devices[j];
+      if (strcmp(name, e->name && *e->name ? e->name : e->host_name) == 0)
+        return brig_err(err, EEXIST,
+                        "netDevices: \"%s\" and \"%s\" both named \"%s\"",
+                        e->host_name, d->host_name, name);
+    }
+  }
+  return 0;
+}
+
+/* A netlink socket in the network namespace nsfd (a socket stays in the
+ * namespace it was made in). */
+static int socket_in(int nsfd, struct brig_error *err) {
+  _cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  int sock = -1;
+  if (self < 0)
+    return brig_err(err, errno, "open /proc/self/ns/net");
+  if (setns(nsfd, CLONE_NEWNET) < 0)
+    return brig_err(err, errno,
+                    "netDevices: enter the container's network "
+                    "namespace");
+  sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  int e = errno;
+  if (setns(self, CLONE_NEWNET) < 0)
+    abort(); /* brig would go on in the container's namespace */
+  if (sock < 0)
+    return brig_err(err, e, "netlink socket");
+  return sock;
+}
+
 int netdev_move_all(const struct spec_linux *l, pid_t pid,
                     struct brig_error *err) {
   char path[64];
-  _cleanup_close_ int nsfd = -1, sock = -1;
+  _cleanup_close_ int nsfd = -1, sock = -1, inside = -1;
+  _cleanup_free_ int *indexes = NULL;
+  struct kept k = {0};
+  int ret = -1;
 
   if (l == NULL || l->n_net_devices == 0)
     return 0;
-  snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-  nsfd = open(path, O_RDONLY | O_CLOEXEC);
+  indexes = xcalloc(l->n_net_devices, sizeof(*indexes));
+  if (check_all(l, indexes, err) < 0)
+    return -1;
+  /* a network namespace joined by path: the init joins it later */
+  const struct spec_namespace *net = ns_find(l, SPEC_NS_NETWORK);
+  const char *where = path;
+  if (net != NULL && net->path != NULL && *net->path != '\0')
+    where = net->path;
+  else
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+  nsfd = open(where, O_RDONLY | O_CLOEXEC);
   if (nsfd < 0)
-    return brig_err(err, errno, "open %s", path);
+    return brig_err(err, errno, "open %s", where);
   sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
   if (sock < 0)
     return brig_err(err, errno, "netlink socket");
+  inside = socket_in(nsfd, err);
+  if (inside < 0 || keep_addrs(sock, indexes, l->n_net_devices, &k, err) < 0)
+    goto out;
   for (size_t i = 0; i < l->n_net_devices; i++)
-    if (move_one(sock, &l->net_devices[i], nsfd, err) < 0)
-      return -1;
-  return 0;
+    if (move_one(sock, &l->net_devices[i], indexes[i], nsfd, err) < 0)
+      goto out;
+  for (size_t i = 0; i < l->n_net_devices; i++)
+    if (settle_one(inside, &l->net_devices[i], indexes[i], &k, err) < 0)
+      goto out;
+  ret = 0;
+out:
+  free(k.a);
+  return ret;
 }
 
 int netdev_loopback_up(struct brig_error *err) {

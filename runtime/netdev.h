@@ -10,7 +10,10 @@
 #include "error.h"
 #include "spec.h"
 
-/* Move every configured device into the network namespace of pid. */
+/* Move every configured device into the network namespace of pid, as
+ * the runtime-spec asks: all checked first (there, named uniquely, not
+ * "lo"), then moved and renamed, brought up, and given back their
+ * permanent global addresses (which a move drops). */
 int netdev_move_all(const struct spec_linux *l, pid_t pid,
                     struct brig_error *err);
 /* Bring up "lo" in the caller's network namespace (a new one: 127.0.0.1

@@ -11,6 +11,7 @@ setup() {
 teardown() {
   teardown_brig
   ip link del "$DEV" 2>/dev/null || true
+  ip link del "${DEV}p" 2>/dev/null || true
   ip netns del "brig-lo-$$" 2>/dev/null || true
 }
 
@@ -83,13 +84,60 @@ lo_check='cat /sys/class/net/lo/flags; echo hi | nc -l -p 9999 127.0.0.1 & l=$!
   root_clean
 }
 
-@test "netDevices without a new network namespace is refused" {
+@test "netDevices without a network namespace of the container's is refused" {
   ip link add "$DEV" type veth peer name "${DEV}p"
   cfg --arg d "$DEV" '.linux.netDevices = {($d): {}} | .linux.namespaces |= map(select(.type != "network"))'
   run brig create -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 1 ]
-  [[ "$output" == *".linux.netDevices: requires a new network namespace" ]]
+  [[ "$output" == *".linux.netDevices: requires a network namespace of the container's own (.linux.namespaces)" ]]
   ip link show "$DEV"
+}
+
+@test "netDevices: the device is up in the container with its permanent global addresses (runtime-spec)" {
+  ip link add "$DEV" type veth peer name "${DEV}p"
+  ip addr add 192.0.2.13/24 dev "$DEV"
+  ip addr add 2001:db8::13/64 dev "$DEV" nodad
+  make_bundle sh -c 'cat /sys/class/net/eth7/flags; ip -o addr show dev eth7'
+  cfg --arg d "$DEV" '.linux.netDevices = {($d): {"name": "eth7"}}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ $((lines[0] & 1)) -eq 1 ] # IFF_UP
+  grep -q "inet 192.0.2.13/24 .*scope global" <<<"$output"
+  grep -q "inet6 2001:db8::13/64 scope global" <<<"$output"
+}
+
+@test "netDevices: every device is checked before any moves; a refused one leaves the others on the host" {
+  ip link add "$DEV" type veth peer name "${DEV}p"
+  make_bundle true
+  cfg --arg d "$DEV" '.linux.netDevices = {($d): {}, "nosuchdev0": {}}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'netDevices: host device "nosuchdev0": No such device' ]]
+  ip link show "$DEV" # still the host's (a veth moved away is destroyed)
+  cfg --arg d "$DEV" '.linux.netDevices = {($d): {"name": "lo"}}'
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"netDevices: \"$DEV\": the container already has \"lo\": File exists" ]]
+  ip link show "$DEV"
+  root_clean
+}
+
+@test "netDevices into a network namespace joined by path (a pod's): moved there, and left there at delete (runtime-spec)" {
+  ip link add "$DEV" type veth peer name "${DEV}p"
+  ns=brig-lo-$$
+  ip netns add "$ns"
+  make_bundle sh -c 'ls /sys/class/net'
+  cfg --arg d "$DEV" --arg p "/run/netns/$ns" '.linux.netDevices = {($d): {"name": "eth8"}}
+    | .linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  grep -qx eth8 <<<"$output"
+  ip -n "$ns" link show eth8
+  not ip link show "$DEV" 2>/dev/null
 }
 
 @test "intelRdt is refused clearly when resctrl is absent" {
