@@ -36,7 +36,8 @@ struct container {
 };
 
 /* Validate an id: at most 255 bytes of [A-Za-z0-9_.+-], not "." or "..",
- * nor a name the state root uses itself (.state, .monitors, ...). */
+ * nor a name the state root uses itself (.state, .monitors, ...), nor
+ * any other name with a leading '.'. */
 int container_id_valid(const char *id, struct brig_error *err);
 /* Load an existing container: lock it, read state.json, refresh st.status
  * from the live process (pid + start time, exec FIFO, freezer).  A missing

@@ -39,6 +39,13 @@ int container_id_valid(const char *id, struct brig_error *err) {
                       "invalid container id: %s (a name of the state root's "
                       "own)",
                       id);
+  /* every name of the state root's own starts with '.', and list and
+   * monitor pass over them: such an id would hide its container */
+  if (id[0] == '.')
+    return brig_err(err, 0,
+                    "invalid container id: %s (a leading '.' is for the "
+                    "state root's own names)",
+                    id);
   for (const char *p = id; *p; p++) {
     char ch = *p;
     if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
