@@ -1,6 +1,7 @@
 /* brig: global flags, the command table, exit codes. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,17 @@ int main(int argc, char **argv) {
   }
   if (brig_g.root == NULL)
     brig_g.root = default_root();
+  /* absolute, as runc makes it: the state root's paths also serve from
+   * other directories (the bundle's, for a NOTIFY_SOCKET mount source) */
+  if (brig_g.root[0] != '/') {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof(cwd)) == NULL) {
+      fprintf(stderr, "brig: --root %s: getcwd: %s\n", brig_g.root,
+              brig_strerror(errno));
+      return 1;
+    }
+    brig_g.root = xasprintf("%s/%s", cwd, brig_g.root);
+  }
   if (log_init(brig_g.log, brig_g.log_format, brig_g.debug) < 0) {
     fprintf(stderr, "brig: open log %s: %s\n", brig_g.log,
             brig_strerror(errno));

@@ -125,3 +125,17 @@ PY
   [ "$status" -eq 1 ]
   [[ "$output" == *"container exited before it was ready"* ]]
 }
+
+@test "a relative --root is made absolute (runc): the notify socket's mount is found from the bundle too" {
+  make_bundle sh -c '/sdnotify READY=1'
+  cp "$TOP/build/sdnotify" "$BUNDLE/rootfs/sdnotify"
+  listen_host
+  mkdir "$TEST_TMP/cwd"
+  (cd "$TEST_TMP/cwd" && NOTIFY_SOCKET=$HOST_SOCK "$BRIG" --root relroot run -b "$BUNDLE" "$(cid)" \
+    </dev/null >"$TEST_TMP/out" 2>&1) || { cat "$TEST_TMP/out"; false; }
+  wait "$LPID"
+  [[ "$(cat "$TEST_TMP/got")" =~ ^READY=1$'\n'MAINPID=[1-9][0-9]*$ ]]
+  # its state root is there, under the directory it was run from
+  [ -d "$TEST_TMP/cwd/relroot" ]
+  root_clean "$TEST_TMP/cwd/relroot"
+}
