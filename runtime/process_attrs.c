@@ -138,23 +138,6 @@ int personality_domain_from_name(const char *name) {
   return (int)lookup(t, name);
 }
 
-long personality_flag_from_name(const char *name) {
-  static const struct name_value t[] = {
-      {"UNAME26", UNAME26},
-      {"ADDR_NO_RANDOMIZE", ADDR_NO_RANDOMIZE},
-      {"FDPIC_FUNCPTRS", FDPIC_FUNCPTRS},
-      {"MMAP_PAGE_ZERO", MMAP_PAGE_ZERO},
-      {"ADDR_COMPAT_LAYOUT", ADDR_COMPAT_LAYOUT},
-      {"READ_IMPLIES_EXEC", READ_IMPLIES_EXEC},
-      {"ADDR_LIMIT_32BIT", ADDR_LIMIT_32BIT},
-      {"SHORT_INODE", SHORT_INODE},
-      {"WHOLE_SECONDS", WHOLE_SECONDS},
-      {"STICKY_TIMEOUTS", STICKY_TIMEOUTS},
-      {"ADDR_LIMIT_3GB", ADDR_LIMIT_3GB},
-      {NULL, 0}};
-  return lookup(t, name);
-}
-
 static int apply_personality(const struct spec_config *cfg,
                              struct brig_error *err) {
   const struct spec_personality *pers =
@@ -171,13 +154,12 @@ static int apply_personality(const struct spec_config *cfg,
                     "LINUX32)",
                     pers->domain ? pers->domain : "");
   persona = (unsigned long)domain;
-  for (char **f = pers->flags; f && *f; f++) {
-    long bit = personality_flag_from_name(*f);
-    if (bit < 0)
-      return brig_err(err, 0, "linux.personality.flags: unknown flag \"%s\"",
-                      *f);
-    persona |= (unsigned long)bit;
-  }
+  /* "Currently no flag values are supported" (runtime-spec); some would
+   * weaken the container (ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC): ignored
+   * with a warning, as runc 1.2 */
+  if (pers->flags != NULL && pers->flags[0] != NULL)
+    log_warn("linux.personality.flags: ignored: the runtime-spec supports "
+             "no flag yet (runc ignores them too)");
   if (personality(persona) < 0)
     return brig_err(err, errno, "linux.personality: personality(%#lx)",
                     persona);

@@ -29,7 +29,6 @@ int ioprio_class_from_name(const char *name);
 int mempolicy_mode_from_name(const char *name);
 int mempolicy_flag_from_name(const char *name);
 int personality_domain_from_name(const char *name);
-long personality_flag_from_name(const char *name);
 /* execCPUAffinity.final (right before execve). */
 int proc_apply_final_affinity(const struct spec_process *p,
                               struct brig_error *err);

@@ -3,12 +3,24 @@
 
 load helpers
 
+bats_require_minimum_version 1.5.0
+
 @test "personality LINUX32 makes uname -m report a 32-bit machine" {
   make_bundle uname -m
   cfg '.linux.personality = {domain: "LINUX32"}'
   run brig run -b "$BUNDLE" "$(cid)"
   [ "$status" -eq 0 ]
   [ "$output" = i686 ]
+}
+
+@test "personality flags are ignored with a warning (the spec supports none; runc 1.2): ASLR stays on" {
+  make_bundle cat /proc/self/personality
+  cfg '.linux.personality = {domain: "LINUX", flags: ["ADDR_NO_RANDOMIZE", "READ_IMPLIES_EXEC"]}'
+  run --separate-stderr brig run -b "$BUNDLE" "$(cid)"
+  echo "$output $stderr"
+  [ "$status" -eq 0 ]
+  [ "$output" = 00000000 ]
+  [[ "$stderr" == *"linux.personality.flags: ignored: the runtime-spec supports no flag yet"* ]]
 }
 
 @test "an unknown personality domain is refused" {
