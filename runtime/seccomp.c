@@ -551,15 +551,26 @@ static uint64_t key_hash(const char *s, size_t len) {
   return h ^ (h >> 32);
 }
 
+/* A cache file or directory is trusted only as brig's own: of its type,
+ * owned by this user, written by no one else (a program found there is
+ * loaded as it is). */
+static bool cache_owned(int fd, mode_t type) {
+  struct stat st;
+  return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == type &&
+         st.st_uid == geteuid() && (st.st_mode & 022) == 0;
+}
+
 /* The program in a cache file whose key is exactly key; 0 when found. */
 static int cache_read(int dirfd, const char *name, const char *key, size_t klen,
                       struct sock_fprog *out) {
   _cleanup_free_ char *data = NULL;
-  struct brig_error e = {0};
   size_t len, off = sizeof(CACHE_MAGIC) - 1;
   uint32_t kl, n;
 
-  if (read_file_at(dirfd, name, 1 << 20, &data, &len, &e) < 0)
+  _cleanup_close_ int fd =
+      openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 || !cache_owned(fd, S_IFREG) ||
+      read_fd(fd, 1 << 20, &data, &len) < 0)
     return -1;
   if (len < off + 4 || memcmp(data, CACHE_MAGIC, off) != 0)
     return -1;
@@ -645,7 +656,14 @@ void seccomp_precompile(const struct spec_seccomp *sc, const char *cache_dir) {
            (unsigned long long)key_hash(key, klen));
   if (mkdir(cache_dir, 0700) < 0 && errno != EEXIST)
     return;
-  dirfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  dirfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dirfd >= 0 && !cache_owned(dirfd, S_IFDIR)) {
+    log_warn("seccomp cache %s: not brig's own (owner, or writable by "
+             "others): not used",
+             cache_dir);
+    close(dirfd);
+    dirfd = -1;
+  }
   if (dirfd >= 0 && cache_read(dirfd, name, key, klen, &prog) == 0)
     goto found;
   if (compile_program(sc, &prog) < 0)

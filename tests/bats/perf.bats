@@ -36,6 +36,48 @@ deny_mkdir() { # deny_mkdir ERRNO
   [ "$output" = 0 ]
 }
 
+# allow_all FILE: a cache entry's program replaced by "allow everything"
+# (its key kept), as someone who could write the cache would.
+allow_all() {
+  python3 - "$1" <<'PY'
+import struct, sys
+p = sys.argv[1]
+d = open(p, "rb").read()
+k = struct.unpack_from("<I", d, 8)[0]
+head = d[:12 + k]
+prog = struct.pack("<HBBI", 0x06, 0, 0, 0x7fff0000)  # BPF_RET|BPF_K ALLOW
+open(p, "wb").write(head + struct.pack("<I", 1) + prog)
+PY
+}
+
+@test "a seccomp cache entry that is not brig's own (writable by others, another owner) is never loaded" {
+  make_bundle sh -c 'mkdir /tmp/d && echo made'
+  deny_mkdir 1
+  run brig run -b "$BUNDLE" "$(cid a)"
+  [[ "$output" == *"Operation not permitted"* ]]
+  f=$(ls "$(CACHE)"/*)
+  allow_all "$f"
+  chmod 666 "$f"
+  run brig run -b "$BUNDLE" "$(cid b)"
+  echo "$output"
+  [[ "$output" == *"Operation not permitted"* ]]
+  allow_all "$f"
+  chown 65534 "$f"
+  run brig run -b "$BUNDLE" "$(cid c)"
+  echo "$output"
+  [[ "$output" == *"Operation not permitted"* ]]
+  # a cache directory others may write: not used at all, and said
+  allow_all "$f"
+  chown 0 "$f"
+  chmod 600 "$f"
+  chmod 777 "$(CACHE)"
+  run brig run -b "$BUNDLE" "$(cid d)"
+  echo "$output"
+  [[ "$output" == *"Operation not permitted"* ]]
+  [[ "$output" == *"seccomp cache $(CACHE): not brig's own (owner, or writable by others): not used"* ]]
+  root_clean
+}
+
 @test "a seccomp filter is cached after the first run and gives the same result" {
   make_bundle sh -c 'grep "^Seccomp:" /proc/self/status; mkdir /tmp/d'
   deny_mkdir 1
