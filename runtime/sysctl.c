@@ -53,11 +53,44 @@ static int sysctl_where(const struct spec_config *cfg, size_t i,
   return brig_err_wrap(err, "linux.sysctl[\"%s\"]", cfg->linux_->sysctl[i].key);
 }
 
-int rootfs_sysctl_check_key(const struct spec_config *cfg, const char *key,
+/* sysctl.d(5): a key whose first separator is '/' separates with '/'
+ * and keeps its dots as part of a name ("net/ipv4/conf/eth0.100/rp_filter");
+ * otherwise '.' separates and a '/' has no place. */
+static bool slash_key(const char *key) {
+  const char *sep = strpbrk(key, "./");
+  return sep != NULL && *sep == '/';
+}
+
+/* The key with '.' as its separator (a dot of a name as '/'), as the
+ * checks below read it; the path under /proc/sys with '/'. */
+static char *sysctl_swap(const char *key, bool to_path) {
+  char *out = xstrdup(key);
+  bool slash = slash_key(key);
+  for (char *p = out; *p; p++)
+    if (slash != to_path && (*p == '.' || *p == '/'))
+      *p = *p == '.' ? '/' : '.';
+  return out;
+}
+
+static bool key_valid(const char *key) {
+  char sep = slash_key(key) ? '/' : '.';
+  if (key[0] == '\0' || (sep == '.' && strchr(key, '/') != NULL))
+    return false;
+  for (const char *c = key;;) { /* no empty, "." or ".." component */
+    size_t n = strcspn(c, sep == '/' ? "/" : ".");
+    if (n == 0 || (n <= 2 && strncmp(c, "..", n) == 0))
+      return false;
+    if (c[n] == '\0')
+      return true;
+    c += n + 1;
+  }
+}
+
+int rootfs_sysctl_check_key(const struct spec_config *cfg, const char *name,
                             struct brig_error *err) {
-  if (key[0] == '\0' || strchr(key, '/') != NULL || strstr(key, "..") != NULL ||
-      key[0] == '.')
-    return brig_err(err, EINVAL, "sysctl \"%s\": not a valid key", key);
+  if (!key_valid(name))
+    return brig_err(err, EINVAL, "sysctl \"%s\": not a valid key", name);
+  _cleanup_free_ char *key = sysctl_swap(name, false);
   for (size_t i = 0; i < sizeof(ipc_keys) / sizeof(*ipc_keys); i++)
     if (strcmp(key, ipc_keys[i]) == 0)
       return has_namespace(cfg, SPEC_NS_IPC)
@@ -102,10 +135,11 @@ int rootfs_sysctl_check_host(const struct spec_config *cfg,
                              struct brig_error *err) {
   const struct spec_linux *l = cfg->linux_;
   for (size_t i = 0; l != NULL && i < l->n_sysctl; i++) {
-    if (rootfs_sysctl_check_key(cfg, l->sysctl[i].key, err) < 0 ||
-        (strncmp(l->sysctl[i].key, "net.", 4) == 0 && joins_host_netns(cfg) &&
-         refuse(err, l->sysctl[i].key,
-                "not allowed in host network namespace") < 0))
+    if (rootfs_sysctl_check_key(cfg, l->sysctl[i].key, err) < 0)
+      return sysctl_where(cfg, i, err);
+    _cleanup_free_ char *key = sysctl_swap(l->sysctl[i].key, false);
+    if (strncmp(key, "net.", 4) == 0 && joins_host_netns(cfg) &&
+        refuse(err, key, "not allowed in host network namespace") < 0)
       return sysctl_where(cfg, i, err);
   }
   return 0;
@@ -120,12 +154,9 @@ int rootfs_sysctl(const struct rootfs_ctx *ctx, struct brig_error *err) {
     return -1;
   for (size_t i = 0; i < l->n_sysctl; i++) {
     const char *key = l->sysctl[i].key, *value = l->sysctl[i].value;
-    _cleanup_free_ char *path = xstrdup(key);
+    _cleanup_free_ char *path = sysctl_swap(key, true);
     _cleanup_close_ int fd = -1;
 
-    for (char *p = path; *p; p++)
-      if (*p == '.')
-        *p = '/';
     /* The container's /proc may be anything (a symlink, another
      * filesystem, a mount over /proc/sys or one of its files). */
     fd = procfs_open_sys(path, O_WRONLY, err);

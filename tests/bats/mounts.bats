@@ -405,6 +405,31 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   [ "$(cat /proc/sys/fs/mqueue/msg_max)" != 42 ]
 }
 
+@test "sysctl: keys with '/' as separator (sysctl.d: a dot is then part of a name), checked as the dotted ones" {
+  make_bundle sh -c 'cat /proc/sys/kernel/shm_rmid_forced /proc/sys/net/ipv4/conf/lo/forwarding'
+  cfg '.linux.sysctl = {"kernel/shm_rmid_forced": "1", "net/ipv4/conf/lo/forwarding": "1"}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf '1\n1')" ]
+  # a dot inside a name: the interface eth0.100 (not there: ENOENT, named)
+  cfg '.linux.sysctl = {"net/ipv4/conf/eth0.100/rp_filter": "1"}'
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'net/ipv4/conf/eth0.100/rp_filter'*"No such file or directory"* ]]
+  # still refused without the namespace it needs, and never a way out
+  cfg '.linux.namespaces |= map(select(.type != "network")) | .linux.sysctl = {"net/ipv4/ip_forward": "1"}'
+  run brig create -b "$BUNDLE" "$(cid 3)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'sysctl "net.ipv4.ip_forward" needs the container'"'"'s own network namespace'* ]]
+  cfg '.linux.sysctl = {"kernel/../../../etc/x": "1"}'
+  run brig create -b "$BUNDLE" "$(cid 4)"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'sysctl "kernel/../../../etc/x": not a valid key'* ]]
+  root_clean
+}
+
 @test "sysctl: a non-namespaced key is refused naming the key, and nothing is left" {
   before=$(cat /proc/sys/vm/swappiness)
   cfg '.linux.sysctl = {"vm.swappiness": "7"}'
