@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "exec.h"
+#include "security.h"
 #include "util.h"
 
 static const char usage[] =
@@ -266,6 +267,7 @@ CMD(exec) {
     goto out_usage;
   }
   o.id = argv[optind];
+  security_reserve_fds(o.preserve_fds);
   /* As runc: every failure past the command line is "exec failed", 255. */
   cfg = exec_load_config(o.root, o.id, &ct, err);
   if (cfg == NULL)

@@ -219,6 +219,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
       cfg->process->args[i] = xstrdup(o->args[i]);
   }
   security_take_listen_fds();
+  security_reserve_fds(o->preserve_fds);
   if (validate_for_create(cfg, o, err) < 0)
     goto out;
   /* LSM and seccomp requests the host cannot honour fail before anything

@@ -246,6 +246,19 @@ unsigned int first_extra_fd(int preserve_fds) {
   return 3u + (unsigned)(preserve_fds < 0 ? 0 : preserve_fds) + listen_fds;
 }
 
+void security_reserve_fds(int preserve_fds) {
+  unsigned end = first_extra_fd(preserve_fds);
+  for (unsigned fd = 3; fd < end; fd++) {
+    if (fcntl((int)fd, F_GETFD) >= 0 || errno != EBADF)
+      continue;
+    int n = open("/dev/null", O_RDWR); /* the lowest free: fd itself */
+    if (n >= 0 && n != (int)fd) {
+      dup2(n, (int)fd);
+      close(n);
+    }
+  }
+}
+
 int close_extra_fds(int preserve_fds, struct brig_error *err) {
   unsigned int first;
 

@@ -101,6 +101,12 @@ int seccomp_notify_send(const char *listener_path, int notify_fd,
  * security_take_listen_fds) close-on-exec, so the exec FIFO and sync
  * socket stay usable until execve.  Call right before execve. */
 int close_extra_fds(int preserve_fds, struct brig_error *err);
+/* Fill the fds the process is to get (3 up to first_extra_fd) that the
+ * caller left closed with /dev/null, before brig opens its own: one of
+ * brig's there (the container's lock) would reach the init as a
+ * preserved fd and live on in it (start then waited on that lock for
+ * ever). */
+void security_reserve_fds(int preserve_fds);
 /* The first fd that is not stdio, --preserve-fds or a socket-activation
  * fd. */
 unsigned int first_extra_fd(int preserve_fds);

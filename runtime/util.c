@@ -317,8 +317,13 @@ int write_file_str(const char *path, const char *s) {
 int write_file_replace(int tmpfd, const char *tmp, int dirfd, const char *name,
                        const char *data, size_t len, mode_t mode,
                        struct brig_error *err) {
-  int fd = openat(tmpfd, tmp,
-                  O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+  /* A new file, always: one found there (a crash's leftover, or
+   * another user's file or FIFO in a shared directory) is unlinked, never
+   * written through */
+  int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+  int fd = openat(tmpfd, tmp, flags, mode);
+  if (fd < 0 && errno == EEXIST && unlinkat(tmpfd, tmp, 0) == 0)
+    fd = openat(tmpfd, tmp, flags, mode);
   if (fd < 0)
     return brig_err(err, errno, "create %s", tmp);
   if (write_all(fd, data, len) < 0) {

@@ -265,6 +265,13 @@ static int parse_hook(struct pctx *c, yajl_val v, void *out) {
   return 0;
 }
 
+static void empty_is_none(char **s) {
+  if (*s != NULL && **s == '\0') {
+    free(*s);
+    *s = NULL;
+  }
+}
+
 static int parse_hooks(struct pctx *c, yajl_val v, void *out) {
   struct spec_hooks *h = out;
   struct {
@@ -309,6 +316,9 @@ int parse_config(struct pctx *c, yajl_val v, struct spec_config *cfg) {
       f_object(c, v, "linux", sizeof(struct spec_linux), parse_linux,
                &cfg->linux_) < 0)
     return -1;
+  /* an empty hostname or domainname is none, as runc reads it (Go's "") */
+  empty_is_none(&cfg->hostname);
+  empty_is_none(&cfg->domainname);
   return 0;
 }
 

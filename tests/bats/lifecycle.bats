@@ -399,6 +399,22 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$(cat "$TEST_TMP/pid2")" = "$(brig state "$(cid 2)" | jq -r .pid)" ]
 }
 
+@test "--pid-file never writes through a file already at its temporary name (another user's, a FIFO)" {
+  make_bundle sleep 1000
+  mkdir -m 1777 "$TEST_TMP/shared"
+  mkfifo "$TEST_TMP/shared/.pid.tmp"
+  # (into a file: the init holds create's stdout)
+  status=0
+  timeout -k 5 20 "$BRIG" --root "$BRIG_ROOT" create --pid-file "$TEST_TMP/shared/pid" \
+    -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1 || status=$?
+  cat "$TEST_TMP/out"
+  [ "$status" -eq 0 ]
+  [ -f "$TEST_TMP/shared/pid" ]
+  [ "$(cat "$TEST_TMP/shared/pid")" = "$(brig state "$(cid)" | jq -r .pid)" ]
+  [ ! -e "$TEST_TMP/shared/.pid.tmp" ]
+  brig delete -f "$(cid)"
+}
+
 @test "--pid-file naming a directory fails and leaves the directory, no state, no cgroup" {
   make_bundle sleep 1000
   mkdir -p "$TEST_TMP/piddir/sub"
@@ -690,6 +706,19 @@ PY
   [ "${lines[1]}" = example.org ]
 }
 
+@test "an empty hostname or domainname is none (runc): the inherited name stays; no uts namespace needed" {
+  make_bundle hostname
+  cfg '.hostname = "" | .domainname = ""'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(hostname)" ]
+  cfg '.linux.namespaces |= map(select(.type != "uts"))'
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(hostname)" ]
+}
+
 @test "hostname without a uts namespace is refused" {
   cfg '.linux.namespaces |= map(select(.type != "uts"))'
   run brig create -b "$BUNDLE" "$(cid)"
@@ -869,4 +898,23 @@ PY
   [ "$(jq -r .status <<< "$output")" = running ]
   [ "$(jq -r '.annotations.k200' <<< "$output")" = "$(printf '%060d' 0)" ]
   brig delete -f "$(cid)"
+}
+
+@test "create --preserve-fds N with fewer fds open: brig's own (its lock) reach no slot of the init's; start works" {
+  make_bundle sh -c 'for i in 3 4 5 6 7 8 9 10 11; do readlink /proc/self/fd/$i || echo none; done'
+  # only 0, 1 and 2 open (bats holds more): fds 3-10 are the caller's to
+  # give, and none is given
+  (for f in /proc/$BASHPID/fd/*; do n=${f##*/}; [ "$n" -le 2 ] || eval "exec $n>&-"; done
+   exec "$BRIG" --root "$BRIG_ROOT" create --preserve-fds 8 -b "$BUNDLE" "$(cid)" \
+     </dev/null >"$TEST_TMP/out" 2>&1) || { cat "$TEST_TMP/out"; false; }
+  run timeout -k 5 10 "$BRIG" --root "$BRIG_ROOT" start "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  wait_for 50 grep -q . "$TEST_TMP/out"
+  cat "$TEST_TMP/out"
+  # the 8 slots hold nothing of brig's (empty ones /dev/null, or closed
+  # where brig had a close-on-exec fd of its own), and nothing after them
+  [ "$(grep -cvx -e /dev/null -e none "$TEST_TMP/out")" -eq 0 ]
+  [ "$(grep -c '^/dev/null$' "$TEST_TMP/out")" -ge 6 ]
+  [ "$(tail -1 "$TEST_TMP/out")" = none ]
 }
