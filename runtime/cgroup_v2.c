@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "log.h"
 #include "util.h"
 
 static const char *dir_of(struct cgroup *cg) {
@@ -284,12 +285,20 @@ static int apply_io(struct cgroup *cg, const struct spec_block_io *b,
   }
   for (size_t i = 0; i < b->n_weight_device; i++) {
     const struct spec_weight_device *d = &b->weight_device[i];
-    if (!d->weight.set)
+    if (!d->weight.set || d->weight.v == 0)
       continue;
+    /* Only BFQ takes a weight per device (io.weight's needs blk-iocost on
+     * that device): without it runc skips them, brig says so */
+    if (!bfq) {
+      log_warn("linux.resources.blockIO.weightDevice[%zu]: skipped: a "
+               "weight per device needs the BFQ scheduler (io.bfq.weight)",
+               i);
+      continue;
+    }
     char line[96];
     snprintf(line, sizeof(line), "%" PRId64 ":%" PRId64 " %" PRIu64, d->major,
-             d->minor, bfq ? d->weight.v : blkio_to_io_weight(d->weight.v));
-    if (cg_write(dir, bfq ? "io.bfq.weight" : "io.weight", line, err) < 0)
+             d->minor, d->weight.v);
+    if (cg_write(dir, "io.bfq.weight", line, err) < 0)
       return -1;
   }
   if (write_io_max(dir, "rbps", b->throttle_read_bps_device,

@@ -199,6 +199,7 @@ refused() {
   maj=${dev%:*} min=${dev#*:}
   bundle sleep 1000
   start ".linux.resources.blockIO = {\"weight\": 500,
+      \"weightDevice\": [{\"major\": $maj, \"minor\": $min, \"weight\": 300}],
       \"throttleReadBpsDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 1048576}],
       \"throttleWriteBpsDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 2097152}],
       \"throttleReadIOPSDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 100}],
@@ -207,8 +208,12 @@ refused() {
   cat "$CG/brig/$(cid)/io.weight" "$CG/brig/$(cid)/io.max"
   if [ -e "$CG/brig/$(cid)/io.bfq.weight" ]; then
     grep -qx "default 500" "$CG/brig/$(cid)/io.bfq.weight"
+    grep -qx "$dev 300" "$CG/brig/$(cid)/io.bfq.weight"
   else
     grep -qx "default 4950" "$CG/brig/$(cid)/io.weight" # 1 + 490 * 9999 / 990
+    # a weight per device only with BFQ: skipped, said (runc skips it)
+    not grep -q "^$dev " "$CG/brig/$(cid)/io.weight"
+    grep -q "weightDevice\[0\]: skipped: a weight per device needs the BFQ scheduler" "$TEST_TMP/out"
   fi
   grep -qx "$dev rbps=1048576 wbps=2097152 riops=100 wiops=200" "$CG/brig/$(cid)/io.max"
   [ "$(cg hugetlb.2MB.max)" = 4194304 ]
