@@ -67,6 +67,15 @@ static const char execute_usage[] =
     "SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH are "
     "forwarded to it, and its exit status is the container's.\n";
 
+/* Remove the container run made (held, unlocked) and free it: 1. */
+static int run_failed(struct container *held) {
+  struct brig_error e = {0};
+  if (container_remove_exited(held, &e) < 0)
+    log_warn("remove the container: %s", e.msg);
+  container_free(held);
+  return 1;
+}
+
 static int run_main(int argc, char **argv, bool execute,
                     struct brig_error *err) {
   const char *cmd = execute ? "execute" : "run";
@@ -164,30 +173,25 @@ static int run_main(int argc, char **argv, bool execute,
     return 1;
   }
   /* checked before the start: the process must not run at all */
+  /* On failure the container this run made goes, through its own file
+   * (held): never by id, which a create may have taken again meanwhile
+   * (a failed startContainer hook has removed it already). */
   if (console_file != NULL && master < 0) {
-    struct brig_error e = {0};
     brig_err(err, 0, "%s %s: --console-file needs process.terminal", cmd, o.id);
-    container_free(held);
-    container_delete(brig_g.root, o.id, true, &e);
-    return 1;
+    container_unlock(held);
+    return run_failed(held);
   }
   if (container_start_held(held, start_fd, detach ? NULL : &notify, err) < 0) {
-    struct brig_error e = {0};
     brig_err_wrap(err, "%s %s", cmd, o.id);
-    container_free(held);
-    container_delete(brig_g.root, o.id, true, &e);
-    return 1;
+    return run_failed(held);
   }
   if (detach) {
-    container_free(held); /* it outlives this run */
-    if (console_file == NULL)
-      return 0;
-    if (console_relay_spawn(master, console_file, err) < 0) {
-      struct brig_error e = {0};
+    if (console_file != NULL &&
+        console_relay_spawn(master, console_file, err) < 0) {
       brig_err_wrap(err, "%s %s", cmd, o.id);
-      container_delete(brig_g.root, o.id, true, &e);
-      return 1;
+      return run_failed(held);
     }
+    container_free(held); /* it outlives this run */
     return 0;
   }
   code = supervise(pid, master, notify);
@@ -197,7 +201,7 @@ static int run_main(int argc, char **argv, bool execute,
    * running now have the exit note). */
   if (keep) {
     struct brig_error e = {0};
-    if (container_record_exit(brig_g.root, o.id, code, &e) < 0)
+    if (container_record_exit(held, code, &e) < 0)
       log_warn("%s %s: record exit status: %s", cmd, o.id, e.msg);
   }
   if (report != NULL) {

@@ -766,14 +766,14 @@ int container_remove_exited(struct container *c, struct brig_error *err) {
   return ret;
 }
 
-int container_record_exit(const char *root, const char *id, int code,
+int container_record_exit(struct container *c, int code,
                           struct brig_error *err) {
-  struct container *c = NULL;
-  int ret = -1;
-  if (container_load(root, id, &c, err) == 0) {
-    c->st.exit_status = code;
-    ret = container_save(c, err);
-  }
-  container_free(c);
+  int ret;
+  /* through its own file: gone (a delete meanwhile), nothing to record */
+  if (container_lock(c, err) < 0)
+    return err->errnum == ENOENT ? (brig_err_clear(err), 0) : -1;
+  c->st.exit_status = code;
+  ret = container_save(c, err);
+  container_unlock(c);
   return ret;
 }

@@ -163,8 +163,9 @@ int container_kill(const char *root, const char *id, int sig, bool all,
                    struct brig_error *err);
 int container_delete(const char *root, const char *id, bool force,
                      struct brig_error *err);
-/* Record the process's exit code in state.json (run knows it). */
-int container_record_exit(const char *root, const char *id, int code,
+/* Record the process's exit code in the state.json of c (held by run,
+ * unlocked); nothing when another command removed it meanwhile. */
+int container_record_exit(struct container *c, int code,
                           struct brig_error *err);
 /* RFC 3339 UTC time with nanoseconds (trailing zeros trimmed, as Go). */
 char *rfc3339_now(void);

@@ -271,6 +271,27 @@ assert_nothing_left() {
   assert_nothing_left "$id"
 }
 
+@test "a failed run removes its own container, never a new one made with the same id meanwhile" {
+  # the poststop hook of the failed start makes a container of the same
+  # id (its files were removed before the poststop hooks ran)
+  "$TOP/tools/mkbundle" "$TEST_TMP/b2" -- sleep 1000 >/dev/null
+  id=$(cid)
+  printf '#!/bin/sh\nexec "%s" --root "%s" create -b "%s" "%s" </dev/null >/dev/null 2>&1\n' \
+    "$BRIG" "$BRIG_ROOT" "$TEST_TMP/b2" "$id" >"$TEST_TMP/again.sh"
+  chmod +x "$TEST_TMP/again.sh"
+  make_bundle sleep 1000
+  cfg --arg h "$TEST_TMP/again.sh" '.hooks = {"startContainer": [{"path": "/bin/false"}],
+    "poststop": [{"path": $h}]}'
+  run brig run -b "$BUNDLE" "$id" </dev/null
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"startContainer hook #0 (/bin/false): exit status 1"* ]]
+  # the new container is there, untouched
+  [ "$(brig state "$id" | jq -r .status)" = created ]
+  [ "$(brig state "$id" | jq -r .bundle)" = "$TEST_TMP/b2" ]
+  brig delete -f "$id"
+}
+
 # runtime-spec: a failing poststart or poststop hook is a warning, the
 # hooks after it still run and the lifecycle goes on as if it had not
 # failed (runc stops the container on a poststart failure).
