@@ -335,14 +335,28 @@ char *find_executable(const struct spec_process *p, char *const *env,
   }
   if (path == NULL)
     path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  _cleanup_free_ char *copy = xstrdup(path);
-  char *save = NULL;
-  for (char *dir = strtok_r(copy, ":", &save); dir != NULL;
-       dir = strtok_r(NULL, ":", &save)) {
-    char *cand = xasprintf("%s/%s", *dir ? dir : ".", name);
-    if (check_exec(cand) == 0)
-      return cand;
+  /* Go's LookPath (runc's): every entry, an empty one being "."; the
+   * first match wins, and one found through a relative entry is refused
+   * (Go 1.19's ErrDot): never a program of the working directory by
+   * surprise */
+  for (const char *dir = path;; dir++) {
+    size_t n = strcspn(dir, ":");
+    char *cand = xasprintf("%.*s/%s", (int)(n ? n : 1), n ? dir : ".", name);
+    if (check_exec(cand) == 0) {
+      if (cand[0] == '/')
+        return cand;
+      free(cand);
+      brig_err(err, 0,
+               "exec: \"%s\": cannot run executable found relative to "
+               "current directory",
+               name);
+      err->errnum = ENOENT;
+      return NULL;
+    }
     free(cand);
+    dir += n;
+    if (*dir == '\0')
+      break;
   }
   brig_err(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
   err->errnum = ENOENT;

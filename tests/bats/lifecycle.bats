@@ -581,6 +581,25 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$output" = "from /usr/sbin/hello-there" ]
 }
 
+@test "a program found through a relative PATH entry (., empty) is refused, as runc (Go's ErrDot)" {
+  make_bundle hello-there
+  printf '#!/bin/sh\necho "from $0"\n' > "$BUNDLE/rootfs/home/user/hello-there"
+  chmod 755 "$BUNDLE/rootfs/home/user/hello-there"
+  for p in ".:/bin" "/nowhere::/bin" "user:/bin"; do
+    cfg --arg p "PATH=$p" '.process.env = [$p] | .process.cwd = "/home/user"'
+    [ "$p" != "user:/bin" ] || cfg '.process.cwd = "/home"'
+    run brig run -b "$BUNDLE" "$(cid "${#p}")"
+    echo "$p: $output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'exec: "hello-there": cannot run executable found relative to current directory'* ]]
+  done
+  # an absolute entry before the relative one wins
+  cfg '.process.env = ["PATH=/home/user:."] | .process.cwd = "/home/user"'
+  run brig run -b "$BUNDLE" "$(cid abs)"
+  [ "$status" -eq 0 ]
+  [ "$output" = "from /home/user/hello-there" ]
+}
+
 @test "a failure in the middle of create leaves no state, cgroup or process" {
   make_bundle sleep 1000
   cfg '.process.cwd = "/no/such/dir"'
