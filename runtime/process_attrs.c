@@ -231,6 +231,21 @@ static int apply_scheduler(const struct spec_process *p,
                       (long long)s->priority.v);
     attr.sched_priority = (uint32_t)s->priority.v;
   }
+  /* runc's validator: what the kernel would ignore, or refuse with a
+   * bare EINVAL, named here */
+  if (s->priority.set && s->priority.v != 0 && policy != SCHED_FIFO &&
+      policy != SCHED_RR)
+    return brig_err(err, 0,
+                    "process.scheduler.priority: only for SCHED_FIFO or "
+                    "SCHED_RR, not %s",
+                    s->policy);
+  if (policy != SCHED_DEADLINE &&
+      ((s->runtime.set && s->runtime.v) || (s->deadline.set && s->deadline.v) ||
+       (s->period.set && s->period.v)))
+    return brig_err(err, 0,
+                    "process.scheduler.runtime/deadline/period: only for "
+                    "SCHED_DEADLINE, not %s",
+                    s->policy);
   attr.sched_runtime = s->runtime.set ? s->runtime.v : 0;
   attr.sched_deadline = s->deadline.set ? s->deadline.v : 0;
   attr.sched_period = s->period.set ? s->period.v : 0;
