@@ -656,6 +656,14 @@ int cgroup_resolve(const char *id, const char *cgroups_path,
         cgroup_free(cg);
         return -1;
       }
+      /* v2: under the parent of its own cgroup, as runc's fs2 driver puts
+       * it (the own one holds processes, so no controller could be
+       * enabled for a cgroup under it) */
+      if (cg->layout == CGROUP_LAYOUT_V2) {
+        char *slash = strrchr(own, '/');
+        if (slash != NULL)
+          slash[slash == own ? 1 : 0] = '\0';
+      }
       rel = join_path(own, cgroups_path);
     }
     set_dir(h, rel);

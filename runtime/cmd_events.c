@@ -56,12 +56,25 @@ static int print_stats(struct cgroup *cg, const char *id,
   return ret;
 }
 
+static int print_oom(const char *id, struct brig_error *err) {
+  char *js = events_emit_simple("oom", id, err);
+  if (js == NULL)
+    return -1;
+  printf("%s\n", js);
+  fflush(stdout);
+  free(js);
+  return 0;
+}
+
 static int stream(struct cgroup *cg, const char *id, int64_t interval,
                   struct brig_error *err) {
   struct brig_error e = {0};
   _cleanup_close_ int efd = cgroup_oom_eventfd(cg, &e);
   if (efd < 0)
     log_warn("events %s: %s", id, e.msg);
+  /* the OOM kills so far, and the oom events printed since: a kill that
+   * ends the container may stop it before the watcher has said so */
+  uint64_t kills = cgroup_oom_kills(cg), printed = 0;
   int64_t next = monotonic_ms() + interval;
   for (;;) {
     int64_t wait = next - monotonic_ms();
@@ -77,12 +90,9 @@ static int stream(struct cgroup *cg, const char *id, int64_t interval,
         _cleanup_free_ char *oc = NULL;
         if (cgroup_get_value(cg, "cgroup.procs", &oc, &e) < 0)
           return 0;
-        char *js = events_emit_simple("oom", id, err);
-        if (js == NULL)
+        if (print_oom(id, err) < 0)
           return -1;
-        printf("%s\n", js);
-        fflush(stdout);
-        free(js);
+        printed++;
       }
     }
     if (monotonic_ms() >= next) {
@@ -93,8 +103,11 @@ static int stream(struct cgroup *cg, const char *id, int64_t interval,
         next = monotonic_ms() + interval;
     }
     int live = container_live(id, &e);
-    if (live <= 0)
+    if (live <= 0) {
+      if (efd >= 0 && cgroup_oom_kills(cg) > kills + printed)
+        return print_oom(id, err);
       return 0;
+    }
   }
 }
 

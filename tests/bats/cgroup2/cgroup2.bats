@@ -136,10 +136,12 @@ refused() {
   bundle sh -c 'read go < /share/go; x=aaaaaaaaaaaaaaaa; while :; do x="$x$x"; done'
   mkfifo "$TEST_TMP/share/go"
   start '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
-  timeout 60 "$BRIG" --root "$BRIG_ROOT" events --interval 120s "$(cid)" \
+  timeout 60 "$BRIG" --root "$BRIG_ROOT" events --interval 1s "$(cid)" \
     > "$TEST_TMP/events" 2>&1 &
   epid=$!
-  sleep 1
+  # the OOM only once events watches memory.events: its first stats event
+  # comes after that
+  wait_for 200 grep -q '"type":"stats"' "$TEST_TMP/events"
   timeout 10 sh -c "echo go > '$TEST_TMP/share/go'"
   wait "$epid" # events ends when the container stops
   cat "$TEST_TMP/events"
@@ -421,6 +423,23 @@ refused() {
   refused ".linux.cgroupsPath = \"/brig-abs-$$/x/y\" | .linux.resources.cpu = {\"quota\": 100, \"period\": 100000}" \
     "brig: config.json: .linux.resources.cpu.quota: set cpu.max=100 100000: Invalid argument"
   [ ! -e "$CG/brig-abs-$$" ]
+}
+
+@test "cgroupsPath relative: under the parent of brig's own cgroup (runc's fs2: its own holds processes), limits work" {
+  bundle sleep 1000
+  mkdir -p "$CG/brig-rel-$$/caller"
+  cfg ".linux.cgroupsPath = \"c\" | .linux.resources.memory = {\"limit\": 67108864}"
+  # brig runs from a cgroup with a process in it: a child of it could not
+  # have controllers enabled
+  sh -c "echo \$\$ > '$CG/brig-rel-$$/caller/cgroup.procs'
+    exec '$BRIG' --root '$BRIG_ROOT' run -d -b '$BUNDLE' '$(cid)'" </dev/null >"$TEST_TMP/out" 2>&1 ||
+    { cat "$TEST_TMP/out"; false; }
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  grep -qx "$pid" "$CG/brig-rel-$$/c/cgroup.procs"
+  [ "$(cat "$CG/brig-rel-$$/c/memory.max")" = 67108864 ]
+  brig delete -f "$(cid)"
+  [ ! -e "$CG/brig-rel-$$/c" ]
+  rmdir "$CG/brig-rel-$$/caller" "$CG/brig-rel-$$"
 }
 
 @test "a cgroup mount in a user namespace without a cgroup namespace: the host's /sys/fs/cgroup bound, read-only (runc #2158)" {
