@@ -67,7 +67,8 @@ static int validate_for_create(const struct spec_config *cfg,
   }
   /* a new network namespace or one joined by path (a pod's, made by the
    * engine): not the host's */
-  if (l != NULL && l->n_net_devices > 0 && ns_find(l, SPEC_NS_NETWORK) == NULL)
+  if (l != NULL && l->n_net_devices > 0 &&
+      (ns_find(l, SPEC_NS_NETWORK) == NULL || ns_joins_host_netns(cfg)))
     return brig_err(err, 0,
                     "linux.netDevices: requires a network namespace of the "
                     "container's own (.linux.namespaces)");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -341,4 +342,13 @@ int ns_prepare_pid(const struct spec_config *cfg, struct brig_error *err) {
   if (ns == NULL || ns->path == NULL || *ns->path == '\0')
     return 0;
   return ns_join_entry(cfg, ns, err);
+}
+
+bool ns_joins_host_netns(const struct spec_config *cfg) {
+  const struct spec_namespace *net =
+      cfg->linux_ != NULL ? ns_find(cfg->linux_, SPEC_NS_NETWORK) : NULL;
+  struct stat a, b;
+  return net != NULL && net->path != NULL && *net->path != '\0' &&
+         stat(net->path, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 &&
+         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }

@@ -12,6 +12,9 @@
 /* CLONE_NEW* flag of a namespace type. */
 int ns_clone_flag(enum spec_ns_type t);
 /* The config's namespace of type t, or NULL. */
+/* The config joins brig's own network namespace by path (the host's, as
+ * runc's isHostNetNS tells). */
+bool ns_joins_host_netns(const struct spec_config *cfg);
 const struct spec_namespace *ns_find(const struct spec_linux *l,
                                      enum spec_ns_type t);
 /* Flags of the namespaces to create at clone (no path; not cgroup/time,

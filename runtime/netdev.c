@@ -8,12 +8,14 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "namespaces.h"
@@ -110,33 +112,93 @@ static void keep_one(struct kept *k, const struct nlmsghdr *nh,
   k->a[k->n++] = a;
 }
 
-/* The permanent global addresses of the devices with these indexes. */
-static int keep_addrs(int sock, const int *indexes, size_t n_indexes,
-                      struct kept *k, struct brig_error *err) {
+/* A dump request of type (RTM_GETADDR, RTM_GETLINK) on sock; fn sees each
+ * answer of type want.  A datagram cut short or a dump the kernel says
+ * changed meanwhile fails it: nothing may be missed. */
+static int nl_dump(int sock, unsigned short type, unsigned short want,
+                   void (*fn)(void *ctx, const struct nlmsghdr *nh), void *ctx,
+                   const char *what, struct brig_error *err) {
+  static char buf[32768] __attribute__((aligned(NLMSG_ALIGNTO)));
   struct nl_req r;
-  char buf[8192];
   memset(&r, 0, sizeof(r));
-  r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
-  r.nh.nlmsg_type = RTM_GETADDR;
+  r.nh.nlmsg_len = NLMSG_LENGTH(type == RTM_GETADDR ? sizeof(struct ifaddrmsg)
+                                                    : sizeof(struct ifinfomsg));
+  r.nh.nlmsg_type = type;
   r.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  r.ifa.ifa_family = AF_UNSPEC;
   if (send(sock, &r, r.nh.nlmsg_len, 0) < 0)
-    return brig_err(err, errno, "netDevices: list the addresses");
+    return brig_err(err, errno, "netDevices: %s", what);
   for (;;) {
-    ssize_t n = recv(sock, buf, sizeof(buf), 0);
+    struct iovec iov = {buf, sizeof(buf)};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+    ssize_t n = recvmsg(sock, &mh, 0);
     if (n < 0)
-      return brig_err(err, errno, "netDevices: list the addresses");
+      return brig_err(err, errno, "netDevices: %s", what);
+    if (mh.msg_flags & MSG_TRUNC)
+      return brig_err(err, EMSGSIZE, "netDevices: %s", what);
     for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
          nh = NLMSG_NEXT(nh, n)) {
+      if (nh->nlmsg_flags & NLM_F_DUMP_INTR)
+        return brig_err(err, EAGAIN, "netDevices: %s: changed meanwhile", what);
       if (nh->nlmsg_type == NLMSG_DONE)
         return 0;
       if (nh->nlmsg_type == NLMSG_ERROR)
         return brig_err(err, -((struct nlmsgerr *)NLMSG_DATA(nh))->error,
-                        "netDevices: list the addresses");
-      if (nh->nlmsg_type == RTM_NEWADDR)
-        keep_one(k, nh, indexes, n_indexes);
+                        "netDevices: %s", what);
+      if (nh->nlmsg_type == want)
+        fn(ctx, nh);
     }
   }
+}
+
+struct keep_ctx {
+  struct kept *k;
+  const int *indexes;
+  size_t n;
+};
+
+static void keep_cb(void *ctx, const struct nlmsghdr *nh) {
+  struct keep_ctx *c = ctx;
+  keep_one(c->k, nh, c->indexes, c->n);
+}
+
+/* The permanent global addresses of the devices with these indexes. */
+static int keep_addrs(int sock, const int *indexes, size_t n_indexes,
+                      struct kept *k, struct brig_error *err) {
+  struct keep_ctx c = {k, indexes, n_indexes};
+  return nl_dump(sock, RTM_GETADDR, RTM_NEWADDR, keep_cb, &c,
+                 "list the addresses", err);
+}
+
+struct links {
+  int *index;
+  size_t n;
+};
+
+static void link_cb(void *ctx, const struct nlmsghdr *nh) {
+  struct links *l = ctx;
+  const struct ifinfomsg *ifi = NLMSG_DATA(nh);
+  l->index = xrealloc(l->index, (l->n + 1) * sizeof(*l->index));
+  l->index[l->n++] = ifi->ifi_index;
+}
+
+static bool links_have(const struct links *l, int index) {
+  for (size_t i = 0; i < l->n; i++)
+    if (l->index[i] == index)
+      return true;
+  return false;
+}
+
+/* Whether sock's namespace has a device of that name. */
+static bool link_named(int sock, const char *name) {
+  struct nl_req r;
+  memset(&r, 0, sizeof(r));
+  r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+  r.nh.nlmsg_type = RTM_GETLINK;
+  r.nh.nlmsg_flags = NLM_F_REQUEST; /* no ack: one answer, nothing left */
+  r.ifi.ifi_family = AF_UNSPEC;
+  add_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
+  /* the device's RTM_NEWLINK (nl_transact's EPROTO), or an error */
+  return nl_transact(sock, &r) == -EPROTO;
 }
 
 static int move_one(int sock, const struct spec_net_device *d, int index,
@@ -155,11 +217,12 @@ static int move_one(int sock, const struct spec_net_device *d, int index,
   return 0;
 }
 
-/* In the container's namespace (sock is there): the device, found by its
- * host index (kept across the move unless taken) or its name, gets its
- * kept addresses back and is brought up. */
+/* In the container's namespace (sock is there): the device, at index
+ * there (host_index on the host, where its addresses were kept), gets
+ * its addresses back and is brought up. */
 static int settle_one(int sock, const struct spec_net_device *d, int index,
-                      const struct kept *k, struct brig_error *err) {
+                      int host_index, const struct kept *k,
+                      struct brig_error *err) {
   const char *name = d->name && *d->name ? d->name : d->host_name;
   struct nl_req r;
   int ret;
@@ -167,24 +230,13 @@ static int settle_one(int sock, const struct spec_net_device *d, int index,
   r.ifi.ifi_flags = IFF_UP;
   r.ifi.ifi_change = IFF_UP;
   ret = nl_transact(sock, &r);
-  int now = index;
-  if (ret == -ENODEV && strchr(name, '%') == NULL) {
-    now = 0;
-    link_req(&r, 0, 0);
-    r.ifi.ifi_flags = IFF_UP;
-    r.ifi.ifi_change = IFF_UP;
-    add_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
-    ret = nl_transact(sock, &r);
-    if (ret == 0)
-      now = (int)if_nametoindex(name);
-  }
-  if (ret < 0 || now <= 0)
-    return brig_err(err, ret < 0 ? -ret : ENODEV,
-                    "netDevices: bring \"%s\" up in the container", name);
+  if (ret < 0)
+    return brig_err(err, -ret, "netDevices: bring \"%s\" up in the container",
+                    name);
   for (size_t i = 0; i < k->n; i++) {
     const struct kept_addr *a = &k->a[i];
     size_t alen = a->family == AF_INET ? 4 : 16;
-    if (a->index != index)
+    if (a->index != host_index)
       continue;
     memset(&r, 0, sizeof(r));
     r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
@@ -194,7 +246,7 @@ static int settle_one(int sock, const struct spec_net_device *d, int index,
     r.ifa.ifa_prefixlen = a->prefixlen;
     r.ifa.ifa_flags = IFA_F_PERMANENT;
     r.ifa.ifa_scope = RT_SCOPE_UNIVERSE;
-    r.ifa.ifa_index = (unsigned)now;
+    r.ifa.ifa_index = (unsigned)index;
     if (a->has & 1)
       add_attr(&r, IFA_LOCAL, a->local, alen);
     if (a->has & 2)
@@ -213,10 +265,22 @@ static int settle_one(int sock, const struct spec_net_device *d, int index,
   return 0;
 }
 
-/* Every device there, every name new and unique, before any moves: a
- * device moved into a namespace that then goes away is gone (a virtual
- * one) or back on the host under another name. */
-static int check_all(const struct spec_linux *l, int *indexes,
+/* A name the kernel takes for a device (dev_valid_name). */
+static bool name_valid(const char *name) {
+  if (*name == '\0' || strlen(name) >= IFNAMSIZ || strcmp(name, ".") == 0 ||
+      strcmp(name, "..") == 0)
+    return false;
+  for (const char *c = name; *c; c++)
+    if (*c == '/' || *c == ':' || isspace((unsigned char)*c))
+      return false;
+  return true;
+}
+
+/* Every device there, every name valid, new in the container and unique,
+ * before any moves: a device moved into a namespace that then goes away
+ * is gone (a virtual one) or back on the host under another name, and
+ * one moved into a pod's namespace stays there. */
+static int check_all(const struct spec_linux *l, int inside, int *indexes,
                      struct brig_error *err) {
   for (size_t i = 0; i < l->n_net_devices; i++) {
     const struct spec_net_device *d = &l->net_devices[i];
@@ -225,21 +289,25 @@ static int check_all(const struct spec_linux *l, int *indexes,
     if (indexes[i] == 0)
       return brig_err(err, errno, "netDevices: host device \"%s\"",
                       d->host_name);
-    if (strlen(name) >= IFNAMSIZ)
-      return brig_err(err, 0, "netDevices: name \"%s\" is too long", name);
-    if (strchr(name, '%') != NULL)
-      continue; /* a template: the kernel picks a free name */
-    if (strcmp(name, "lo") == 0)
-      return brig_err(err, EEXIST,
-                      "netDevices: \"%s\": the container already has \"lo\"",
-                      d->host_name);
+    if (!name_valid(name))
+      return brig_err(err, EINVAL, "netDevices: \"%s\": not a device name",
+                      name);
     for (size_t j = 0; j < i; j++) {
       const struct spec_net_device *e = &l->net_devices[j];
-      if (strcmp(name, e->name && *e->name ? e->name : e->host_name) == 0)
+      if (indexes[j] == indexes[i])
+        return brig_err(err, EEXIST, "netDevices: \"%s\" given twice",
+                        d->host_name);
+      if (strchr(name, '%') == NULL &&
+          strcmp(name, e->name && *e->name ? e->name : e->host_name) == 0)
         return brig_err(err, EEXIST,
                         "netDevices: \"%s\" and \"%s\" both named \"%s\"",
                         e->host_name, d->host_name, name);
     }
+    /* a template ("eth%d"): the kernel picks a free name */
+    if (strchr(name, '%') == NULL && link_named(inside, name))
+      return brig_err(err, EEXIST,
+                      "netDevices: \"%s\": the container already has \"%s\"",
+                      d->host_name, name);
   }
   return 0;
 }
@@ -268,15 +336,13 @@ int netdev_move_all(const struct spec_linux *l, pid_t pid,
                     struct brig_error *err) {
   char path[64];
   _cleanup_close_ int nsfd = -1, sock = -1, inside = -1;
-  _cleanup_free_ int *indexes = NULL;
+  _cleanup_free_ int *indexes = NULL, *there = NULL;
   struct kept k = {0};
+  struct links seen = {0};
   int ret = -1;
 
   if (l == NULL || l->n_net_devices == 0)
     return 0;
-  indexes = xcalloc(l->n_net_devices, sizeof(*indexes));
-  if (check_all(l, indexes, err) < 0)
-    return -1;
   /* a network namespace joined by path: the init joins it later */
   const struct spec_namespace *net = ns_find(l, SPEC_NS_NETWORK);
   const char *where = path;
@@ -291,16 +357,43 @@ int netdev_move_all(const struct spec_linux *l, pid_t pid,
   if (sock < 0)
     return brig_err(err, errno, "netlink socket");
   inside = socket_in(nsfd, err);
-  if (inside < 0 || keep_addrs(sock, indexes, l->n_net_devices, &k, err) < 0)
+  if (inside < 0)
+    return -1;
+  indexes = xcalloc(l->n_net_devices, sizeof(*indexes));
+  there = xcalloc(l->n_net_devices, sizeof(*there));
+  if (check_all(l, inside, indexes, err) < 0 ||
+      keep_addrs(sock, indexes, l->n_net_devices, &k, err) < 0 ||
+      nl_dump(inside, RTM_GETLINK, RTM_NEWLINK, link_cb, &seen,
+              "list the container's devices", err) < 0)
     goto out;
-  for (size_t i = 0; i < l->n_net_devices; i++)
-    if (move_one(sock, &l->net_devices[i], indexes[i], nsfd, err) < 0)
+  /* each moved device is the one new link there (its index changes when
+   * its own is taken in the container's namespace) */
+  for (size_t i = 0; i < l->n_net_devices; i++) {
+    struct links now = {0};
+    if (move_one(sock, &l->net_devices[i], indexes[i], nsfd, err) < 0 ||
+        nl_dump(inside, RTM_GETLINK, RTM_NEWLINK, link_cb, &now,
+                "list the container's devices", err) < 0) {
+      free(now.index);
       goto out;
+    }
+    for (size_t j = 0; j < now.n && there[i] == 0; j++)
+      if (!links_have(&seen, now.index[j]))
+        there[i] = now.index[j];
+    free(seen.index);
+    seen = now;
+    if (there[i] == 0) {
+      brig_err(err, ENODEV, "netDevices: \"%s\" not found in the container",
+               l->net_devices[i].host_name);
+      goto out;
+    }
+  }
   for (size_t i = 0; i < l->n_net_devices; i++)
-    if (settle_one(inside, &l->net_devices[i], indexes[i], &k, err) < 0)
+    if (settle_one(inside, &l->net_devices[i], there[i], indexes[i], &k, err) <
+        0)
       goto out;
   ret = 0;
 out:
+  free(seen.index);
   free(k.a);
   return ret;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "procfs.h"
+#include "namespaces.h"
 #include "util.h"
 
 static bool has_namespace(const struct spec_config *cfg, enum spec_ns_type t) {
@@ -23,18 +24,6 @@ static bool has_namespace(const struct spec_config *cfg, enum spec_ns_type t) {
 
 /* A network namespace joined by path that is the runtime's own (runc's
  * isHostNetNS): its net.* keys are the host's. */
-static bool joins_host_netns(const struct spec_config *cfg) {
-  const struct spec_linux *l = cfg->linux_;
-  struct stat a, b;
-  for (size_t i = 0; l != NULL && i < l->n_namespaces; i++)
-    if (l->namespaces[i].type == SPEC_NS_NETWORK &&
-        l->namespaces[i].path != NULL && *l->namespaces[i].path != '\0')
-      return stat(l->namespaces[i].path, &a) == 0 &&
-             stat("/proc/self/ns/net", &b) == 0 && a.st_dev == b.st_dev &&
-             a.st_ino == b.st_ino;
-  return false;
-}
-
 static const char *const ipc_keys[] = {
     "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
     "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
@@ -138,7 +127,7 @@ int rootfs_sysctl_check_host(const struct spec_config *cfg,
     if (rootfs_sysctl_check_key(cfg, l->sysctl[i].key, err) < 0)
       return sysctl_where(cfg, i, err);
     _cleanup_free_ char *key = sysctl_swap(l->sysctl[i].key, false);
-    if (strncmp(key, "net.", 4) == 0 && joins_host_netns(cfg) &&
+    if (strncmp(key, "net.", 4) == 0 && ns_joins_host_netns(cfg) &&
         refuse(err, key, "not allowed in host network namespace") < 0)
       return sysctl_where(cfg, i, err);
   }

@@ -12,6 +12,7 @@ teardown() {
   teardown_brig
   ip link del "$DEV" 2>/dev/null || true
   ip link del "${DEV}p" 2>/dev/null || true
+  ip link del "${DEV}q" 2>/dev/null || true
   ip netns del "brig-lo-$$" 2>/dev/null || true
 }
 
@@ -138,6 +139,54 @@ lo_check='cat /sys/class/net/lo/flags; echo hi | nc -l -p 9999 127.0.0.1 & l=$!
   grep -qx eth8 <<<"$output"
   ip -n "$ns" link show eth8
   not ip link show "$DEV" 2>/dev/null
+}
+
+@test "netDevices: the moved device is found by what it is, not its host index (taken in a pod's namespace)" {
+  ip link add "$DEV" type veth peer name "${DEV}p"
+  ip addr add 192.0.2.14/24 dev "$DEV"
+  idx=$(cat "/sys/class/net/$DEV/ifindex")
+  ns=brig-lo-$$
+  ip netns add "$ns"
+  ip -n "$ns" link add taken index "$idx" type veth peer name takenp
+  make_bundle sh -c 'cat /sys/class/net/eth9/flags /sys/class/net/taken/flags; ip -o -4 addr show'
+  cfg --arg d "$DEV" --arg p "/run/netns/$ns" '.linux.netDevices = {($d): {"name": "eth9"}}
+    | .linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ $((lines[0] & 1)) -eq 1 ] # eth9 up
+  [ $((lines[1] & 1)) -eq 0 ] # the other device left as it was
+  grep -q "eth9 .*inet 192.0.2.14/24" <<<"$output"
+  not grep -q "taken .*inet" <<<"$output"
+}
+
+@test "netDevices: a device given twice, a name the kernel refuses, one a pod's namespace has, the host's namespace by path: refused before any moves" {
+  ip link add "$DEV" type veth peer name "${DEV}p"
+  ip link add "${DEV}q" type veth peer name "${DEV}r"
+  ns=brig-lo-$$
+  ip netns add "$ns"
+  ip -n "$ns" link add eth5 type veth peer name eth6
+  make_bundle true
+  refuse() { # refuse JQ MESSAGE
+    cfg "$1"
+    n=$((n + 1))
+    run brig run -b "$BUNDLE" "$(cid "$n")"
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"$2"* ]]
+    ip link show "$DEV" >/dev/null
+    ip link show "${DEV}q" >/dev/null
+  }
+  n=0
+  refuse ".linux.netDevices = {\"${DEV}q\": {}, \"$DEV\": {\"name\": \"a b\"}}" \
+    "netDevices: \"a b\": not a device name"
+  refuse ".linux.netDevices = {\"${DEV}q\": {\"name\": \"eth5\"}, \"$DEV\": {}}
+    | .linux.namespaces |= map(if .type == \"network\" then .path = \"/run/netns/$ns\" else . end)" \
+    "netDevices: \"${DEV}q\": the container already has \"eth5\""
+  refuse ".linux.netDevices = {\"$DEV\": {}}
+    | .linux.namespaces |= map(if .type == \"network\" then .path = \"/proc/$$/ns/net\" else . end)" \
+    ".linux.netDevices: requires a network namespace of the container's own"
+  root_clean
 }
 
 @test "intelRdt is refused clearly when resctrl is absent" {
