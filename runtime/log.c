@@ -22,6 +22,10 @@ int log_init(const char *path, const char *format, bool debug) {
   return log_fd_ < 0 ? -1 : 0;
 }
 
+int *log_fd_ref(void) {
+  return &log_fd_;
+}
+
 int log_fd(void) {
   return log_fd_;
 }

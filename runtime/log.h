@@ -19,5 +19,7 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 #define log_debug(...) log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
 /* The fd of the log file, -1 when none (kept open across fork). */
 int log_fd(void);
+/* The log's fd itself, for security_reserve_fds to move it. */
+int *log_fd_ref(void);
 
 #endif

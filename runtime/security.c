@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "security_impl.h"
+#include "selfexe.h"
 #include "util.h"
 
 struct security_ctx {
@@ -246,8 +247,24 @@ unsigned int first_extra_fd(int preserve_fds) {
   return 3u + (unsigned)(preserve_fds < 0 ? 0 : preserve_fds) + listen_fds;
 }
 
+/* *fd (brig's own, opened before the slots were known: the log, the
+ * re-exec's mount) moved to end or above. */
+static void move_above(int *fd, unsigned end) {
+  if (*fd < 3 || (unsigned)*fd >= end)
+    return;
+  int hi = fcntl(*fd, F_DUPFD_CLOEXEC, (int)end);
+  if (hi >= 0) {
+    close(*fd);
+    *fd = hi;
+  }
+}
+
 void security_reserve_fds(int preserve_fds) {
   unsigned end = first_extra_fd(preserve_fds);
+  if (end <= 3)
+    return;
+  move_above(&selfexe_mnt, end);
+  move_above(log_fd_ref(), end);
   for (unsigned fd = 3; fd < end; fd++) {
     if (fcntl((int)fd, F_GETFD) >= 0 || errno != EBADF)
       continue;
