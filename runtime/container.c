@@ -358,6 +358,13 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     if (console_sock < 0)
       goto fail;
   } else if (cfg->process->terminal && o->receive_console) {
+    /* brig relays: the pty starts at the size of the terminal the user
+     * sits at (supervise follows its changes), so a process that asks at
+     * once never sees 0x0 (as exec) */
+    struct spec_process *p = cfg->process;
+    if (!p->has_console_size &&
+        terminal_host_size(&p->console_height, &p->console_width))
+      p->has_console_size = true;
     int sp[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
       brig_err(err, errno, "console socketpair");
