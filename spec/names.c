@@ -167,17 +167,31 @@ const char *const spec_mount_propagations[] = {
     "shared", "slave",    "private",     "unbindable", "rshared",
     "rslave", "rprivate", "runbindable", NULL};
 
-/* Options the mount code maps to MS_* flags and propagation changes. */
+/* Options the mount code maps to MS_* flags, propagation changes, the
+ * recursive mount_setattr attributes ("rro"... as runc 1.1, which
+ * containerd's CRI and Docker look for) and tmpcopyup. */
 const char *const spec_mount_options[] = {
-    "async",      "atime",         "bind",       "defaults",    "dev",
-    "diratime",   "dirsync",       "exec",       "idmap",       "iversion",
-    "lazytime",   "loud",          "mand",       "noatime",     "nodev",
-    "nodiratime", "noexec",        "noiversion", "nolazytime",  "nomand",
-    "norelatime", "nostrictatime", "nosuid",     "nosymfollow", "private",
-    "rbind",      "relatime",      "remount",    "ridmap",      "ro",
-    "rprivate",   "rshared",       "rslave",     "runbindable", "rw",
-    "shared",     "silent",        "slave",      "strictatime", "suid",
-    "symfollow",  "sync",          "unbindable", NULL};
+    "async",         "atime",        "bind",
+    "defaults",      "dev",          "diratime",
+    "dirsync",       "exec",         "idmap",
+    "iversion",      "lazytime",     "loud",
+    "mand",          "noatime",      "nodev",
+    "nodiratime",    "noexec",       "noiversion",
+    "nolazytime",    "nomand",       "norelatime",
+    "nostrictatime", "nosuid",       "nosymfollow",
+    "private",       "ratime",       "rbind",
+    "rdev",          "rdiratime",    "relatime",
+    "remount",       "rexec",        "ridmap",
+    "rnoatime",      "rnodev",       "rnodiratime",
+    "rnoexec",       "rnorelatime",  "rnostrictatime",
+    "rnosuid",       "rnosymfollow", "ro",
+    "rprivate",      "rrelatime",    "rro",
+    "rrw",           "rshared",      "rslave",
+    "rstrictatime",  "rsuid",        "rsymfollow",
+    "runbindable",   "rw",           "shared",
+    "silent",        "slave",        "strictatime",
+    "suid",          "symfollow",    "sync",
+    "tmpcopyup",     "unbindable",   NULL};
 
 const char *const spec_hook_kinds[] = {"prestart",
                                        "createRuntime",

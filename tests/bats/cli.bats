@@ -143,6 +143,14 @@ setup() {
   [ "$(jq -r .linux.intelRdt.enabled "$f")" = false ]
   [ "$(jq -r .linux.mountExtensions.idmap.enabled "$f")" = true ]
   [ "$(jq -r '.mountOptions | index("rbind")' "$f")" != null ]
+  # the recursive attributes and tmpcopyup are listed, as runc 1.1 lists
+  # them: containerd's CRI and Docker look for "rro" before using it
+  for o in rro rrw rnosuid rsuid rnodev rdev rnoexec rexec rnodiratime \
+    rdiratime rnosymfollow rsymfollow rnoatime ratime rrelatime \
+    rnorelatime rstrictatime rnostrictatime tmpcopyup; do
+    jq -e --arg o "$o" '.mountOptions | index($o) != null' "$f" >/dev/null ||
+      { echo "missing: $o"; return 1; }
+  done
   lsv=$(dpkg-query -W -f='${Version}' libseccomp2 2>/dev/null | cut -d- -f1)
   [ -z "$lsv" ] ||
     [ "$(jq -r '.annotations["io.github.seccomp.libseccomp.version"]' "$f")" = "$lsv" ]
