@@ -21,6 +21,11 @@
 extern char **environ;
 
 static char *hook_dir;
+static char *const *hook_env;
+
+void hooks_set_env(char *const *env) {
+  hook_env = env;
+}
 
 void hooks_set_dir(const char *dir) {
   free(hook_dir);
@@ -37,25 +42,37 @@ static void child_stdio(int in, int out) {
     _exit(127);
 }
 
+/* pid has exited (left unreaped for the caller's waitpid) */
+static bool exited_nowait(pid_t pid) {
+  siginfo_t si = {0};
+  return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+         si.si_pid == pid;
+}
+
 /* Read what the hook writes (kept up to keep - 1 bytes, the rest read and
  * dropped) until it exits or the deadline passes: 1 exited, 0 timed
  * out.  What is in the pipe when it exits is read too; a daemon the hook
- * left holding the pipe does not keep brig waiting. */
-static int follow(int pidfd, int rd, int64_t deadline, char *keep, size_t size,
-                  size_t *len) {
+ * left holding the pipe does not keep brig waiting.  Without a pidfd (a
+ * startContainer hook under a seccomp profile that denies pidfd_open) the
+ * exit is looked for every 20 ms. */
+static int follow(int pidfd, pid_t pid, int rd, int64_t deadline, char *keep,
+                  size_t size, size_t *len) {
   for (;;) {
     struct pollfd pf[2] = {{.fd = pidfd, .events = POLLIN},
                            {.fd = rd, .events = POLLIN}};
     int64_t left = deadline < 0 ? -1 : deadline - monotonic_ms();
     if (deadline >= 0 && left <= 0)
       return 0;
+    if (pidfd < 0 && (left < 0 || left > 20))
+      left = 20;
     int n = poll(pf, 2,
                  left < 0           ? -1
                  : left > INT32_MAX ? INT32_MAX
                                     : (int)left);
     if (n < 0 && errno != EINTR)
       return 1;
-    bool gone = n > 0 && (pf[0].revents & POLLIN);
+    bool gone =
+        pidfd >= 0 ? n > 0 && (pf[0].revents & POLLIN) : exited_nowait(pid);
     while (rd >= 0 && (gone || (n > 0 && pf[1].revents))) {
       char buf[4096];
       struct pollfd q = {.fd = rd, .events = POLLIN};
@@ -81,7 +98,8 @@ static int follow(int pidfd, int rd, int64_t deadline, char *keep, size_t size,
 
 /* As runc runs a hook: the state on its stdin, as a file here (a memfd:
  * /dev/stdin opens, a large state never blocks brig on a hook that does
- * not read it), brig's environment when the hook has no env, and its
+ * not read it), brig's environment (or hooks_set_env's) when the hook
+ * has no env, and its
  * stdout and stderr taken, not passed on to brig's (the container's, for
  * a detached create), and quoted in the error when it fails. */
 static int run_one(const struct spec_hook *h, const char *state_json,
@@ -89,7 +107,7 @@ static int run_one(const struct spec_hook *h, const char *state_json,
   char *default_argv[] = {h->path, NULL};
   char out[256], safe[512];
   size_t out_len = 0;
-  int in, rd[2], pidfd, status, exited = 1;
+  int in, rd[2], pidfd, status, exited;
   int64_t deadline = -1;
   pid_t pid;
 
@@ -97,13 +115,32 @@ static int run_one(const struct spec_hook *h, const char *state_json,
   if (access(h->path, X_OK) < 0)
     return brig_err(err, errno, "exec");
   in = memfd_create("brig-hook-state", MFD_CLOEXEC);
-  if (in < 0)
-    return brig_err(err, errno, "memfd_create");
-  if (write_all(in, state_json, strlen(state_json)) < 0 ||
-      lseek(in, 0, SEEK_SET) < 0) {
+  if (in >= 0 && (write_all(in, state_json, strlen(state_json)) < 0 ||
+                  lseek(in, 0, SEEK_SET) < 0)) {
     int saved = errno;
     close(in);
     return brig_err(err, saved, "write the hook's state");
+  }
+  if (in < 0) {
+    /* memfd_create denied (a startContainer hook runs under the
+     * container's seccomp filter): a pipe that holds the whole state, as
+     * runc's hooks read theirs from a pipe */
+    int sp[2];
+    size_t slen = strlen(state_json);
+    if (pipe2(sp, O_CLOEXEC | O_NONBLOCK) < 0)
+      return brig_err(err, errno, "pipe for the hook's state");
+    if (slen > 4096)
+      fcntl(sp[1], F_SETPIPE_SZ, (int)slen);
+    ssize_t w = write(sp[1], state_json, slen);
+    int saved = errno;
+    close(sp[1]);
+    if (w != (ssize_t)slen) {
+      close(sp[0]);
+      return brig_err(err, w < 0 ? saved : EMSGSIZE, "write the hook's state");
+    }
+    int fl = fcntl(sp[0], F_GETFL);
+    fcntl(sp[0], F_SETFL, fl & ~O_NONBLOCK);
+    in = sp[0];
   }
   if (pipe2(rd, O_CLOEXEC) < 0) {
     int saved = errno;
@@ -119,7 +156,9 @@ static int run_one(const struct spec_hook *h, const char *state_json,
     if (hook_dir != NULL && chdir(hook_dir) < 0)
       _exit(127);
     execve(h->path, h->args && h->args[0] ? h->args : default_argv,
-           h->env ? h->env : environ);
+           h->env     ? h->env
+           : hook_env ? hook_env
+                      : environ);
     _exit(127); /* reported as "exit status 127" */
   }
   int saved = errno;
@@ -132,10 +171,9 @@ static int run_one(const struct spec_hook *h, const char *state_json,
   if (h->timeout.set)
     deadline = monotonic_ms() + h->timeout.v * 1000;
   pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (pidfd >= 0) {
-    exited = follow(pidfd, rd[0], deadline, out, sizeof(out), &out_len);
+  exited = follow(pidfd, pid, rd[0], deadline, out, sizeof(out), &out_len);
+  if (pidfd >= 0)
     close(pidfd);
-  }
   close(rd[0]);
   if (!exited)
     kill(pid, SIGKILL);

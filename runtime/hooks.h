@@ -23,5 +23,10 @@ void hooks_run_warn(const struct spec_hook *hooks, size_t n, const char *kind,
 /* The directory the runtime's hooks run in from now on in this process:
  * create and run give the bundle, as runc (which chdirs into it). */
 void hooks_set_dir(const char *dir);
+/* The environment of a hook that gives none (NULL: brig's own, as the
+ * runtime's hooks get; the container's for those the init runs, as runc's
+ * init has cleared its own for the process's).  Not copied: kept by the
+ * caller while hooks run. */
+void hooks_set_env(char *const *env);
 
 #endif

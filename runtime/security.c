@@ -153,11 +153,19 @@ static int load_seccomp(struct security_ctx *ctx, struct brig_error *err) {
     return -1;
   if (ctx->notify_fd < 0)
     return 0;
-  if (ctx->notify_fn != NULL)
-    return ctx->notify_fn(ctx->notify_fd, ctx->notify_data, err);
-  return seccomp_notify_send(
-      sc->listener_path, ctx->notify_fd, sc->listener_metadata,
-      ctx->state_pid ? ctx->state_pid : getpid(), ctx->state_json, err);
+  int ret = ctx->notify_fn != NULL
+                ? ctx->notify_fn(ctx->notify_fd, ctx->notify_data, err)
+                : seccomp_notify_send(
+                      sc->listener_path, ctx->notify_fd, sc->listener_metadata,
+                      ctx->state_pid ? ctx->state_pid : getpid(),
+                      ctx->state_json, err);
+  /* Handed over (the runtime has taken it by the time notify_fn returns):
+   * this process's copy goes (runc's init closes it), so a notified
+   * syscall made before the exec, in a startContainer hook, fails with
+   * ENOSYS once the agent is gone instead of waiting for ever. */
+  close(ctx->notify_fd);
+  ctx->notify_fd = -1;
+  return ret;
 }
 
 int security_apply(struct security_ctx *ctx, struct brig_error *err) {

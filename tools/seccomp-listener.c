@@ -3,7 +3,8 @@
  * containerProcessState JSON (written to STATEFILE) and the notify fd
  * (SCM_RIGHTS).  Then answers every notification: MODE "success" makes
  * the syscall return 0 without running it, "errno:N" makes it fail with
- * N.  Exits when the container is gone (or after 60 s). */
+ * N; "close" closes the fd at once and exits (an agent gone).  Exits
+ * when the container is gone (or after 60 s). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -54,12 +55,12 @@ int main(int argc, char **argv) {
 
   if (argc != 4 || strlen(argv[1]) >= sizeof(addr.sun_path)) {
     fprintf(stderr, "usage: seccomp-listener SOCKET STATEFILE "
-                    "success|errno:N\n");
+                    "success|errno:N|close\n");
     return 2;
   }
   if (strncmp(argv[3], "errno:", 6) == 0)
     answer_errno = atoi(argv[3] + 6);
-  else if (strcmp(argv[3], "success") != 0)
+  else if (strcmp(argv[3], "success") != 0 && strcmp(argv[3], "close") != 0)
     return 2;
   strcpy(addr.sun_path, argv[1]);
   sock = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -85,6 +86,10 @@ int main(int argc, char **argv) {
   if (fd < 0) {
     fprintf(stderr, "seccomp-listener: no fd received\n");
     return 1;
+  }
+  if (strcmp(argv[3], "close") == 0) {
+    close(fd);
+    return 0;
   }
   if (seccomp_notify_alloc(&req, &resp) < 0)
     return 1;

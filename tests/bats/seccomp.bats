@@ -4,6 +4,8 @@
 
 load helpers
 
+bats_require_minimum_version 1.5.0
+
 LISTENER=$TOP/build/seccomp-listener
 
 deny_mkdir() { # deny_mkdir [ERRNO]: default allow, mkdir/mkdirat -> errno
@@ -154,6 +156,25 @@ deny_mkdir() { # deny_mkdir [ERRNO]: default allow, mkdir/mkdirat -> errno
   root_clean
 }
 
+@test "startContainer hooks under a profile that denies pidfd_open and memfd_create: state on stdin, timeout kept" {
+  make_bundle sh -c 'cat /tmp/hook.state'
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["pidfd_open", "memfd_create"], action: "SCMP_ACT_ERRNO"}]} |
+       .process.noNewPrivileges = true |
+       .hooks = {"startContainer": [{"path": "/bin/sh", "timeout": 10, "args": ["sh", "-c", "cat > /tmp/hook.state; echo from-hook"]}]}'
+  run --separate-stderr brig run -b "$BUNDLE" "$(cid)"
+  echo "$output $stderr"
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .id <<<"$output")" = "$(cid)" ]
+  # the timeout still ends a hook that does not exit
+  cfg '.hooks = {"startContainer": [{"path": "/bin/sleep", "timeout": 1, "args": ["sleep", "30"]}]}'
+  SECONDS=0
+  run brig run -b "$BUNDLE" "$(cid 2)"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [ "$SECONDS" -lt 10 ]
+  [[ "$output" == *"startContainer hook #0 (/bin/sleep): timed out after 1s"* ]]
+}
+
 start_listener() { # start_listener MODE
   [ -x "$LISTENER" ]
   SOCK=$TEST_TMP/listener.sock
@@ -182,6 +203,18 @@ stop_listener() {
               .state.status, (.pid == .state.pid | tostring)] | join(" ")' \
     "$TEST_TMP/state.json"
   [ "$output" = "1.3.0 seccompFd bats-meta $(cid) creating true" ]
+}
+
+@test "notify: the init closes its copy of the listener fd once handed over (runc): with the agent gone, a notified syscall fails, never hangs" {
+  make_bundle sh -c 'mkdir /tmp/d; echo "rc=$?"'
+  start_listener close
+  cfg '.hooks = {"startContainer": [{"path": "/bin/sh", "timeout": 5, "args": ["sh", "-c", "mkdir /tmp/h; true"]}]}'
+  run timeout 30 "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
+  stop_listener
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Function not implemented"* ]]
+  [[ "$output" == *"rc=1"* ]]
 }
 
 @test "notify: the listener's errno reaches the process (noNewPrivileges true)" {
