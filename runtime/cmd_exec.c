@@ -296,14 +296,18 @@ CMD(exec) {
   o.cfg = cfg;
   o.c = ct; /* container_exec frees it */
   ct = NULL;
-  if (container_exec(&o, &code, err) == 0)
+  if (container_exec(&o, &code, err) == 0) {
+    /* the process's own status, 255 included: nothing to say (runc) */
     ret = o.detach ? 0 : code;
+    goto done;
+  }
   goto out;
 out_usage:
   ret = 1;
 out:
   if (ret == 255)
     brig_err_wrap(err, "exec failed");
+done:
   strv_free(f.env);
   strv_free(f.gids);
   strv_free(f.caps);

@@ -150,6 +150,7 @@ static int run_main(int argc, char **argv, bool execute,
     return 1;
   }
   o.detached = detach && console_file == NULL;
+  o.foreground = !detach;
   /* the --console-file check below must come before the process runs */
   o.start_early = console_file == NULL;
   o.receive_console =
@@ -167,6 +168,10 @@ static int run_main(int argc, char **argv, bool execute,
   }
   if (report != NULL)
     report_begin(&rs);
+  /* As runc, run writes its pid file once the process has started: a
+   * start that fails leaves none (and the init may start at once). */
+  const char *pid_file = o.pid_file;
+  o.pid_file = NULL;
   if (container_create(&o, &pid, &master, &start_fd, &held, err) < 0) {
     if (!create_config_error(&o, err))
       brig_err_wrap(err, "%s %s", cmd, o.id);
@@ -182,6 +187,10 @@ static int run_main(int argc, char **argv, bool execute,
     return run_failed(held);
   }
   if (container_start_held(held, start_fd, detach ? NULL : &notify, err) < 0) {
+    brig_err_wrap(err, "%s %s", cmd, o.id);
+    return run_failed(held);
+  }
+  if (pid_file != NULL && write_pid_file(pid_file, pid, err) < 0) {
     brig_err_wrap(err, "%s %s", cmd, o.id);
     return run_failed(held);
   }

@@ -28,20 +28,26 @@
 #include "rootless.h"
 #include "security.h"
 #include "spawn.h"
+#include "supervise.h"
 #include "terminal.h"
 #include "util.h"
 
-char *rfc3339_now(void) {
-  struct timespec ts;
+char *rfc3339_at(const struct timespec *t) {
   char buf[64], frac[16];
   int n;
 
-  clock_gettime(CLOCK_REALTIME, &ts);
-  format_utc(buf, sizeof(buf), ts.tv_sec);
-  n = snprintf(frac, sizeof(frac), "%09ld", ts.tv_nsec);
+  format_utc(buf, sizeof(buf), t->tv_sec);
+  n = snprintf(frac, sizeof(frac), "%09ld", t->tv_nsec);
   while (n > 0 && frac[n - 1] == '0')
     frac[--n] = '\0';
   return n > 0 ? xasprintf("%s.%sZ", buf, frac) : xasprintf("%sZ", buf);
+}
+
+char *rfc3339_now(void) {
+  struct timespec ts;
+
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return rfc3339_at(&ts);
 }
 
 /* Checks that need the whole config and the runtime's view. */
@@ -372,6 +378,9 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     }
     console_sock = sp[0];
     console_peer = sp[1];
+  } else if (!cfg->process->terminal && o->foreground &&
+             supervise_pipes_make(err) < 0) {
+    goto fail;
   }
 
   bool saved_early = start_fd != NULL && cg != NULL;
@@ -507,9 +516,14 @@ static int start_loaded(struct container *c, int start_fd, int *notify_out,
                c->st.status);
     goto out;
   }
-  notify = notify_listen(c->rootfd, c->id, err);
-  if (notify < 0 && err->msg[0] != '\0')
-    goto out;
+  /* start waits for READY=1 only for a caller that has a NOTIFY_SOCKET
+   * (runc's notifySocketStart); run's create had it if it listens. */
+  const char *want_notify = getenv("NOTIFY_SOCKET");
+  if (start_fd >= 0 || (want_notify != NULL && *want_notify != '\0')) {
+    notify = notify_listen(c->rootfd, c->id, err);
+    if (notify < 0 && err->msg[0] != '\0')
+      goto out;
+  }
   if (start_fd >= 0) {
     /* run: one byte on the init's socket starts it (create may have sent
      * it already). */
@@ -556,6 +570,9 @@ static int start_loaded(struct container *c, int start_fd, int *notify_out,
       hooks_cfg->hooks->n_poststart > 0) {
     _cleanup_free_ char *json = state_emit_hook(&c->st);
     _cleanup_free_ char *what = xasprintf("start %s", id);
+    /* The container has started: a hook may `exec` into it, `pause` it
+     * or read its `ps`, which take its lock (runc holds none). */
+    container_unlock(c);
     hooks_run_warn(hooks_cfg->hooks->poststart, hooks_cfg->hooks->n_poststart,
                    "poststart", json, what);
   }

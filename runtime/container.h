@@ -124,8 +124,9 @@ struct create_opts {
   /* run in the foreground without --console-socket: brig receives the pty
    * master itself (returned in *console_master). */
   bool receive_console;
-  bool detached; /* create / run -d: a terminal needs a console socket */
-  bool use_init; /* --init / execute: brig's init is PID 1 */
+  bool detached;   /* create / run -d: a terminal needs a console socket */
+  bool foreground; /* run without -d: no terminal, the stdio is relayed */
+  bool use_init;   /* --init / execute: brig's init is PID 1 */
   /* run: nothing the caller does between create and start has to come
    * before the process (no --console-file check): create may start the
    * init as soon as its state is saved (container.started) */
@@ -169,5 +170,8 @@ int container_record_exit(struct container *c, int code,
                           struct brig_error *err);
 /* RFC 3339 UTC time with nanoseconds (trailing zeros trimmed, as Go). */
 char *rfc3339_now(void);
+/* t as RFC 3339 in UTC, nanoseconds without trailing zeros (Go's
+ * RFC3339Nano). */
+char *rfc3339_at(const struct timespec *t);
 
 #endif

@@ -96,6 +96,7 @@ static void exec_process(const struct spec_config *cfg,
   bool cwd_later = false;
   sigset_t none;
 
+  supervise_pipes_install();
   /* No fd of the runtime (cgroup, state dir) lives on in the container,
    * nor may serve as a way out (cwd /proc/self/fd/N). */
   sanitizer_container_side();
@@ -254,6 +255,7 @@ static void exec_helper(const struct spec_config *cfg,
   if (join_container_namespaces(initdir, init, &err) < 0)
     goto fail;
   close(initdir); /* a host /proc fd: not for the container's side */
+  fault_kill("exec-helper");
   pid = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), NULL,
                        NULL, NULL, 0);
   if (pid < 0) {
@@ -278,7 +280,7 @@ int container_exec(const struct exec_opts *o, int *code,
   struct cgroup *cg = NULL;
   _cleanup_free_ char *state_json = NULL;
   _cleanup_close_ int console_sock = -1, console_peer = -1, initdir = -1;
-  int sp[2] = {-1, -1}, master = -1, status, ret = -1, notify_num = -1;
+  int sp[2] = {-1, -1}, master = -1, status = 0, ret = -1, notify_num = -1;
   struct exec_msg m;
   pid_t helper, pid = -1, init;
   ssize_t n;
@@ -359,6 +361,8 @@ int container_exec(const struct exec_opts *o, int *code,
   }
   if (!o->detach)
     supervise_block_signals();
+  if (!o->detach && !o->process->terminal && supervise_pipes_make(err) < 0)
+    goto out;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
     brig_err(err, errno, "socketpair");
     goto out;
@@ -393,8 +397,11 @@ int container_exec(const struct exec_opts *o, int *code,
   if (n != sizeof(m) || m.pid <= 0) {
     if (n == sizeof(m))
       brig_err(err, 0, "%s", m.msg);
+    else if (WIFSIGNALED(status))
+      brig_err(err, 0, "exec helper killed by signal %d", WTERMSIG(status));
     else
-      brig_err(err, 0, "exec helper exited unexpectedly");
+      brig_err(err, 0, "exec helper exited unexpectedly (status %d)",
+               WEXITSTATUS(status));
     goto out;
   }
   pid = m.pid;

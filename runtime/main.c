@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,10 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  /* A caller that ignored SIGCHLD (bash's trap "" CHLD survives exec)
+   * would make every wait for brig's own children fail with ECHILD: hooks,
+   * the exec helper.  runc's Go runtime installs its own handler. */
+  signal(SIGCHLD, SIG_DFL);
   /* Commands that enter a container run from a sealed copy of brig. */
   if (optind < argc && selfexe_needed(argv[optind]) &&
       selfexe_seal(argv, &err) < 0) {

@@ -28,6 +28,7 @@
 #include "sanitizer.h"
 #include "security.h"
 #include "selfexe.h"
+#include "supervise.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -262,13 +263,13 @@ static size_t env_key_len(const char *kv) {
   return eq != NULL ? (size_t)(eq - kv) + 1 : strlen(kv);
 }
 
-char **process_env(const struct spec_process *p) {
-  size_t n = strv_len(p->env), k = 0, at;
+/* process.env as runc's init sets it one by one: a name given twice is
+ * there once, at its first place, with its last value; room for one more.
+ * *count: the entries. */
+static char **env_set_in_order(const struct spec_process *p, size_t *count) {
+  size_t n = strv_len(p->env), k = 0;
   char **env = xcalloc(n + 2, sizeof(char *));
-  const char *home;
 
-  /* As runc sets them one by one: a name given twice is there once, at
-   * its first place, with its last value (and PATH is looked up in it). */
   for (size_t i = 0; i < n; i++) {
     size_t kl = env_key_len(p->env[i]), j;
     for (j = 0; j < k; j++)
@@ -278,6 +279,15 @@ char **process_env(const struct spec_process *p) {
     if (j == k)
       k++;
   }
+  *count = k;
+  return env;
+}
+
+char **process_env(const struct spec_process *p) {
+  size_t k, at;
+  char **env = env_set_in_order(p, &k); /* PATH is looked up in it */
+  const char *home;
+
   home = env_get(env, "HOME");
   if (home != NULL && *home != '\0')
     return env;
@@ -502,16 +512,32 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
         m.type != SYNC_GO)
       _exit(1); /* the parent reports the hook's failure */
   }
-  if (cfg->hooks != NULL && cfg->hooks->n_create_container > 0 &&
-      run_child_hooks(o, cfg->hooks->create_container,
-                      cfg->hooks->n_create_container, "createContainer",
-                      "creating", err) < 0)
-    return NULL;
+  if (cfg->hooks != NULL && cfg->hooks->n_create_container > 0) {
+    /* As runc's init runs them: in the rootfs (not yet the root), with
+     * the process's environment as given (its own it has cleared; HOME
+     * comes with the user, later) */
+    size_t k;
+    _cleanup_free_ char **cenv = env_set_in_order(p, &k);
+    hooks_set_dir(o->rootfs);
+    hooks_set_env(cenv);
+    int r = run_child_hooks(o, cfg->hooks->create_container,
+                            cfg->hooks->n_create_container, "createContainer",
+                            "creating", err);
+    hooks_set_dir(NULL);
+    hooks_set_env(NULL);
+    if (r < 0)
+      return NULL;
+  }
   if (rootfs_pivot(&rc, err) < 0 || rootfs_sysctl(&rc, err) < 0)
     return NULL;
-  if (p->terminal &&
-      terminal_setup_child(o->console_sock, p, true, false, err) < 0)
-    return NULL;
+  if (p->terminal) {
+    if (terminal_setup_child(o->console_sock, p, true, false, err) < 0)
+      return NULL;
+    /* sent: the receiver sees the connection end now, not at the start
+     * (runc's init closes it too) */
+    if (o->console_sock >= 0)
+      close(o->console_sock);
+  }
   if (rootfs_finalize(&rc, err) < 0)
     return NULL;
   /* The container's /proc is final now: the exec FIFO is reopened through
@@ -596,6 +622,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
 
   sigset_t none;
 
+  supervise_pipes_install();
   sanitizer_container_side();
   /* A clone of brig until it execs: nothing in the container may trace it
    * or open its exe, fds or memory. */
@@ -670,6 +697,8 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   contain_exit_on_signals(false);
   /* The starter is reading: "0" means go on; "1<message>" a failure it
    * reports (and then removes the container). */
+  /* in the process's working directory, with its environment (runc) */
+  hooks_set_env(env);
   if (o->cfg->hooks != NULL && o->cfg->hooks->n_start_container > 0 &&
       run_child_hooks(o, o->cfg->hooks->start_container,
                       o->cfg->hooks->n_start_container, "startContainer",

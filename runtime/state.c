@@ -218,14 +218,17 @@ static struct container *container_new(const char *root, const char *id) {
   return c;
 }
 
-/* The state of a container whose create has saved nothing: "creating". */
-static void set_creating(struct container *c, const char *id) {
+/* The state of a container whose create has saved nothing: "creating",
+ * created when its own file was made (self: that file's stat, or NULL:
+ * empty), so that "created" is always a time a Go client can parse. */
+static void set_creating(struct container *c, const char *id,
+                         const struct stat *self) {
   c->st.id = xstrdup(id);
   c->st.status = xstrdup("creating");
   c->st.oci_version = xstrdup("");
   c->st.bundle = xstrdup("");
   c->st.rootfs = xstrdup("");
-  c->st.created = xstrdup("");
+  c->st.created = self != NULL ? rfc3339_at(&self->st_mtim) : xstrdup("");
   c->st.owner = xstrdup("");
   c->st.exit_status = -1;
 }
@@ -262,8 +265,9 @@ static int load(const char *root, const char *id, bool wait,
        * none is in progress): "creating", for `delete --force`.  It made
        * at most the default cgroup (a cgroupsPath of the config is saved
        * before it is made). */
+      struct stat self;
       brig_err_clear(err);
-      set_creating(c, id);
+      set_creating(c, id, fstat(c->selffd, &self) == 0 ? &self : NULL);
       c->st.cgroup_path = cgroup_default_path(id);
       *out = c;
       return 0;
@@ -343,8 +347,12 @@ static int peek(int rootfd, const char *root, const char *id, bool wait,
     return r;
   }
   brig_err_clear(err);
-  if (!parsed)
-    set_creating(c, id);
+  if (!parsed) {
+    struct stat self;
+    set_creating(c, id,
+                 fstatat(rootfd, id, &self, AT_SYMLINK_NOFOLLOW) == 0 ? &self
+                                                                      : NULL);
+  }
   *out = c;
   return 0;
 }

@@ -3,12 +3,17 @@
 #include "supervise.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -26,12 +31,12 @@ int exit_code(int status) {
 
 /* As runc: every signal but those that cannot be caught, SIGCHLD (its
  * own wake-up), SIGWINCH (a resize of the terminal, not passed on: httpd
- * takes it for a graceful stop) and SIGURG; and not the faults brig's own
- * code would raise.  musl's own (32-34) are not in any set. */
+ * takes it for a graceful stop) and SIGURG.  A fault's signal sent by kill
+ * is forwarded too (Go's runtime passes those on); one brig's own code
+ * raises is forced through by the kernel, blocked or not.  musl's own
+ * (32-34) are not in any set. */
 static void forwarded_set(sigset_t *mask) {
-  static const int not_forwarded[] = {SIGKILL, SIGSTOP, SIGURG,
-                                      SIGSEGV, SIGBUS,  SIGFPE,
-                                      SIGILL,  SIGTRAP, SIGSYS};
+  static const int not_forwarded[] = {SIGKILL, SIGSTOP, SIGURG};
   sigemptyset(mask);
   for (int s = 1; s < NSIG; s++)
     sigaddset(mask, s); /* musl refuses its own; the others go in */
@@ -39,27 +44,185 @@ static void forwarded_set(sigset_t *mask) {
     sigdelset(mask, not_forwarded[i]);
 }
 
-/* Wait for the init, forwarding signals and relaying the terminal.  The
- * signals were blocked before create, so none is lost in between. */
-/* Copy what is left on the master to stdout: until it hangs up (the last
- * slave fd is gone) or stays quiet for 100 ms (a child still holds it). */
-static void drain(int master) {
-  char buf[8192];
-  for (;;) {
-    struct pollfd pf = {.fd = master, .events = POLLIN};
-    ssize_t n;
-    if (poll(&pf, 1, 100) <= 0 || !(pf.revents & POLLIN))
-      return;
-    n = read(master, buf, sizeof(buf));
-    if (n <= 0)
-      return;
-    write_all(1, buf, (size_t)n);
+/* A foreground process without a terminal gets pipes, not the caller's
+ * stdio, as from runc (setupProcessPipes): the caller's terminal or file
+ * is never the container's (its owner is not changed to the process's
+ * user, nothing in the container reaches its ioctls: TIOCSTI, TIOCSWINSZ,
+ * and a runtime killed leaves the process a broken pipe, not the caller's
+ * terminal).  stdout and stderr share one pipe when the caller's are the
+ * same file, so their order stays what the process wrote. */
+static struct {
+  bool on;
+  int child[3];  /* the process's: stdin's read end, the write ends */
+  int parent[3]; /* brig's: stdin's write end, the read ends (or -1) */
+} pipes = {false, {-1, -1, -1}, {-1, -1, -1}};
+
+/* fd moved above 2 (brig may run with 0-2 closed), close-on-exec */
+static int above_stdio(int fd) {
+  if (fd < 0 || fd > 2)
+    return fd;
+  int hi = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  close(fd);
+  return hi;
+}
+
+static bool same_file(int a, int b) {
+  struct stat x, y;
+  return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_dev == y.st_dev &&
+         x.st_ino == y.st_ino;
+}
+
+int supervise_pipes_make(struct brig_error *err) {
+  int p[3][2];
+  int n = same_file(1, 2) ? 2 : 3;
+
+  for (int i = 0; i < n; i++) {
+    if (pipe2(p[i], O_CLOEXEC) < 0) {
+      int saved = errno;
+      while (i-- > 0) {
+        close(p[i][0]);
+        close(p[i][1]);
+      }
+      return brig_err(err, saved, "stdio pipes");
+    }
+    p[i][0] = above_stdio(p[i][0]);
+    p[i][1] = above_stdio(p[i][1]);
+  }
+  pipes.child[0] = p[0][0];
+  pipes.parent[0] = p[0][1];
+  pipes.child[1] = p[1][1];
+  pipes.parent[1] = p[1][0];
+  pipes.child[2] = n == 3 ? p[2][1] : p[1][1];
+  pipes.parent[2] = n == 3 ? p[2][0] : -1;
+  pipes.on = true;
+  return 0;
+}
+
+void supervise_pipes_install(void) {
+  if (!pipes.on)
+    return;
+  for (int i = 0; i < 3; i++)
+    if (dup2(pipes.child[i], i) < 0)
+      _exit(127);
+}
+
+/* One direction of the relay: what src gives, written to dst as dst takes
+ * it.  brig's own ends are non-blocking; the caller's fds (0, 1, 2) keep
+ * their flags (shared with the caller) and are read only when poll says so,
+ * written at most PIPE_BUF at a time once writable, which a pipe takes
+ * whole. */
+struct stream {
+  int src, dst;
+  bool src_eof, dst_gone;
+  bool close_dst_at_eof; /* stdin: the process sees its end */
+  bool to_process;       /* a write failing with EPIPE: the process's doing */
+  bool input;            /* the caller's stdin: read while the process runs */
+  size_t off, len;
+  char buf[65536];
+};
+
+static struct stream streams[3];
+
+static void stream_init(struct stream *st, int src, int dst, bool to_process) {
+  st->src = src;
+  st->dst = dst;
+  st->src_eof = src < 0;
+  st->dst_gone = dst < 0;
+  st->close_dst_at_eof = to_process;
+  st->to_process = to_process;
+  st->input = false;
+  st->off = st->len = 0;
+}
+
+static bool stream_done(const struct stream *st) {
+  return st->src_eof && (st->len == 0 || st->dst_gone);
+}
+
+static void stream_read(struct stream *st) {
+  ssize_t n;
+  if (st->off > 0 && st->len > 0)
+    memmove(st->buf, st->buf + st->off, st->len);
+  st->off = 0;
+  n = read(st->src, st->buf + st->len, sizeof(st->buf) - st->len);
+  if (n > 0) {
+    if (st->dst_gone)
+      return; /* read and dropped: the process does not block on it */
+    st->len += (size_t)n;
+  } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+    st->src_eof = true; /* a pty's EIO once its last slave fd is gone too */
   }
 }
 
+static void stream_write(struct stream *st) {
+  size_t chunk = st->len;
+  ssize_t n;
+  if (st->dst <= 2 && chunk > 4096)
+    chunk = 4096; /* PIPE_BUF: a blocking pipe takes it whole */
+  n = write(st->dst, st->buf + st->off, chunk);
+  if (n > 0) {
+    st->off += (size_t)n;
+    st->len -= (size_t)n;
+    return;
+  }
+  if (n < 0 && (errno == EAGAIN || errno == EINTR))
+    return;
+  st->dst_gone = true;
+  st->len = 0;
+  if (errno == EPIPE && st->to_process) {
+    /* The process closed its stdin: the SIGPIPE our write raised is not
+     * a signal for it (the one of a broken stdout is, forwarded as it
+     * would have been raised in it). */
+    sigset_t pipe_only;
+    struct timespec zero = {0, 0};
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigtimedwait(&pipe_only, NULL, &zero);
+  }
+}
+
+/* The stream's poll entries at pf[at]; returns the next free index. */
+static int stream_poll(struct stream *st, struct pollfd *pf, int at,
+                       bool active) {
+  pf[at] = (struct pollfd){.fd = -1};
+  pf[at + 1] = (struct pollfd){.fd = -1};
+  if (active && !st->src_eof && st->len < sizeof(st->buf))
+    pf[at] = (struct pollfd){.fd = st->src, .events = POLLIN};
+  if (active && !st->dst_gone && st->len > 0)
+    pf[at + 1] = (struct pollfd){.fd = st->dst, .events = POLLOUT};
+  return at + 2;
+}
+
+static void stream_events(struct stream *st, const struct pollfd *pf) {
+  /* (a closed fd of the caller's: POLLNVAL, and EBADF ends the stream) */
+  if (pf[0].fd >= 0 &&
+      (pf[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+    stream_read(st);
+  if (pf[1].fd >= 0 &&
+      (pf[1].revents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)))
+    stream_write(st);
+  if (st->src_eof && st->close_dst_at_eof && st->len == 0 && st->dst >= 0 &&
+      !st->dst_gone) {
+    close(st->dst);
+    st->dst = -1;
+    st->dst_gone = true;
+  }
+}
+
+static void set_nonblock(int fd) {
+  int fl = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
+  if (fl >= 0)
+    fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+/* Wait for the init, forwarding signals and relaying the terminal or the
+ * pipes.  The signals were blocked before create, so none is lost in
+ * between.  Once the process has exited, what it (or a child still
+ * holding its output) wrote is copied out until its ends close or 100 ms
+ * pass without a byte. */
 int supervise(pid_t pid, int master, int notify) {
   struct termios saved;
-  bool raw = false, stdin_open = master >= 0, con_opened = false;
+  bool raw = false, con_opened = false, exited = false;
+  size_t n_streams = 0;
   sigset_t mask;
   int sfd, status = 0;
   int con = master >= 0 ? terminal_host_console(&con_opened) : -1;
@@ -77,37 +240,69 @@ int supervise(pid_t pid, int master, int notify) {
     if (ioctl(con, TIOCGWINSZ, &ws) == 0)
       ioctl(master, TIOCSWINSZ, &ws);
   }
+  if (master >= 0) {
+    set_nonblock(master);
+    stream_init(&streams[n_streams++], master, 1, false);
+    stream_init(&streams[n_streams++], 0, master, false);
+    streams[1].input = true; /* at its end the pty stays open (runc) */
+  } else if (pipes.on) {
+    for (int i = 0; i < 3; i++) {
+      if (pipes.child[i] >= 0 && (i < 2 || pipes.child[2] != pipes.child[1]))
+        close(pipes.child[i]);
+      pipes.child[i] = -1;
+      set_nonblock(pipes.parent[i]);
+    }
+    stream_init(&streams[n_streams++], pipes.parent[1], 1, false);
+    stream_init(&streams[n_streams++], pipes.parent[2], 2, false);
+    stream_init(&streams[n_streams++], 0, pipes.parent[0], true);
+    streams[2].input = true;
+  }
   for (;;) {
-    struct pollfd pf[4] = {{.fd = sfd, .events = POLLIN},
-                           {.fd = master, .events = POLLIN},
-                           {.fd = stdin_open ? 0 : -1, .events = POLLIN},
-                           {.fd = notify, .events = POLLIN}};
+    struct pollfd pf[2 + 2 * 3];
     pid_t w;
-    int st;
+    int st, k, timeout = -1;
     /* Any child: as a subreaper (run without --no-subreaper), brig gets
      * the container's orphans when it has no pid namespace of its own,
      * and reaps them as runc does, not at its own exit. */
-    while ((w = waitpid(-1, &st, WNOHANG)) > 0 && w != pid)
+    while (!exited && (w = waitpid(-1, &st, WNOHANG)) > 0 && w != pid)
       ;
-    if (w < 0 && errno == ECHILD) { /* reaped by someone else */
+    if (!exited && w < 0 && errno == ECHILD) { /* reaped by someone else */
       status = 255 << 8;
-      break;
-    }
-    if (w == pid) {
+      exited = true;
+    } else if (!exited && w == pid) {
       status = st;
-      /* What the process wrote just before exiting is still in the pty. */
-      if (master >= 0)
-        drain(master);
-      break;
+      exited = true;
     }
-    if (poll(pf, 4, -1) < 0 && errno != EINTR)
+    if (exited) {
+      bool done = true, pending = false;
+      for (size_t i = 0; i < n_streams; i++) {
+        if (!streams[i].input && !stream_done(&streams[i]))
+          done = false;
+        if (!streams[i].input && !streams[i].dst_gone && streams[i].len > 0)
+          pending = true;
+      }
+      if (done)
+        break;
+      /* output still to write waits for the caller's reader, as long as
+       * it takes (runc's copy too); more to read, 100 ms at most */
+      timeout = pending ? -1 : 100;
+    }
+    pf[0] = (struct pollfd){.fd = exited ? -1 : sfd, .events = POLLIN};
+    pf[1] = (struct pollfd){.fd = exited ? -1 : notify, .events = POLLIN};
+    k = 2;
+    for (size_t i = 0; i < n_streams; i++) /* no input once it has exited */
+      k = stream_poll(&streams[i], pf, k, !(exited && streams[i].input));
+    int r = poll(pf, (nfds_t)k, timeout);
+    if (r < 0 && errno != EINTR)
       break;
-    if (notify >= 0 && (pf[3].revents & POLLIN)) {
+    if (r == 0 && exited)
+      break; /* quiet for 100 ms: a child of the process holds its end */
+    if (notify >= 0 && (pf[1].revents & POLLIN)) {
       struct brig_error e = {0};
-      int r = notify_handle(notify, getpid(), &e);
-      if (r < 0)
+      int nr = notify_handle(notify, getpid(), &e);
+      if (nr < 0)
         log_warn("%s", e.msg);
-      if (r != 0) {
+      if (nr != 0) {
         close(notify);
         notify = -1;
       }
@@ -124,27 +319,14 @@ int supervise(pid_t pid, int master, int notify) {
         }
       }
     }
-    if (master >= 0 && (pf[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-      char buf[8192];
-      ssize_t n = read(master, buf, sizeof(buf));
-      if (n > 0)
-        write_all(1, buf, (size_t)n);
-      else if (n == 0 || errno != EINTR) {
-        /* The pty hung up: the process is exiting; just wait for it. */
-        close(master);
-        master = -1;
-        stdin_open = false;
-      }
-    }
-    if (stdin_open && (pf[2].revents & (POLLIN | POLLHUP))) {
-      char buf[8192];
-      ssize_t n = read(0, buf, sizeof(buf));
-      if (n > 0)
-        write_all(master, buf, (size_t)n);
-      else
-        stdin_open = false;
-    }
+    for (size_t i = 0; i < n_streams; i++)
+      stream_events(&streams[i], pf + 2 + 2 * i);
   }
+  /* what is still buffered goes out (the caller's fd may be slow) */
+  for (size_t i = 0; i < n_streams; i++)
+    if (!streams[i].input && !streams[i].dst_gone && streams[i].len > 0)
+      write_all(streams[i].dst, streams[i].buf + streams[i].off,
+                streams[i].len);
   /* what it said just before it exited is still queued */
   while (notify >= 0) {
     struct brig_error e = {0};
@@ -168,6 +350,9 @@ int supervise(pid_t pid, int master, int notify) {
     close(con);
   if (master >= 0)
     close(master);
+  for (int i = 0; i < 3; i++)
+    if (pipes.parent[i] >= 0)
+      close(pipes.parent[i]);
   close(sfd);
   /* The signals stay blocked: one that came after the last read would
    * otherwise end brig before it removes the container (it exits soon;

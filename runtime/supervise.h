@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include "error.h"
+
 /* Block the signals supervise() forwards; call before the process exists
  * so none is lost. */
 void supervise_block_signals(void);
@@ -14,6 +16,12 @@ void supervise_block_signals(void);
  * run does.  Returns the exit code: the status, or 128+N when killed by
  * signal N. */
 int supervise(pid_t pid, int master, int notify);
+/* A foreground process without a terminal: make the pipes that will be its
+ * stdio (runc's), relayed by supervise() to and from brig's own 0-2. */
+int supervise_pipes_make(struct brig_error *err);
+/* In the child that becomes the process (or its init), first thing: the
+ * pipes onto 0-2, if made.  Their other fds are close-on-exec. */
+void supervise_pipes_install(void);
 /* The exit code of a wait status. */
 int exit_code(int status);
 

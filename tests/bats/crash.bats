@@ -51,17 +51,22 @@ assert_clean() {
 # everything.  $1 id, $2 the status state must report (a regex: an init
 # on its way out may be "running" a moment before it is "stopped").
 check_after_kill() {
-  local id=$1 want=$2
+  local id=$1 want=$2 created
   run brig state "$id"
   echo "state: $output"
   [ "$status" -eq 0 ]
   [[ "$(echo "$output" | jq -r .status)" =~ ^($want)$ ]]
+  # "created" is a time (Go's time.Time refuses ""): a create that saved
+  # nothing was created when its own file was made
+  created=$(echo "$output" | jq -r .created)
+  [[ "$created" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$ ]]
+  [ $(($(date +%s) - $(date -d "$created" +%s))) -lt 60 ]
   run brig list -q
   [ "$status" -eq 0 ]
   [[ "$output" == *"$id"* ]]
   run brig list -f json
   [ "$status" -eq 0 ]
-  echo "$output" | jq -e --arg id "$id" '.[] | select(.id == $id)' >/dev/null
+  echo "$output" | jq -e --arg id "$id" '.[] | select(.id == $id and (.created | length) > 0)' >/dev/null
   run brig delete --force "$id"
   echo "delete: $output"
   [ "$status" -eq 0 ]
@@ -190,14 +195,28 @@ start_killed() {
   [[ "$st" =~ ^(running|stopped)$ ]]
   check_after_kill "$id" "$st"
 }
-@test "run --pid-file killed before its start: the init never starts" {
+@test "run --pid-file killed before its start: the init never starts, no pid file" {
   local id
   id=$(cid)
-  # the pid file comes before the process: no start with the state save
+  # the pid file comes once the process has started (runc's order); the
+  # init, which may have its start byte, runs its process only when its
+  # "0" reaches a live run
   run fbrig create-done run --pid-file "$TEST_TMP/pid" -b "$BUNDLE" "$id"
   [ "$status" -eq 137 ]
+  [ ! -e "$TEST_TMP/pid" ]
   wait_for 50 sh -c "$BRIG --root '$BRIG_ROOT' state '$id' | jq -e '.status == \"stopped\"'"
   check_after_kill "$id" stopped
+}
+
+@test "exec whose helper dies in the container's namespaces: exec fails naming the signal, the container runs on" {
+  local id
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id" </dev/null >"$TEST_TMP/out" 2>&1
+  run fbrig exec-helper exec "$id" true
+  [ "$status" -eq 255 ]
+  cat "$TEST_TMP/out"
+  [ "$(cat "$TEST_TMP/out")" = "brig: exec failed: exec helper killed by signal 9" ]
+  check_after_kill "$id" running
 }
 
 # exec_killed STEP

@@ -26,6 +26,17 @@ start_ctr() {
   kill -9 "$(cat "$TEST_TMP/p")"
 }
 
+@test "foreground exec without a terminal: the process's stdio are pipes brig relays, not the caller's files (runc)" {
+  start_ctr
+  echo in-data >"$TEST_TMP/in"
+  rc=0
+  brig exec "$ID" sh -c 'for f in 0 1 2; do stat -L -c %F /proc/self/fd/$f; done; cat' \
+    <"$TEST_TMP/in" >"$TEST_TMP/out" 2>"$TEST_TMP/err" || rc=$?
+  cat "$TEST_TMP/out" "$TEST_TMP/err"
+  [ "$rc" -eq 0 ]
+  [ "$(cat "$TEST_TMP/out")" = "$(printf 'fifo\nfifo\nfifo\nin-data')" ]
+}
+
 @test "exec -t whose process fails before handing over its pty fails at once" {
   start_ctr
   brig exec "$ID" rm /dev/ptmx
@@ -53,6 +64,11 @@ start_ctr() {
   start_ctr
   run brig exec "$ID" sh -c 'exit 7'
   [ "$status" -eq 7 ]
+  [ -z "$output" ]
+  # a process's own 255 is its status, not a failure of brig's (runc)
+  run brig exec "$ID" sh -c 'exit 255'
+  [ "$status" -eq 255 ]
+  [ -z "$output" ]
   run brig exec "$ID" /nosuch
   [ "$status" -eq 255 ]
   [ "$output" = 'brig: exec failed: exec: "/nosuch": stat /nosuch: no such file or directory' ]

@@ -159,6 +159,34 @@ SH
   brig delete -f "$(cid)"
 }
 
+@test "createContainer and startContainer hooks without env get the process's environment, not brig's; createContainer runs in the rootfs, startContainer in the process's cwd (runc's init)" {
+  make_bundle sleep 1000
+  mkdir -p "$TEST_TMP/out" "$BUNDLE/rootfs/hookout"
+  printf '#!/bin/sh\npwd > %s/cc.pwd; env > %s/cc.env\n' "$TEST_TMP/out" "$TEST_TMP/out" > "$TEST_TMP/cc.sh"
+  chmod +x "$TEST_TMP/cc.sh"
+  printf '#!/bin/sh\npwd > /hookout/sc.pwd; env > /hookout/sc.env\n' > "$BUNDLE/rootfs/sc.sh"
+  chmod +x "$BUNDLE/rootfs/sc.sh"
+  cfg --arg h "$TEST_TMP/cc.sh" --arg o "$TEST_TMP/out" '
+    .process.env = ["PATH=/bin", "CTR_VAR=one", "CTR_VAR=ctr"] | .process.cwd = "/tmp" |
+    .mounts += [{"destination": "/hookout", "type": "bind", "source": $o, "options": ["rbind", "rw"]}] |
+    .hooks = {"createContainer": [{"path": $h}], "startContainer": [{"path": "/sc.sh"}]}'
+  cd /
+  BRIG_BATS_CALLER=here brig run -d -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/run.out" 2>&1
+  cat "$TEST_TMP/run.out"
+  for k in cc sc; do
+    cat "$TEST_TMP/out/$k.env"
+    grep -qx "CTR_VAR=ctr" "$TEST_TMP/out/$k.env"
+    ! grep -q "CTR_VAR=one" "$TEST_TMP/out/$k.env"
+    ! grep -q "BRIG_BATS_CALLER" "$TEST_TMP/out/$k.env"
+  done
+  # HOME comes with the process's user, after createContainer (runc)
+  ! grep -q "^HOME=" "$TEST_TMP/out/cc.env"
+  grep -q "^HOME=/" "$TEST_TMP/out/sc.env"
+  [ "$(cat "$TEST_TMP/out/cc.pwd")" = "$(realpath "$BUNDLE/rootfs")" ]
+  [ "$(cat "$TEST_TMP/out/sc.pwd")" = /tmp ]
+  brig delete -f "$(cid)"
+}
+
 @test "create's and run's hooks run in the bundle directory, as runc's (it chdirs there)" {
   make_bundle true
   mkdir -p "$TEST_TMP/out"
@@ -183,19 +211,20 @@ SH
   assert_nothing_left "$id"
 }
 
-@test "a poststart hook may run brig state and brig kill on its container: no wait for the start that runs it" {
+@test "a poststart hook may run brig state, kill, exec and ps on its container: no wait for the start that runs it" {
   make_bundle sleep 1000
   mkdir -p "$TEST_TMP/out"
   id=$(cid)
   cfg --arg b "$BRIG" --arg r "$BRIG_ROOT" --arg id "$id" --arg o "$TEST_TMP/out" '.hooks = {
     "poststart": [{"path": "/bin/sh", "timeout": 10, "args": ["sh", "-c",
-      "\($b) --root \($r) state \($id) > \($o)/state && \($b) --root \($r) kill \($id) 0 && echo ok > \($o)/kill"]}]}'
+      "\($b) --root \($r) state \($id) > \($o)/state && \($b) --root \($r) kill \($id) 0 && \($b) --root \($r) exec \($id) true && \($b) --root \($r) ps \($id) > \($o)/ps && echo ok > \($o)/kill"]}]}'
   brig create -b "$BUNDLE" "$id" > "$TEST_TMP/create.out" 2>&1
   run --separate-stderr brig start "$id"
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
   [ "$(jq -r .status "$TEST_TMP/out/state")" = running ]
   [ "$(cat "$TEST_TMP/out/kill")" = ok ]
+  grep -q "sleep 1000" "$TEST_TMP/out/ps"
   brig delete -f "$id"
 }
 
@@ -263,11 +292,13 @@ assert_nothing_left() {
   [ "$status" -eq 1 ]
   [[ "$output" == *"startContainer hook #0 (/bin/false): exit status 1"* ]]
   assert_nothing_left "$id"
-  # run: the init's answer comes over run's socket, not the exec FIFO
+  # run: the init's answer comes over run's socket, not the exec FIFO;
+  # its pid file is written once the process has started (runc): none
   id=$(cid run)
-  run brig run -b "$BUNDLE" "$id" </dev/null
+  run brig run --pid-file "$TEST_TMP/run.pid" -b "$BUNDLE" "$id" </dev/null
   [ "$status" -eq 1 ]
   [[ "$output" == *"startContainer hook #0 (/bin/false): exit status 1"* ]]
+  [ ! -e "$TEST_TMP/run.pid" ]
   assert_nothing_left "$id"
 }
 
@@ -334,4 +365,31 @@ assert_nothing_left() {
   [ "$status" -eq 1 ]
   [ "$output" = "brig: create $(cid): prestart hook #0 (/no/such/hook): exec: No such file or directory" ]
   assert_nothing_left "$(cid)"
+}
+
+# ignchld CMD...: CMD with SIGCHLD ignored, as a caller may leave it
+# (bash's trap "" CHLD, a daemon's SIG_IGN survive exec)
+ignchld() {
+  python3 -c 'import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
+
+@test "hooks and exec wait for their children when the caller ignored SIGCHLD" {
+  make_bundle sleep 1000
+  cfg --arg o "$TEST_TMP/pre.state" '.hooks = {"prestart": [{"path": "/bin/sh", "args": ["sh", "-c", "cat > \($o)"]}]}'
+  id=$(cid)
+  # (into a file: the init holds create's stdout)
+  rc=0
+  ignchld "$BRIG" --root "$BRIG_ROOT" create -b "$BUNDLE" "$id" </dev/null >"$TEST_TMP/out" 2>&1 || rc=$?
+  cat "$TEST_TMP/out"
+  [ "$rc" -eq 0 ]
+  [ "$(jq -r .id "$TEST_TMP/pre.state")" = "$id" ]
+  brig start "$id"
+  # the process's status, which brig waits for
+  run ignchld "$BRIG" --root "$BRIG_ROOT" exec "$id" sh -c 'exit 3'
+  echo "$output"
+  [ "$status" -eq 3 ]
+  [ -z "$output" ]
+  brig delete -f "$id"
 }

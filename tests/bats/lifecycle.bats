@@ -431,6 +431,23 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ ! -e "/sys/fs/cgroup/pids/brig/$(cid)" ]
 }
 
+@test "run -d --pid-file that cannot be written: the started container is killed and removed (runc's order)" {
+  make_bundle sleep 1000
+  mkdir -p "$TEST_TMP/piddir/sub"
+  rc=0
+  brig run -d --pid-file "$TEST_TMP/piddir/sub" -b "$BUNDLE" "$(cid)" \
+    </dev/null >"$TEST_TMP/out" 2>&1 || rc=$?
+  cat "$TEST_TMP/out"
+  [ "$rc" -eq 1 ]
+  [[ "$(cat "$TEST_TMP/out")" == "brig: run $(cid): "*"pid file $TEST_TMP/piddir/sub"*"Is a directory" ]]
+  [ "$(ls -A "$TEST_TMP/piddir")" = sub ]
+  no_state "$(cid)"
+  for c in /sys/fs/cgroup/*/; do [ ! -e "$c/brig/$(cid)" ]; done
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" != "$BUNDLE/rootfs" ]
+  done
+}
+
 @test "run forwards signals to the container" {
   make_bundle sh -c 'trap "exit 42" USR1; trap "exit 43" HUP; echo ready; while :; do sleep 0.1; done'
   bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" > "$TEST_TMP/out1"
@@ -447,21 +464,22 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$rc" -eq 43 ]
 }
 
-@test "run forwards every signal runc does (PWR, RTMIN+6, XCPU), not SIGWINCH without a terminal" {
+@test "run forwards every signal runc does (PWR, RTMIN+6, XCPU, a SEGV or BUS sent by kill), not SIGWINCH without a terminal" {
   make_bundle sh -c 'trap "echo winch >> /tmp/got" WINCH; trap "echo pwr >> /tmp/got" PWR
-    trap "echo xcpu >> /tmp/got" XCPU; trap "echo rt >> /tmp/got; exit 44" 40
+    trap "echo xcpu >> /tmp/got" XCPU; trap "echo segv >> /tmp/got" SEGV
+    trap "echo bus >> /tmp/got" BUS; trap "echo rt >> /tmp/got; exit 44" 40
     : > /tmp/ready; while :; do sleep 0.1; done'
   cfg '.mounts |= map(select(.destination != "/tmp")) | .root.readonly = false'
   bg "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)"
   runpid=$BG_PID
   wait_for 100 test -e "$BUNDLE/rootfs/tmp/ready"
-  for sig in WINCH PWR XCPU 40; do
+  for sig in WINCH PWR XCPU SEGV BUS 40; do
     kill -$sig $runpid
     sleep 0.3
   done
   rc=0; wait $runpid || rc=$?
   [ "$rc" -eq 44 ]
-  [ "$(cat "$BUNDLE/rootfs/tmp/got")" = "$(printf 'pwr\nxcpu\nrt')" ]
+  [ "$(cat "$BUNDLE/rootfs/tmp/got")" = "$(printf 'pwr\nxcpu\nsegv\nbus\nrt')" ]
   no_state "$(cid)"
 }
 

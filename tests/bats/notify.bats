@@ -116,6 +116,20 @@ PY
   [ "$(cat "$TEST_TMP/out")" = "$(printf '1\n/run/notify/notify.sock')" ]
 }
 
+@test "start without NOTIFY_SOCKET does not wait for READY=1 (runc: only a caller with a socket waits)" {
+  make_bundle sleep 1000
+  mkdir -p "$TEST_TMP/host"
+  HOST_SOCK=$TEST_TMP/host/notify
+  NOTIFY_SOCKET=$HOST_SOCK brig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  SECONDS=0
+  run env -u NOTIFY_SOCKET timeout 20 "$BRIG" --root "$BRIG_ROOT" start "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$SECONDS" -lt 10 ]
+  [ "$(brig state "$(cid)" | jq -r .status)" = running ]
+  brig delete -f "$(cid)"
+}
+
 @test "start fails clearly when the container exits without READY=1" {
   make_bundle true
   mkdir -p "$TEST_TMP/host"

@@ -307,9 +307,17 @@ run_order() {
   echo "go $go ready $ready"
   [ -n "$go" ] && [ -n "$ready" ]
   [ "$go" -lt "$ready" ] # sent before the runtime reads the init's READY
-  # the pid file comes before the process: the byte waits for the init
+  # run's pid file is written once the process has started (runc's
+  # order): it holds nothing up
   read -r go ready <<<"$(run_order --pid-file "$TEST_TMP/pid")"
   echo "with --pid-file: go $go ready $ready"
+  [ -n "$go" ] && [ -n "$ready" ]
+  [ "$go" -lt "$ready" ]
+  [ -s "$TEST_TMP/pid" ]
+  # a prestart hook comes before the process: the byte waits for the init
+  cfg '.hooks = {"prestart": [{"path": "/bin/true"}]}'
+  read -r go ready <<<"$(run_order)"
+  echo "with a prestart hook: go $go ready $ready"
   [ -n "$go" ] && [ -n "$ready" ]
   [ "$go" -gt "$ready" ]
 }

@@ -5,6 +5,8 @@
 
 load helpers
 
+bats_require_minimum_version 1.5.0
+
 RECVTTY=$TOP/build/recvtty
 
 # recv_start: a receiver on $TEST_TMP/tty.sock writing to $TEST_TMP/tty.out
@@ -25,6 +27,32 @@ recv_start() {
   [ "$(echo "$out" | sed -n 1p)" = /dev/pts/0 ]
   [ "$(echo "$out" | sed -n 2p)" = "30 100" ]
   [ "$(echo "$out" | sed -n 3p)" = is-a-tty ]
+}
+
+@test "the created init lets go of the --console-socket connection once the pty is sent (runc)" {
+  make_bundle sleep 1000
+  cfg '.process.terminal = true'
+  python3 - "$TEST_TMP/tty.sock" "$TEST_TMP/eof" <<'PY' &
+import array, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(1)
+c, _ = s.accept()
+fds = array.array("i")
+c.recvmsg(4096, socket.CMSG_LEN(fds.itemsize))
+c.settimeout(10)
+try:
+    what = "eof" if c.recv(1) == b"" else "data"
+except socket.timeout:
+    what = "still open"
+open(sys.argv[2], "w").write(what)
+PY
+  LPID=$!
+  wait_for 50 test -S "$TEST_TMP/tty.sock"
+  brig create --console-socket "$TEST_TMP/tty.sock" -b "$BUNDLE" "$(cid)"
+  wait "$LPID"
+  [ "$(cat "$TEST_TMP/eof")" = eof ]
+  brig delete -f "$(cid)"
 }
 
 @test "a relative --console-socket is the bundle's, as runc (it enters the bundle)" {
@@ -152,4 +180,72 @@ recv_start() {
   cat -A "$TEST_TMP/typescript2"
   grep -q "^21 55"$'\r'"\$" "$TEST_TMP/typescript2"
   brig delete -f "$(cid 3)"
+}
+
+# Without a terminal, a foreground process gets pipes brig relays, as from
+# runc (setupProcessPipes), never the caller's own stdio.
+
+@test "foreground run without a terminal: the process's stdio are pipes, not the caller's file or terminal" {
+  make_bundle sh -c 'for f in 0 1 2; do stat -L -c %F /proc/self/fd/$f; done'
+  : >"$TEST_TMP/in"
+  rc=0
+  brig run -b "$BUNDLE" "$(cid)" <"$TEST_TMP/in" >"$TEST_TMP/out" 2>"$TEST_TMP/err" || rc=$?
+  cat "$TEST_TMP/out" "$TEST_TMP/err"
+  [ "$rc" -eq 0 ]
+  [ "$(cat "$TEST_TMP/out")" = "$(printf 'fifo\nfifo\nfifo')" ]
+}
+
+@test "foreground run without a terminal: the caller's files keep their owner (runc chowns its own pipes to the process's user)" {
+  make_bundle sh -c 'id -u; echo to-err >&2'
+  cfg '.process.user = {"uid": 1000, "gid": 1000}'
+  : >"$TEST_TMP/out"
+  : >"$TEST_TMP/err"
+  brig run -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+  [ "$(cat "$TEST_TMP/out")" = 1000 ]
+  [ "$(cat "$TEST_TMP/err")" = to-err ]
+  [ "$(stat -c %u "$TEST_TMP/out")" = 0 ]
+  [ "$(stat -c %u "$TEST_TMP/err")" = 0 ]
+}
+
+@test "foreground run relays stdin to its end, a megabyte each way, and keeps stdout and stderr in order when they are one file" {
+  make_bundle sh -c 'read l; echo "got:$l"; cat | wc -c'
+  run brig run -b "$BUNDLE" "$(cid)" < <(echo hello; head -c 1048576 /dev/zero)
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = got:hello ]
+  [ "${lines[1]}" = 1048576 ]
+  make_bundle sh -c 'head -c 1048576 /dev/zero'
+  [ "$(brig run -b "$BUNDLE" "$(cid 2)" </dev/null | wc -c)" = 1048576 ]
+  make_bundle sh -c 'echo a; echo b >&2; echo c; echo d >&2'
+  brig run -b "$BUNDLE" "$(cid 3)" </dev/null >"$TEST_TMP/both" 2>&1
+  [ "$(cat "$TEST_TMP/both")" = "$(printf 'a\nb\nc\nd')" ]
+}
+
+@test "foreground run: a process that closes its stdin is not sent SIGPIPE by brig's relay" {
+  make_bundle sh -c 'exec 0<&-; sleep 1; echo alive'
+  run --separate-stderr brig run -b "$BUNDLE" "$(cid)" < <(yes)
+  [ "$status" -eq 0 ]
+  [ "$output" = alive ]
+}
+
+@test "foreground run: a non-blocking stdout with a slow reader loses nothing" {
+  make_bundle seq 100000
+  out=$(python3 -c 'import fcntl, os, sys
+fcntl.fcntl(1, fcntl.F_SETFL, fcntl.fcntl(1, fcntl.F_GETFL) | os.O_NONBLOCK)
+os.execvp(sys.argv[1], sys.argv[1:])' "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDLE" "$(cid)" </dev/null |
+    (sleep 2; wc -l))
+  [ "$out" = 100000 ]
+}
+
+@test "exec -t whose process writes while its input is not read: no deadlock of the relay" {
+  make_bundle sleep 1000
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  # the pty's input fills (nothing reads it) while the output must flow;
+  # no pipe to bats (a stuck brig would hold it), timeout's whole group
+  # killed in the end
+  rc=0
+  timeout -k 5 60 sh -c 'yes | "$1" --root "$2" exec -t "$3" seq 200000' _ \
+    "$BRIG" "$BRIG_ROOT" "$(cid)" >"$TEST_TMP/out" 2>&1 </dev/null || rc=$?
+  echo "status $rc"
+  [ "$rc" -eq 0 ]
+  grep -q "^200000" "$TEST_TMP/out"
 }
