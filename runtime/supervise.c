@@ -259,7 +259,7 @@ int supervise(pid_t pid, int master, int notify) {
   }
   for (;;) {
     struct pollfd pf[2 + 2 * 3];
-    pid_t w;
+    pid_t w = 0;
     int st, k, timeout = -1;
     /* Any child: as a subreaper (run without --no-subreaper), brig gets
      * the container's orphans when it has no pid namespace of its own,
