@@ -45,8 +45,9 @@ static void child_stdio(int in, int out) {
 /* pid has exited (left unreaped for the caller's waitpid) */
 static bool exited_nowait(pid_t pid) {
   siginfo_t si = {0};
-  return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
-         si.si_pid == pid;
+  if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+    return errno == ECHILD; /* EINTR: looked at again in 20 ms */
+  return si.si_pid == pid;
 }
 
 /* Read what the hook writes (kept up to keep - 1 bytes, the rest read and
@@ -129,8 +130,13 @@ static int run_one(const struct spec_hook *h, const char *state_json,
     size_t slen = strlen(state_json);
     if (pipe2(sp, O_CLOEXEC | O_NONBLOCK) < 0)
       return brig_err(err, errno, "pipe for the hook's state");
-    if (slen > 4096)
-      fcntl(sp[1], F_SETPIPE_SZ, (int)slen);
+    if (slen > 4096 && fcntl(sp[1], F_SETPIPE_SZ, (int)slen) < 0) {
+      int saved = errno; /* EPERM above /proc/sys/fs/pipe-max-size */
+      close(sp[0]);
+      close(sp[1]);
+      return brig_err(err, saved, "a pipe of %zu bytes for the hook's state",
+                      slen);
+    }
     ssize_t w = write(sp[1], state_json, slen);
     int saved = errno;
     close(sp[1]);

@@ -175,6 +175,21 @@ deny_mkdir() { # deny_mkdir [ERRNO]: default allow, mkdir/mkdirat -> errno
   [[ "$output" == *"startContainer hook #0 (/bin/sleep): timed out after 1s"* ]]
 }
 
+@test "startContainer hooks without memfd_create: a state larger than a pipe may hold (pipe-max-size) is refused in one line, nothing left" {
+  make_bundle true
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["memfd_create"], action: "SCMP_ACT_ERRNO"}]} |
+       .process.noNewPrivileges = true |
+       .hooks = {"startContainer": [{"path": "/bin/true"}]}'
+  max=$(cat /proc/sys/fs/pipe-max-size)
+  head -c $((max + 4096)) /dev/zero | tr '\0' a >"$TEST_TMP/big"
+  cfg --rawfile big "$TEST_TMP/big" '.annotations = {"big": $big}'
+  run --separate-stderr brig run -b "$BUNDLE" "$(cid)"
+  echo "$output $stderr"
+  [ "$status" -ne 0 ]
+  [[ "$stderr" == *"startContainer hook #0 (/bin/true): a pipe of "*" bytes for the hook's state: Operation not permitted"* ]]
+  no_state "$(cid)"
+}
+
 start_listener() { # start_listener MODE
   [ -x "$LISTENER" ]
   SOCK=$TEST_TMP/listener.sock
