@@ -152,7 +152,9 @@ static int run_main(int argc, char **argv, bool execute,
   o.detached = detach && console_file == NULL;
   o.foreground = !detach;
   /* the --console-file check below must come before the process runs */
-  o.start_early = console_file == NULL;
+  /* not with a pid file: the init must not run its process before the
+   * file is there, and a run killed before that must leave none running */
+  o.start_early = console_file == NULL && o.pid_file == NULL;
   o.receive_console =
       (!detach || console_file != NULL) && o.console_socket == NULL;
   if (create_refuse_systemd(cmd, o.id, err) < 0)
@@ -204,6 +206,7 @@ static int run_main(int argc, char **argv, bool execute,
     return 0;
   }
   code = supervise(pid, master, notify);
+  container_poststart_wait(held);
   exitnote_send(brig_g.root, o.id, code);
   /* Kept: `state` and monitors started later read the exit status from
    * state.json; otherwise the container is gone in a moment (monitors

@@ -379,7 +379,7 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     console_sock = sp[0];
     console_peer = sp[1];
   } else if (!cfg->process->terminal && o->foreground &&
-             supervise_pipes_make(err) < 0) {
+             supervise_pipes_make(cfg->linux_, err) < 0) {
     goto fail;
   }
 
@@ -573,8 +573,21 @@ static int start_loaded(struct container *c, int start_fd, int *notify_out,
     /* The container has started: a hook may `exec` into it, `pause` it
      * or read its `ps`, which take its lock (runc holds none). */
     container_unlock(c);
-    hooks_run_warn(hooks_cfg->hooks->poststart, hooks_cfg->hooks->n_poststart,
-                   "poststart", json, what);
+    /* A foreground run relays the process's output meanwhile, as runc's
+     * copy goroutines do: a hook that waits on what the process writes
+     * would otherwise wait on a full pipe. */
+    pid_t hp = notify_out != NULL ? fork() : -1;
+    if (hp == 0) {
+      supervise_pipes_forget(); /* its stdin's end: EOF stays the caller's */
+      hooks_run_warn(hooks_cfg->hooks->poststart, hooks_cfg->hooks->n_poststart,
+                     "poststart", json, what);
+      _exit(0);
+    }
+    if (hp > 0)
+      c->poststart_pid = hp;
+    else
+      hooks_run_warn(hooks_cfg->hooks->poststart, hooks_cfg->hooks->n_poststart,
+                     "poststart", json, what);
   }
   if (notify_out != NULL) {
     /* a foreground run: supervise waits for READY=1 while it relays the
@@ -602,6 +615,14 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
     ret = start_loaded(c, -1, NULL, err);
   container_free(c);
   return ret;
+}
+
+void container_poststart_wait(struct container *c) {
+  /* (supervise, a subreaper's, may have reaped it: ECHILD) */
+  while (c->poststart_pid > 0 && waitpid(c->poststart_pid, NULL, 0) < 0 &&
+         errno == EINTR)
+    ;
+  c->poststart_pid = 0;
 }
 
 int container_start_held(struct container *c, int start_fd, int *notify,

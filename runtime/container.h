@@ -32,6 +32,9 @@ struct container {
   bool no_kept_config;
   /* run: create already sent the start byte (create_opts.start_early) */
   bool started;
+  /* a foreground run: the child running the poststart hooks while the
+   * process's output is relayed (0: none); container_poststart_wait */
+  pid_t poststart_pid;
   struct container_state st;
 };
 
@@ -153,6 +156,9 @@ int container_start(const char *root, const char *id, struct brig_error *err);
  * does, when NOTIFY_SOCKET is set; else (a foreground run, which
  * supervises the container and waits for READY=1 meanwhile) *notify is
  * the socket to give supervise, -1 when there is none. */
+/* After a foreground run's process has exited: the poststart hooks
+ * have all run (they may outlast it), before the container goes. */
+void container_poststart_wait(struct container *c);
 int container_start_held(struct container *c, int start_fd, int *notify,
                          struct brig_error *err);
 /* run, after the init of the container it holds (c, unlocked) exited:

@@ -361,7 +361,8 @@ int container_exec(const struct exec_opts *o, int *code,
   }
   if (!o->detach)
     supervise_block_signals();
-  if (!o->detach && !o->process->terminal && supervise_pipes_make(err) < 0)
+  if (!o->detach && !o->process->terminal &&
+      supervise_pipes_make(cfg->linux_, err) < 0)
     goto out;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
     brig_err(err, errno, "socketpair");

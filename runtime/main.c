@@ -1,7 +1,9 @@
 /* brig: global flags, the command table, exit codes. */
 #include <errno.h>
 #include <getopt.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +108,18 @@ static const char *default_root(void) {
   return "/run/brig";
 }
 
+/* A closed 0, 1 or 2 gets /dev/null, as a Go program's (runc's): else the
+ * first file brig opens (its --log, a pipe) would become one, and be
+ * written to or relayed as if it were the caller's.  One poll finds them. */
+static void stdio_fill(void) {
+  struct pollfd pf[3] = {{.fd = 0}, {.fd = 1}, {.fd = 2}};
+  if (poll(pf, 3, 0) <= 0)
+    return;
+  for (int i = 0; i < 3; i++)
+    if ((pf[i].revents & POLLNVAL) && open("/dev/null", O_RDWR) != i)
+      return; /* (it takes the lowest free fd: i, the others being open) */
+}
+
 int main(int argc, char **argv) {
   static const struct option opts[] = {
       {"root", required_argument, NULL, 'r'},
@@ -124,6 +138,7 @@ int main(int argc, char **argv) {
   char safe[256]; /* an argument quoted in a message, one line */
   int c, ret;
 
+  stdio_fill();
   opterr = 0;
   c = cli_go_words(argc, argv, "hv", opts, true);
   if (c > 0) {

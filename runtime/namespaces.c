@@ -254,6 +254,26 @@ int ns_userns_with_maps(const struct spec_id_mapping *uid, size_t n_uid,
   return fd;
 }
 
+static bool map_zero(const struct spec_id_mapping *m, size_t n,
+                     uint32_t *host) {
+  for (size_t i = 0; i < n; i++)
+    if (m[i].container_id == 0 && m[i].size > 0) {
+      *host = m[i].host_id;
+      return true;
+    }
+  return false;
+}
+
+bool ns_host_root(const struct spec_linux *l, uid_t *uid, gid_t *gid) {
+  uint32_t u, g;
+  if (l == NULL || !map_zero(l->uid_mappings, l->n_uid_mappings, &u) ||
+      !map_zero(l->gid_mappings, l->n_gid_mappings, &g))
+    return false;
+  *uid = (uid_t)u;
+  *gid = (gid_t)g;
+  return true;
+}
+
 int ns_check_user(const struct spec_linux *l, struct brig_error *err) {
   const struct spec_namespace *ns = ns_find(l, SPEC_NS_USER);
   bool maps = l != NULL && (l->n_uid_mappings > 0 || l->n_gid_mappings > 0);

@@ -46,6 +46,9 @@ int ns_userns_with_maps(const struct spec_id_mapping *uid, size_t n_uid,
 /* A new user namespace has uid and gid mappings; one joined by path or
  * no user namespace has none. */
 int ns_check_user(const struct spec_linux *l, struct brig_error *err);
+/* The host ids of the container's root (uid and gid 0) by the config's
+ * mappings; false when it has none or they do not map 0. */
+bool ns_host_root(const struct spec_linux *l, uid_t *uid, gid_t *gid);
 /* Set up the time namespace in the calling process for its future
  * children: unshare(CLONE_NEWTIME) + timens_offsets, or setns by path. */
 int ns_prepare_time(const struct spec_config *cfg, struct brig_error *err);

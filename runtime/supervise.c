@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "namespaces.h"
 #include "notify.h"
 #include "terminal.h"
 #include "util.h"
@@ -72,8 +74,10 @@ static bool same_file(int a, int b) {
          x.st_ino == y.st_ino;
 }
 
-int supervise_pipes_make(struct brig_error *err) {
+int supervise_pipes_make(const struct spec_linux *l, struct brig_error *err) {
   int p[3][2];
+  uid_t ru;
+  gid_t rg;
   int n = same_file(1, 2) ? 2 : 3;
 
   for (int i = 0; i < n; i++) {
@@ -95,7 +99,21 @@ int supervise_pipes_make(struct brig_error *err) {
   pipes.child[2] = n == 3 ? p[2][1] : p[1][1];
   pipes.parent[2] = n == 3 ? p[2][0] : -1;
   pipes.on = true;
+  if (ns_host_root(l, &ru, &rg))
+    for (int i = 0; i < 3; i++) {
+      (void)!fchown(pipes.child[i], ru, rg);
+      if (pipes.parent[i] >= 0)
+        (void)!fchown(pipes.parent[i], ru, rg);
+    }
   return 0;
+}
+
+void supervise_pipes_forget(void) {
+  for (int i = 0; pipes.on && i < 3; i++) {
+    if (pipes.parent[i] >= 0)
+      close(pipes.parent[i]);
+    pipes.parent[i] = -1;
+  }
 }
 
 void supervise_pipes_install(void) {
@@ -185,7 +203,10 @@ static int stream_poll(struct stream *st, struct pollfd *pf, int at,
                        bool active) {
   pf[at] = (struct pollfd){.fd = -1};
   pf[at + 1] = (struct pollfd){.fd = -1};
-  if (active && !st->src_eof && st->len < sizeof(st->buf))
+  /* output whose reader is gone is read and dropped (the process must
+   * not block on it); the caller's input no longer read (runc's) */
+  if (active && !st->src_eof && st->len < sizeof(st->buf) &&
+      !(st->input && st->dst_gone))
     pf[at] = (struct pollfd){.fd = st->src, .events = POLLIN};
   if (active && !st->dst_gone && st->len > 0)
     pf[at + 1] = (struct pollfd){.fd = st->dst, .events = POLLOUT};
@@ -208,6 +229,21 @@ static void stream_events(struct stream *st, const struct pollfd *pf) {
   }
 }
 
+/* The caller's stdout or stderr to write to: a terminal is opened anew,
+ * non-blocking in brig's own file description (a write of a full buffer
+ * would block on a stopped terminal, ^S, where a signal could not end the
+ * wait); pipes take PIPE_BUF once poll says writable, files never block. */
+static int caller_out(int fd) {
+  char path[32];
+  struct stat st;
+  int nfd;
+  if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || !isatty(fd))
+    return fd;
+  snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+  nfd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  return nfd >= 0 ? nfd : fd;
+}
+
 static void set_nonblock(int fd) {
   int fl = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
   if (fl >= 0)
@@ -221,7 +257,7 @@ static void set_nonblock(int fd) {
  * pass without a byte. */
 int supervise(pid_t pid, int master, int notify) {
   struct termios saved;
-  bool raw = false, con_opened = false, exited = false;
+  bool raw = false, con_opened = false, exited = false, abandoned = false;
   size_t n_streams = 0;
   sigset_t mask;
   int sfd, status = 0;
@@ -240,20 +276,26 @@ int supervise(pid_t pid, int master, int notify) {
     if (ioctl(con, TIOCGWINSZ, &ws) == 0)
       ioctl(master, TIOCSWINSZ, &ws);
   }
+  int out[3] = {0, 1, 2};
+  if (master >= 0 || pipes.on) {
+    out[1] = caller_out(1);
+    out[2] = caller_out(2);
+  }
   if (master >= 0) {
     set_nonblock(master);
-    stream_init(&streams[n_streams++], master, 1, false);
+    stream_init(&streams[n_streams++], master, out[1], false);
     stream_init(&streams[n_streams++], 0, master, false);
     streams[1].input = true; /* at its end the pty stays open (runc) */
   } else if (pipes.on) {
+    bool shared = pipes.child[2] == pipes.child[1];
     for (int i = 0; i < 3; i++) {
-      if (pipes.child[i] >= 0 && (i < 2 || pipes.child[2] != pipes.child[1]))
+      if (pipes.child[i] >= 0 && !(i == 2 && shared))
         close(pipes.child[i]);
       pipes.child[i] = -1;
       set_nonblock(pipes.parent[i]);
     }
-    stream_init(&streams[n_streams++], pipes.parent[1], 1, false);
-    stream_init(&streams[n_streams++], pipes.parent[2], 2, false);
+    stream_init(&streams[n_streams++], pipes.parent[1], out[1], false);
+    stream_init(&streams[n_streams++], pipes.parent[2], out[2], false);
     stream_init(&streams[n_streams++], 0, pipes.parent[0], true);
     streams[2].input = true;
   }
@@ -287,7 +329,9 @@ int supervise(pid_t pid, int master, int notify) {
        * it takes (runc's copy too); more to read, 100 ms at most */
       timeout = pending ? -1 : 100;
     }
-    pf[0] = (struct pollfd){.fd = exited ? -1 : sfd, .events = POLLIN};
+    /* signals still come once it has exited: one that is not SIGCHLD ends
+     * a wait for a caller's reader that may never come */
+    pf[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
     pf[1] = (struct pollfd){.fd = exited ? -1 : notify, .events = POLLIN};
     k = 2;
     for (size_t i = 0; i < n_streams; i++) /* no input once it has exited */
@@ -310,7 +354,10 @@ int supervise(pid_t pid, int master, int notify) {
     if (pf[0].revents & POLLIN) {
       struct signalfd_siginfo si;
       if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
-        if (si.ssi_signo == SIGWINCH) {
+        if (exited && si.ssi_signo != SIGWINCH) {
+          abandoned = true; /* what is left unwritten is dropped */
+          break;
+        } else if (si.ssi_signo == SIGWINCH) {
           struct winsize ws;
           if (master >= 0 && con >= 0 && ioctl(con, TIOCGWINSZ, &ws) == 0)
             ioctl(master, TIOCSWINSZ, &ws);
@@ -323,7 +370,7 @@ int supervise(pid_t pid, int master, int notify) {
       stream_events(&streams[i], pf + 2 + 2 * i);
   }
   /* what is still buffered goes out (the caller's fd may be slow) */
-  for (size_t i = 0; i < n_streams; i++)
+  for (size_t i = 0; i < n_streams && !abandoned; i++)
     if (!streams[i].input && !streams[i].dst_gone && streams[i].len > 0)
       write_all(streams[i].dst, streams[i].buf + streams[i].off,
                 streams[i].len);
@@ -350,9 +397,14 @@ int supervise(pid_t pid, int master, int notify) {
     close(con);
   if (master >= 0)
     close(master);
+  if (pipes.on && streams[2].dst < 0)
+    pipes.parent[0] = -1; /* closed at the end of the caller's stdin */
   for (int i = 0; i < 3; i++)
     if (pipes.parent[i] >= 0)
       close(pipes.parent[i]);
+  for (int i = 1; i <= 2; i++)
+    if (out[i] != i)
+      close(out[i]);
   close(sfd);
   /* The signals stay blocked: one that came after the last read would
    * otherwise end brig before it removes the container (it exits soon;

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "spec.h"
 
 /* Block the signals supervise() forwards; call before the process exists
  * so none is lost. */
@@ -17,8 +18,13 @@ void supervise_block_signals(void);
  * signal N. */
 int supervise(pid_t pid, int master, int notify);
 /* A foreground process without a terminal: make the pipes that will be its
- * stdio (runc's), relayed by supervise() to and from brig's own 0-2. */
-int supervise_pipes_make(struct brig_error *err);
+ * stdio (runc's), relayed by supervise() to and from brig's own 0-2.  In a
+ * new user namespace (l's mappings) they belong to the container's root,
+ * as runc's, so the process can reopen /dev/stdout: the host's root is
+ * not mapped there. */
+int supervise_pipes_make(const struct spec_linux *l, struct brig_error *err);
+/* In a child of brig's that is not the process: brig's ends closed. */
+void supervise_pipes_forget(void);
 /* In the child that becomes the process (or its init), first thing: the
  * pipes onto 0-2, if made.  Their other fds are close-on-exec. */
 void supervise_pipes_install(void);

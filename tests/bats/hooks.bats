@@ -346,6 +346,17 @@ assert_nothing_left() {
   assert_nothing_left "$(cid run)"
 }
 
+@test "foreground run relays the output while poststart hooks run (runc's copy does): a hook waiting on the process after a pipe's worth of output is not stuck" {
+  make_bundle sh -c 'head -c 300000 /dev/zero; touch /root/done'
+  cfg '.root.readonly = false'
+  cfg --arg d "$BUNDLE/rootfs/root/done" --arg o "$TEST_TMP/hook.out" \
+    '.hooks = {"poststart": [{"path": "/bin/sh", "args": ["sh", "-c", "for i in $(seq 100); do if [ -e \"$1\" ]; then echo seen >\"$2\"; exit 0; fi; sleep 0.1; done; echo not-seen >\"$2\"", "_", $d, $o]}]}'
+  n=$(brig run -b "$BUNDLE" "$(cid)" </dev/null | wc -c)
+  [ "$n" = 300000 ]
+  [ "$(cat "$TEST_TMP/hook.out")" = seen ]
+  assert_nothing_left "$(cid)"
+}
+
 @test "a failing poststop hook is a warning; the next one runs and delete goes on" {
   make_bundle sleep 1000
   cfg --arg o "$TEST_TMP" '.hooks = {"poststop": [{"path": "/bin/false"}, {"path": "/bin/touch", "args": ["touch", ($o + "/second")]}]}'

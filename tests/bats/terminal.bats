@@ -249,3 +249,60 @@ os.execvp(sys.argv[1], sys.argv[1:])' "$BRIG" --root "$BRIG_ROOT" run -b "$BUNDL
   [ "$rc" -eq 0 ]
   grep -q "^200000" "$TEST_TMP/out"
 }
+
+# stopped: the state brig reports once the process has exited
+stopped() { brig state "$1" 2>/dev/null | grep -q '"status": "stopped"'; }
+
+@test "foreground run: once the process has exited, a signal ends brig's wait for a reader that never reads the rest (pipe)" {
+  # 150 KB: more than the caller's pipe takes, less than that plus the
+  # container's pipe and brig's buffer, so the process exits with output left
+  make_bundle sh -c 'head -c 150000 /dev/zero'
+  mkfifo "$TEST_TMP/fifo"
+  bg sh -c 'exec sleep 1000 <"$1"' _ "$TEST_TMP/fifo"
+  bg sh -c 'exec "$1" --root "$2" run -b "$3" "$4" </dev/null >"$5"' _ \
+    "$BRIG" "$BRIG_ROOT" "$BUNDLE" "$(cid)" "$TEST_TMP/fifo"
+  B=$BG_PID
+  wait_for 100 stopped "$(cid)"
+  sleep 1
+  [ -e "$BRIG_ROOT/$(cid)" ] # still waiting for the reader
+  kill -TERM "$B"
+  wait_for 100 not test -e "$BRIG_ROOT/$(cid)"
+  rc=0
+  wait "$B" || rc=$?
+  [ "$rc" -eq 0 ] # the process's own status
+}
+
+@test "foreground run: a terminal that takes no more output (a stopped reader) does not keep brig from a signal once the process has exited" {
+  make_bundle sh -c 'head -c 150000 /dev/zero | tr "\0" x'
+  mkfifo "$TEST_TMP/fifo"
+  bg sh -c 'exec sleep 1000 <"$1"' _ "$TEST_TMP/fifo"
+  # script's pty is brig's stdout and stderr; script copies it to the fifo
+  # nobody reads, so the pty fills and a blocking write to it would hang
+  bg sh -c 'exec script -qec "$1" /dev/null </dev/null >"$2"' _ \
+    "$BRIG --root $BRIG_ROOT run -b $BUNDLE $(cid) </dev/null" "$TEST_TMP/fifo"
+  wait_for 100 stopped "$(cid)"
+  sleep 1
+  [ -e "$BRIG_ROOT/$(cid)" ]
+  B=$(pgrep -f -- "^$BRIG --root $BRIG_ROOT run -b $BUNDLE $(cid)\$")
+  [ -n "$B" ]
+  kill -TERM "$B"
+  wait_for 100 not test -e "$BRIG_ROOT/$(cid)"
+}
+
+@test "foreground run: once the process has closed its stdin, brig reads no more of the caller's (runc)" {
+  make_bundle sh -c 'exec 0<&-; sleep 1'
+  head -c 4194304 /dev/zero >"$TEST_TMP/in"
+  left=$({ brig run -b "$BUNDLE" "$(cid)" >/dev/null 2>&1; wc -c; } <"$TEST_TMP/in")
+  echo "left $left"
+  [ "$left" -gt 3000000 ]
+}
+
+@test "brig started with stdout closed: the output goes nowhere, not into the file brig opens next (its --log)" {
+  make_bundle sh -c 'echo container-output; echo container-err >&2'
+  rc=0
+  "$BRIG" --root "$BRIG_ROOT" --log "$TEST_TMP/log" run -b "$BUNDLE" "$(cid)" </dev/null >&- 2>"$TEST_TMP/err" || rc=$?
+  cat "$TEST_TMP/log" "$TEST_TMP/err" || true
+  [ "$rc" -eq 0 ]
+  not grep -q container-output "$TEST_TMP/log"
+  [ "$(cat "$TEST_TMP/err")" = container-err ]
+}

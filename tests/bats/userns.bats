@@ -333,3 +333,19 @@ hold_userns() {
   [ "${lines[3]}" != "$(readlink /proc/self/ns/user)" ]
   no_state "$(cid)"
 }
+
+@test "userns: the foreground pipes belong to the container's root, who can reopen its /dev/stdout (runc chowns them so)" {
+  make_bundle sh -c 'echo via-proc >/proc/self/fd/1; echo to-err >/proc/self/fd/2; stat -L -c %u:%g /proc/self/fd/0'
+  userns_cfg
+  own_rootfs
+  brig run -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err" || { cat "$TEST_TMP/out" "$TEST_TMP/err"; false; }
+  cat "$TEST_TMP/out" "$TEST_TMP/err"
+  [ "$(sed -n 1p "$TEST_TMP/out")" = via-proc ]
+  [ "$(sed -n 2p "$TEST_TMP/out")" = 0:0 ]
+  [ "$(cat "$TEST_TMP/err")" = to-err ]
+  cfg '.process.args = ["sleep", "1000"]'
+  brig run -d -b "$BUNDLE" "$(cid 2)" </dev/null >/dev/null 2>&1
+  run --separate-stderr brig exec "$(cid 2)" sh -c 'echo exec-via-proc >/proc/self/fd/1' </dev/null
+  [ "$status" -eq 0 ]
+  [ "$output" = exec-via-proc ]
+}
