@@ -39,6 +39,12 @@ CMD(kill) {
     const char *s = argv[optind + 1];
     sig = strcmp(s, "0") == 0 ? 0 : signal_parse(s);
     if (sig < 0) {
+      /* as runc, which finds the container first: a missing one is
+       * what is said */
+      struct container *c = NULL;
+      if (container_read(brig_g.root, argv[optind], &c, err) < 0)
+        return 1;
+      container_free(c);
       brig_err(err, 0, "unknown signal \"%s\"", argv[optind + 1]);
       return 1;
     }

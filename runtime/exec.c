@@ -359,8 +359,7 @@ int container_exec(const struct exec_opts *o, int *code,
              "allocate tty");
     goto out;
   }
-  if (!o->detach)
-    supervise_block_signals();
+  supervise_block_signals(); /* exec -d too, as runc's */
   if (!o->detach && !o->process->terminal &&
       supervise_pipes_make(cfg->linux_, err) < 0)
     goto out;

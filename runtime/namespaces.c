@@ -141,6 +141,9 @@ static int run_map_helper(const char *helper, pid_t pid,
   }
   child = fork();
   if (child == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL); /* brig's blocked ones */
     dup2(pp[1], STDOUT_FILENO);
     dup2(pp[1], STDERR_FILENO);
     execvp(helper, argv);

@@ -357,6 +357,22 @@ assert_nothing_left() {
   assert_nothing_left "$(cid)"
 }
 
+@test "create and run -d are not ended halfway by SIGTERM or SIGINT (runc's handler takes them): a createRuntime hook signalling its runtime" {
+  make_bundle sleep 1000
+  cfg '.hooks = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "kill -TERM $PPID; kill -INT $PPID; kill -HUP $PPID; sleep 0.2"]}]}'
+  rc=0
+  brig create -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1 || rc=$?
+  cat "$TEST_TMP/out"
+  [ "$rc" -eq 0 ]
+  [ "$(brig state "$(cid)" | jq -r .status)" = created ]
+  brig run -d -b "$BUNDLE" "$(cid 2)" </dev/null >"$TEST_TMP/out" 2>&1 || rc=$?
+  cat "$TEST_TMP/out"
+  [ "$rc" -eq 0 ]
+  [ "$(brig state "$(cid 2)" | jq -r .status)" = running ]
+  # nothing of brig's blocked mask reaches the process
+  [ "$(awk '/^SigBlk:/ {print $2}' "/proc/$(brig state "$(cid 2)" | jq -r .pid)/status")" = 0000000000000000 ]
+}
+
 @test "a failing poststop hook is a warning; the next one runs and delete goes on" {
   make_bundle sleep 1000
   cfg --arg o "$TEST_TMP" '.hooks = {"poststop": [{"path": "/bin/false"}, {"path": "/bin/touch", "args": ["touch", ($o + "/second")]}]}'

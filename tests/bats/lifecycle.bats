@@ -267,6 +267,16 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
     [ "$status" -eq 1 ]
     [ "$output" = "brig: container does not exist" ]
   done
+  # kill looks for the container before its signal (runc's order)
+  run brig kill nosuch NOSUCHSIG
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: container does not exist" ]
+  make_bundle sleep 1000
+  brig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  run brig kill "$(cid)" NOSUCHSIG
+  [ "$status" -eq 1 ]
+  [ "$output" = 'brig: unknown signal "NOSUCHSIG"' ]
+  [ "$(brig state "$(cid)" | jq -r .status)" = created ]
 }
 
 @test "a duplicate id is refused and the first container is untouched" {

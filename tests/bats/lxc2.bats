@@ -137,6 +137,13 @@ load helpers
   brig run -d --console-file "$TEST_TMP/console.log" -b "$BUNDLE" "$(cid)"
   wait_for 50 grep -q line3 "$TEST_TMP/console.log"
   [ "$(tr -d '\r' < "$TEST_TMP/console.log")" = "$(printf 'earlier\n/dev/pts/0\nline1\nline2\nline3')" ]
+  # no signal blocked in the relay (run blocks them while it sets up)
+  cfg '.process.args = ["sleep", "1000"]'
+  brig run -d --console-file "$TEST_TMP/r.log" -b "$BUNDLE" "$(cid r)"
+  relay=$(pgrep -f "console-file $TEST_TMP/r.log")
+  [ "$(awk '/^SigBlk:/ {print $2}' "/proc/$relay/status")" = 0000000000000000 ]
+  brig delete -f "$(cid r)"
+  cfg '.process.args = ["sh", "-c", "tty; for i in 1 2 3; do echo line$i; sleep 0.2; done"]'
   # the relay exits with the container
   wait_for 50 eval "! pgrep -f 'console-file $TEST_TMP/console.log' >/dev/null"
   run brig run -d --console-file "$TEST_TMP/x.log" -b "$BUNDLE" --console-socket /nonexistent "$(cid 2)"
