@@ -70,6 +70,7 @@ static const char execute_usage[] =
 /* Remove the container run made (held, unlocked) and free it: 1. */
 static int run_failed(struct container *held) {
   struct brig_error e = {0};
+  container_poststart_wait(held); /* (runc's have run by then too) */
   if (container_remove_exited(held, &e) < 0)
     log_warn("remove the container: %s", e.msg);
   container_free(held);

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -576,16 +578,23 @@ static int start_loaded(struct container *c, int start_fd, int *notify_out,
     /* A foreground run relays the process's output meanwhile, as runc's
      * copy goroutines do: a hook that waits on what the process writes
      * would otherwise wait on a full pipe. */
+    pid_t parent = getpid();
     pid_t hp = notify_out != NULL ? fork() : -1;
     if (hp == 0) {
-      supervise_pipes_forget(); /* its stdin's end: EOF stays the caller's */
+      /* brig's ends closed (EOF and EPIPE stay what the process does);
+       * brig killed, the hooks left to run end (the caller's fds held) */
+      supervise_pipes_forget();
+      if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+        _exit(1);
       hooks_run_warn(hooks_cfg->hooks->poststart, hooks_cfg->hooks->n_poststart,
                      "poststart", json, what);
       _exit(0);
     }
-    if (hp > 0)
+    if (hp > 0) {
       c->poststart_pid = hp;
-    else
+      /* not reaped yet (only brig reaps): the pidfd is this child's */
+      c->poststart_pidfd = (int)syscall(SYS_pidfd_open, hp, 0);
+    } else
       hooks_run_warn(hooks_cfg->hooks->poststart, hooks_cfg->hooks->n_poststart,
                      "poststart", json, what);
   }
@@ -618,11 +627,24 @@ int container_start(const char *root, const char *id, struct brig_error *err) {
 }
 
 void container_poststart_wait(struct container *c) {
-  /* (supervise, a subreaper's, may have reaped it: ECHILD) */
-  while (c->poststart_pid > 0 && waitpid(c->poststart_pid, NULL, 0) < 0 &&
-         errno == EINTR)
-    ;
+  if (c->poststart_pid <= 0)
+    return;
+  if (c->poststart_pidfd >= 0) {
+    /* supervise, a subreaper's, may have reaped it: its pid could be
+     * another's now, its pidfd is still its own (readable once exited) */
+    struct pollfd pf = {.fd = c->poststart_pidfd, .events = POLLIN};
+    siginfo_t si;
+    while (poll(&pf, 1, -1) < 0 && errno == EINTR)
+      ;
+    waitid((idtype_t)3 /* P_PIDFD */, (id_t)c->poststart_pidfd, &si,
+           WEXITED | WNOHANG);
+    close(c->poststart_pidfd);
+  } else {
+    while (waitpid(c->poststart_pid, NULL, 0) < 0 && errno == EINTR)
+      ;
+  }
   c->poststart_pid = 0;
+  c->poststart_pidfd = -1;
 }
 
 int container_start_held(struct container *c, int start_fd, int *notify,

@@ -35,6 +35,7 @@ struct container {
   /* a foreground run: the child running the poststart hooks while the
    * process's output is relayed (0: none); container_poststart_wait */
   pid_t poststart_pid;
+  int poststart_pidfd; /* its pidfd (-1: none), valid while the pid is set */
   struct container_state st;
 };
 

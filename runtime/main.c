@@ -115,9 +115,13 @@ static void stdio_fill(void) {
   struct pollfd pf[3] = {{.fd = 0}, {.fd = 1}, {.fd = 2}};
   if (poll(pf, 3, 0) <= 0)
     return;
-  for (int i = 0; i < 3; i++)
-    if ((pf[i].revents & POLLNVAL) && open("/dev/null", O_RDWR) != i)
-      return; /* (it takes the lowest free fd: i, the others being open) */
+  for (int i = 0; i < 3; i++) {
+    /* (open takes the lowest free fd: i, the others being open; not so
+     * for an fd poll cannot take, an O_PATH one, left as it is) */
+    int fd = (pf[i].revents & POLLNVAL) ? open("/dev/null", O_RDWR) : i;
+    if (fd != i && fd >= 0)
+      close(fd);
+  }
 }
 
 int main(int argc, char **argv) {

@@ -109,10 +109,13 @@ int supervise_pipes_make(const struct spec_linux *l, struct brig_error *err) {
 }
 
 void supervise_pipes_forget(void) {
+  bool shared = pipes.child[2] == pipes.child[1];
   for (int i = 0; pipes.on && i < 3; i++) {
     if (pipes.parent[i] >= 0)
       close(pipes.parent[i]);
-    pipes.parent[i] = -1;
+    if (pipes.child[i] >= 0 && !(i == 2 && shared))
+      close(pipes.child[i]);
+    pipes.parent[i] = pipes.child[i] = -1;
   }
 }
 
@@ -235,12 +238,16 @@ static void stream_events(struct stream *st, const struct pollfd *pf) {
  * wait); pipes take PIPE_BUF once poll says writable, files never block. */
 static int caller_out(int fd) {
   char path[32];
-  struct stat st;
+  struct stat st, again;
   int nfd;
   if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || !isatty(fd))
     return fd;
   snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
   nfd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (nfd >= 0 && (fstat(nfd, &again) < 0 || again.st_rdev != st.st_rdev)) {
+    close(nfd); /* a pty master (/dev/ptmx): the open made a new pty */
+    nfd = -1;
+  }
   return nfd >= 0 ? nfd : fd;
 }
 
@@ -303,6 +310,7 @@ int supervise(pid_t pid, int master, int notify) {
     struct pollfd pf[2 + 2 * 3];
     pid_t w = 0;
     int st, k, timeout = -1;
+    bool pending = false; /* exited, with output the caller has not taken */
     /* Any child: as a subreaper (run without --no-subreaper), brig gets
      * the container's orphans when it has no pid namespace of its own,
      * and reaps them as runc does, not at its own exit. */
@@ -316,7 +324,7 @@ int supervise(pid_t pid, int master, int notify) {
       exited = true;
     }
     if (exited) {
-      bool done = true, pending = false;
+      bool done = true;
       for (size_t i = 0; i < n_streams; i++) {
         if (!streams[i].input && !stream_done(&streams[i]))
           done = false;
@@ -354,9 +362,16 @@ int supervise(pid_t pid, int master, int notify) {
     if (pf[0].revents & POLLIN) {
       struct signalfd_siginfo si;
       if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
-        if (exited && si.ssi_signo != SIGWINCH) {
-          abandoned = true; /* what is left unwritten is dropped */
-          break;
+        if (exited) {
+          /* a stop asked for while the caller does not read: what is
+           * left unwritten is dropped (a SIGPIPE of brig's own write, or
+           * any other signal, leaves the copy to go on, as runc's) */
+          int s = (int)si.ssi_signo;
+          if (pending &&
+              (s == SIGINT || s == SIGTERM || s == SIGHUP || s == SIGQUIT)) {
+            abandoned = true;
+            break;
+          }
         } else if (si.ssi_signo == SIGWINCH) {
           struct winsize ws;
           if (master >= 0 && con >= 0 && ioctl(con, TIOCGWINSZ, &ws) == 0)

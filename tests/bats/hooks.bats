@@ -373,6 +373,17 @@ assert_nothing_left() {
   [ "$(awk '/^SigBlk:/ {print $2}' "/proc/$(brig state "$(cid 2)" | jq -r .pid)/status")" = 0000000000000000 ]
 }
 
+@test "foreground run whose --pid-file cannot be written: the poststart hooks have run to their end when it fails (runc's order), nothing left" {
+  make_bundle sleep 1000
+  cfg --arg o "$TEST_TMP/hook-done" '.hooks = {"poststart": [{"path": "/bin/sh", "args": ["sh", "-c", "sleep 1; touch \"$1\"", "_", $o]}]}'
+  rc=0
+  brig run --pid-file "$TEST_TMP/nodir/pid" -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1 || rc=$?
+  cat "$TEST_TMP/out"
+  [ "$rc" -eq 1 ]
+  [ -e "$TEST_TMP/hook-done" ]
+  assert_nothing_left "$(cid)"
+}
+
 @test "a failing poststop hook is a warning; the next one runs and delete goes on" {
   make_bundle sleep 1000
   cfg --arg o "$TEST_TMP" '.hooks = {"poststop": [{"path": "/bin/false"}, {"path": "/bin/touch", "args": ["touch", ($o + "/second")]}]}'

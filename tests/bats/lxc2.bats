@@ -140,6 +140,8 @@ load helpers
   # no signal blocked in the relay (run blocks them while it sets up)
   cfg '.process.args = ["sleep", "1000"]'
   brig run -d --console-file "$TEST_TMP/r.log" -b "$BUNDLE" "$(cid r)"
+  # (the init too, until its exec: brig's command line)
+  wait_for 50 eval '[ "$(pgrep -f "console-file $TEST_TMP/r.log" | wc -l)" = 1 ]'
   relay=$(pgrep -f "console-file $TEST_TMP/r.log")
   [ "$(awk '/^SigBlk:/ {print $2}' "/proc/$relay/status")" = 0000000000000000 ]
   brig delete -f "$(cid r)"

@@ -258,9 +258,9 @@ stopped() { brig state "$1" 2>/dev/null | grep -q '"status": "stopped"'; }
   # container's pipe and brig's buffer, so the process exits with output left
   make_bundle sh -c 'head -c 150000 /dev/zero'
   mkfifo "$TEST_TMP/fifo"
-  bg sh -c 'exec sleep 1000 <"$1"' _ "$TEST_TMP/fifo"
+  bg sh -c 'exec sleep 1000 <"$1"' _ "$TEST_TMP/fifo" 3>&-
   bg sh -c 'exec "$1" --root "$2" run -b "$3" "$4" </dev/null >"$5"' _ \
-    "$BRIG" "$BRIG_ROOT" "$BUNDLE" "$(cid)" "$TEST_TMP/fifo"
+    "$BRIG" "$BRIG_ROOT" "$BUNDLE" "$(cid)" "$TEST_TMP/fifo" 3>&-
   B=$BG_PID
   wait_for 100 stopped "$(cid)"
   sleep 1
@@ -275,11 +275,11 @@ stopped() { brig state "$1" 2>/dev/null | grep -q '"status": "stopped"'; }
 @test "foreground run: a terminal that takes no more output (a stopped reader) does not keep brig from a signal once the process has exited" {
   make_bundle sh -c 'head -c 150000 /dev/zero | tr "\0" x'
   mkfifo "$TEST_TMP/fifo"
-  bg sh -c 'exec sleep 1000 <"$1"' _ "$TEST_TMP/fifo"
+  bg sh -c 'exec sleep 1000 <"$1"' _ "$TEST_TMP/fifo" 3>&-
   # script's pty is brig's stdout and stderr; script copies it to the fifo
   # nobody reads, so the pty fills and a blocking write to it would hang
   bg sh -c 'exec script -qec "$1" /dev/null </dev/null >"$2"' _ \
-    "$BRIG --root $BRIG_ROOT run -b $BUNDLE $(cid) </dev/null" "$TEST_TMP/fifo"
+    "$BRIG --root $BRIG_ROOT run -b $BUNDLE $(cid) </dev/null" "$TEST_TMP/fifo" 3>&-
   wait_for 100 stopped "$(cid)"
   sleep 1
   [ -e "$BRIG_ROOT/$(cid)" ]
