@@ -273,9 +273,11 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$output" = "brig: container does not exist" ]
   make_bundle sleep 1000
   brig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
-  run brig kill "$(cid)" NOSUCHSIG
-  [ "$status" -eq 1 ]
-  [ "$output" = 'brig: unknown signal "NOSUCHSIG"' ]
+  for s in NOSUCHSIG SIGFOO 99 65 -1; do
+    run brig kill "$(cid)" -- "$s"
+    [ "$status" -eq 1 ]
+    [ "$output" = "brig: unknown signal \"$s\"" ]
+  done
   [ "$(brig state "$(cid)" | jq -r .status)" = created ]
 }
 
