@@ -337,8 +337,8 @@ int supervise(pid_t pid, int master, int notify) {
        * it takes (runc's copy too); more to read, 100 ms at most */
       timeout = pending ? -1 : 100;
     }
-    /* signals still come once it has exited: one that is not SIGCHLD ends
-     * a wait for a caller's reader that may never come */
+    /* signals still come once it has exited: INT, TERM, HUP or QUIT end
+     * a wait for a caller's reader that may never come (below) */
     pf[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
     pf[1] = (struct pollfd){.fd = exited ? -1 : notify, .events = POLLIN};
     k = 2;
