@@ -149,6 +149,12 @@ void contain_default_signals(void) {
   }
 }
 
+void contain_unblock_signals(void) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 /* The handler of contain_exit_on_signals: never returns, so the frame's
  * restorer (which x86_64 requires the kernel be given) is never used. */
 static void exit_by_signal(int sig) {

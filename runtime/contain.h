@@ -73,6 +73,9 @@ static inline bool fault_fail(const char *step) {
  * The fault signals (SEGV, BUS, ILL, FPE, TRAP, SYS) are reset whatever
  * their handler (a sanitizer's). */
 void contain_default_signals(void);
+/* A child of brig's starts with no signal blocked: brig blocks the ones it
+ * forwards or waits for (supervise), and a mask outlives fork and exec. */
+void contain_unblock_signals(void);
 /* on: a created container's init, waiting for `start`: a signal whose
  * default is to end a process ends it (exit status 128 + the signal).  As
  * its pid namespace's init it would otherwise never get one left at its

@@ -94,15 +94,13 @@ static void exec_process(const struct spec_config *cfg,
   struct security_ctx *sec = NULL;
   char *exe, **env;
   bool cwd_later = false;
-  sigset_t none;
 
   supervise_pipes_install();
   /* No fd of the runtime (cgroup, state dir) lives on in the container,
    * nor may serve as a way out (cwd /proc/self/fd/N). */
   sanitizer_container_side();
   contain_close_fds(o->preserve_fds, sock, console_sock);
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
+  contain_unblock_signals();
   contain_default_signals();
   if (setsid() < 0) {
     brig_err(&err, errno, "setsid");

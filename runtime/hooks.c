@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "contain.h"
 #include "log.h"
 #include "util.h"
 
@@ -155,9 +156,7 @@ static int run_one(const struct spec_hook *h, const char *state_json,
   }
   pid = fork();
   if (pid == 0) {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    contain_unblock_signals();
     child_stdio(in, rd[1]);
     if (hook_dir != NULL && chdir(hook_dir) < 0)
       _exit(127);

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "contain.h"
 #include "sanitizer.h"
 #include "util.h"
 
@@ -38,9 +39,7 @@ void init_run(const struct spec_process *p, const char *exe, char **env) {
   if (app < 0)
     die("fork");
   if (app == 0) {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    contain_unblock_signals();
     execve(exe, p->args, env);
     char safe[512];
     fprintf(stderr, "brig: exec %s: %s\n", one_line(exe, safe, sizeof(safe)),

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "contain.h"
 #include "log.h"
 #include "util.h"
 
@@ -141,9 +142,7 @@ static int run_map_helper(const char *helper, pid_t pid,
   }
   child = fork();
   if (child == 0) {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL); /* brig's blocked ones */
+    contain_unblock_signals();
     dup2(pp[1], STDOUT_FILENO);
     dup2(pp[1], STDERR_FILENO);
     execvp(helper, argv);

@@ -620,8 +620,6 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   int start_fd;
   char *exe, **env = NULL;
 
-  sigset_t none;
-
   supervise_pipes_install();
   sanitizer_container_side();
   /* A clone of brig until it execs: nothing in the container may trace it
@@ -633,8 +631,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   contain_close_fds_from(first_extra_fd(o->preserve_fds), keep,
                          sizeof(keep) / sizeof(keep[0]));
   /* `run` blocks the signals it forwards: the process starts clean. */
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
+  contain_unblock_signals();
   contain_default_signals();
   /* createContainer and startContainer hooks run in the container: not
    * in the bundle's directory, which the runtime's hooks run in */

@@ -16,6 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "contain.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -177,9 +178,7 @@ int console_relay_spawn(int master, const char *path, struct brig_error *err) {
     ssize_t n;
     int keep_lo = master < fd ? master : fd,
         keep_hi = master < fd ? fd : master;
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL); /* brig's blocked ones */
+    contain_unblock_signals();
     setsid();
     /* Only the pty and the file: nothing of the runtime stays open. */
     if (keep_lo > 3)
