@@ -714,11 +714,16 @@ char *json_append_string(char *buf, const char *s) {
 char *seccomp_process_state_json(const char *metadata, pid_t pid,
                                  const char *state_json) {
   char *buf = xasprintf("{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],"
-                        "\"pid\":%d,\"metadata\":",
+                        "\"pid\":%d",
                         SPEC_OCI_VERSION, (int)pid);
   char *out;
 
-  buf = json_append_string(buf, metadata ? metadata : "");
+  /* runc's (the spec's Go type): "metadata" only when there is some */
+  if (metadata != NULL && *metadata != '\0') {
+    char *with = xasprintf("%s,\"metadata\":", buf);
+    free(buf);
+    buf = json_append_string(with, metadata);
+  }
   out = xasprintf("%s,\"state\":%s}", buf,
                   state_json && *state_json ? state_json : "{}");
   free(buf);

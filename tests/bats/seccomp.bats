@@ -220,6 +220,17 @@ stop_listener() {
   [ "$output" = "1.3.0 seccompFd bats-meta $(cid) creating true" ]
 }
 
+@test "notify: without listenerMetadata the state sent has no metadata key (runc's omitempty)" {
+  make_bundle mkdir /tmp/d
+  start_listener success
+  cfg 'del(.linux.seccomp.listenerMetadata)'
+  run brig run -b "$BUNDLE" "$(cid)"
+  stop_listener
+  [ "$status" -eq 0 ]
+  run jq -r '[has("metadata"), .state.id] | map(tostring) | join(" ")' "$TEST_TMP/state.json"
+  [ "$output" = "false $(cid)" ]
+}
+
 @test "notify: the init closes its copy of the listener fd once handed over (runc): with the agent gone, a notified syscall fails, never hangs" {
   make_bundle sh -c 'mkdir /tmp/d; echo "rc=$?"'
   start_listener close

@@ -131,6 +131,12 @@ int main(void) {
          "\"pid\":42,\"metadata\":\"a\\\"b\",\"state\":{\"id\":\"c\"}}",
          "containerProcessState JSON");
   free(json);
+  json = seccomp_process_state_json("", 7, "{}");
+  is_str(json,
+         "{\"ociVersion\":\"" SPEC_OCI_VERSION "\",\"fds\":[\"seccompFd\"],"
+         "\"pid\":7,\"state\":{}}",
+         "containerProcessState JSON without metadata");
+  free(json);
 
   /* Filters. */
   {
