@@ -121,6 +121,14 @@ static int freezer_state(const char *dir, char *buf, size_t len) {
   return 0;
 }
 
+/* Frozen by its own freezer.state, not only by an ancestor's: runc reads
+ * freezer.self_freezing, and a cgroup frozen through its parent alone is
+ * not paused (true where the kernel lacks the file). */
+static bool self_frozen(const char *dir) {
+  _cleanup_free_ char *s = NULL;
+  return cg_read(dir, "freezer.self_freezing", &s) < 0 || s[0] != '0';
+}
+
 static int v1_freeze(struct cgroup *cg, bool freeze, struct brig_error *err) {
   struct cgroup_hier *h = cg_hier(cg, "freezer");
   const char *want = freeze ? "FROZEN" : "THAWED";
@@ -136,8 +144,8 @@ static int v1_freeze(struct cgroup *cg, bool freeze, struct brig_error *err) {
   for (int i = 0; i < 1000; i++) {
     if (freezer_state(h->dir, state, sizeof(state)) < 0)
       return brig_err(err, errno, "read %s/freezer.state", h->dir);
-    if (strcmp(state, want) == 0)
-      return 0;
+    if (strcmp(state, want) == 0 || (!freeze && !self_frozen(h->dir)))
+      return 0; /* thawed; a frozen ancestor keeps it FROZEN (runc) */
     if (freeze && i % 50 == 49) {
       if (cg_write(h->dir, "freezer.state", "THAWED", err) < 0 ||
           cg_write(h->dir, "freezer.state", "FROZEN", err) < 0)
@@ -158,7 +166,7 @@ static int v1_is_frozen(struct cgroup *cg) {
     return 0;
   if (freezer_state(h->dir, state, sizeof(state)) < 0)
     return errno == ENOENT ? 0 : -1;
-  return strcmp(state, "FROZEN") == 0;
+  return strcmp(state, "FROZEN") == 0 && self_frozen(h->dir);
 }
 
 static const char *v1_procs_dir(struct cgroup *cg) {

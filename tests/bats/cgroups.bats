@@ -38,6 +38,9 @@ refused() {
 }
 
 teardown() {
+  # a parent a test froze is thawed first: its container could not die
+  [ ! -e "$CG/freezer/brig-abs-$$/freezer.state" ] ||
+    echo THAWED >"$CG/freezer/brig-abs-$$/freezer.state" || true
   teardown_brig
   # a test that moved a shell or used an absolute path cleans up here too
   local h d
@@ -329,6 +332,31 @@ teardown() {
   brig delete --force "$(cid)"
   no_cgroup "/brig/$(cid)"
   no_state "$(cid)"
+}
+
+@test "v1: a container frozen only through its parent is not paused (runc reads freezer.self_freezing); pause and resume work under it" {
+  make_bundle sleep 1000
+  start_detached ".linux.cgroupsPath = \"/brig-abs-$$/c\""
+  P=$CG/freezer/brig-abs-$$
+  echo FROZEN >"$P/freezer.state"
+  wait_for 50 sh -c "[ \$(cat $P/c/freezer.state) = FROZEN ]"
+  [ "$(cat "$P/c/freezer.self_freezing")" = 0 ]
+  [ "$(brig state "$(cid)" | jq -r .status)" = running ]
+  run brig resume "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container not paused"* ]]
+  brig pause "$(cid)"
+  [ "$(cat "$P/c/freezer.self_freezing")" = 1 ]
+  [ "$(brig state "$(cid)" | jq -r .status)" = paused ]
+  # thawed itself, still FROZEN through the parent: resume succeeds
+  brig resume "$(cid)"
+  [ "$(cat "$P/c/freezer.self_freezing")" = 0 ]
+  [ "$(cat "$P/c/freezer.state")" = FROZEN ]
+  [ "$(brig state "$(cid)" | jq -r .status)" = running ]
+  echo THAWED >"$P/freezer.state"
+  [ "$(cat "$P/c/freezer.state")" = THAWED ]
+  brig delete -f "$(cid)"
+  no_cgroup "/brig-abs-$$/c"
 }
 
 @test "ps of a stopped container: json null, as runc; the table only its header" {
