@@ -137,9 +137,31 @@ int cg_read(const char *dir, const char *file, char **out) {
   return 0;
 }
 
+int cg_read_small(const char *dir, const char *file, char *buf, size_t len) {
+  _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
+  int at;
+  const char *rel = cg_at(path, &at);
+  _cleanup_close_ int fd = openat(at, rel, O_RDONLY | O_CLOEXEC);
+  ssize_t n;
+  if (fd < 0)
+    return -1;
+  /* cgroup files are seq files: one read gives all that fits */
+  do
+    n = read(fd, buf, len - 1);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return -1;
+  if ((size_t)n == len - 1) {
+    errno = EFBIG;
+    return -1;
+  }
+  buf[n] = '\0';
+  return 0;
+}
+
 int cg_read_u64(const char *dir, const char *file, uint64_t *out) {
-  _cleanup_free_ char *s = NULL;
-  if (cg_read(dir, file, &s) < 0)
+  char s[64];
+  if (cg_read_small(dir, file, s, sizeof(s)) < 0)
     return -1;
   s[strcspn(s, "\n")] = '\0';
   if (strcmp(s, "max") == 0) {

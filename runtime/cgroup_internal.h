@@ -130,6 +130,9 @@ int cg_write_i64(const char *dir, const char *file, int64_t v,
                  struct brig_error *err);
 /* Read dir/file (trailing newline kept).  -1 with errno set, no message. */
 int cg_read(const char *dir, const char *file, char **out);
+/* A small file (a state, a number) in one read into buf, NUL-terminated:
+ * -1 with errno set, EFBIG when it may not have fitted. */
+int cg_read_small(const char *dir, const char *file, char *buf, size_t len);
 /* rmdir what this process made (cg->made), deepest first, but /brig, and
  * but the leaves unless `leaves` (cgroup_destroy removes those). */
 void cg_rmdir_made(struct cgroup *cg, bool leaves);

@@ -113,11 +113,9 @@ static int v1_add_pid(struct cgroup *cg, pid_t pid, unsigned which,
 }
 
 static int freezer_state(const char *dir, char *buf, size_t len) {
-  _cleanup_free_ char *s = NULL;
-  if (cg_read(dir, "freezer.state", &s) < 0)
+  if (cg_read_small(dir, "freezer.state", buf, len) < 0)
     return -1;
-  s[strcspn(s, "\n")] = '\0';
-  snprintf(buf, len, "%s", s);
+  buf[strcspn(buf, "\n")] = '\0';
   return 0;
 }
 
@@ -125,8 +123,9 @@ static int freezer_state(const char *dir, char *buf, size_t len) {
  * freezer.self_freezing, and a cgroup frozen through its parent alone is
  * not paused (true where the kernel lacks the file). */
 static bool self_frozen(const char *dir) {
-  _cleanup_free_ char *s = NULL;
-  return cg_read(dir, "freezer.self_freezing", &s) < 0 || s[0] != '0';
+  char s[8];
+  return cg_read_small(dir, "freezer.self_freezing", s, sizeof(s)) < 0 ||
+         s[0] != '0';
 }
 
 static int v1_freeze(struct cgroup *cg, bool freeze, struct brig_error *err) {

@@ -62,6 +62,34 @@ static int by_id(const void *a, const void *b) {
   return strcmp(((const struct row *)a)->c->id, ((const struct row *)b)->c->id);
 }
 
+/* The peeks read a created container as running: those whose exec FIFO
+ * is there now are created.  Listed after the peeks, so a container seen
+ * running (started since) is not taken back to created. */
+static void mark_created(int rootfd, struct row *rows, size_t n) {
+  int fd = n == 0 ? -1
+                  : openat(rootfd, FIFO_KIND,
+                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  DIR *d = fd < 0 ? NULL : fdopendir(fd);
+  struct dirent *de;
+  if (d == NULL) {
+    if (fd >= 0)
+      close(fd);
+    return;
+  }
+  while ((de = readdir(d)) != NULL) {
+    struct container key_c = {.id = de->d_name};
+    struct row key = {.c = &key_c}, *r;
+    if (de->d_name[0] == '.')
+      continue;
+    r = bsearch(&key, rows, n, sizeof(*rows), by_id);
+    if (r != NULL && strcmp(r->c->st.status, "running") == 0) {
+      free(r->c->st.status);
+      r->c->st.status = xstrdup("created");
+    }
+  }
+  closedir(d);
+}
+
 /* Column width as Go's tabwriter(minwidth 12, padding 3). */
 static int width(const struct row *rows, size_t n, size_t col) {
   static const char *hdr[] = {"ID", "PID", "STATUS", "BUNDLE", "CREATED"};
@@ -140,10 +168,12 @@ CMD(list) {
       owner_name(sb.st_uid, rows[n].owner, sizeof(rows[n].owner));
     n++;
   }
-  if (d != NULL)
-    closedir(d);
   if (n > 0)
     qsort(rows, n, sizeof(*rows), by_id);
+  if (d != NULL) {
+    mark_created(dirfd(d), rows, n);
+    closedir(d);
+  }
   setvbuf(stdout, out, _IOFBF, sizeof(out));
   if (quiet) {
     for (size_t i = 0; i < n; i++)

@@ -57,7 +57,10 @@ int container_load_try(const char *root, const char *id, struct container **out,
  * its size (it is only ever replaced whole), and a create holding the
  * lock is "creating", never waited for; a missing or "creating" file with
  * the lock free (a create that died) and a damaged one: container_load.
- * rootfd: root opened. */
+ * rootfd: root opened.  The exec FIFO is not looked for: a created
+ * container reads "running", and the caller tells it apart by the FIFO
+ * directory's listing, read after its peeks (one getdents for all the
+ * containers of a `list` instead of a stat each). */
 int container_peek(int rootfd, const char *root, const char *id,
                    struct container **out, struct brig_error *err);
 /* container_peek with the root opened here (`state`, `kill`): a hook of

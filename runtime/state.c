@@ -192,7 +192,7 @@ static const char *live_status_at(const struct container_state *st, int rootfd,
       cgroup_path_is_frozen(st->cgroup_path) == 1)
     return "paused";
   container_file(fifo, id, FIFO_KIND);
-  if (fstatat(rootfd, fifo, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+  if (rootfd != -1 && fstatat(rootfd, fifo, &sb, AT_SYMLINK_NOFOLLOW) == 0)
     return "created";
   return "running";
 }
@@ -303,7 +303,7 @@ int container_load_try(const char *root, const char *id, struct container **out,
  * "creating" with the lock free (a create that died), or damaged: as a
  * locked load says. */
 static int peek(int rootfd, const char *root, const char *id, bool wait,
-                struct container **out, struct brig_error *err) {
+                bool fifo, struct container **out, struct brig_error *err) {
   char buf[8192];
   _cleanup_free_ char *big = NULL;
   const char *data = buf;
@@ -330,7 +330,7 @@ static int peek(int rootfd, const char *root, const char *id, bool wait,
   bool parsed =
       n > 0 && state_parse_file(data, (size_t)n, STATE_FILE, &c->st, &e) == 0;
   if (parsed && strcmp(c->st.status, "creating") != 0) {
-    set_live_status(c, rootfd);
+    set_live_status(c, fifo ? rootfd : -1);
     *out = c;
     return 0;
   }
@@ -359,7 +359,7 @@ static int peek(int rootfd, const char *root, const char *id, bool wait,
 
 int container_peek(int rootfd, const char *root, const char *id,
                    struct container **out, struct brig_error *err) {
-  return peek(rootfd, root, id, true, out, err);
+  return peek(rootfd, root, id, true, false, out, err);
 }
 
 static int read_at_root(const char *root, const char *id, bool wait,
@@ -367,7 +367,7 @@ static int read_at_root(const char *root, const char *id, bool wait,
   int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) /* for load's words */
     return load(root, id, wait, out, err);
-  int ret = peek(rootfd, root, id, wait, out, err);
+  int ret = peek(rootfd, root, id, wait, true, out, err);
   close(rootfd);
   return ret;
 }

@@ -335,6 +335,13 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [ "$(echo "$output" | jq -c '.[0] | keys_unsorted')" = '["ociVersion","id","pid","status","bundle","rootfs","created","owner"]' ]
   run brig list -f yaml
   [ "$status" -eq 1 ]
+  # started since: running; paused: paused
+  brig start "$(cid a)"
+  brig pause "$(cid b)"
+  run brig list
+  [[ "${lines[1]}" =~ ^$(cid a)\ +[1-9][0-9]*\ +running\ + ]]
+  [[ "${lines[2]}" =~ ^$(cid b)\ +[1-9][0-9]*\ +paused\ + ]]
+  brig delete -f "$(cid b)"
 }
 
 @test "list holds no fd per container: 20 large states list whole under a low fd limit" {
