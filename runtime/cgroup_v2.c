@@ -459,18 +459,22 @@ static int v2_freeze(struct cgroup *cg, bool freeze, struct brig_error *err) {
   const char *dir = dir_of(cg);
   if (cg_write(dir, "cgroup.freeze", freeze ? "1" : "0", err) < 0)
     return -1;
+  /* A thaw takes effect at the write; "frozen 1" may stay in cgroup.events
+   * only through a frozen ancestor, and the container is no longer paused
+   * by its own cgroup.freeze (runc checks only that file). */
+  if (!freeze)
+    return 0;
   /* cgroup.events says "frozen 1" once every task has stopped */
   for (int i = 0; i < 1000; i++) {
     _cleanup_free_ char *ev = NULL;
     if (cg_read(dir, "cgroup.events", &ev) < 0)
       return brig_err(err, errno, "read %s/cgroup.events", dir);
-    if (strstr(ev, freeze ? "frozen 1" : "frozen 0") != NULL)
+    if (strstr(ev, "frozen 1") != NULL)
       return 0;
     struct timespec ts = {0, 10000000L};
     nanosleep(&ts, NULL);
   }
-  return brig_err(err, EBUSY, "%s %s: timed out", freeze ? "freeze" : "thaw",
-                  dir);
+  return brig_err(err, EBUSY, "freeze %s: timed out", dir);
 }
 
 static int v2_kill(struct cgroup *cg, struct brig_error *err) {

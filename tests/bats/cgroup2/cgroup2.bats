@@ -47,6 +47,8 @@ setup() {
 
 teardown() {
   [ -n "${TEST_TMP:-}" ] || return 0
+  # a parent a test froze is thawed first
+  [ ! -e "$CG/brig-abs-$$/cgroup.freeze" ] || echo 0 >"$CG/brig-abs-$$/cgroup.freeze" || true
   teardown_brig
   local d
   for d in "$CG/brig-abs-$$" "$CG/brig-rel-$$"; do
@@ -349,6 +351,26 @@ refused() {
   wait_for 100 sh -c "[ \"\$('$BRIG' --root '$BRIG_ROOT' state '$(cid)' | jq -r .status)\" = stopped ]"
   brig delete "$(cid)"
   [ ! -e "$CG/brig/$(cid)" ]
+}
+
+@test "a container frozen only through its parent is running, not paused (runc reads cgroup.freeze); pause and resume work under it" {
+  bundle sleep 1000
+  start ".linux.cgroupsPath = \"/brig-abs-$$/c\""
+  P=$CG/brig-abs-$$
+  echo 1 >"$P/cgroup.freeze"
+  wait_for 100 grep -qx "frozen 1" "$P/c/cgroup.events"
+  [ "$(brig state "$(cid)" | jq -r .status)" = running ]
+  brig pause "$(cid)"
+  [ "$(brig state "$(cid)" | jq -r .status)" = paused ]
+  # its own freeze undone, still frozen through the parent: resume succeeds
+  brig resume "$(cid)"
+  [ "$(cat "$P/c/cgroup.freeze")" = 0 ]
+  grep -qx "frozen 1" "$P/c/cgroup.events"
+  [ "$(brig state "$(cid)" | jq -r .status)" = running ]
+  echo 0 >"$P/cgroup.freeze"
+  wait_for 100 grep -qx "frozen 0" "$P/c/cgroup.events"
+  brig delete -f "$(cid)"
+  [ ! -e "$P/c" ]
 }
 
 @test "kill --all KILL goes through cgroup.kill, nested cgroups included; ps lists them" {
