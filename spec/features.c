@@ -50,7 +50,7 @@ char *spec_features_json(struct brig_error *err) {
   em_kbool(&e, "v2", true);
   em_kbool(&e, "systemd", false);
   em_kbool(&e, "systemdUser", false);
-  em_kbool(&e, "rdma", false);
+  em_kbool(&e, "rdma", true); /* linux.resources.rdma: rdma.max, v1 and v2 */
   em_close(&e);
   em_key(&e, "seccomp");
   em_open(&e);

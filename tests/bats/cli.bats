@@ -130,7 +130,7 @@ setup() {
   [ "$(jq -r '.linux.capabilities | length' "$f")" = 41 ]
   [ "$(jq -r '.linux.capabilities[40]' "$f")" = CAP_CHECKPOINT_RESTORE ]
   [ "$(jq -c .linux.cgroup "$f")" = \
-    '{"v1":true,"v2":true,"systemd":false,"systemdUser":false,"rdma":false}' ]
+    '{"v1":true,"v2":true,"systemd":false,"systemdUser":false,"rdma":true}' ]
   [ "$(jq -r .linux.seccomp.enabled "$f")" = true ]
   [ "$(jq -c .linux.seccomp.supportedFlags "$f")" = \
     '["SECCOMP_FILTER_FLAG_TSYNC","SECCOMP_FILTER_FLAG_LOG","SECCOMP_FILTER_FLAG_SPEC_ALLOW"]' ]
