@@ -398,18 +398,93 @@ int parse_i64(const char *s, int64_t *out) {
   return 0;
 }
 
+/* Go's escape (encoding/json, HTML-safe) of the character at s, which
+ * is inside a string: its length in s and the escape in esc, or 0 when it
+ * goes as it is. */
+static size_t go_escape(const char *s, char esc[8]) {
+  static const char hex[] = "0123456789abcdef";
+  unsigned char ch = (unsigned char)*s;
+  if (ch == '"' || ch == '\\' || ch == '\n' || ch == '\r' || ch == '\t') {
+    esc[0] = '\\';
+    esc[1] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch == '\t' ? 't' : (char)ch;
+    esc[2] = '\0';
+    return 1;
+  }
+  if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&') {
+    memcpy(esc, "\\u00", 4);
+    esc[4] = hex[ch >> 4];
+    esc[5] = hex[ch & 15];
+    esc[6] = '\0';
+    return 1;
+  }
+  if (ch == 0xe2 && (unsigned char)s[1] == 0x80 &&
+      ((unsigned char)s[2] == 0xa8 || (unsigned char)s[2] == 0xa9)) {
+    memcpy(esc, (unsigned char)s[2] == 0xa8 ? "\\u2028" : "\\u2029", 7);
+    return 3;
+  }
+  return 0;
+}
+
 void json_put_str(FILE *out, const char *s) {
+  char esc[8];
   fputc('"', out);
-  for (; s != NULL && *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\')
-      fprintf(out, "\\%c", ch);
-    else if (ch < 0x20)
-      fprintf(out, "\\u%04x", ch);
-    else
-      fputc(ch, out);
+  while (s != NULL && *s) {
+    size_t n = go_escape(s, esc);
+    if (n == 0)
+      fputc(*s++, out);
+    else {
+      fputs(esc, out);
+      s += n;
+    }
   }
   fputc('"', out);
+}
+
+char *json_go_escapes(const char *json, size_t len) {
+  char *out = xmalloc(len * 6 + 1), esc[8];
+  size_t o = 0;
+  bool in_str = false;
+  for (size_t i = 0; i < len;) {
+    char ch = json[i];
+    if (!in_str) {
+      in_str = ch == '"';
+      out[o++] = json[i++];
+      continue;
+    }
+    if (ch == '"') {
+      in_str = false;
+      out[o++] = json[i++];
+    } else if (ch == '\\' && i + 1 < len) {
+      /* yajl's escapes: \b and \f, and upper-case hex, as Go's */
+      char e = json[i + 1];
+      if (e == 'b' || e == 'f') {
+        memcpy(out + o, e == 'b' ? "\\u0008" : "\\u000c", 6);
+        o += 6;
+        i += 2;
+      } else if (e == 'u' && i + 6 <= len) {
+        for (size_t k = 0; k < 6; k++)
+          out[o++] = k >= 2 && json[i + k] >= 'A' && json[i + k] <= 'F'
+                         ? (char)(json[i + k] - 'A' + 'a')
+                         : json[i + k];
+        i += 6;
+      } else {
+        out[o++] = json[i++];
+        out[o++] = json[i++];
+      }
+    } else {
+      size_t n = go_escape(json + i, esc);
+      if (n == 0) {
+        out[o++] = json[i++];
+      } else {
+        size_t l = strlen(esc);
+        memcpy(out + o, esc, l);
+        o += l;
+        i += n;
+      }
+    }
+  }
+  out[o] = '\0';
+  return out;
 }
 
 static bool leap_year(long long y) {

@@ -108,5 +108,9 @@ size_t format_utc(char *buf, size_t size, time_t t);
 
 /* Print s as a JSON string (quoted, escaped). */
 void json_put_str(FILE *out, const char *s);
+/* JSON text (yajl's) with Go's encoding/json escapes in its strings, as
+ * runc prints it: <, >, & and U+2028, U+2029 as \u escapes, control
+ * characters but \n, \r, \t as \u00xx (lower-case hex).  A new string. */
+char *json_go_escapes(const char *json, size_t len);
 
 #endif

@@ -94,7 +94,16 @@ static char *emit_public(const struct container_state *st, bool pretty,
   else
     gen_public(g, st, sp);
   yajl_gen_map_close(g);
-  return gen_finish(g);
+  /* runc's text: Go's escapes, and no newline after the indented form
+   * (json.MarshalIndent written as it is) */
+  const unsigned char *buf;
+  size_t len;
+  yajl_gen_get_buf(g, &buf, &len);
+  while (len > 0 && buf[len - 1] == '\n')
+    len--;
+  char *out = json_go_escapes((const char *)buf, len);
+  yajl_gen_free(g);
+  return out;
 }
 
 char *state_emit_public(const struct container_state *st, bool pretty) {

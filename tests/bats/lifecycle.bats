@@ -53,9 +53,13 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
 
 @test "state prints the runtime-spec state with runc's fields" {
   make_bundle sleep 1000
-  cfg '.annotations = {"org.example.key": "v1", "a.first": "v0"}'
+  cfg '.annotations = {"org.example.key": "v1", "a.first": "v0", "z.html": "<x>&y"}'
   id=$(cid)
   brig create -b "$BUNDLE" "$id"
+  # runc's bytes: Go's escapes of <>&, no newline after the closing brace
+  brig state "$id" >"$TEST_TMP/state"
+  [ "$(tail -c 2 "$TEST_TMP/state")" = "$(printf '\n}')" ]
+  grep -qF '"z.html": "\u003cx\u003e\u0026y"' "$TEST_TMP/state"
   run brig state "$id"
   [ "$status" -eq 0 ]
   [ "$(echo "$output" | jq -r .id)" = "$id" ]
@@ -67,13 +71,15 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   [[ "$(echo "$output" | jq -r .created)" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}(\.[0-9]+)?Z$ ]]
   # same keys, same order as runc (1.1.5 here), annotations by key
   [ "$(echo "$output" | jq -c keys_unsorted)" = '["ociVersion","id","pid","status","bundle","rootfs","created","annotations","owner"]' ]
-  [ "$(echo "$output" | jq -c '.annotations | keys_unsorted')" = '["a.first","org.example.key"]' ]
+  [ "$(echo "$output" | jq -c '.annotations | keys_unsorted')" = '["a.first","org.example.key","z.html"]' ]
+  [ "$(echo "$output" | jq -r '.annotations["z.html"]')" = "<x>&y" ]
   # indented with two spaces, as runc
   [ "$(echo "$output" | sed -n 2p)" = '  "ociVersion": "1.3.0",' ]
-  # list -f json: the same fields, annotations included
+  # list -f json: the same fields, annotations included, Go's escapes
   run brig list -f json
   [ "$(echo "$output" | jq -c '.[0] | keys_unsorted')" = '["ociVersion","id","pid","status","bundle","rootfs","created","annotations","owner"]' ]
-  [ "$(echo "$output" | jq -c '.[0].annotations')" = '{"a.first":"v0","org.example.key":"v1"}' ]
+  [ "$(echo "$output" | jq -c '.[0].annotations')" = '{"a.first":"v0","org.example.key":"v1","z.html":"<x>&y"}' ]
+  [[ "$output" == *'"z.html":"\u003cx\u003e\u0026y"'* ]]
 }
 
 @test "a surrogate pair escaped in config.json is one character in the state" {

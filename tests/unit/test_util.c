@@ -309,6 +309,27 @@ static void test_env_entry(void) {
      "no '=', an empty name, empty");
 }
 
+static void test_go_escapes(void) {
+  /* yajl's text as Go's encoding/json writes it (runc's state, hooks) */
+  const char *in = "{\"a<b\":\"x>y&z\\b\\f\\u001B\\n\\t\\\"\\\\ \xe2\x80\xa8"
+                   "\xe2\x80\xa9\xe2\x80\xaa\",\"n\":[1,2]}";
+  char *out = json_go_escapes(in, strlen(in));
+  is_str(
+      out,
+      "{\"a\\u003cb\":\"x\\u003ey\\u0026z\\u0008\\u000c\\u001b\\n\\t\\\"\\\\ "
+      "\\u2028\\u2029\xe2\x80\xaa\",\"n\":[1,2]}",
+      "Go's escapes: <>&, \\b \\f, lower-case hex, U+2028/9; the rest kept");
+  free(out);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  json_put_str(f, "a<\n\t\x01\"\\&\xe2\x80\xa8>");
+  fclose(f);
+  is_str(buf, "\"a\\u003c\\n\\t\\u0001\\\"\\\\\\u0026\\u2028\\u003e\"",
+         "json_put_str: Go's escapes");
+  free(buf);
+}
+
 int main(void) {
   /* UTC whatever the zone: a zone that is not UTC must change nothing */
   setenv("TZ", "Asia/Kolkata", 1);
@@ -323,5 +344,6 @@ int main(void) {
   test_error_one_line();
   test_durations();
   test_env_entry();
+  test_go_escapes();
   return tap_done();
 }
