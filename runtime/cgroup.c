@@ -159,6 +159,33 @@ int cg_read_small(const char *dir, const char *file, char *buf, size_t len) {
   return 0;
 }
 
+static int by_name(const void *a, const void *b) {
+  return strcmp(a, b);
+}
+
+size_t cg_hugepage_sizes(char (*sizes)[24], size_t max) {
+  DIR *d = opendir("/sys/kernel/mm/hugepages");
+  struct dirent *e;
+  size_t n = 0;
+  while (d != NULL && n < max && (e = readdir(d)) != NULL) {
+    unsigned long kb;
+    if (sscanf(e->d_name, "hugepages-%lukB", &kb) != 1)
+      continue;
+    if (kb >= 1048576)
+      snprintf(sizes[n++], 24, "%luGB", kb / 1048576);
+    else if (kb >= 1024)
+      snprintf(sizes[n++], 24, "%luMB", kb / 1024);
+    else
+      snprintf(sizes[n++], 24, "%luKB", kb);
+  }
+  if (d != NULL)
+    closedir(d);
+  /* in the order of their names: the order of runc's hugetlb keys (a Go
+   * map's, sorted) */
+  qsort(sizes, n, sizeof(sizes[0]), by_name);
+  return n;
+}
+
 int cg_read_u64(const char *dir, const char *file, uint64_t *out) {
   char s[64];
   if (cg_read_small(dir, file, s, sizeof(s)) < 0)

@@ -133,6 +133,10 @@ int cg_read(const char *dir, const char *file, char **out);
 /* A small file (a state, a number) in one read into buf, NUL-terminated:
  * -1 with errno set, EFBIG when it may not have fitted. */
 int cg_read_small(const char *dir, const char *file, char *buf, size_t len);
+/* The host's huge page sizes as the hugetlb files name them ("2MB",
+ * "1GB", "64KB"), from /sys/kernel/mm/hugepages: at most max, their
+ * number returned. */
+size_t cg_hugepage_sizes(char (*sizes)[24], size_t max);
 /* rmdir what this process made (cg->made), deepest first, but /brig, and
  * but the leaves unless `leaves` (cgroup_destroy removes those). */
 void cg_rmdir_made(struct cgroup *cg, bool leaves);

@@ -272,24 +272,18 @@ static void read_blkio(const char *dir, const char *file,
 }
 
 static void hugetlb_stats(const char *dir, struct events_stats *st) {
-  static const char *const sizes[][2] = {
-      {"hugepages-2048kB", "2MB"},
-      {"hugepages-1048576kB", "1GB"},
-      {"hugepages-64kB", "64KB"},
-      {"hugepages-32768kB", "32MB"},
-  };
-  for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-    char f[96];
-    _cleanup_free_ char *sys =
-        xasprintf("/sys/kernel/mm/hugepages/%s", sizes[i][0]);
-    snprintf(f, sizeof(f), "hugetlb.%s.usage_in_bytes", sizes[i][1]);
-    if (access(sys, F_OK) != 0 || !cg_file_exists(dir, f))
+  char sizes[8][24];
+  size_t n = cg_hugepage_sizes(sizes, 8);
+  for (size_t i = 0; i < n; i++) {
+    char f[256];
+    snprintf(f, sizeof(f), "hugetlb.%s.usage_in_bytes", sizes[i]);
+    if (!cg_file_exists(dir, f))
       continue;
-    struct events_hugetlb hs = {.page_size = xstrdup(sizes[i][1])};
+    struct events_hugetlb hs = {.page_size = xstrdup(sizes[i])};
     hs.usage = cg_read_u64_or_0(dir, f);
-    snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", sizes[i][1]);
+    snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", sizes[i]);
     hs.max = cg_read_u64_or_0(dir, f);
-    snprintf(f, sizeof(f), "hugetlb.%s.failcnt", sizes[i][1]);
+    snprintf(f, sizeof(f), "hugetlb.%s.failcnt", sizes[i]);
     hs.failcnt = cg_read_u64_or_0(dir, f);
     st->hugetlb = xrealloc(st->hugetlb, (st->n_hugetlb + 1) * sizeof(hs));
     st->hugetlb[st->n_hugetlb++] = hs;

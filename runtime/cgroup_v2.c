@@ -561,33 +561,22 @@ static void io_stats(const char *dir, struct events_stats *st) {
 }
 
 static void hugetlb_stats(const char *dir, struct events_stats *st) {
-  DIR *d = opendir("/sys/kernel/mm/hugepages");
-  struct dirent *e;
-  while (d != NULL && (e = readdir(d)) != NULL) {
-    unsigned long kb;
-    char ps[32], f[96];
-    if (sscanf(e->d_name, "hugepages-%lukB", &kb) != 1)
-      continue;
-    if (kb >= 1048576)
-      snprintf(ps, sizeof(ps), "%luGB", kb / 1048576);
-    else if (kb >= 1024)
-      snprintf(ps, sizeof(ps), "%luMB", kb / 1024);
-    else
-      snprintf(ps, sizeof(ps), "%luKB", kb);
-    snprintf(f, sizeof(f), "hugetlb.%s.current", ps);
+  char sizes[8][24];
+  size_t n = cg_hugepage_sizes(sizes, 8);
+  for (size_t i = 0; i < n; i++) {
+    char f[256];
+    snprintf(f, sizeof(f), "hugetlb.%s.current", sizes[i]);
     if (!cg_file_exists(dir, f))
       continue;
-    struct events_hugetlb hs = {.page_size = xstrdup(ps)};
+    struct events_hugetlb hs = {.page_size = xstrdup(sizes[i])};
     hs.usage = cg_read_u64_or_0(dir, f);
     _cleanup_free_ char *ev = NULL;
-    snprintf(f, sizeof(f), "hugetlb.%s.events", ps);
+    snprintf(f, sizeof(f), "hugetlb.%s.events", sizes[i]);
     if (cg_read(dir, f, &ev) == 0)
       sscanf(ev, "max %" SCNu64, &hs.failcnt);
     st->hugetlb = xrealloc(st->hugetlb, (st->n_hugetlb + 1) * sizeof(hs));
     st->hugetlb[st->n_hugetlb++] = hs;
   }
-  if (d != NULL)
-    closedir(d);
 }
 
 static int v2_stats(struct cgroup *cg, struct events_stats *st,

@@ -426,6 +426,15 @@ refused() {
   [ "$(jq .data.cpu.usage.total <<< "$e")" -gt 0 ]
   [ "$(jq '.data.memory.raw.anon != null' <<< "$e")" = true ]
   [ "$(jq -c .data.cpuset.cpus <<< "$e")" = "[0,1]" ]
+  # hugetlb: one entry per page size the host has, in runc's (sorted) order
+  want=$(for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
+    kb=${d##*-}; kb=${kb%kB}
+    if [ "$kb" -ge 1048576 ]; then echo "$((kb / 1048576))GB"
+    elif [ "$kb" -ge 1024 ]; then echo "$((kb / 1024))MB"
+    else echo "${kb}KB"; fi
+  done | LC_ALL=C sort | jq -R . | jq -sc .)
+  [ "$want" != "[]" ]
+  [ "$(jq -c '.data.hugetlb | keys_unsorted' <<< "$e")" = "$want" ]
   run brig ps "$(cid)"
   [[ "${lines[0]}" == UID*PID*PPID*CMD ]]
   [ "${#lines[@]}" -eq 3 ]
