@@ -688,29 +688,6 @@ found:
   precompiled_for = sc;
 }
 
-char *json_append_string(char *buf, const char *s) {
-  size_t len = buf ? strlen(buf) : 0;
-  size_t cap = len + 3 + (s ? strlen(s) * 6 : 0);
-  char *o = xrealloc(buf, cap);
-  size_t n = len;
-
-  o[n++] = '"';
-  for (; s && *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') {
-      o[n++] = '\\';
-      o[n++] = (char)c;
-    } else if (c < 0x20) {
-      n += (size_t)snprintf(o + n, cap - n, "\\u%04x", c);
-    } else {
-      o[n++] = (char)c;
-    }
-  }
-  o[n++] = '"';
-  o[n] = '\0';
-  return o;
-}
-
 char *seccomp_process_state_json(const char *metadata, pid_t pid,
                                  const char *state_json) {
   char *buf = xasprintf("{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],"

@@ -96,8 +96,6 @@ uint32_t seccomp_arch_from_name(const char *name);
 /* The containerProcessState JSON (malloc'd). */
 char *seccomp_process_state_json(const char *metadata, pid_t pid,
                                  const char *state_json);
-/* Append s to buf (malloc'd, grown) as a JSON string literal. */
-char *json_append_string(char *buf, const char *s);
 
 /* ---- lsm.c ---- */
 

@@ -425,19 +425,30 @@ static size_t go_escape(const char *s, char esc[8]) {
   return 0;
 }
 
-void json_put_str(FILE *out, const char *s) {
-  char esc[8];
-  fputc('"', out);
+char *json_append_string(char *buf, const char *s) {
+  size_t n = buf ? strlen(buf) : 0;
+  char *o = xrealloc(buf, n + 3 + (s ? strlen(s) * 6 : 0)), esc[8];
+  o[n++] = '"';
   while (s != NULL && *s) {
-    size_t n = go_escape(s, esc);
-    if (n == 0)
-      fputc(*s++, out);
-    else {
-      fputs(esc, out);
-      s += n;
+    size_t k = go_escape(s, esc);
+    if (k == 0) {
+      o[n++] = *s++;
+    } else {
+      size_t l = strlen(esc);
+      memcpy(o + n, esc, l);
+      n += l;
+      s += k;
     }
   }
-  fputc('"', out);
+  o[n++] = '"';
+  o[n] = '\0';
+  return o;
+}
+
+void json_put_str(FILE *out, const char *s) {
+  char *q = json_append_string(NULL, s);
+  fputs(q, out);
+  free(q);
 }
 
 char *json_go_escapes(const char *json, size_t len) {

@@ -106,8 +106,10 @@ int parse_i64(const char *s, int64_t *out);
 #define UTC_TIME_LEN 19
 size_t format_utc(char *buf, size_t size, time_t t);
 
-/* Print s as a JSON string (quoted, escaped). */
+/* Print s as a JSON string (quoted, with Go's escapes: runc's text). */
 void json_put_str(FILE *out, const char *s);
+/* Append s to buf (malloc'd or NULL; grown) as json_put_str writes it. */
+char *json_append_string(char *buf, const char *s);
 /* JSON text (yajl's) with Go's encoding/json escapes in its strings, as
  * runc prints it: <, >, & and U+2028, U+2029 as \u escapes, control
  * characters but \n, \r, \t as \u00xx (lower-case hex).  A new string. */

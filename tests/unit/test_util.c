@@ -328,6 +328,10 @@ static void test_go_escapes(void) {
   is_str(buf, "\"a\\u003c\\n\\t\\u0001\\\"\\\\\\u0026\\u2028\\u003e\"",
          "json_put_str: Go's escapes");
   free(buf);
+  char *app = json_append_string(xstrdup("x:"), "<a\"");
+  is_str(app, "x:\"\\u003ca\\\"\"",
+         "json_append_string: appended, Go's escapes");
+  free(app);
 }
 
 int main(void) {
