@@ -2,6 +2,7 @@
  * the floor `make bench` compares runtimes with.
  *
  *   bench-floor [-a] [-r] ROOTFS NAME [CMD...]   (CMD defaults to /bin/true)
+ *   bench-floor -n
  *
  * Makes memory and pids v1 cgroups NAME (with limits), clones a child with
  * new mount, pid, net, ipc and uts namespaces, and the child joins the
@@ -18,6 +19,8 @@
  *       child is cloned into the cgroup2 one, CLONE_INTO_CGROUP);
  *   -r  exec itself once first, as brig's CVE-2019-5736 re-exec does (a
  *       plain exec: no read-only copy).
+ * -n (used by `make bench`): exit at once.  The exec and exit of a static
+ * program of the same libc as brig: the floor of a command such as `state`.
  */
 #include <fcntl.h>
 #include <sched.h>
@@ -158,7 +161,9 @@ int main(int argc, char **argv) {
   size_t i;
   pid_t pid;
 
-  while ((opt = getopt(argc, argv, "+ar")) != -1) {
+  while ((opt = getopt(argc, argv, "+anr")) != -1) {
+    if (opt == 'n')
+      return 0;
     if (opt == 'a' && all_hierarchies() == 0)
       continue;
     if (opt == 'r' && getenv("BENCH_FLOOR_REEXEC") == NULL) {
@@ -167,13 +172,13 @@ int main(int argc, char **argv) {
     }
     if (opt == 'r')
       continue;
-    fprintf(stderr, "usage: bench-floor [-a] [-r] ROOTFS NAME [CMD...]\n");
+    fprintf(stderr, "usage: bench-floor [-a] [-r] ROOTFS NAME [CMD...] | -n\n");
     return 2;
   }
   argv += optind - 1;
   argc -= optind - 1;
   if (argc < 3) {
-    fprintf(stderr, "usage: bench-floor [-a] [-r] ROOTFS NAME [CMD...]\n");
+    fprintf(stderr, "usage: bench-floor [-a] [-r] ROOTFS NAME [CMD...] | -n\n");
     return 2;
   }
   for (i = 0; i < n_hiers; i++) {
