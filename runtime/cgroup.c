@@ -138,8 +138,17 @@ int cg_read(const char *dir, const char *file, char **out) {
 }
 
 int cg_read_small(const char *dir, const char *file, char *buf, size_t len) {
-  _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
+  /* dir/file on the stack when it fits (list reads one per container) */
+  char onstack[512];
+  size_t dl = strlen(dir), fl = strlen(file);
+  _cleanup_free_ char *big = NULL;
+  char *path = onstack;
   int at;
+  if (dl + fl + 2 > sizeof(onstack))
+    path = big = xmalloc(dl + fl + 2);
+  memcpy(path, dir, dl);
+  path[dl] = '/';
+  memcpy(path + dl + 1, file, fl + 1);
   const char *rel = cg_at(path, &at);
   _cleanup_close_ int fd = openat(at, rel, O_RDONLY | O_CLOEXEC);
   ssize_t n;
@@ -597,7 +606,12 @@ static char *join_path(const char *a, const char *b) {
     la--;
   while (*b == '/')
     b++;
-  return xasprintf("%.*s/%s", (int)la, a, b);
+  size_t lb = strlen(b);
+  char *p = xmalloc(la + lb + 2);
+  memcpy(p, a, la);
+  p[la] = '/';
+  memcpy(p + la + 1, b, lb + 1);
+  return p;
 }
 
 bool cgroup_path_is_clean(const char *p) {
@@ -773,14 +787,16 @@ static char *recorded_rel(const char *path, const struct cgroup_hier *h) {
 }
 
 int cgroup_path_is_frozen(const char *path) {
+  static struct cgroup_hier *src; /* the host's: found once */
   struct brig_error e = {0};
   struct cgroup *host = host_hierarchies(&e);
-  struct cgroup_hier *src, one;
+  struct cgroup_hier one;
   _cleanup_free_ char *rel = NULL, *dir = NULL;
   if (host == NULL || path == NULL || *path == '\0')
     return -1;
   /* the one hierarchy the driver's is_frozen reads */
-  src = cg_hier(host, host->layout == CGROUP_LAYOUT_V2 ? "" : "freezer");
+  if (src == NULL)
+    src = cg_hier(host, host->layout == CGROUP_LAYOUT_V2 ? "" : "freezer");
   if (src == NULL || (rel = recorded_rel(path, src)) == NULL)
     return 0;
   dir = join_path(src->mount, rel);

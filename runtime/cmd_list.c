@@ -37,7 +37,9 @@ static void owner_name(uid_t uid, char *buf, size_t len) {
   size_t cap = 0;
 
   if (uid == last_uid) {
-    snprintf(buf, len, "%s", last);
+    size_t n = strnlen(last, len - 1);
+    memcpy(buf, last, n);
+    buf[n] = '\0';
     return;
   }
   snprintf(last, sizeof(last), "#%u", (unsigned)uid);
@@ -104,6 +106,24 @@ static int width(const struct row *rows, size_t n, size_t col) {
   return w < 12 ? 12 : w;
 }
 
+/* One table line: five cells padded to their widths w (each at least its
+ * cell's length plus 3: width()), then the owner; line holds the sum of
+ * the widths, the owner and the newline.  printf's "%-*s" without its
+ * format parsing, for 1,000 rows. */
+static void put_row(char *line, const size_t w[5], const char *const cells[6]) {
+  size_t at = 0, len;
+  for (size_t col = 0; col < 5; col++) {
+    len = strlen(cells[col]);
+    memcpy(line + at, cells[col], len);
+    memset(line + at + len, ' ', w[col] - len);
+    at += w[col];
+  }
+  len = strlen(cells[5]);
+  memcpy(line + at, cells[5], len);
+  line[at + len] = '\n';
+  fwrite(line, 1, at + len + 1, stdout);
+}
+
 CMD(list) {
   static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
                                        {"quiet", no_argument, NULL, 'q'},
@@ -162,8 +182,11 @@ CMD(list) {
     }
     rows[n].c = ct;
     rows[n].owner[0] = '\0';
-    snprintf(rows[n].pid, sizeof(rows[n].pid), "%d",
-             strcmp(ct->st.status, "stopped") == 0 ? 0 : (int)ct->st.pid);
+    int pid = strcmp(ct->st.status, "stopped") == 0 ? 0 : (int)ct->st.pid;
+    char *p = rows[n].pid; /* "%d" without printf, for 1,000 rows */
+    if (pid < 0)
+      *p++ = '-';
+    p[fmt_u64(p, pid < 0 ? -(unsigned long long)pid : (unsigned)pid)] = '\0';
     if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
       owner_name(sb.st_uid, rows[n].owner, sizeof(rows[n].owner));
     n++;
@@ -213,15 +236,19 @@ CMD(list) {
       printf("]\n");
     }
   } else {
-    int w[5];
+    static const char *hdr[] = {"ID",     "PID",     "STATUS",
+                                "BUNDLE", "CREATED", "OWNER"};
+    size_t w[5], line_max = sizeof(rows[0].owner) + 1;
     for (size_t col = 0; col < 5; col++)
-      w[col] = width(rows, n, col);
-    printf("%-*s%-*s%-*s%-*s%-*s%s\n", w[0], "ID", w[1], "PID", w[2], "STATUS",
-           w[3], "BUNDLE", w[4], "CREATED", "OWNER");
-    for (size_t i = 0; i < n; i++)
-      printf("%-*s%-*s%-*s%-*s%-*s%s\n", w[0], rows[i].c->id, w[1], rows[i].pid,
-             w[2], rows[i].c->st.status, w[3], rows[i].c->st.bundle, w[4],
-             rows[i].c->st.created, rows[i].owner);
+      line_max += w[col] = (size_t)width(rows, n, col);
+    _cleanup_free_ char *line = xmalloc(line_max);
+    put_row(line, w, hdr);
+    for (size_t i = 0; i < n; i++) {
+      const char *cells[] = {rows[i].c->id,         rows[i].pid,
+                             rows[i].c->st.status,  rows[i].c->st.bundle,
+                             rows[i].c->st.created, rows[i].owner};
+      put_row(line, w, cells);
+    }
   }
   for (size_t i = 0; i < n; i++)
     container_free(rows[i].c);

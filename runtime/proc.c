@@ -18,7 +18,11 @@ int proc_start_time(pid_t pid, uint64_t *out, char *state) {
   ssize_t n;
   unsigned long long st;
 
-  snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+  if (pid <= 0)
+    return -1;
+  /* "/proc/%d/stat" without printf (list reads one per container) */
+  memcpy(path, "/proc/", 6);
+  memcpy(path + 6 + fmt_u64(path + 6, (unsigned long long)pid), "/stat", 6);
   fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return -1;
@@ -27,8 +31,12 @@ int proc_start_time(pid_t pid, uint64_t *out, char *state) {
   if (n <= 0)
     return -1;
   buf[n] = '\0';
-  /* comm may hold spaces and parentheses: fields start after the last ')'. */
-  p = strrchr(buf, ')');
+  /* comm may hold spaces and parentheses: fields start after the last ')'.
+   * No field after comm has one, and comm is short (16 bytes, 64 for a
+   * kernel thread's): looked for in the first 128 bytes, then in all. */
+  p = memrchr(buf, ')', n < 128 ? (size_t)n : 128);
+  if (p == NULL)
+    p = memrchr(buf, ')', (size_t)n);
   if (p == NULL || p[1] != ' ')
     return -1;
   p += 2;

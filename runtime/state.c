@@ -73,7 +73,17 @@ int container_root_open(const char *root, bool create, struct brig_error *err) {
 
 void container_file(char buf[CONTAINER_FILE_MAX], const char *id,
                     const char *kind) {
-  snprintf(buf, CONTAINER_FILE_MAX, "%s/%s", kind, id);
+  /* snprintf's "%s/%s" without its format parsing (list does this for
+   * each container): cut to fit the same way */
+  size_t k = strnlen(kind, CONTAINER_FILE_MAX - 1);
+  size_t i =
+      k + 1 < CONTAINER_FILE_MAX ? strnlen(id, CONTAINER_FILE_MAX - 2 - k) : 0;
+  memcpy(buf, kind, k);
+  if (k + 1 < CONTAINER_FILE_MAX) {
+    buf[k++] = '/';
+    memcpy(buf + k, id, i);
+  }
+  buf[k + i] = '\0';
 }
 
 int container_kind_dir(int rootfd, const char *kind, bool make,
