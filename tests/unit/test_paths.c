@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,16 +108,18 @@ static void test_proc_start_time(void) {
     char want_comm[64], path[64], buf[1024];
     snprintf(want_comm, sizeof(want_comm), "(%s) ", names[i]);
     snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    for (int tries = 0; tries < 1000; tries++) {
+    bool named = false;
+    for (int tries = 0; tries < 1000 && !named; tries++) {
       int fd = open(path, O_RDONLY);
       ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
       if (fd >= 0)
         close(fd);
       buf[n > 0 ? n : 0] = '\0';
-      if (strstr(buf, want_comm) != NULL)
-        break;
-      usleep(1000);
+      named = strstr(buf, want_comm) != NULL;
+      if (!named)
+        usleep(1000);
     }
+    ok(named, "the child's stat shows the name \"%s\"", names[i]);
     uint64_t got = 0, want = 1;
     char gs = '?', ws = '!';
     ok(proc_start_time(pid, &got, &gs) == 0 &&
