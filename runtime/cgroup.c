@@ -83,26 +83,53 @@ static const char *cg_at(const char *path, int *dirfd) {
   return path + n + 1;
 }
 
-int cg_open_write(const char *dir, const char *file) {
-  _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
+/* dir/file built on the stack when it fits (list reads one per
+ * container), on the heap past it; cg_file_done frees that. */
+struct cg_file {
+  char stack[512];
+  char *heap;
+  const char *path; /* dir/file in full, for messages */
+  const char *rel;  /* what to open from at */
   int at;
-  const char *rel = cg_at(path, &at);
-  return openat(at, rel, O_WRONLY | O_CLOEXEC);
+};
+
+static void cg_file_done(struct cg_file *f) {
+  free(f->heap);
+}
+
+#define _cleanup_cg_file_ __attribute__((cleanup(cg_file_done)))
+
+static void cg_file_init(struct cg_file *f, const char *dir, const char *file) {
+  size_t dl = strlen(dir), fl = strlen(file);
+  char *p = f->stack;
+  f->heap = NULL;
+  if (dl + fl + 2 > sizeof(f->stack))
+    p = f->heap = xmalloc(dl + fl + 2);
+  memcpy(p, dir, dl);
+  p[dl] = '/';
+  memcpy(p + dl + 1, file, fl + 1);
+  f->path = p;
+  f->rel = cg_at(p, &f->at);
+}
+
+int cg_open_write(const char *dir, const char *file) {
+  _cleanup_cg_file_ struct cg_file f;
+  cg_file_init(&f, dir, file);
+  return openat(f.at, f.rel, O_WRONLY | O_CLOEXEC);
 }
 
 int cg_write(const char *dir, const char *file, const char *val,
              struct brig_error *err) {
-  _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
-  int at;
-  const char *rel = cg_at(path, &at);
-  _cleanup_close_ int fd = openat(at, rel, O_WRONLY | O_CLOEXEC);
+  _cleanup_cg_file_ struct cg_file f;
+  cg_file_init(&f, dir, file);
+  _cleanup_close_ int fd = openat(f.at, f.rel, O_WRONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT && cg_dir_exists(dir))
       return brig_err(err, ENOENT,
                       "set %s=%s: %s does not exist on this host "
                       "(not supported by the kernel)",
-                      file, val, path);
-    return brig_err(err, errno, "set %s=%s: open %s", file, val, path);
+                      file, val, f.path);
+    return brig_err(err, errno, "set %s=%s: open %s", file, val, f.path);
   }
   ssize_t n = write(fd, val, strlen(val));
   if (n < 0)
@@ -126,11 +153,10 @@ int cg_write_i64(const char *dir, const char *file, int64_t v,
 
 int cg_read(const char *dir, const char *file, char **out) {
   struct brig_error e;
-  _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
+  _cleanup_cg_file_ struct cg_file f;
   size_t len;
-  int at;
-  const char *rel = cg_at(path, &at);
-  if (read_file_at(at, rel, 1 << 20, out, &len, &e) < 0) {
+  cg_file_init(&f, dir, file);
+  if (read_file_at(f.at, f.rel, 1 << 20, out, &len, &e) < 0) {
     errno = e.errnum ? e.errnum : EIO;
     return -1;
   }
@@ -138,19 +164,9 @@ int cg_read(const char *dir, const char *file, char **out) {
 }
 
 int cg_read_small(const char *dir, const char *file, char *buf, size_t len) {
-  /* dir/file on the stack when it fits (list reads one per container) */
-  char onstack[512];
-  size_t dl = strlen(dir), fl = strlen(file);
-  _cleanup_free_ char *big = NULL;
-  char *path = onstack;
-  int at;
-  if (dl + fl + 2 > sizeof(onstack))
-    path = big = xmalloc(dl + fl + 2);
-  memcpy(path, dir, dl);
-  path[dl] = '/';
-  memcpy(path + dl + 1, file, fl + 1);
-  const char *rel = cg_at(path, &at);
-  _cleanup_close_ int fd = openat(at, rel, O_RDONLY | O_CLOEXEC);
+  _cleanup_cg_file_ struct cg_file f;
+  cg_file_init(&f, dir, file);
+  _cleanup_close_ int fd = openat(f.at, f.rel, O_RDONLY | O_CLOEXEC);
   ssize_t n;
   if (fd < 0)
     return -1;

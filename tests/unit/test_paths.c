@@ -2,6 +2,7 @@
  * container_file gives snprintf's "%s/%s", cut the same way;
  * proc_start_time reads field 22 after the last ')' whatever comm holds;
  * cg_read_small reads dir/file however long the path. */
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -167,6 +168,26 @@ static void test_cg_read_small(void) {
        "cg_read_small with a path of %zu bytes", strlen(path));
     ok(cg_read_small(dirs[i], "missing", buf, sizeof(buf)) < 0,
        "a missing file fails");
+    /* the writers and cg_read build dir/file the same way */
+    struct brig_error e;
+    _cleanup_free_ char *back = NULL;
+    ok(cg_write(dirs[i], "freezer.state", "FROZEN", &e) == 0 &&
+           cg_read(dirs[i], "freezer.state", &back) == 0 &&
+           strncmp(back, "FROZEN", 6) == 0,
+       "cg_write then cg_read with a path of %zu bytes", strlen(path));
+    int wfd = cg_open_write(dirs[i], "freezer.state");
+    ok(wfd >= 0 && write(wfd, "THAWED", 6) == 6 &&
+           cg_read_small(dirs[i], "freezer.state", buf, sizeof(buf)) == 0 &&
+           strncmp(buf, "THAWED", 6) == 0,
+       "cg_open_write with a path of %zu bytes", strlen(path));
+    if (wfd >= 0)
+      close(wfd);
+    char want[1400];
+    snprintf(want, sizeof(want), "set missing=1: %s/missing does not exist",
+             dirs[i]);
+    ok(cg_write(dirs[i], "missing", "1", &e) < 0 && e.errnum == ENOENT &&
+           strncmp(e.msg, want, strlen(want)) == 0,
+       "cg_write names the whole missing path (%zu bytes)", strlen(want));
     unlink(path);
   }
   for (; depth > 0; depth--) {
