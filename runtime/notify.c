@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "container.h"
+#include "log.h"
 #include "proc.h"
 #include "util.h"
 
@@ -107,24 +109,31 @@ int notify_listen(int rootfd, const char *id, struct brig_error *err) {
   return fd;
 }
 
+/* The caller's socket's address, its length returned. */
+static socklen_t host_addr(const char *path, struct sockaddr_un *sa) {
+  *sa = (struct sockaddr_un){.sun_family = AF_UNIX};
+  strncpy(sa->sun_path, path, sizeof(sa->sun_path) - 1);
+  if (path[0] != '@')
+    return sizeof(*sa);
+  /* abstract: a NUL first, the name's length */
+  sa->sun_path[0] = '\0';
+  return (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+                     strnlen(path, sizeof(sa->sun_path) - 1));
+}
+
 /* As runc does: READY=1, then MAINPID=<mainpid>, so that a Type=notify
  * unit follows the container's init (start, run -d) or the brig that
  * stays to supervise it (a foreground run). */
 static int forward_ready(pid_t mainpid, struct brig_error *err) {
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  struct sockaddr_un sa;
   const char *path = host_socket();
-  socklen_t len = sizeof(sa);
+  socklen_t len;
   _cleanup_close_ int fd = -1;
   char msg[32];
   int n;
   if (path == NULL)
     return 0;
-  strncpy(sa.sun_path, path, sizeof(sa.sun_path) - 1);
-  if (path[0] == '@') { /* abstract: a NUL first, the name's length */
-    sa.sun_path[0] = '\0';
-    len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
-                      strnlen(path, sizeof(sa.sun_path) - 1));
-  }
+  len = host_addr(path, &sa);
   fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return brig_err(err, errno, "socket");
@@ -132,6 +141,23 @@ static int forward_ready(pid_t mainpid, struct brig_error *err) {
   if (sendto(fd, "READY=1\n", 8, 0, (struct sockaddr *)&sa, len) < 0 ||
       sendto(fd, msg, (size_t)n, 0, (struct sockaddr *)&sa, len) < 0)
     return brig_err(err, errno, "forward READY=1 to %s", path);
+  return 0;
+}
+
+/* runc dials the caller's socket before it waits: one that is not there
+ * fails start whether or not the container gets ready. */
+static int host_reachable(struct brig_error *err) {
+  struct sockaddr_un sa;
+  const char *path = host_socket();
+  _cleanup_close_ int fd = -1;
+  if (path == NULL)
+    return 0;
+  socklen_t len = host_addr(path, &sa);
+  fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return brig_err(err, errno, "socket");
+  if (connect(fd, (struct sockaddr *)&sa, len) < 0)
+    return brig_err(err, errno, "connect to NOTIFY_SOCKET %s", path);
   return 0;
 }
 
@@ -155,15 +181,23 @@ int notify_handle(int sock, pid_t mainpid, struct brig_error *err) {
 
 int notify_relay(int sock, pid_t pid, uint64_t start_time, pid_t mainpid,
                  struct brig_error *err) {
+  if (host_reachable(err) < 0)
+    return -1;
   for (;;) {
     struct pollfd pf = {.fd = sock, .events = POLLIN};
-    int n = poll(&pf, 1, 200);
+    int n = poll(&pf, 1, 200), queued = 0;
     if (n > 0) {
       int r = notify_handle(sock, mainpid, err);
       if (r != 0)
         return r < 0 ? -1 : 0;
-    } else if (!proc_alive(pid, start_time)) {
-      return brig_err(err, 0, "container exited before it was ready");
+    } else if (n == 0 && !proc_alive(pid, start_time)) {
+      /* what it said just before it exited is read first */
+      if (ioctl(sock, FIONREAD, &queued) == 0 && queued > 0)
+        continue;
+      /* runc's start returns 0 here, and forwards nothing */
+      log_warn("the container exited before it was ready (no READY=1 on "
+               "NOTIFY_SOCKET)");
+      return 0;
     }
   }
 }

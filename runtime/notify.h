@@ -28,8 +28,10 @@ int notify_listen(int rootfd, const char *id, struct brig_error *err);
  * said READY=1, which is forwarded to the caller's NOTIFY_SOCKET with
  * MAINPID=mainpid; -1 when that fails. */
 int notify_handle(int sock, pid_t mainpid, struct brig_error *err);
-/* start: wait for READY=1 from the container (until its init, pid, exits)
- * and forward it to the caller's NOTIFY_SOCKET with MAINPID=mainpid. */
+/* start: wait for READY=1 from the container and forward it to the
+ * caller's NOTIFY_SOCKET with MAINPID=mainpid.  As runc: a caller's socket
+ * that cannot be reached fails it at once; an init (pid) that exits first
+ * ends the wait with a warning and 0. */
 int notify_relay(int sock, pid_t pid, uint64_t start_time, pid_t mainpid,
                  struct brig_error *err);
 

@@ -130,14 +130,31 @@ PY
   brig delete -f "$(cid)"
 }
 
-@test "start fails clearly when the container exits without READY=1" {
+@test "a container that exits without READY=1: start returns 0 with a warning and forwards nothing (runc)" {
   make_bundle true
+  listen_host
+  NOTIFY_SOCKET=$HOST_SOCK brig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  run env NOTIFY_SOCKET="$HOST_SOCK" "$BRIG" --root "$BRIG_ROOT" start "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"exited before it was ready (no READY=1 on NOTIFY_SOCKET)"* ]]
+  [ "$(brig state "$(cid)" | jq -r .status)" = stopped ]
+  kill "$LPID"
+  wait "$LPID" || true
+  [ ! -e "$TEST_TMP/got" ]
+}
+
+@test "start fails naming NOTIFY_SOCKET when the caller's socket is not there (runc dials it first)" {
+  make_bundle sleep 1000
   mkdir -p "$TEST_TMP/host"
   HOST_SOCK=$TEST_TMP/host/notify
   NOTIFY_SOCKET=$HOST_SOCK brig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
-  run env NOTIFY_SOCKET="$HOST_SOCK" "$BRIG" --root "$BRIG_ROOT" start "$(cid)"
+  run env NOTIFY_SOCKET="$HOST_SOCK" timeout 20 "$BRIG" --root "$BRIG_ROOT" start "$(cid)"
+  echo "$output"
   [ "$status" -eq 1 ]
-  [[ "$output" == *"container exited before it was ready"* ]]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "$output" == *"connect to NOTIFY_SOCKET $HOST_SOCK: No such file or directory"* ]]
+  brig delete -f "$(cid)"
 }
 
 @test "a relative --root is made absolute (runc): the notify socket's mount is found from the bundle too" {
