@@ -2,6 +2,7 @@
 #include "contain.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
@@ -131,8 +132,41 @@ struct kernel_sigaction {
   uint64_t mask;
 };
 
+bool contain_parse_sigign(const char *status, uint64_t *mask) {
+  const char *p = strstr(status, "\nSigIgn:");
+  char *end;
+  if (p == NULL)
+    return false;
+  p += strlen("\nSigIgn:");
+  p += strspn(p, " \t");
+  errno = 0;
+  *mask = strtoull(p, &end, 16);
+  return errno == 0 && end > p && *end == '\n';
+}
+
+/* The ignored signals (bit s - 1 for signal s) from one read of
+ * /proc/self/status: ~8 us here, against ~63 us for asking the kernel
+ * about each of the 62 signals.  false when it cannot be read. */
+static bool ignored_signals(uint64_t *mask) {
+  char buf[4096];
+  int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  ssize_t n;
+  if (fd < 0)
+    return false;
+  do /* a seq file: one read gives all that fits */
+    n = read(fd, buf, sizeof(buf) - 1);
+  while (n < 0 && errno == EINTR);
+  close(fd);
+  if (n <= 0)
+    return false;
+  buf[n] = '\0';
+  return contain_parse_sigign(buf, mask);
+}
+
 void contain_default_signals(void) {
   struct kernel_sigaction dfl = {.handler = SIG_DFL};
+  uint64_t ign = 0;
+  bool known = ignored_signals(&ign);
   for (int s = 1; s < NSIG; s++) {
     struct kernel_sigaction old;
     if (s == SIGKILL || s == SIGSTOP)
@@ -142,9 +176,10 @@ void contain_default_signals(void) {
      * the last way out of a failed start is a faulting instruction. */
     bool fault = s == SIGSEGV || s == SIGBUS || s == SIGILL || s == SIGFPE ||
                  s == SIGTRAP || s == SIGSYS;
-    if (fault ||
-        (syscall(SYS_rt_sigaction, s, NULL, &old, sizeof(old.mask)) == 0 &&
-         old.handler == SIG_IGN))
+    if (fault || (known ? (ign >> (s - 1)) & 1
+                        : syscall(SYS_rt_sigaction, s, NULL, &old,
+                                  sizeof(old.mask)) == 0 &&
+                              old.handler == SIG_IGN))
       syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(dfl.mask));
   }
 }

@@ -31,6 +31,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -73,6 +74,8 @@ static inline bool fault_fail(const char *step) {
  * The fault signals (SEGV, BUS, ILL, FPE, TRAP, SYS) are reset whatever
  * their handler (a sanitizer's). */
 void contain_default_signals(void);
+/* The SigIgn mask of a /proc/PID/status text: false when it has none. */
+bool contain_parse_sigign(const char *status, uint64_t *mask);
 /* A child of brig's starts with no signal blocked: brig blocks the ones it
  * forwards or waits for (supervise), and a mask outlives fork and exec. */
 void contain_unblock_signals(void);
