@@ -287,6 +287,27 @@ JSON
   [ "$rc" -eq 42 ]
 }
 
+@test "exec into a cgroup the process cannot join fails with one line and leaves no process" {
+  start_ctr
+  cs=$(cg_dirs "$PID" | grep '/cpuset/')
+  mkdir "$cs/nocpu"
+  # a cpuset without cpus takes no task (ENOSPC): brig joins the helper
+  # while it enters the namespaces, and must not let it go on
+  echo "" >"$cs/nocpu/cpuset.cpus"
+  [ -z "$(cat "$cs/nocpu/cpuset.cpus")" ]
+  run brig exec --cgroup cpuset:nocpu "$ID" echo ran-nocpu
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "$output" == *"nocpu"*"No space left on device"* ]]
+  [ -z "$(cat "$cs/nocpu/cgroup.procs")" ]
+  # nor a helper (a fork of brig, with its arguments)
+  ! pgrep -f "ran-nocpu"
+  # the container's own cgroup has only its init in it
+  [ "$(cat "$cs/cgroup.procs")" = "$PID" ]
+  rmdir "$cs/nocpu"
+}
+
 @test "exec usage errors exit 1" {
   run brig exec
   [ "$status" -eq 1 ]
