@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "procfs.h"
 #include "sanitizer.h"
 #include "security.h"
 #include "util.h"
@@ -145,11 +146,15 @@ bool contain_parse_sigign(const char *status, uint64_t *mask) {
 }
 
 /* The ignored signals (bit s - 1 for signal s) from one read of
- * /proc/self/status: ~8 us here, against ~63 us for asking the kernel
- * about each of the 62 signals.  false when it cannot be read. */
+ * /proc/thread-self/status: ~16 us here with procfs's checks, against ~63
+ * us for asking the kernel about each of the 62 signals.  An exec's
+ * process is in the container's mount namespace by now: its /proc is
+ * only read when it is a procfs (not a FIFO to hang on).  false when it
+ * cannot be read. */
 static bool ignored_signals(uint64_t *mask) {
   char buf[4096];
-  int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  struct brig_error e;
+  int fd = procfs_open_thread("status", O_RDONLY | O_CLOEXEC, &e);
   ssize_t n;
   if (fd < 0)
     return false;

@@ -308,6 +308,22 @@ JSON
   rmdir "$cs/nocpu"
 }
 
+@test "exec into a container whose /proc is a tmpfs with FIFOs for status files does not hang on them" {
+  # the exec'd process reads which signals it has ignored before it execs,
+  # in the container's mount namespace: only from a real procfs
+  make_bundle sh -c 'mount -t tmpfs none /proc && mkdir -p /proc/self /proc/thread-self &&
+    mkfifo /proc/self/status /proc/thread-self/status && exec sleep 1000'
+  cfg '.process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"] | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  pid=$(brig state "$(cid)" | jq -r .pid)
+  wait_for 50 test -p "/proc/$pid/root/proc/thread-self/status"
+  run timeout 20 "$BRIG" --root "$BRIG_ROOT" exec "$(cid)" sh -c 'trap "" HUP; echo ran'
+  echo "$output"
+  [ "$status" -ne 124 ]
+  [ "$status" -eq 0 ]
+  [ "$output" = ran ]
+}
+
 @test "exec usage errors exit 1" {
   run brig exec
   [ "$status" -eq 1 ]
