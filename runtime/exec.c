@@ -141,7 +141,14 @@ fail:
 
 /* One message on exec's socket (its length; 0 at EOF, -1 with errno). */
 static ssize_t exec_recv(int sock, struct exec_msg *m) {
-  ssize_t n = recv(sock, m, sizeof(*m), 0);
+  ssize_t n;
+  int resets = 0;
+  /* A helper that failed before it read brig's "g" closed its end with
+   * that byte unread: the kernel reports ECONNRESET once, and the
+   * helper's message is still queued behind it. */
+  do
+    n = recv(sock, m, sizeof(*m), 0);
+  while (n < 0 && (errno == EINTR || (errno == ECONNRESET && resets++ == 0)));
   if (n == sizeof(*m))
     m->msg[sizeof(m->msg) - 1] = '\0';
   return n;
