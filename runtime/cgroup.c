@@ -831,6 +831,37 @@ int cgroup_path_is_frozen(const char *path) {
   return cg.drv->is_frozen(&cg);
 }
 
+char *cgroup_freezer_file(struct cgroup *cg) {
+  struct cgroup_hier *h;
+  if (cg->layout == CGROUP_LAYOUT_V2)
+    return cg->n > 0 ? join_path(cg->h[0].dir, "cgroup.freeze") : NULL;
+  h = cg_hier(cg, "freezer");
+  return h != NULL ? join_path(h->dir, "freezer.state") : NULL;
+}
+
+int cgroup_file_is_frozen(const char *file) {
+  const char *base = strrchr(file, '/');
+  bool v2;
+  if (base == NULL || base == file || *file != '/')
+    return -1;
+  if (strcmp(base + 1, "cgroup.freeze") == 0)
+    v2 = true;
+  else if (strcmp(base + 1, "freezer.state") == 0)
+    v2 = false;
+  else
+    return -1;
+  _cleanup_free_ char *dir = xstrndup(file, (size_t)(base - file));
+  struct cgroup_hier one = {
+      .controllers = v2 ? "" : "freezer", .dir = dir, .unified = v2};
+  struct cgroup cg = {
+      .drv = v2 ? &cgroup_driver_v2 : &cgroup_driver_v1,
+      .layout = v2 ? CGROUP_LAYOUT_V2 : CGROUP_LAYOUT_V1,
+      .h = &one,
+      .n = 1,
+  };
+  return cg.drv->is_frozen(&cg);
+}
+
 int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err) {
   struct cgroup *cg;
   *out = NULL;

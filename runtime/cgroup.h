@@ -81,6 +81,14 @@ int cgroup_is_frozen(struct cgroup *cg);
 /* cgroup_is_frozen of the cgroup at a recorded path (cgroup_path()),
  * without opening all of it: 1 frozen, 0 not (or no freezer), -1 error. */
 int cgroup_path_is_frozen(const char *path);
+/* The file cgroup_is_frozen reads first for cg (the freezer hierarchy's
+ * freezer.state on v1 and hybrid hosts, cgroup.freeze on v2), malloc'd;
+ * NULL when cg has no freezer. */
+char *cgroup_freezer_file(struct cgroup *cg);
+/* cgroup_is_frozen of the cgroup whose freezer file that is, without
+ * looking for the host's hierarchies: 1 frozen, 0 not (or gone), -1 error
+ * or not a freezer file. */
+int cgroup_file_is_frozen(const char *file);
 /* Host pids of every process in the cgroup (malloc'd array). */
 int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *n,
                 struct brig_error *err);

@@ -337,6 +337,8 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
     }
     fault_kill("create-cgroup");
   }
+  if (cg != NULL)
+    c->st.freezer_file = cgroup_freezer_file(cg);
   if (notify_prepare(cfg, c->rootfd, c->root, c->id, err) < 0)
     goto fail;
   if (!late && cg != NULL && apply_resources(cg, cfg, err) < 0)

@@ -198,8 +198,10 @@ static const char *live_status_at(const struct container_state *st, int rootfd,
     return "stopped";
   if (!proc_alive(st->pid, st->init_start_time))
     return "stopped";
-  if (st->cgroup_path != NULL && *st->cgroup_path != '\0' &&
-      cgroup_path_is_frozen(st->cgroup_path) == 1)
+  if (st->freezer_file != NULL
+          ? cgroup_file_is_frozen(st->freezer_file) == 1
+          : st->cgroup_path != NULL && *st->cgroup_path != '\0' &&
+                cgroup_path_is_frozen(st->cgroup_path) == 1)
     return "paused";
   container_file(fifo, id, FIFO_KIND);
   if (rootfd != -1 && fstatat(rootfd, fifo, &sb, AT_SYMLINK_NOFOLLOW) == 0)

@@ -25,6 +25,11 @@ struct container_state {
   /* Private, kept only in state.json: */
   uint64_t init_start_time; /* /proc/<pid>/stat field 22 */
   char *cgroup_path;
+  /* the file that says whether the container is frozen (its v1
+   * freezer.state, its cgroup2 cgroup.freeze), as create made it: `state`
+   * reads it without finding the host's hierarchies; NULL without one, and
+   * in a state.json from before it was recorded */
+  char *freezer_file;
   bool use_init;   /* PID 1 is brig's built-in init */
   int exit_status; /* the process's exit code, -1 when not known */
   bool systemd_cgroup;

@@ -125,6 +125,8 @@ char *state_emit_file(const struct container_state *st) {
   gen_str(g, "initStartTime");
   yajl_gen_integer(g, (long long)st->init_start_time);
   gen_kv_str(g, "cgroupPath", st->cgroup_path);
+  if (st->freezer_file != NULL)
+    gen_kv_str(g, "freezerFile", st->freezer_file);
   gen_str(g, "useInit");
   yajl_gen_bool(g, st->use_init);
   gen_str(g, "systemdCgroup");
@@ -358,6 +360,7 @@ int state_parse_plain(const char *data, size_t len,
   if (m != NULL && m->i >= 0)
     out->init_start_time = (uint64_t)m->i;
   out->cgroup_path = plain_dup(plain_get(pl, b, "cgroupPath", PLAIN_STR));
+  out->freezer_file = plain_dup(plain_get(pl, b, "freezerFile", PLAIN_STR));
   out->use_init = plain_get(pl, b, "useInit", PLAIN_TRUE) != NULL;
   out->exit_status = -1;
   m = plain_get(pl, b, "exitStatus", PLAIN_INT);
@@ -443,6 +446,7 @@ int state_parse_tree(const char *data, size_t len, const char *name,
   if (get_int(root, "brig", "initStartTime", &n) == 0 && n >= 0)
     out->init_start_time = (uint64_t)n;
   out->cgroup_path = xstrdup(get_str(root, "brig", "cgroupPath"));
+  out->freezer_file = xstrdup(get_str(root, "brig", "freezerFile"));
   out->use_init = get_bool(root, "brig", "useInit");
   out->exit_status = -1;
   if (get_int(root, "brig", "exitStatus", &n) == 0 && n >= 0 && n <= 255)
@@ -475,6 +479,7 @@ void state_clear(struct container_state *st) {
   free(st->created);
   free(st->owner);
   free(st->cgroup_path);
+  free(st->freezer_file);
   for (size_t i = 0; i < st->n_annotations; i++) {
     free(st->annotations[i].key);
     free(st->annotations[i].value);

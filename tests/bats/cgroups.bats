@@ -334,6 +334,34 @@ teardown() {
   no_state "$(cid)"
 }
 
+@test "state reads the freezer file create recorded, not the host's cgroup mounts; a state.json without one (an older brig's) still tells paused" {
+  make_bundle sleep 1000
+  start_detached ".linux.cgroupsPath = \"/brig-abs-$$/c\""
+  f=$(jq -r .brig.freezerFile "$BRIG_ROOT/.state/$(cid)")
+  [ "$f" = "$CG/freezer/brig-abs-$$/c/freezer.state" ]
+  brig pause "$(cid)"
+  strace -f -qq -e trace=open,openat,openat2,statfs -e signal=none \
+    -o "$TEST_TMP/trace" "$BRIG" --root "$BRIG_ROOT" state "$(cid)" >"$TEST_TMP/st"
+  cat "$TEST_TMP/trace"
+  [ "$(jq -r .status "$TEST_TMP/st")" = paused ]
+  grep -q 'freezer/brig-abs-[0-9]*/c/freezer.state' "$TEST_TMP/trace"
+  not grep -E 'mountinfo|/proc/cgroups|statfs' "$TEST_TMP/trace"
+  brig resume "$(cid)"
+  [ "$(brig state "$(cid)" | jq -r .status)" = running ]
+  # the field gone: found through the recorded cgroup path, as before
+  jq -c 'del(.brig.freezerFile)' "$BRIG_ROOT/.state/$(cid)" >"$TEST_TMP/old"
+  cat "$TEST_TMP/old" >"$BRIG_ROOT/.state/$(cid)"
+  brig pause "$(cid)"
+  [ "$(brig state "$(cid)" | jq -r .status)" = paused ]
+  run brig pause "$(cid)"
+  [ "$status" -eq 1 ]
+  brig resume "$(cid)"
+  [ "$(brig state "$(cid)" | jq -r .status)" = running ]
+  brig delete -f "$(cid)"
+  no_cgroup "/brig-abs-$$/c"
+  no_state "$(cid)"
+}
+
 @test "v1: a container frozen only through its parent is not paused (runc reads freezer.self_freezing); pause and resume work under it" {
   make_bundle sleep 1000
   start_detached ".linux.cgroupsPath = \"/brig-abs-$$/c\""

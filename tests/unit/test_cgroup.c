@@ -236,6 +236,11 @@ int main(void) {
   char *no_freezer = xasprintf("memory:%s\n:%s", path, path);
   ok(cgroup_path_is_frozen(cgroup_path(cg)) == 1, "frozen by recorded path");
   ok(cgroup_path_is_frozen(lines) == 1, "frozen by per-hierarchy lines");
+  /* what create records for them: the freezer hierarchy's file */
+  char *ff = cgroup_freezer_file(cg);
+  char *want = xasprintf("/sys/fs/cgroup/freezer%s/freezer.state", path);
+  is_str(ff, want, "hybrid: the freezer file is the v1 freezer's");
+  ok(ff != NULL && cgroup_file_is_frozen(ff) == 1, "frozen by freezer file");
   ok(cgroup_path_is_frozen(no_freezer) == 0,
      "no freezer line: not frozen (as cgroup_open + cgroup_is_frozen)");
   ok(cgroup_freeze(cg, false, &err) == 0 && cgroup_is_frozen(cg) == 0,
@@ -243,6 +248,16 @@ int main(void) {
   ok(cgroup_path_is_frozen(cgroup_path(cg)) == 0 &&
          cgroup_path_is_frozen(lines) == 0,
      "thawed by recorded path and by lines");
+  ok(ff != NULL && cgroup_file_is_frozen(ff) == 0, "thawed by freezer file");
+  ok(cgroup_file_is_frozen("freezer.state") == -1 &&
+         cgroup_file_is_frozen("/sys/fs/cgroup/freezer/tasks") == -1 &&
+         cgroup_file_is_frozen("/freezer.state") == -1,
+     "not a freezer file (relative, another file, no directory): -1");
+  ok(cgroup_file_is_frozen("/sys/fs/cgroup/freezer/brig-unit-none/"
+                           "freezer.state") == 0,
+     "a freezer file gone (its cgroup removed): not frozen");
+  free(ff);
+  free(want);
   free(lines);
   free(no_freezer);
 

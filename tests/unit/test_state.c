@@ -20,8 +20,9 @@ static bool same_state(const struct container_state *a,
       !same_str(a->created, b->created) || !same_str(a->owner, b->owner) ||
       a->n_annotations != b->n_annotations ||
       a->init_start_time != b->init_start_time ||
-      !same_str(a->cgroup_path, b->cgroup_path) || a->use_init != b->use_init ||
-      a->exit_status != b->exit_status ||
+      !same_str(a->cgroup_path, b->cgroup_path) ||
+      !same_str(a->freezer_file, b->freezer_file) ||
+      a->use_init != b->use_init || a->exit_status != b->exit_status ||
       a->systemd_cgroup != b->systemd_cgroup ||
       a->no_new_keyring != b->no_new_keyring)
     return false;
@@ -65,6 +66,7 @@ static struct container_state sample(int variant) {
       .owner = "",
       .init_start_time = 987654321,
       .cgroup_path = "/brig/c1",
+      .freezer_file = "/sys/fs/cgroup/freezer/brig/c1/freezer.state",
       .exit_status = -1,
   };
   if (variant & 1) {
@@ -83,6 +85,7 @@ static struct container_state sample(int variant) {
   }
   if (variant & 8) {
     st.cgroup_path = "";
+    st.freezer_file = NULL; /* no cgroup, or a state.json from before */
     st.owner = "user";
   }
   return st;
@@ -95,6 +98,28 @@ static void test_emitted(void) {
     ok(compare(json, strlen(json)) == 1,
        "variant %d: brig's own state.json is read plainly, as the tree does",
        v);
+    free(json);
+  }
+}
+
+/* The freezer file create recorded comes back from either reader; none
+ * recorded, none read. */
+static void test_freezer_file(void) {
+  for (int v = 0; v < 16; v += 8) {
+    struct container_state st = sample(v), plain, tree;
+    struct brig_error err = {0};
+    char *json = state_emit_file(&st);
+    ok(state_parse_plain(json, strlen(json), &plain) == 0 &&
+           state_parse_tree(json, strlen(json), "state.json", &tree, &err) == 0,
+       "variant %d: both readers take it", v);
+    ok(same_str(plain.freezer_file, st.freezer_file) &&
+           same_str(tree.freezer_file, st.freezer_file),
+       "variant %d: freezerFile %s read back", v,
+       st.freezer_file ? st.freezer_file : "(none)");
+    ok((strstr(json, "\"freezerFile\"") != NULL) == (st.freezer_file != NULL),
+       "variant %d: written only when there is one", v);
+    state_clear(&plain);
+    state_clear(&tree);
     free(json);
   }
 }
@@ -214,6 +239,7 @@ static void test_cases(void) {
 
 int main(void) {
   test_emitted();
+  test_freezer_file();
   test_torn();
   test_mutations();
   test_cases();

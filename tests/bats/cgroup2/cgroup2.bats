@@ -338,6 +338,8 @@ refused() {
 @test "pause/resume: cgroup.freeze, frozen 1 in cgroup.events; kill --all of a paused one" {
   bundle sh -c 'sleep 1000 & exec sleep 1001'
   start
+  # state reads the file create recorded
+  [ "$(jq -r .brig.freezerFile "$BRIG_ROOT/.state/$(cid)")" = "$CG/brig/$(cid)/cgroup.freeze" ]
   brig pause "$(cid)"
   [ "$(brig state "$(cid)" | jq -r .status)" = paused ]
   [ "$(cg cgroup.freeze)" = 1 ]
