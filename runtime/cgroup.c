@@ -806,8 +806,7 @@ int cgroup_path_is_frozen(const char *path) {
   static struct cgroup_hier *src; /* the host's: found once */
   struct brig_error e = {0};
   struct cgroup *host = host_hierarchies(&e);
-  struct cgroup_hier one;
-  _cleanup_free_ char *rel = NULL, *dir = NULL;
+  _cleanup_free_ char *rel = NULL, *dir = NULL, *file = NULL;
   if (host == NULL || path == NULL || *path == '\0')
     return -1;
   /* the one hierarchy the driver's is_frozen reads */
@@ -816,19 +815,8 @@ int cgroup_path_is_frozen(const char *path) {
   if (src == NULL || (rel = recorded_rel(path, src)) == NULL)
     return 0;
   dir = join_path(src->mount, rel);
-  one = (struct cgroup_hier){.controllers = src->controllers,
-                             .mount = src->mount,
-                             .rel = rel,
-                             .dir = dir,
-                             .unified = src->unified};
-  struct cgroup cg = {
-      .drv = host->layout == CGROUP_LAYOUT_V2 ? &cgroup_driver_v2
-                                              : &cgroup_driver_v1,
-      .layout = host->layout,
-      .h = &one,
-      .n = 1,
-  };
-  return cg.drv->is_frozen(&cg);
+  file = join_path(dir, src->unified ? "cgroup.freeze" : "freezer.state");
+  return cgroup_file_is_frozen(file);
 }
 
 char *cgroup_freezer_file(struct cgroup *cg) {

@@ -348,6 +348,14 @@ refused() {
   [ "$(brig state "$(cid)" | jq -r .status)" = running ]
   [ "$(cg cgroup.freeze)" = 0 ]
   grep -qx "frozen 0" "$CG/brig/$(cid)/cgroup.events"
+  # a state.json without the field (an older brig's): found through the
+  # recorded cgroup path
+  jq -c 'del(.brig.freezerFile)' "$BRIG_ROOT/.state/$(cid)" >"$TEST_TMP/old"
+  cat "$TEST_TMP/old" >"$BRIG_ROOT/.state/$(cid)"
+  brig pause "$(cid)"
+  [ "$(brig state "$(cid)" | jq -r .status)" = paused ]
+  brig resume "$(cid)"
+  [ "$(brig state "$(cid)" | jq -r .status)" = running ]
   brig pause "$(cid)"
   brig kill --all "$(cid)" KILL
   wait_for 100 sh -c "[ \"\$('$BRIG' --root '$BRIG_ROOT' state '$(cid)' | jq -r .status)\" = stopped ]"
