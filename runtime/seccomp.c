@@ -447,21 +447,17 @@ void seccomp_filter_free(struct brig_seccomp *f) {
 #define CACHE_MAGIC "BRIGBPF1"
 #define CACHE_MAX_INSNS 65535
 
+/* The key is written twice: first only counted (p NULL), then into one
+ * block of that size, so a profile of ~370 names makes one ~8 KB block
+ * instead of a doubling series of them, each copied into the next. */
 struct key_buf {
   char *p;
-  size_t len, cap;
+  size_t len;
 };
 
-static char *key_room(struct key_buf *k, size_t n) {
-  if (k->len + n + 1 > k->cap) {
-    k->cap = (k->len + n + 1) * 2;
-    k->p = xrealloc(k->p, k->cap);
-  }
-  return k->p + k->len;
-}
-
 static void key_add(struct key_buf *k, const char *s, size_t n) {
-  memcpy(key_room(k, n), s, n);
+  if (k->p != NULL)
+    memcpy(k->p + k->len, s, n);
   k->len += n;
 }
 
@@ -469,7 +465,8 @@ static void key_add(struct key_buf *k, const char *s, size_t n) {
  * podman's profile has ~900 numbers, and musl's snprintf made them a third
  * of the runtime's user time. */
 static void key_u64(struct key_buf *k, bool set, uint64_t v) {
-  char *p = key_room(k, 22);
+  char tmp[24];
+  char *p = k->p != NULL ? k->p + k->len : tmp;
   size_t n = 1;
   if (set)
     n = fmt_u64(p, v);
@@ -497,6 +494,28 @@ static void key_strv(struct key_buf *k, char **v) {
     key_str(k, *p);
 }
 
+static void key_write(struct key_buf *k, const char *head,
+                      const struct spec_seccomp *sc) {
+  key_add(k, head, strlen(head));
+  key_str(k, sc->default_action);
+  key_u64(k, sc->default_errno_ret.set, sc->default_errno_ret.v);
+  key_strv(k, sc->architectures);
+  key_u64(k, true, sc->n_syscalls);
+  for (size_t i = 0; i < sc->n_syscalls; i++) {
+    const struct spec_seccomp_syscall *c = &sc->syscalls[i];
+    key_strv(k, c->names);
+    key_str(k, c->action);
+    key_u64(k, c->errno_ret.set, c->errno_ret.v);
+    key_u64(k, true, c->n_args);
+    for (size_t a = 0; a < c->n_args; a++) {
+      key_u64(k, true, c->args[a].index);
+      key_u64(k, true, c->args[a].value);
+      key_u64(k, true, c->args[a].value_two);
+      key_str(k, c->args[a].op);
+    }
+  }
+}
+
 /* The canonical text of sc, NULL when it is not to be cached. */
 static char *cache_key(const struct spec_seccomp *sc, size_t *len) {
   const struct scmp_version *v = seccomp_version();
@@ -512,25 +531,11 @@ static char *cache_key(const struct spec_seccomp *sc, size_t *len) {
   snprintf(head, sizeof(head), "brig %s %s libseccomp %u.%u.%u arch %u;",
            BRIG_VERSION, BRIG_COMMIT, v->major, v->minor, v->micro,
            seccomp_arch_native());
-  key_add(&k, head, strlen(head));
-  key_str(&k, sc->default_action);
-  key_u64(&k, sc->default_errno_ret.set, sc->default_errno_ret.v);
-  key_strv(&k, sc->architectures);
-  key_u64(&k, true, sc->n_syscalls);
-  for (size_t i = 0; i < sc->n_syscalls; i++) {
-    const struct spec_seccomp_syscall *c = &sc->syscalls[i];
-    key_strv(&k, c->names);
-    key_str(&k, c->action);
-    key_u64(&k, c->errno_ret.set, c->errno_ret.v);
-    key_u64(&k, true, c->n_args);
-    for (size_t a = 0; a < c->n_args; a++) {
-      key_u64(&k, true, c->args[a].index);
-      key_u64(&k, true, c->args[a].value);
-      key_u64(&k, true, c->args[a].value_two);
-      key_str(&k, c->args[a].op);
-    }
-  }
-  k.p[k.len] = '\0'; /* key_room keeps a byte for it */
+  key_write(&k, head, sc);
+  k.p = xmalloc(k.len + 1);
+  k.len = 0;
+  key_write(&k, head, sc);
+  k.p[k.len] = '\0';
   *len = k.len;
   return k.p;
 }
@@ -585,8 +590,10 @@ static int cache_read(int dirfd, const char *name, const char *key, size_t klen,
   if (n == 0 || n > CACHE_MAX_INSNS ||
       len - off != (size_t)n * sizeof(struct sock_filter))
     return -1;
-  out->filter = xcalloc(n, sizeof(struct sock_filter));
-  memcpy(out->filter, data + off, len - off);
+  /* moved to the start of the buffer (aligned, its pages already in)
+   * rather than copied into a new block */
+  memmove(data, data + off, len - off);
+  out->filter = (struct sock_filter *)(void *)steal_pointer(&data);
   out->len = (unsigned short)n;
   return 0;
 }

@@ -239,8 +239,15 @@ void strv_free(char **v) {
   free(v);
 }
 
+/* A regular file's buffer is sized from fstat (its size, the NUL and one
+ * byte to see the end in), so a config.json of 12.7 KB is one block of
+ * fresh pages, not 4, 8 and 16 KB ones each copied into the next. */
 int read_fd(int fd, size_t max, char **out, size_t *len) {
   size_t cap = 4096, used = 0;
+  struct stat st;
+
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    cap = ((size_t)st.st_size < max ? (size_t)st.st_size : max) + 2;
   _cleanup_free_ char *buf = xmalloc(cap);
 
   for (;;) {

@@ -1,8 +1,11 @@
 /* runtime/util.c: format_utc gives what gmtime_r + strftime give (UTC),
  * without reading /etc/localtime; xasprintf and fmt_u64 give what the
- * libc's snprintf gives. */
+ * libc's snprintf gives; read_fd reads regular files, /proc files and
+ * pipes whole, within its limit. */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -156,6 +159,85 @@ static void test_fmt_u64(void) {
       printf("#   %llu: got %s\n", v, got);
   }
   ok(bad == 0, "fmt_u64 agrees with snprintf on %zu values", n);
+}
+
+/* A file of n bytes (byte i is 'a' + i % 26) in a fresh temporary file,
+ * its fd at offset 0. */
+static int temp_file_of(size_t n) {
+  char path[] = "/tmp/brig-test-readfd-XXXXXX";
+  int fd = mkstemp(path);
+  char *b = malloc(n);
+  if (fd < 0 || b == NULL)
+    return -1;
+  unlink(path);
+  for (size_t i = 0; i < n; i++)
+    b[i] = (char)('a' + i % 26);
+  if (write(fd, b, n) != (ssize_t)n || lseek(fd, 0, SEEK_SET) != 0) {
+    close(fd);
+    fd = -1;
+  }
+  free(b);
+  return fd;
+}
+
+static bool pattern_ok(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != (char)('a' + i % 26))
+      return false;
+  return s[n] == '\0';
+}
+
+static void test_read_fd(void) {
+  char *s = NULL;
+  size_t len = 0;
+  int fd, p[2], r;
+
+  fd = temp_file_of(12700);
+  r = read_fd(fd, 1 << 20, &s, &len);
+  ok(r == 0 && len == 12700 && pattern_ok(s, len),
+     "read_fd: a regular file of 12,700 bytes, whole and NUL-terminated");
+  ok(r == 0 && malloc_usable_size(s) < 12700 + 1024,
+     "read_fd: its buffer is sized from the file (one block, not 16 KB of "
+     "doublings)");
+  free(s);
+  close(fd);
+
+  fd = temp_file_of(5000);
+  r = read_fd(fd, 5000, &s, &len);
+  ok(r == 0 && len == 5000 && pattern_ok(s, len),
+     "read_fd: a file of exactly the limit is read");
+  free(s);
+  lseek(fd, 0, SEEK_SET);
+  s = NULL;
+  errno = 0;
+  r = read_fd(fd, 4999, &s, &len);
+  ok(r < 0 && errno == EFBIG && s == NULL,
+     "read_fd: one byte over the limit fails with EFBIG");
+  close(fd);
+
+  fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+  r = read_fd(fd, 1 << 20, &s, &len);
+  ok(r == 0 && len > 0 && s[len - 1] == '\n' && strlen(s) == len,
+     "read_fd: a /proc file (st_size 0) is read whole");
+  free(s);
+  close(fd);
+
+  if (pipe(p) == 0) {
+    char buf[10000];
+    memset(buf, 'x', sizeof(buf));
+    r = write(p[1], buf, sizeof(buf)) == (ssize_t)sizeof(buf) ? 0 : -1;
+    close(p[1]);
+    if (r == 0)
+      r = read_fd(p[0], 1 << 20, &s, &len);
+    ok(r == 0 && len == sizeof(buf) && s[0] == 'x' && s[len - 1] == 'x' &&
+           s[len] == '\0',
+       "read_fd: a pipe is read to its end");
+    if (r == 0)
+      free(s);
+    close(p[0]);
+  } else {
+    ok(0, "read_fd: pipe: %s", strerror(errno));
+  }
 }
 
 static void test_bytes_equal(void) {
@@ -343,6 +425,7 @@ int main(void) {
   test_xasprintf();
   test_fmt_u64();
   test_bytes_equal();
+  test_read_fd();
   test_memcopy();
   test_one_line();
   test_error_one_line();
