@@ -34,8 +34,8 @@
 #define ALIGNED 0xfffeu
 
 struct hdr {
-  uint32_t cls; /* class index, LARGE or ALIGNED */
-  uint32_t pad;
+  uint32_t cls;  /* class index, LARGE or ALIGNED */
+  uint32_t gen;  /* the generation it was carved or taken in (small ones) */
   uint64_t size; /* LARGE: mapping length; ALIGNED: offset to the block */
 };
 
@@ -49,6 +49,9 @@ static volatile char lock_flag;
 /* Set before the first extra thread starts (brig_alloc_threaded); until
  * then the lock is skipped: an atomic exchange a call, ~3,000 a run. */
 static bool threaded;
+/* Bumped by brig_alloc_forked: blocks of an older generation lie on pages
+ * the other process of a fork or clone shares until one of them writes. */
+static uint32_t generation;
 
 void brig_alloc_threaded(void) {
   threaded = true;
@@ -125,8 +128,30 @@ void *brig_malloc(size_t n) {
   }
   unlock();
   h->cls = (uint32_t)c;
+  h->gen = generation;
   h->size = 0;
   return (char *)h + HDR;
+}
+
+/* After a fork or clone that copied the address space (the container's
+ * init, as a clone of the runtime), in each of the two processes.  Every
+ * page the heap had then is shared until one side writes to it, and that
+ * write costs a copy-on-write fault (27-40 us in a PVM guest, against
+ * 17-21 us for a fresh page).  A free's link, and a malloc re-using a
+ * freed block's header, are such writes, and both processes free most of
+ * what they parsed before the clone: so from here on, blocks from before
+ * are left where they are when freed (the bytes they hold were there
+ * before the clone, so nothing grows but what is never re-used), the free
+ * lists start empty, and new blocks are carved from the next whole page. */
+void brig_alloc_forked(void) {
+  lock();
+  generation++;
+  memset(free_list, 0, sizeof(free_list));
+  if (cur != NULL) {
+    uintptr_t next = ((uintptr_t)cur + 4095) & ~(uintptr_t)4095;
+    cur = next < (uintptr_t)end ? (char *)next : end;
+  }
+  unlock();
 }
 
 void brig_free(void *p) {
@@ -142,6 +167,8 @@ void brig_free(void *p) {
     munmap(h, h->size);
     return;
   }
+  if (h->gen != generation)
+    return; /* from before a fork: see brig_alloc_forked */
   lock();
   ((struct free_block *)h)->next = free_list[h->cls];
   free_list[h->cls] = (struct free_block *)h;

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "cgroup.h"
 #include "contain.h"
 #include "container.h"
@@ -398,6 +399,7 @@ int container_exec(const struct exec_opts *o, int *code,
     brig_err(err, errno, "fork");
     goto out;
   }
+  brig_alloc_forked(); /* each side keeps off the heap pages it shares */
   if (helper == 0) {
     close(sp[0]);
     exec_helper(cfg, o, init, initdir, cg, parent_joins, sp[1], console_sock,

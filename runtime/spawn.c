@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "contain.h"
 #include "container.h"
 #include "hooks.h"
@@ -994,6 +995,8 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
   fflush(NULL);
   int cgfd = cgroup_clone_fd(o->cg);
   pid = clone_init(o->cfg, cgfd, &in_cgroup, err);
+  if (pid >= 0)
+    brig_alloc_forked(); /* each side keeps off the heap pages it shares */
   if (cgfd >= 0)
     close(cgfd);
   if (pid != 0) {

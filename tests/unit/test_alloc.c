@@ -1,12 +1,17 @@
 /* alloc.c: brig's allocator (malloc & co. in the musl build), called here
  * by its brig_* names: sizes, re-use, realloc, calloc, alignment, the big
- * mapped blocks, a churn with a content check, and the same from two
- * threads once brig_alloc_threaded has been called. */
+ * mapped blocks, a churn with a content check, what brig_alloc_forked
+ * changes (in a real fork, counted in the kernel's page faults), and the
+ * churn from two threads once brig_alloc_threaded has been called. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "tap.h"
@@ -36,6 +41,76 @@ static void *churn(void *arg) {
   for (int k = 0; k < K; k++)
     brig_free(p[k]);
   return (void *)bad;
+}
+
+enum { FORK_BLOCKS = 64 };
+
+static long minor_faults(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_minflt;
+}
+
+/* Blocks of 2 KB (two to a page) made before a real fork, all freed in
+ * the child: the page faults of those frees alone (capped at 255: the
+ * child's exit status), after brig_alloc_forked or without it. */
+static int faults_of_frees_after_fork(bool forked_call) {
+  char *p[FORK_BLOCKS];
+  int status = 0;
+  pid_t pid;
+
+  for (int i = 0; i < FORK_BLOCKS; i++) {
+    p[i] = brig_malloc(2000);
+    memset(p[i], 1, 2000);
+  }
+  pid = fork();
+  if (pid == 0) {
+    long before;
+    if (forked_call)
+      brig_alloc_forked();
+    brig_free(NULL); /* brig_free's text and this stack already faulted in */
+    before = minor_faults();
+    for (int i = 0; i < FORK_BLOCKS; i++)
+      brig_free(p[i]);
+    long n = minor_faults() - before;
+    _exit(n > 255 ? 255 : (int)n);
+  }
+  if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+    return -1;
+  for (int i = 0; i < FORK_BLOCKS; i++)
+    brig_free(p[i]);
+  return WEXITSTATUS(status);
+}
+
+static void test_forked(void) {
+  char *old = brig_malloc(100), *kept = brig_malloc(100), *a, *b;
+  brig_free(kept); /* on the free list at the "fork" */
+  brig_alloc_forked();
+  a = brig_malloc(100);
+  ok(a != kept && a != old,
+     "after brig_alloc_forked: a block freed before it is not handed out");
+  ok(((uintptr_t)a & 4095) == 16,
+     "after brig_alloc_forked: the next block starts a fresh page");
+  brig_free(old);
+  b = brig_malloc(100);
+  ok(b != old && b != a,
+     "after brig_alloc_forked: a block made before it and freed after is "
+     "not re-used");
+  brig_free(b);
+  a = brig_malloc(100);
+  ok(a == b, "after brig_alloc_forked: blocks made after it are re-used");
+  brig_free(a);
+
+  int without = faults_of_frees_after_fork(false);
+  int with = faults_of_frees_after_fork(true);
+  ok(without >= FORK_BLOCKS / 2,
+     "in a forked child, freeing %d blocks made before the fork faults on "
+     "each of their pages (%d faults): the measure sees copy-on-write",
+     FORK_BLOCKS, without);
+  ok(with >= 0 && with <= 4,
+     "in a forked child after brig_alloc_forked, freeing them writes to "
+     "none of those pages (%d faults)",
+     with);
 }
 
 int main(void) {
@@ -124,6 +199,8 @@ int main(void) {
     }
   }
   ok(bad == 0, "3 rounds of %d blocks: none overlaps another", N);
+
+  test_forked();
 
   pthread_t t1, t2;
   void *r1 = NULL, *r2 = NULL;
