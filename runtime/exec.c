@@ -282,8 +282,10 @@ static void exec_helper(const struct spec_config *cfg,
     brig_err(&err, errno, "clone");
     goto fail;
   }
-  if (pid == 0)
+  if (pid == 0) {
+    brig_alloc_forked();
     exec_process(cfg, o, sock, console_sock, state_json);
+  }
   m.pid = pid;
   if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0)
     _exit(1);
