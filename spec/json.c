@@ -190,6 +190,115 @@ static unsigned hex4(const unsigned char *h) {
   return v;
 }
 
+/* One level of the text walked by path_of: an object (its key when the
+ * value is being read) or an array (the element's index). */
+struct walk_frame {
+  bool obj, want_key;
+  size_t index;
+  char key[84];
+};
+
+static bool is_identifier(const char *k) {
+  if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || *k == '_'))
+    return false;
+  for (k++; *k; k++)
+    if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
+          (*k >= '0' && *k <= '9') || *k == '_'))
+      return false;
+  return true;
+}
+
+/* The key of the string at s[start] (its opening quote): escapes made
+ * plain, the rest of \u forms as '?', cut after 80 bytes.  Returns the
+ * offset of its closing quote (len if none). */
+static size_t walk_string(const char *s, size_t len, size_t start, char *key,
+                          size_t size) {
+  size_t i = start + 1, n = 0;
+  while (i < len && s[i] != '"') {
+    char ch = s[i];
+    if (ch == '\\' && i + 1 < len) {
+      ch = s[++i];
+      ch = ch == 'n' ? '\n' : ch == 't' ? '\t' : ch == 'u' ? '?' : ch;
+      if (s[i] == 'u')
+        i += 4 < len - i ? 4 : len - i - 1;
+    }
+    if (key != NULL && n + 1 < size)
+      key[n++] = ch;
+    i++;
+  }
+  if (key != NULL)
+    key[n] = '\0';
+  return i;
+}
+
+/* Set c's path to where offset off of the text lies: the key or index of
+ * each object and array around it, as the parser names them (a key that
+ * is not an identifier as ["key"]).  Only for a message: the text is not
+ * known to be valid JSON yet, and anything odd before off just makes the
+ * path shorter. */
+static void path_of(struct pctx *c, const char *s, size_t len, size_t off) {
+  struct walk_frame st[SPEC_MAX_DEPTH + 1];
+  size_t depth = 0, i = 0;
+  bool in_key = false;
+
+  while (i < off && i < len) {
+    struct walk_frame *top = depth > 0 ? &st[depth - 1] : NULL;
+    switch (s[i]) {
+    case '{':
+    case '[':
+      if (depth == SPEC_MAX_DEPTH + 1)
+        goto done;
+      st[depth++] =
+          (struct walk_frame){.obj = s[i] == '{', .want_key = s[i] == '{'};
+      break;
+    case '}':
+    case ']':
+      if (depth > 0)
+        depth--;
+      break;
+    case ',':
+      if (top != NULL && top->obj) {
+        top->want_key = true;
+        top->key[0] = '\0';
+      } else if (top != NULL) {
+        top->index++;
+      }
+      break;
+    case ':':
+      if (top != NULL)
+        top->want_key = false;
+      break;
+    case '"': {
+      bool key = top != NULL && top->obj && top->want_key;
+      size_t end =
+          walk_string(s, len, i, key ? top->key : NULL, sizeof(top->key) - 3);
+      if (end >= off) {
+        in_key = key; /* off lies inside this string */
+        goto done;
+      }
+      i = end;
+      break;
+    }
+    default:
+      break;
+    }
+    i++;
+  }
+done:
+  p_pop(c, 0);
+  for (size_t d = 0; d < depth; d++) {
+    const struct walk_frame *f = &st[d];
+    if (!f->obj)
+      p_push_index(c, f->index);
+    else if (d + 1 == depth && (in_key || f->want_key))
+      break; /* in a key: the path of its object */
+    else if (is_identifier(f->key))
+      p_push_key(c, f->key);
+    else
+      p_push_mapkey(c, f->key);
+  }
+}
+
 static int scan_text(struct pctx *c, const char *s, size_t len) {
   const unsigned char *u = (const unsigned char *)s;
   size_t depth = 0, i = 0;
@@ -212,16 +321,20 @@ static int scan_text(struct pctx *c, const char *s, size_t len) {
         /* a backslash and the character it escapes */
         if (i + 5 < len && u[i + 1] == 'u') {
           unsigned cp = hex4(u + i + 2);
-          if (cp == 0)
+          if (cp == 0) {
+            path_of(c, s, len, i);
             return p_fail(c, "a string contains a NUL character (\\u0000)");
+          }
           /* yajl would make invalid UTF-8 of a lone surrogate, which
            * brig's own files (state.json) then refuse */
           if (cp >= 0xd800 && cp <= 0xdfff &&
               (cp >= 0xdc00 || i + 11 >= len || u[i + 6] != '\\' ||
                u[i + 7] != 'u' || hex4(u + i + 8) < 0xdc00 ||
-               hex4(u + i + 8) > 0xdfff))
+               hex4(u + i + 8) > 0xdfff)) {
+            path_of(c, s, len, i);
             return p_fail(
                 c, "a string contains an unpaired surrogate (\\u%04x)", cp);
+          }
           if (cp >= 0xd800 && cp <= 0xdfff)
             i += 6; /* the pair's high half: its low half next */
         }

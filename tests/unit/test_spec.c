@@ -484,8 +484,31 @@ static void test_bad_bytes(void) {
   expect_error(truncated, sizeof(truncated) - 1,
                "config.json: invalid UTF-8 at offset 15", "truncated UTF-8");
   expect_error(esc, sizeof(esc) - 1,
-               "config.json: a string contains a NUL character (\\u0000)",
+               "config.json: .ociVersion: a string contains a NUL character "
+               "(\\u0000)",
                "escaped NUL");
+  /* where an escape the parser refuses lies, found by walking the text */
+  static const struct {
+    const char *text, *want;
+  } at[] = {
+      {"{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"a\","
+       "\"b\\\"\\\\\\u0000\"]}}",
+       "config.json: .process.args[1]: a string contains a NUL character "
+       "(\\u0000)"},
+      {"{\"a\":{\"b\":[[1,{\"c\":\"x\"},{\"d\":\"\\u0000\"}]]}}",
+       "config.json: .a.b[0][2].d: a string contains a NUL character "
+       "(\\u0000)"},
+      {"{\"annotations\":{\"k\\u0000\":\"v\"}}",
+       "config.json: .annotations: a string contains a NUL character "
+       "(\\u0000)"},
+      {"{\"annotations\":{\"a.b\":\"\\ud83dz\"}}",
+       "config.json: .annotations[\"a.b\"]: a string contains an unpaired "
+       "surrogate (\\ud83d)"},
+      {"[\"\\udc00\"]",
+       "config.json: [0]: a string contains an unpaired surrogate (\\udc00)"},
+  };
+  for (size_t i = 0; i < sizeof(at) / sizeof(*at); i++)
+    expect_error(at[i].text, strlen(at[i].text), at[i].want, at[i].text);
 
   /* 64 levels are fine, 65 are not; brackets in strings do not count. */
   deep = nested(64);
