@@ -218,7 +218,13 @@ static size_t walk_string(const char *s, size_t len, size_t start, char *key,
     char ch = s[i];
     if (ch == '\\' && i + 1 < len) {
       ch = s[++i];
-      ch = ch == 'n' ? '\n' : ch == 't' ? '\t' : ch == 'u' ? '?' : ch;
+      ch = ch == 'n'   ? '\n'
+           : ch == 't' ? '\t'
+           : ch == 'r' ? '\r'
+           : ch == 'b' ? '\b'
+           : ch == 'f' ? '\f'
+           : ch == 'u' ? '?'
+                       : ch;
       if (s[i] == 'u')
         i += 4 < len - i ? 4 : len - i - 1;
     }

@@ -504,6 +504,9 @@ static void test_bad_bytes(void) {
       {"{\"annotations\":{\"a.b\":\"\\ud83dz\"}}",
        "config.json: .annotations[\"a.b\"]: a string contains an unpaired "
        "surrogate (\\ud83d)"},
+      {"{\"a\\rb\\u0041\\/\":\"\\u0000\"}",
+       "config.json: [\"a\\rb?/\"]: a string contains a NUL character "
+       "(\\u0000)"},
       {"[\"\\udc00\"]",
        "config.json: [0]: a string contains an unpaired surrogate (\\udc00)"},
   };
