@@ -237,14 +237,14 @@ static size_t walk_string(const char *s, size_t len, size_t start, char *key,
   return i;
 }
 
-/* Set c's path to where offset off of the text lies: the key or index of
+/* Add to c's path where offset off of the text lies: the key or index of
  * each object and array around it, as the parser names them (a key that
  * is not an identifier as ["key"]).  Only for a message: the text is not
  * known to be valid JSON yet, and anything odd before off just makes the
  * path shorter. */
 static void path_of(struct pctx *c, const char *s, size_t len, size_t off) {
   struct walk_frame st[SPEC_MAX_DEPTH + 1];
-  size_t depth = 0, i = 0;
+  size_t depth = 0, i = 0, base = c->len;
   bool in_key = false;
 
   while (i < off && i < len) {
@@ -291,13 +291,13 @@ static void path_of(struct pctx *c, const char *s, size_t len, size_t off) {
     i++;
   }
 done:
-  p_pop(c, 0);
+  p_pop(c, base);
   for (size_t d = 0; d < depth; d++) {
     const struct walk_frame *f = &st[d];
     if (!f->obj)
       p_push_index(c, f->index);
     else if (d + 1 == depth && (in_key || f->want_key))
-      break; /* in a key: the path of its object */
+      break; /* in a key, or cut short before one: its object's path */
     else if (is_identifier(f->key))
       p_push_key(c, f->key);
     else
