@@ -112,6 +112,72 @@ static int set_flag(cap_t c, cap_flag_t flag, uint64_t bits, int last) {
   return 0;
 }
 
+/* The names of the capabilities in bits, comma separated. */
+static void cap_names(char *buf, size_t size, uint64_t bits, int last) {
+  size_t len = 0;
+  buf[0] = '\0';
+  for (int cap = 0; cap <= last && len < size; cap++) {
+    const char *name = spec_capability_name(cap);
+    if (!(bits & (1ULL << cap)))
+      continue;
+    len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+                            name ? name : "?");
+  }
+}
+
+/* capset(2) refused the sets (errno e): name the capabilities it refused,
+ * checking its rules in the order a config most often breaks them. */
+static int sets_refused(const struct cap_plan *plan, int e,
+                        struct brig_error *err) {
+  uint64_t eff = plan->sets[CAPSET_EFFECTIVE];
+  uint64_t perm = plan->sets[CAPSET_PERMITTED];
+  uint64_t inh = plan->sets[CAPSET_INHERITABLE];
+  uint64_t own_perm = 0, own_inh = 0, bset = 0, bad;
+  bool setpcap = false;
+  const char *set = NULL, *why = NULL;
+  char names[512];
+  cap_t own = cap_get_proc();
+
+  for (int cap = 0; cap <= plan->last_cap; cap++) {
+    cap_flag_value_t v;
+    cap_value_t cv = cap;
+    if (own != NULL && cap_get_flag(own, cv, CAP_PERMITTED, &v) == 0 && v)
+      own_perm |= 1ULL << cap;
+    if (own != NULL && cap_get_flag(own, cv, CAP_INHERITABLE, &v) == 0 && v)
+      own_inh |= 1ULL << cap;
+    if (cap == CAP_SETPCAP && own != NULL &&
+        cap_get_flag(own, cv, CAP_EFFECTIVE, &v) == 0 && v)
+      setpcap = true;
+    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+      bset |= 1ULL << cap;
+  }
+  if (own != NULL)
+    cap_free(own);
+  if ((bad = eff & ~perm) != 0) {
+    set = "effective";
+    why = "not in process.capabilities.permitted (an effective capability "
+          "must be permitted)";
+  } else if ((bad = perm & ~own_perm) != 0) {
+    set = "permitted";
+    why = "not in the runtime's own permitted set";
+  } else if ((bad = inh & ~(own_inh | bset)) != 0) {
+    set = "inheritable";
+    why = "not in process.capabilities.bounding";
+  } else if (!setpcap && (bad = inh & ~(own_inh | own_perm)) != 0) {
+    set = "inheritable";
+    why = "neither permitted nor inheritable in the runtime, which lacks "
+          "CAP_SETPCAP";
+  }
+  if (set == NULL)
+    return brig_err(err, e,
+                    "process.capabilities: set effective %#llx permitted "
+                    "%#llx inheritable %#llx",
+                    (unsigned long long)eff, (unsigned long long)perm,
+                    (unsigned long long)inh);
+  cap_names(names, sizeof(names), bad, plan->last_cap);
+  return brig_err(err, e, "process.capabilities.%s: %s %s", set, names, why);
+}
+
 int caps_apply_sets(const struct cap_plan *plan, struct brig_error *err) {
   cap_t c = cap_init();
   int ret;
@@ -130,12 +196,7 @@ int caps_apply_sets(const struct cap_plan *plan, struct brig_error *err) {
   ret = cap_set_proc(c);
   cap_free(c);
   if (ret < 0)
-    return brig_err(err, errno,
-                    "process.capabilities: set effective %#llx permitted "
-                    "%#llx inheritable %#llx",
-                    (unsigned long long)plan->sets[CAPSET_EFFECTIVE],
-                    (unsigned long long)plan->sets[CAPSET_PERMITTED],
-                    (unsigned long long)plan->sets[CAPSET_INHERITABLE]);
+    return sets_refused(plan, errno, err);
 
   /* Clear what the runtime may carry, then raise: the kernel allows an
    * ambient cap only when it is both permitted and inheritable; runc skips

@@ -125,6 +125,21 @@ status_field() { # status_field NAME: value of NAME in the captured output
   no_state "$(cid)"
 }
 
+@test "capabilities the kernel refuses to set are named: effective not in permitted, inheritable not in bounding" {
+  make_bundle true
+  cfg '.process.capabilities.effective += ["CAP_SYS_ADMIN", "CAP_NET_ADMIN"]'
+  run --separate-stderr brig run -b "$BUNDLE" "$(cid a)"
+  [ "$status" -ne 0 ]
+  [ "$stderr" = "brig: config.json: .process.capabilities.effective: CAP_NET_ADMIN, CAP_SYS_ADMIN not in process.capabilities.permitted (an effective capability must be permitted): Operation not permitted" ]
+  no_state "$(cid a)"
+  cfg '.process.capabilities.effective -= ["CAP_SYS_ADMIN", "CAP_NET_ADMIN"]
+       | .process.capabilities.inheritable = ["CAP_KILL", "CAP_SYS_ADMIN"]'
+  run --separate-stderr brig run -b "$BUNDLE" "$(cid b)"
+  [ "$status" -ne 0 ]
+  [ "$stderr" = "brig: config.json: .process.capabilities.inheritable: CAP_SYS_ADMIN not in process.capabilities.bounding: Operation not permitted" ]
+  no_state "$(cid b)"
+}
+
 @test "the capability warning goes to --log as a JSON warning" {
   make_bundle true
   cfg '.process.capabilities.bounding += ["CAP_SYS_RESOURCE"]'
