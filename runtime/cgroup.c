@@ -121,6 +121,7 @@ int cg_open_write(const char *dir, const char *file) {
 int cg_write(const char *dir, const char *file, const char *val,
              struct brig_error *err) {
   _cleanup_cg_file_ struct cg_file f;
+  cg_undo_note(dir, file, val);
   cg_file_init(&f, dir, file);
   _cleanup_close_ int fd = openat(f.at, f.rel, O_WRONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -1122,7 +1123,15 @@ int cgroup_apply(struct cgroup *cg, const struct spec_resources *res,
   if (m != NULL && m->kernel_tcp.set && m->kernel_tcp.v != 0)
     log_warn("linux.resources.memory.kernelTCP: kernel memory settings are "
              "ignored and will be removed (as runc)");
-  if (cg->drv->apply(cg, res != NULL ? res : &none, update, err) == 0)
+  /* an update that fails part way leaves the files as they were (runc) */
+  if (update)
+    cg_undo_begin();
+  int ret = cg->drv->apply(cg, res != NULL ? res : &none, update, err);
+  if (update && ret < 0)
+    cg_undo_restore();
+  if (update)
+    cg_undo_end();
+  if (ret == 0)
     return 0;
   /* "set FILE=VALUE...": name the field */
   size_t n = strcspn(err->msg, "=");

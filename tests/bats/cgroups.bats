@@ -6,6 +6,8 @@
 
 load helpers
 
+bats_require_minimum_version 1.5.0
+
 CG=/sys/fs/cgroup
 HIERS="cpu cpuacct cpuset memory devices freezer blkio pids systemd unified"
 
@@ -271,6 +273,48 @@ teardown() {
   run brig update --memory 10m "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *"container not running"* ]]
+}
+
+@test "update that fails part way puts back what it had written (runc): memory and swap raised together, pids, cpu shares" {
+  make_bundle sleep 1000
+  start_detached '.linux.resources = {"memory": {"limit": 268435456}, "pids": {"limit": 100}}'
+  swap=$(cg_file memory memory.memsw.limit_in_bytes)
+  shares=$(cg_file cpu cpu.shares)
+  # every field before cpu.cpus is written, then the kernel refuses CPU 99
+  echo '{"memory": {"limit": 300003328, "swap": 600006656}, "pids": {"limit": 5},
+         "cpu": {"shares": 500, "cpus": "99"}}' > "$TEST_TMP/r.json"
+  run --separate-stderr brig update -r "$TEST_TMP/r.json" "$(cid)"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: linux.resources.cpu.cpus: set cpuset.cpus=99: Numerical result out of range" ]
+  [ "$(cg_file memory memory.limit_in_bytes)" = 268435456 ]
+  [ "$(cg_file memory memory.memsw.limit_in_bytes)" = "$swap" ]
+  [ "$(cg_file pids pids.max)" = 100 ]
+  [ "$(cg_file cpu cpu.shares)" = "$shares" ]
+  # the same update without the bad field lands whole
+  echo '{"memory": {"limit": 300003328, "swap": 600006656}, "pids": {"limit": 5},
+         "cpu": {"shares": 500}}' > "$TEST_TMP/r.json"
+  brig update -r "$TEST_TMP/r.json" "$(cid)"
+  [ "$(cg_file memory memory.limit_in_bytes)" = 300003328 ]
+  [ "$(cg_file memory memory.memsw.limit_in_bytes)" = 600006656 ]
+  [ "$(cg_file pids pids.max)" = 5 ]
+  [ "$(cg_file cpu cpu.shares)" = 500 ]
+}
+
+@test "update that fails part way puts back per-device lines: a throttle it added goes, one it changed gets its old rate" {
+  dev=$(cat /sys/block/vda/dev 2>/dev/null) || skip "no vda"
+  maj=${dev%:*} min=${dev#*:}
+  make_bundle sleep 1000
+  start_detached ".linux.resources.blockIO.throttleWriteBpsDevice = [{\"major\": $maj, \"minor\": $min, \"rate\": 2000000}]"
+  [ "$(cg_file blkio blkio.throttle.write_bps_device)" = "$dev 2000000" ]
+  # the unified key fails after every blockIO line is written
+  echo "{\"blockIO\": {\"throttleReadBpsDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 1048576}],
+         \"throttleWriteBpsDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 3000000}]},
+         \"unified\": {\"memory.bogus\": \"1\"}}" > "$TEST_TMP/r.json"
+  run brig update -r "$TEST_TMP/r.json" "$(cid)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"memory.bogus"* ]]
+  [ "$(cg_file blkio blkio.throttle.read_bps_device)" = "" ]
+  [ "$(cg_file blkio blkio.throttle.write_bps_device)" = "$dev 2000000" ]
 }
 
 @test "update: checkBeforeUpdate refuses a memory limit below the usage, and leaves the limit" {

@@ -335,6 +335,27 @@ refused() {
   [ "$output" = "brig: linux.resources.cpu.quota: set cpu.max=100: Invalid argument" ]
 }
 
+@test "update that fails part way puts back what it had written (runc): memory.max, pids.max, cpu.max, an io.max line it added" {
+  dev=$(cat /sys/block/loop0/dev) || skip "no loop0"
+  maj=${dev%:*} min=${dev#*:}
+  bundle sleep 1000
+  start '.linux.resources = {"memory": {"limit": 104857600}, "pids": {"limit": 100}}'
+  cpumax=$(cg cpu.max)
+  # the unified key fails after every other field is written
+  echo "{\"memory\": {\"limit\": 52428800}, \"pids\": {\"limit\": 5},
+    \"cpu\": {\"quota\": 30000, \"period\": 60000},
+    \"blockIO\": {\"throttleReadBpsDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 1048576}]},
+    \"unified\": {\"memory.bogus\": \"1\"}}" > "$TEST_TMP/r.json"
+  run brig update -r "$TEST_TMP/r.json" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"memory.bogus"* ]]
+  [ "$(cg memory.max)" = 104857600 ]
+  [ "$(cg pids.max)" = 100 ]
+  [ "$(cg cpu.max)" = "$cpumax" ]
+  ! grep -q "^$dev " "$CG/brig/$(cid)/io.max"
+}
+
 @test "pause/resume: cgroup.freeze, frozen 1 in cgroup.events; kill --all of a paused one" {
   bundle sh -c 'sleep 1000 & exec sleep 1001'
   start
