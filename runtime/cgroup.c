@@ -863,6 +863,15 @@ int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err) {
     return -1;
   for (size_t i = 0; i < cg->n; i++) {
     _cleanup_free_ char *rel = recorded_rel(path, &cg->h[i]);
+    /* create never records one: a damaged state.json must not send a
+     * kill --all or a delete to the cgroups above the container's */
+    if (rel != NULL && !cgroup_path_is_clean(rel)) {
+      cgroup_free(cg);
+      return brig_err(err, 0,
+                      "state.json: brig.cgroupPath %s has a \"..\" or \".\" "
+                      "component (a damaged state)",
+                      rel);
+    }
     if (rel != NULL)
       set_dir(&cg->h[i], rel);
   }

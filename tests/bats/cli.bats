@@ -196,6 +196,38 @@ setup() {
   brig delete -f "$(cid ok)"
 }
 
+@test "a damaged state.json whose cgroupPath climbs out with .. is refused by kill --all, ps, events and delete's cgroup removal" {
+  make_bundle sleep 1000
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+  pid=$(brig state "$id" | jq -r .pid)
+  cp "$BRIG_ROOT/.state/$id" "$TEST_TMP/good"
+  # (it climbs back to the container's own cgroup: were it followed, only
+  # this container would be hit, and the test would see it)
+  jq -c --arg p "/brig/$id/x/.." '.brig.cgroupPath = $p' "$TEST_TMP/good" > "$BRIG_ROOT/.state/$id"
+  msg="brig: state.json: brig.cgroupPath /brig/$id/x/.. has a \"..\" or \".\" component (a damaged state)"
+  run --separate-stderr brig kill --all "$id" KILL
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "$msg" ]
+  kill -0 "$pid"
+  run --separate-stderr brig ps "$id"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "$msg" ]
+  run --separate-stderr brig events --stats "$id"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "$msg" ]
+  # delete --force ends the init and the files, leaves the cgroup it will
+  # not trust with a warning
+  run --separate-stderr brig delete -f "$id"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "brig: warning: delete $id: its cgroup is left behind: ${msg#brig: }" ]
+  no_state "$id"
+  wait_for 50 sh -c "! kill -0 $pid 2>/dev/null"
+  for d in /sys/fs/cgroup/*/brig/"$id"; do
+    wait_for 50 sh -c "[ ! -d $d ] || rmdir $d"
+  done
+}
+
 @test "flags after the container id (runc's order) are taken; exec and ps pass them on" {
   make_bundle sleep 1000
   id=$(cid)
