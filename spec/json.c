@@ -431,15 +431,45 @@ static int precheck(struct pctx *c, const char *data, size_t len) {
   return scan_text(c, data, len);
 }
 
-/* yajl's message, first line only and printable: it may quote raw input. */
-static int json_fail(struct pctx *c, char *msg) {
+/* yajl's message, first line only and printable: it may quote raw input.
+ * at: "" or where in the text it stopped (" near line 3, column 7"). */
+static int json_fail(struct pctx *c, char *msg, const char *at) {
   char *nl = strchr(msg, '\n');
   if (nl != NULL)
     *nl = '\0';
   for (char *p = msg; *p; p++)
     if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
       *p = '?';
-  return p_fail(c, "invalid JSON: %s", msg[0] ? msg : "parse error");
+  return p_fail(c, "invalid JSON%s: %s", at, msg[0] ? msg : "parse error");
+}
+
+/* Parse data with h as yajl_tree_parse does (comments allowed, the status
+ * of the completion decides).  A failure names the JSON path and the line
+ * and column where yajl stopped: it has read the bad token (in a string,
+ * up to the byte before the bad one), or the text ended first. */
+static int yajl_run(struct pctx *c, yajl_handle h, const char *data,
+                    size_t len) {
+  yajl_config(h, yajl_allow_comments, 1);
+  yajl_status st = yajl_parse(h, (const unsigned char *)data, len);
+  bool cut = st == yajl_status_ok;
+  size_t off = cut ? len : yajl_get_bytes_consumed(h);
+  if (cut)
+    st = yajl_complete_parse(h);
+  if (st == yajl_status_ok)
+    return 0;
+  unsigned char *msg = yajl_get_error(h, 1, (const unsigned char *)data, len);
+  char buf[256], at[64] = " at the end of the text";
+  size_t line = 1, col = 1;
+  snprintf(buf, sizeof(buf), "%s", msg != NULL ? (char *)msg : "");
+  if (msg != NULL)
+    yajl_free_error(h, msg);
+  for (size_t i = 0; i + 1 < off && i < len; i++, col++)
+    if (data[i] == '\n')
+      line++, col = 0;
+  if (!cut)
+    snprintf(at, sizeof(at), " near line %zu, column %zu", line, col);
+  path_of(c, data, len, off);
+  return json_fail(c, buf, at);
 }
 
 yajl_val p_tree(struct pctx *c, const char *data, size_t len) {
@@ -453,8 +483,14 @@ yajl_val p_tree(struct pctx *c, const char *data, size_t len) {
   memcpy(text, data, len);
   text[len] = '\0';
   tree = yajl_tree_parse(text, errbuf, sizeof(errbuf));
-  if (tree == NULL)
-    json_fail(c, errbuf);
+  if (tree == NULL) {
+    /* the same message as p_doc_parse's, with where it stopped */
+    yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+    if (h == NULL || yajl_run(c, h, data, len) == 0)
+      json_fail(c, errbuf, "");
+    if (h != NULL)
+      yajl_free(h);
+  }
   return tree;
 }
 
@@ -671,7 +707,6 @@ int p_doc_parse(struct pctx *c, const char *data, size_t len,
                 struct p_doc *doc) {
   struct doc_builder b = {0};
   yajl_handle h;
-  yajl_status st;
   int ret = 0;
 
   memset(doc, 0, sizeof(*doc));
@@ -680,20 +715,12 @@ int p_doc_parse(struct pctx *c, const char *data, size_t len,
   h = yajl_alloc(&doc_callbacks, NULL, &b);
   if (h == NULL)
     return p_fail(c, "out of memory");
-  /* yajl_tree_parse's settings and calls: comments allowed, the status
-   * of the completion decides. */
-  yajl_config(h, yajl_allow_comments, 1);
-  yajl_parse(h, (const unsigned char *)data, len);
-  st = yajl_complete_parse(h);
-  if (st != yajl_status_ok || b.root == NULL) {
-    unsigned char *msg = yajl_get_error(h, 1, (const unsigned char *)data, len);
-    char buf[256];
-    snprintf(buf, sizeof(buf), "%s", msg != NULL ? (char *)msg : "");
-    if (msg != NULL)
-      yajl_free_error(h, msg);
-    json_fail(c, buf);
-    doc_blocks_free(b.blocks);
+  if (yajl_run(c, h, data, len) < 0)
     ret = -1;
+  else if (b.root == NULL)
+    ret = p_fail(c, "invalid JSON: parse error");
+  if (ret < 0) {
+    doc_blocks_free(b.blocks);
   } else {
     doc->root = b.root;
     doc->blocks = b.blocks;

@@ -115,7 +115,7 @@ damaged_state() {
   cp "$TEST_TMP/out.state" "$TEST_TMP/out"
   return $rc
 }
-state_torn() { damaged_state head -c 40 "$BRIG_ROOT/.state/$ID"; }
+state_torn() { damaged_state head -c 20 "$BRIG_ROOT/.state/$ID"; }
 state_not_object() { damaged_state echo '[]'; }
 state_deep() { damaged_state sh -c 'head -c 200000 /dev/zero | tr "\0" "["'; }
 

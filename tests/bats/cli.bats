@@ -179,7 +179,7 @@ setup() {
   brig run -d -b "$BUNDLE" "$(cid ok)" </dev/null >/dev/null 2>&1
   : >"$BRIG_ROOT/$(cid bad)"
   echo '{bad' > "$BRIG_ROOT/.state/$(cid bad)"
-  warning="brig: warning: list: container $(cid bad): state.json: corrupt state: invalid JSON: lexical error: invalid char in json text."
+  warning="brig: warning: list: container $(cid bad): state.json: corrupt state: invalid JSON near line 1, column 2: lexical error: invalid char in json text."
   run --separate-stderr brig list
   [ "$status" -eq 0 ]
   [ "$stderr" = "$warning" ]

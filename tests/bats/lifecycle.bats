@@ -396,7 +396,7 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   run --separate-stderr brig list -q
   [ "$status" -eq 0 ]
   [ "$output" = "$(cid b)" ]
-  [[ "$stderr" == "brig: warning: list: container $(cid a): state.json: corrupt state: invalid JSON: "* ]]
+  [[ "$stderr" == "brig: warning: list: container $(cid a): state.json: corrupt state: "*"invalid JSON at the end of the text: parse error: premature EOF" ]]
   cp "$TEST_TMP/a.json" "$BRIG_ROOT/.state/$(cid a)"
   run brig list -q
   [ "$output" = "$(printf '%s\n%s' "$(cid a)" "$(cid b)")" ]

@@ -123,7 +123,8 @@ static void test_refusals(void) {
          "\"base\"",
          "+= on a string");
   is_str(refusal("hostname={", NULL),
-         "--set hostname={: .hostname: VALUE: invalid JSON: parse error: "
+         "--set hostname={: .hostname: VALUE: invalid JSON at the end of the "
+         "text: parse error: "
          "premature EOF",
          "VALUE that starts like JSON must be JSON");
   is_str(refusal("process.cwd=relative", NULL),

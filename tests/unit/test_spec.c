@@ -512,6 +512,27 @@ static void test_bad_bytes(void) {
   };
   for (size_t i = 0; i < sizeof(at) / sizeof(*at); i++)
     expect_error(at[i].text, strlen(at[i].text), at[i].want, at[i].text);
+  /* a syntax error: the path, and the line and column where yajl stopped
+   * (the bad token's last byte), or the end of the text */
+  static const struct {
+    const char *text, *want;
+  } syn[] = {
+      {"{\n  \"ociVersion\": \"1.0.2\",\n  \"process\": {\"args\": "
+       "[\"true\"] x}\n}\n",
+       "config.json: .process.args: invalid JSON near line 3, column 32: "
+       "lexical error: invalid char in json text."},
+      {"{\"a\": [1, 2, {\"b\": 1,, \"c\": 2}]}",
+       "config.json: .a[2]: invalid JSON near line 1, column 22: parse "
+       "error: invalid object key (must be a string)"},
+      {"{\"a\": 1}\n\n y",
+       "config.json: invalid JSON near line 3, column 2: parse error: "
+       "trailing garbage"},
+      {"{\"a\": {\"b\": [\"c\"",
+       "config.json: .a.b[0]: invalid JSON at the end of the text: parse "
+       "error: premature EOF"},
+  };
+  for (size_t i = 0; i < sizeof(syn) / sizeof(*syn); i++)
+    expect_error(syn[i].text, strlen(syn[i].text), syn[i].want, syn[i].text);
 
   /* 64 levels are fine, 65 are not; brackets in strings do not count. */
   deep = nested(64);

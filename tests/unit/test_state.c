@@ -141,10 +141,12 @@ static void test_torn(void) {
   ok(taken == 0, "no torn prefix is taken (%d of %zu)", taken, len);
   ok(state_parse_file(json, 40, "state.json", &out, &err) < 0,
      "a torn file is refused");
-  is_str(err.msg,
-         "state.json: corrupt state: invalid JSON: parse error: "
-         "premature EOF",
-         "with the tree parser's message");
+  is_str(
+      err.msg,
+      "state.json: corrupt state: .pid: invalid JSON at the end of the text: "
+      "parse error: "
+      "premature EOF",
+      "with the tree parser's message");
   free(json);
 }
 
