@@ -128,7 +128,6 @@ int cg_write_u64(const char *dir, const char *file, uint64_t v,
                  struct brig_error *err);
 int cg_write_i64(const char *dir, const char *file, int64_t v,
                  struct brig_error *err);
-/* Read dir/file (trailing newline kept).  -1 with errno set, no message. */
 /* cgroup_undo.c: an update's files as they were, put back when it fails
  * (begin, the writes (cg_write notes each file), restore on failure,
  * end) */
@@ -136,6 +135,7 @@ void cg_undo_begin(void);
 void cg_undo_note(const char *dir, const char *file, const char *val);
 void cg_undo_restore(void);
 void cg_undo_end(void);
+/* Read dir/file (trailing newline kept).  -1 with errno set, no message. */
 int cg_read(const char *dir, const char *file, char **out);
 /* A small file (a state, a number) in one read into buf, NUL-terminated:
  * -1 with errno set, EFBIG when it may not have fitted. */
