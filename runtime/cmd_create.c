@@ -6,7 +6,6 @@
 #include "cli.h"
 #include "container.h"
 #include "create_config.h"
-#include "supervise.h"
 
 static const char usage[] =
     "usage: brig create [command options] <container-id>\n\n"
@@ -49,9 +48,6 @@ CMD(create) {
   o.id = argv[optind];
   if (create_refuse_systemd("create", o.id, err) < 0)
     return 1;
-  /* As runc (its signal handler is up before the create): a SIGTERM or a
-   * ^C does not end a create halfway; what comes is dropped at exit. */
-  supervise_block_signals();
   if (container_create(&o, NULL, NULL, NULL, NULL, err) < 0) {
     if (!create_config_error(&o, err))
       brig_err_wrap(err, "create %s", o.id);

@@ -160,9 +160,6 @@ static int run_main(int argc, char **argv, bool execute,
       (!detach || console_file != NULL) && o.console_socket == NULL;
   if (create_refuse_systemd(cmd, o.id, err) < 0)
     return 1;
-  /* detached too (runc's handler is up either way): no signal ends a
-   * create halfway; a detached run drops them at exit */
-  supervise_block_signals();
   if (!detach) {
     if (!no_subreaper)
       prctl(PR_SET_CHILD_SUBREAPER, 1);

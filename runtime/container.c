@@ -220,6 +220,12 @@ int container_create(const struct create_opts *o, pid_t *pid_out,
   cfg = create_load_config(o, bundle, err);
   if (cfg == NULL)
     return -1;
+  /* As runc (its signal handler is up before the create): a SIGTERM or a
+   * ^C does not end a create or a run (detached too) halfway; what comes
+   * is dropped at exit or forwarded.  Not before the config is read: a
+   * config.json that is a FIFO nobody writes blocks in open(), and that
+   * wait must end on a ^C. */
+  supervise_block_signals();
   if (o->args != NULL && cfg->process != NULL) {
     size_t n = strv_len(o->args);
     strv_free(cfg->process->args);

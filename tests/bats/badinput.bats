@@ -195,3 +195,36 @@ run_section() {
 @test "the corpus holds at least 100 cases" {
   [ "$(grep -cv -e '^#' -e '^$' "$CASES")" -ge 100 ]
 }
+
+@test "a config.json that is a FIFO nobody writes: create and run wait in open() and end on SIGTERM, leaving nothing; --config takes a pipe" {
+  local cmd pid i rc
+  ID=$(cid)
+  rm "$BUNDLE/config.json"
+  mkfifo "$BUNDLE/config.json"
+  for cmd in create run; do
+    "$BRIG" --root "$BRIG_ROOT" "$cmd" -b "$BUNDLE" "$ID" </dev/null >"$TEST_TMP/out" 2>&1 &
+    pid=$!
+    # waiting for a writer, in openat (257 on x86_64, 56 on arm64)
+    wait_for 100 grep -Eq '^(257|56) ' "/proc/$pid/syscall" ||
+      { cat "$TEST_TMP/out"; return 1; }
+    kill -TERM "$pid"
+    for ((i = 0; i < 50; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -KILL "$pid"
+      echo "$cmd: still waiting 5 s after SIGTERM"
+      return 1
+    fi
+    rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" -eq 143 ]
+    left_nothing
+  done
+  # a pipe with a writer is read as any file
+  "$BRIG" --root "$BRIG_ROOT" create -b "$BUNDLE" --config <(cat "$TEST_TMP/good.json") "$ID" </dev/null >"$TEST_TMP/out" 2>&1
+  [ "$("$BRIG" --root "$BRIG_ROOT" state "$ID" | jq -r .status)" = created ]
+  "$BRIG" --root "$BRIG_ROOT" delete -f "$ID"
+  left_nothing
+}
