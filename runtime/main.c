@@ -232,15 +232,15 @@ int main(int argc, char **argv) {
   if (brig_g.root[0] != '/') {
     char cwd[PATH_MAX];
     if (getcwd(cwd, sizeof(cwd)) == NULL) {
-      fprintf(stderr, "brig: --root %s: getcwd: %s\n", brig_g.root,
-              brig_strerror(errno));
+      fprintf(stderr, "brig: --root %s: getcwd: %s\n",
+              one_line(brig_g.root, safe, sizeof(safe)), brig_strerror(errno));
       return 1;
     }
     brig_g.root = xasprintf("%s/%s", cwd, brig_g.root);
   }
   if (log_init(brig_g.log, brig_g.log_format, brig_g.debug) < 0) {
-    fprintf(stderr, "brig: open log %s: %s\n", brig_g.log,
-            brig_strerror(errno));
+    fprintf(stderr, "brig: open log %s: %s\n",
+            one_line(brig_g.log, safe, sizeof(safe)), brig_strerror(errno));
     return 1;
   }
   if (optind >= argc) {

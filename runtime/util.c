@@ -395,7 +395,9 @@ int parse_u64(const char *s, uint64_t *out) {
 int parse_i64(const char *s, int64_t *out) {
   char *end;
   long long v;
-  if (s == NULL || *s == '\0')
+  /* strtoll would skip leading white space: " 5" is not a number here */
+  const char *digits = s != NULL && (*s == '-' || *s == '+') ? s + 1 : s;
+  if (digits == NULL || *digits < '0' || *digits > '9')
     return -1;
   errno = 0;
   v = strtoll(s, &end, 10);

@@ -332,6 +332,35 @@ static void test_error_one_line(void) {
          "brig_err_wrap too");
 }
 
+/* Integer flags and files: decimal digits, a sign for the signed one,
+ * nothing strtoll would skip or leave behind. */
+static void test_parse_ints(void) {
+  static const char *const bad[] = {"",  " 5", "\t5", "\n5",  "5 ", "5\n",
+                                    "+", "-",  "- 5", "0x10", "5k", "1e3"};
+  uint64_t u = 0;
+  int64_t i = 0;
+  size_t refused_u = 0, refused_i = 0;
+  for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+    refused_u += parse_u64(bad[k], &u) < 0;
+    refused_i += parse_i64(bad[k], &i) < 0;
+  }
+  ok(refused_u == sizeof(bad) / sizeof(bad[0]),
+     "parse_u64 refuses white space, signs alone, hex and suffixes");
+  ok(refused_i == sizeof(bad) / sizeof(bad[0]),
+     "parse_i64 refuses white space, signs alone, hex and suffixes");
+  ok(parse_u64("-5", &u) < 0 && parse_u64("+5", &u) < 0,
+     "parse_u64 refuses a sign");
+  ok(parse_u64("18446744073709551615", &u) == 0 && u == UINT64_MAX &&
+         parse_u64("18446744073709551616", &u) < 0,
+     "parse_u64 takes UINT64_MAX and refuses one more");
+  ok(parse_i64("-9223372036854775808", &i) == 0 && i == INT64_MIN &&
+         parse_i64("9223372036854775808", &i) < 0,
+     "parse_i64 takes INT64_MIN and refuses INT64_MAX + 1");
+  ok(parse_i64("-42", &i) == 0 && i == -42 && parse_i64("+7", &i) == 0 &&
+         i == 7 && parse_i64("0", &i) == 0 && i == 0,
+     "parse_i64 reads signed decimals");
+}
+
 /* runc's Go durations (events --interval) and LXC's -t (stop, wait). */
 static void test_durations(void) {
   static const struct {
@@ -432,5 +461,6 @@ int main(void) {
   test_durations();
   test_env_entry();
   test_go_escapes();
+  test_parse_ints();
   return tap_done();
 }
