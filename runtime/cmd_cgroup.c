@@ -36,6 +36,12 @@ CMD(cgroup) {
              key);
     return 1;
   }
+  if (argc - optind == 3 && argv[optind + 2][0] == '\0') {
+    brig_err(err, 0,
+             "cgroup: empty value for %s (a write of nothing changes nothing)",
+             key);
+    return 1;
+  }
   if (container_load(brig_g.root, argv[optind], &ct, err) < 0)
     goto out;
   if (strcmp(ct->st.status, "stopped") == 0 || ct->st.cgroup_path == NULL ||

@@ -275,6 +275,22 @@ teardown() {
   [[ "$output" == *"container not running"* ]]
 }
 
+@test "update and cgroup refuse a value with a newline inside (the kernel would take its first line) and leave the file; a trailing newline is taken" {
+  make_bundle sleep 1000
+  start_detached '.linux.resources.pids = {"limit": 50}'
+  cpus=$(cg_file cpuset cpuset.cpus)
+  run --separate-stderr brig update --cpuset-cpus $'0\njunk' "$(cid)"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = 'brig: linux.resources.cpu.cpus: set cpuset.cpus=0\u000ajunk: a newline inside the value (a cgroup file takes one line a write): Invalid argument' ]
+  [ "$(cg_file cpuset cpuset.cpus)" = "$cpus" ]
+  run --separate-stderr brig cgroup "$(cid)" pids.max $'5\n6'
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "brig: cgroup $(cid): set pids.max=5\\u000a6: a newline inside the value (a cgroup file takes one line a write): Invalid argument" ]
+  [ "$(cg_file pids pids.max)" = 50 ]
+  brig cgroup "$(cid)" pids.max $'9\n'
+  [ "$(cg_file pids pids.max)" = 9 ]
+}
+
 @test "update that fails part way puts back what it had written (runc): memory and swap raised together, pids, cpu shares" {
   make_bundle sleep 1000
   start_detached '.linux.resources = {"memory": {"limit": 268435456}, "pids": {"limit": 100}}'
