@@ -17,12 +17,14 @@ struct brig_globals brig_g = {
 /* runc's commands take their flags after the container id too (its CLI
  * library moves them in front), all but exec and ps, whose words after
  * the id are a command line or ps's own flags.  brig's LXC-style commands
- * keep the first operand as the end of the flags (execute's command,
- * cgroup's value may start with '-'). */
+ * do the same (a "--format" after monitor's ids is no container id), but
+ * execute and cgroup, whose first operand ends the flags (execute's
+ * command, cgroup's value may start with '-'). */
 static bool flags_after_operands(const char *cmd) {
   static const char *const cmds[] = {
-      "create", "start",  "state",  "kill", "delete", "run",     "pause",
-      "resume", "events", "update", "list", "spec",   "features"};
+      "create",   "start",   "state",  "kill",   "delete", "run",
+      "pause",    "resume",  "events", "update", "list",   "spec",
+      "features", "monitor", "stop",   "wait",   "info",   "checkconfig"};
   for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
     if (strcmp(cmd, cmds[i]) == 0)
       return true;
