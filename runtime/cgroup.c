@@ -861,7 +861,12 @@ int cgroup_file_is_frozen(const char *file) {
 int cgroup_open(const char *path, struct cgroup **out, struct brig_error *err) {
   struct cgroup *cg;
   *out = NULL;
-  if (path == NULL || *path == '\0')
+  /* brig writes the field always, "" when it made no cgroup */
+  if (path == NULL)
+    return brig_err(err, 0,
+                    "state.json: brig.cgroupPath is missing or not a string "
+                    "(a damaged state)");
+  if (*path == '\0')
     return brig_err(err, 0,
                     "the container has no cgroup (rootless, without a "
                     "cgroup delegated to its user)");

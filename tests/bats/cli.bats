@@ -228,6 +228,25 @@ setup() {
   done
 }
 
+@test "a damaged state.json without brig.cgroupPath, or with a number there, is named as damaged by ps and events" {
+  make_bundle sleep 1000
+  id=$(cid)
+  brig run -d -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+  cp "$BRIG_ROOT/.state/$id" "$TEST_TMP/good"
+  msg="brig: state.json: brig.cgroupPath is missing or not a string (a damaged state)"
+  jq -c 'del(.brig.cgroupPath)' "$TEST_TMP/good" > "$BRIG_ROOT/.state/$id"
+  run --separate-stderr brig ps "$id"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "$msg" ]
+  jq -c '.brig.cgroupPath = 5' "$TEST_TMP/good" > "$BRIG_ROOT/.state/$id"
+  run --separate-stderr brig events --stats "$id"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "$msg" ]
+  cp "$TEST_TMP/good" "$BRIG_ROOT/.state/$id"
+  brig delete -f "$id"
+  no_state "$id"
+}
+
 @test "flags after the container id (runc's order) are taken; exec and ps pass them on" {
   make_bundle sleep 1000
   id=$(cid)
