@@ -58,6 +58,32 @@ void exitnote_send(const char *root, const char *id, int status) {
     rmdir(dir);
 }
 
+/* Remove the sockets of monitors that died without cleaning up (SIGKILL):
+ * connecting to one is refused; a live monitor's connect succeeds and is
+ * sent nothing. */
+static void sweep_dead(const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  int fd;
+  if (d == NULL)
+    return;
+  fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  while (fd >= 0 && (de = readdir(d)) != NULL) {
+    struct sockaddr_un sa;
+    _cleanup_free_ char *path = NULL;
+    if (de->d_name[0] == '.')
+      continue;
+    path = xasprintf("%s/%s", dir, de->d_name);
+    if (sockaddr_for(path, &sa) &&
+        connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
+        errno == ECONNREFUSED)
+      unlink(path);
+  }
+  if (fd >= 0)
+    close(fd);
+  closedir(d);
+}
+
 int exitnote_listen(const char *root, char **path) {
   _cleanup_free_ char *dir = xasprintf("%s/" MONITOR_DIR, root);
   struct sockaddr_un sa;
@@ -73,8 +99,10 @@ int exitnote_listen(const char *root, char **path) {
     if (mkdir(dir, 0700) < 0 && errno != EEXIST)
       break;
     unlink(*path);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+      sweep_dead(dir);
       return fd;
+    }
     if (errno != ENOENT)
       break;
   }

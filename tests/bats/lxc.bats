@@ -279,14 +279,38 @@ zombies_script='echo "pid=$$"; ( for i in $(seq 50); do (sleep 0.1 &) ; done; sl
   [ ! -e "$BRIG_ROOT/.monitors" ]
 }
 
+# dead_monitor: a monitor SIGKILLed once listening; its socket stays,
+# its pid in DEAD_PID.
+dead_monitor() {
+  bg "$BRIG" --root "$BRIG_ROOT" monitor > "$TEST_TMP/mon.dead" 2>&1
+  DEAD_PID=$BG_PID
+  wait_for 50 test -S "$BRIG_ROOT/.monitors/$DEAD_PID.sock"
+  kill -KILL $DEAD_PID; wait $DEAD_PID || true
+  [ -S "$BRIG_ROOT/.monitors/$DEAD_PID.sock" ]
+}
+
 @test "monitor: a run removes a dead monitor's socket and the empty directory" {
-  bg "$BRIG" --root "$BRIG_ROOT" monitor > "$TEST_TMP/mon" 2>&1
-  mpid=$BG_PID
-  wait_for 50 test -S "$BRIG_ROOT/.monitors/$mpid.sock"
-  kill -KILL $mpid; wait $mpid || true
-  [ -S "$BRIG_ROOT/.monitors/$mpid.sock" ]
+  dead_monitor
   make_bundle true
   brig run -b "$BUNDLE" "$(cid)"
+  [ ! -e "$BRIG_ROOT/.monitors" ]
+}
+
+@test "monitor: a new monitor removes a dead monitor's socket and leaves a live one's" {
+  dead_monitor
+  bg "$BRIG" --root "$BRIG_ROOT" monitor > "$TEST_TMP/mon2" 2>&1
+  m2=$BG_PID
+  wait_for 50 test -S "$BRIG_ROOT/.monitors/$m2.sock"
+  wait_for 50 test ! -e "$BRIG_ROOT/.monitors/$DEAD_PID.sock"
+  bg "$BRIG" --root "$BRIG_ROOT" monitor > "$TEST_TMP/mon3" 2>&1
+  m3=$BG_PID
+  # a container's event shows m3 past its sweep
+  make_bundle sleep 100
+  brig create -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  wait_for 50 grep -q "$(cid)" "$TEST_TMP/mon3"
+  [ -S "$BRIG_ROOT/.monitors/$m2.sock" ]
+  brig delete -f "$(cid)"
+  kill $m2 $m3; wait $m2 $m3 || true
   [ ! -e "$BRIG_ROOT/.monitors" ]
 }
 
