@@ -120,7 +120,6 @@ int cg_open_write(const char *dir, const char *file) {
 
 int cg_write(const char *dir, const char *file, const char *val,
              struct brig_error *err) {
-  _cleanup_cg_file_ struct cg_file f;
   const char *nl = strchr(val, '\n');
   /* the kernel parses one line a write and drops the rest unread */
   if (nl != NULL && nl[1] != '\0')
@@ -128,6 +127,8 @@ int cg_write(const char *dir, const char *file, const char *val,
                     "set %s=%s: a newline inside the value (a cgroup file "
                     "takes one line a write)",
                     file, val);
+  /* (declared after the early return: its cleanup needs cg_file_init) */
+  _cleanup_cg_file_ struct cg_file f;
   cg_undo_note(dir, file, val);
   cg_file_init(&f, dir, file);
   _cleanup_close_ int fd = openat(f.at, f.rel, O_WRONLY | O_CLOEXEC);
