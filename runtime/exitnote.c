@@ -21,20 +21,22 @@ static bool sockaddr_for(const char *path, struct sockaddr_un *sa) {
   return true;
 }
 
-void exitnote_send(const char *root, const char *id, int status) {
-  _cleanup_free_ char *dir = xasprintf("%s/" MONITOR_DIR, root);
+/* Each monitor's socket in dir is sent msg, or with msg NULL only
+ * connected to (a live monitor's connect succeeds and it gets nothing).
+ * The socket of a monitor that died without cleaning up (SIGKILL) refuses
+ * either and is removed: true when one was. */
+static bool tell_monitors(const char *dir, const char *msg, size_t n) {
   DIR *d = opendir(dir); /* ENOENT, no monitor: the usual case */
   struct dirent *de;
   bool stale = false;
-  char msg[300];
-  int fd = -1, n;
+  int fd = -1;
 
   if (d == NULL)
-    return;
-  n = snprintf(msg, sizeof(msg), "%s %d", id, status);
+    return false;
   while ((de = readdir(d)) != NULL) {
     struct sockaddr_un sa;
     _cleanup_free_ char *path = NULL;
+    int r;
     if (de->d_name[0] == '.')
       continue;
     path = xasprintf("%s/%s", dir, de->d_name);
@@ -45,43 +47,26 @@ void exitnote_send(const char *root, const char *id, int status) {
       fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
       break;
-    if (sendto(fd, msg, (size_t)n, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
-        errno == ECONNREFUSED && unlink(path) == 0)
-      stale = true; /* a monitor that died without cleaning up */
+    r = msg != NULL
+            ? (int)sendto(fd, msg, n, 0, (struct sockaddr *)&sa, sizeof(sa))
+            : connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+    if (r < 0 && errno == ECONNREFUSED && unlink(path) == 0)
+      stale = true;
   }
   if (fd >= 0)
     close(fd);
   closedir(d);
-  /* The directory goes with the last monitor or stale socket (rmdir fails
-   * while another is there); a monitor arriving meanwhile makes it again. */
-  if (stale)
-    rmdir(dir);
+  return stale;
 }
 
-/* Remove the sockets of monitors that died without cleaning up (SIGKILL):
- * connecting to one is refused; a live monitor's connect succeeds and is
- * sent nothing. */
-static void sweep_dead(const char *dir) {
-  DIR *d = opendir(dir);
-  struct dirent *de;
-  int fd;
-  if (d == NULL)
-    return;
-  fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  while (fd >= 0 && (de = readdir(d)) != NULL) {
-    struct sockaddr_un sa;
-    _cleanup_free_ char *path = NULL;
-    if (de->d_name[0] == '.')
-      continue;
-    path = xasprintf("%s/%s", dir, de->d_name);
-    if (sockaddr_for(path, &sa) &&
-        connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
-        errno == ECONNREFUSED)
-      unlink(path);
-  }
-  if (fd >= 0)
-    close(fd);
-  closedir(d);
+void exitnote_send(const char *root, const char *id, int status) {
+  _cleanup_free_ char *dir = xasprintf("%s/" MONITOR_DIR, root);
+  char msg[300];
+  int n = snprintf(msg, sizeof(msg), "%s %d", id, status);
+  /* The directory goes with the last monitor or stale socket (rmdir fails
+   * while another is there); a monitor arriving meanwhile makes it again. */
+  if (tell_monitors(dir, msg, (size_t)n))
+    rmdir(dir);
 }
 
 int exitnote_listen(const char *root, char **path) {
@@ -100,7 +85,7 @@ int exitnote_listen(const char *root, char **path) {
       break;
     unlink(*path);
     if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-      sweep_dead(dir);
+      tell_monitors(dir, NULL, 0); /* the dead ones' sockets go */
       return fd;
     }
     if (errno != ENOENT)
