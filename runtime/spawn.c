@@ -393,6 +393,11 @@ static bool keyring_early;
  * the parent's needs them before SYNC_GO (late_net).  That work then
  * overlaps with the parent's cgroups instead of lengthening the clone. */
 static unsigned long late_unshare;
+/* A new ipc namespace with a new user namespace: made by the init once it
+ * is root in that user namespace (as crun), so that the mqueue filesystem's
+ * root, which takes its owner from the creator, is the container's root's
+ * and not the unmapped host root's (nobody, in the container). */
+static bool ipc_as_root;
 /* The init's network namespace is a new one: its loopback device is
  * brought up (runc and crun do), right after it is made (late_net) or once
  * the parent is done with the init (SYNC_GO: a user namespace mapped,
@@ -490,6 +495,10 @@ static char *child_setup(const struct spawn_opts *o, int sock, int *idmap_fds,
   }
   if (rc.userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
     brig_err(err, errno, "become root in the user namespace");
+    return NULL;
+  }
+  if (ipc_as_root && unshare(CLONE_NEWIPC) < 0) {
+    brig_err(err, errno, "unshare the ipc namespace");
     return NULL;
   }
   if (cfg->hostname != NULL &&
@@ -794,8 +803,9 @@ static pid_t clone_init(const struct spec_config *cfg, int cgfd,
                         bool *in_cgroup, struct brig_error *err) {
   const struct spec_linux *l = cfg->linux_;
   const struct spec_namespace *u = ns_find(l, SPEC_NS_USER);
-  unsigned long flags =
-      ((unsigned long)ns_clone_flags(l) & ~late_unshare) | SIGCHLD;
+  unsigned long flags = ((unsigned long)ns_clone_flags(l) & ~late_unshare &
+                         ~(ipc_as_root ? (unsigned long)CLONE_NEWIPC : 0)) |
+                        SIGCHLD;
   struct clone_result r = {0};
   bool before = join_before_userns(l);
   int pp[2];
@@ -973,6 +983,9 @@ int spawn_container(const struct spawn_opts *o, struct spawn_result *r,
                (ns_find(l, SPEC_NS_USER)->path == NULL ||
                 *ns_find(l, SPEC_NS_USER)->path == '\0');
   defer_contain = new_userns && geteuid() != 0;
+  const struct spec_namespace *ipc = ns_find(l, SPEC_NS_IPC);
+  ipc_as_root =
+      new_userns && ipc != NULL && (ipc->path == NULL || *ipc->path == '\0');
   /* A new network namespace the parent does not touch before SYNC_GO (no
    * netDevices to move in, no user namespace to map first) is made by the
    * init itself, with the new mount, uts and ipc ones (late_unshare), in

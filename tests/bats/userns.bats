@@ -349,3 +349,15 @@ hold_userns() {
   [ "$status" -eq 0 ]
   [ "$output" = exec-via-proc ]
 }
+
+@test "userns: /dev/mqueue belongs to the container's root, who may chmod it; the ipc namespace is still a new one (as crun)" {
+  make_bundle sh -c 'stat -c %u:%g /dev/mqueue; chmod 0700 /dev/mqueue && stat -c %a /dev/mqueue; readlink /proc/self/ns/ipc'
+  userns_cfg
+  own_rootfs
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"; [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0:0 ]
+  [ "${lines[1]}" = 700 ]
+  [ "${lines[2]}" != "$(readlink /proc/self/ns/ipc)" ]
+  [[ "${lines[2]}" == ipc:* ]]
+}
