@@ -130,8 +130,9 @@ static int apply_flags(struct spec_process *p, const struct exec_flags *f,
     char *colon = strchr(u, ':');
     if (colon)
       *colon = '\0';
-    if (parse_u64(u, &uid) < 0 || uid > UINT32_MAX ||
-        (colon && (parse_u64(colon + 1, &gid) < 0 || gid > UINT32_MAX)))
+    /* 0-2147483647, as runc and the config's process.user */
+    if (parse_u64(u, &uid) < 0 || uid > INT32_MAX ||
+        (colon && (parse_u64(colon + 1, &gid) < 0 || gid > INT32_MAX)))
       return brig_err(err, 0, "exec: invalid --user \"%s\": want UID[:GID]",
                       f->user);
     p->user.uid = (uint32_t)uid;
@@ -140,7 +141,7 @@ static int apply_flags(struct spec_process *p, const struct exec_flags *f,
   }
   for (size_t i = 0; f->gids && f->gids[i]; i++) {
     uint64_t g;
-    if (parse_u64(f->gids[i], &g) < 0 || g > UINT32_MAX)
+    if (parse_u64(f->gids[i], &g) < 0 || g > INT32_MAX)
       return brig_err(err, 0, "exec: invalid --additional-gids \"%s\"",
                       f->gids[i]);
     p->user.additional_gids =

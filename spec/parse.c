@@ -76,14 +76,19 @@ static int parse_console_size(struct pctx *c, yajl_val v, void *out) {
   return 0;
 }
 
+/* As runc: a process's ids are 0-2147483647.  4294967295 is (uid_t)-1,
+ * which setresuid and setresgid take as "leave it": the process would
+ * stay root. */
+#define SPEC_ID_MAX INT32_MAX
+
 static int parse_user(struct pctx *c, yajl_val v, struct spec_user *u) {
   struct opt_u64 id = {0};
   yajl_val gids;
-  if (f_opt_u64(c, v, "uid", UINT32_MAX, &id) < 0)
+  if (f_opt_u64(c, v, "uid", SPEC_ID_MAX, &id) < 0)
     return -1;
   u->uid = (uint32_t)id.v;
   id.v = 0;
-  if (f_opt_u64(c, v, "gid", UINT32_MAX, &id) < 0)
+  if (f_opt_u64(c, v, "gid", SPEC_ID_MAX, &id) < 0)
     return -1;
   u->gid = (uint32_t)id.v;
   if (f_opt_u64(c, v, "umask", UINT32_MAX, &u->umask) < 0)
@@ -102,7 +107,7 @@ static int parse_user(struct pctx *c, yajl_val v, struct spec_user *u) {
     for (size_t i = 0; i < gids->u.array.len; i++) {
       uint64_t g;
       size_t emark = p_push_index(c, i);
-      if (p_uint(c, gids->u.array.values[i], UINT32_MAX, &g) < 0)
+      if (p_uint(c, gids->u.array.values[i], SPEC_ID_MAX, &g) < 0)
         return -1;
       u->additional_gids[i] = (uint32_t)g;
       p_pop(c, emark);

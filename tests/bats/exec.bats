@@ -92,6 +92,27 @@ start_ctr() {
   [ "$output" = 1000 ]
 }
 
+@test "exec: ids past 2147483647 are refused (runc's range; 4294967295 would leave the process root); 2147483647 is taken" {
+  start_ctr
+  for flags in "-u 4294967295" "-u 0:4294967295" "-u 2147483648" "-g 4294967295"; do
+    # shellcheck disable=SC2086 # the flags are words
+    run brig exec $flags "$ID" id
+    echo "$flags: $output"
+    [ "$status" -eq 255 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ "$output" == *"invalid --"* ]]
+  done
+  echo '{"args": ["id", "-u"], "cwd": "/", "user": {"uid": 4294967295, "gid": 0}}' >"$TEST_TMP/p.json"
+  run brig exec --process "$TEST_TMP/p.json" "$ID"
+  echo "$output"
+  [ "$status" -eq 255 ]
+  [[ "$output" == *".user.uid: expected an integer from 0 to 2147483647, got 4294967295" ]]
+  run brig exec -u 2147483647:2147483647 -g 2147483647 "$ID" sh -c 'echo "$(id -u):$(id -g):$(id -G)"'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "2147483647:2147483647:2147483647" ]
+}
+
 @test "exec refuses an --env without NAME=, a relative --cwd, a process file's env entry without NAME= (runc's 255); nothing runs" {
   start_ctr
   cat > "$TEST_TMP/proc.json" <<'JSON'
