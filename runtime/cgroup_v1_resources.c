@@ -116,6 +116,26 @@ static int apply_memory(struct cgroup *cg, const struct spec_memory *m,
 
 /* ---- cpu, cpuset ---- */
 
+/* cpu.rt_runtime_us refused with EINVAL: most often over the parent's own
+ * share (a new cgroup's is 0, /brig's among them), which is said. */
+static int rt_runtime_refused(const char *dir, struct brig_error *err) {
+  _cleanup_free_ char *parent = xstrdup(dir);
+  char *slash = strrchr(parent, '/');
+  uint64_t share;
+  if (err->errnum != EINVAL || slash == NULL)
+    return -1;
+  *slash = '\0';
+  if (cg_read_u64(parent, "cpu.rt_runtime_us", &share) < 0)
+    return -1;
+  _cleanup_free_ char *msg = xstrdup(err->msg);
+  brig_err(err, 0,
+           "%s (the parent cgroup's cpu.rt_runtime_us is %" PRIu64
+           ": a cgroup gets at most its parent's real-time share)",
+           msg, share);
+  err->errnum = EINVAL;
+  return -1;
+}
+
 static int apply_cpu(struct cgroup *cg, const struct spec_cpu *c,
                      struct brig_error *err) {
   bool any_cpu = c->shares.set || c->quota.set || c->period.set ||
@@ -172,7 +192,7 @@ static int apply_cpu(struct cgroup *cg, const struct spec_cpu *c,
     }
     if (runtime &&
         cg_write_i64(dir, "cpu.rt_runtime_us", c->realtime_runtime.v, err) < 0)
-      return -1;
+      return rt_runtime_refused(dir, err);
     if (period_again &&
         cg_write_u64(dir, "cpu.rt_period_us", c->realtime_period.v, err) < 0)
       return -1;

@@ -656,6 +656,21 @@ nest_cgroups() {
   [ -z "$(ls -d "$CG"/*$p 2>/dev/null)" ]
 }
 
+@test "realtime runtime over the parent's share: refused, the parent's share named; nothing left" {
+  [ -e "$CG/cpu/cpu.rt_runtime_us" ]
+  p=/brig-rt0-$$
+  mkdir "$CG/cpu$p" # a new cgroup's real-time share is 0
+  make_bundle true
+  cfg ".linux.cgroupsPath = \"$p/c\" | .linux.resources.cpu = {\"realtimeRuntime\": 1000}"
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: config.json: .linux.resources.cpu.realtimeRuntime: set cpu.rt_runtime_us=1000: Invalid argument (the parent cgroup's cpu.rt_runtime_us is 0: a cgroup gets at most its parent's real-time share)" ]
+  no_state "$(cid)"
+  [ ! -e "$CG/cpu$p/c" ]
+  rmdir "$CG/cpu$p"
+}
+
 @test "a cgroupsPath whose cgroup already holds other processes is refused; they live on" {
   make_bundle true
   mkdir "$CG/pids/brig-test-$$"
