@@ -301,6 +301,23 @@ int rootfs_idmap_open(const struct spec_mount *m, const char *bundle,
   return tree;
 }
 
+/* A directory is bound on a directory, anything else on a non-directory:
+ * the kernel says only EINVAL (move_mount) or ENOTDIR (mount) otherwise. */
+static int check_same_kind(mode_t src_mode, int dest_fd, const char *src,
+                           const struct spec_mount *m, struct brig_error *err) {
+  struct stat dst;
+  if (fstat(dest_fd, &dst) < 0)
+    return brig_err(err, errno, "mount destination \"%s\"", m->destination);
+  if (S_ISDIR(src_mode) == S_ISDIR(dst.st_mode))
+    return 0;
+  brig_err(err, 0, "mount \"%s\" on \"%s\": %s", src, m->destination,
+           S_ISDIR(src_mode)
+               ? "a directory cannot be bound on a non-directory"
+               : "a non-directory cannot be bound on a directory");
+  err->errnum = S_ISDIR(src_mode) ? ENOTDIR : EISDIR;
+  return -1;
+}
+
 /* The idmapped tree the runtime made (tree, taken) attached on the
  * destination. */
 static int attach_tree(int rootfd, int tree, const struct spec_mount *m,
@@ -314,6 +331,9 @@ static int attach_tree(int rootfd, int tree, const struct spec_mount *m,
   if (dest_fd < 0)
     return brig_err(err, errno, "mount destination \"%s\" in the rootfs",
                     m->destination);
+  if (check_same_kind(st.st_mode, dest_fd, m->source ? m->source : "", m, err) <
+      0)
+    return -1;
   if (move_mount(tree, "", dest_fd, "",
                  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     return brig_err(err, errno, "attach the idmapped mount on \"%s\"",
@@ -384,7 +404,8 @@ static int mount_bind(const struct rootfs_ctx *ctx, int rootfd,
     if (dest_fd < 0)
       return brig_err(err, errno, "mount destination \"%s\" in the rootfs",
                       m->destination);
-    if (check_proc_dest(dest_fd, src_fd, m, err) < 0)
+    if (check_proc_dest(dest_fd, src_fd, m, err) < 0 ||
+        check_same_kind(st.st_mode, dest_fd, src, m, err) < 0)
       return -1;
     mnt_fd = bind_fd(src_fd, dest_fd, o->recursive);
     if (mnt_fd < 0)
