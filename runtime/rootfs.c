@@ -228,7 +228,17 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
    * makes none either, linux.devices included).  Without a /dev mount the
    * nodes go in the rootfs's own /dev, as runc makes them: the default
    * devices are the runtime-spec's MUSTs. */
-  return dev_is_bind ? 0 : setup_dev(ctx, rootfd, err);
+  if (!dev_is_bind && setup_dev(ctx, rootfd, err) < 0)
+    return -1;
+  /* As runc: a process.cwd the rootfs lacks is made (root's, 0755), after
+   * the mounts (it may lie in one) and before the root may become
+   * read-only.  One that cannot be made is left to the chdir to say. */
+  if (cfg->process != NULL && cfg->process->cwd != NULL) {
+    int fd = in_root_mkdir_p(rootfd, cfg->process->cwd, 0755);
+    if (fd >= 0)
+      close(fd);
+  }
+  return 0;
 }
 
 /* The detached overlay brig runs from (selfexe.h), attached on the

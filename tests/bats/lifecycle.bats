@@ -645,12 +645,12 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
 
 @test "a failure in the middle of create leaves no state, cgroup or process" {
   make_bundle sleep 1000
-  cfg '.process.cwd = "/no/such/dir"'
+  cfg '.process.cwd = "/etc/passwd/dir"'
   id=$(cid)
   run brig create -b "$BUNDLE" "$id"
   [ "$status" -eq 1 ]
   [ "${#lines[@]}" -eq 1 ]
-  [[ "$output" == "brig: create $id: chdir to cwd (\"/no/such/dir\") set in config.json failed: No such file or directory" ]]
+  [[ "$output" == "brig: create $id: chdir to cwd (\"/etc/passwd/dir\") set in config.json failed: Not a directory" ]]
   no_state "$id"
   for c in /sys/fs/cgroup/*/; do [ ! -e "$c/brig/$id" ]; done
   for p in /proc/[0-9]*; do

@@ -107,6 +107,35 @@ bats_require_minimum_version 1.5.0
   [ "$output" = exec-ok ]
 }
 
+@test "a process.cwd the rootfs lacks is made (root's, 0755), in a read-only root and in a mount too, as runc; exec's --cwd is not" {
+  make_bundle sh -c 'pwd; stat -c "%u %a" /work/deep /work/deep/er; id -u'
+  cfg '.root.readonly = true | .process.cwd = "/work/deep/er" | .process.user = {"uid": 1000, "gid": 1000}'
+  run brig run -b "$BUNDLE" "$(cid a)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = /work/deep/er ]
+  [ "${lines[1]}" = "0 755" ]
+  [ "${lines[2]}" = "0 755" ]
+  [ "${lines[3]}" = 1000 ]
+  [ -d "$BUNDLE/rootfs/work/deep/er" ]
+  # inside a tmpfs mount: made there, not in the rootfs under it
+  cfg '.process.cwd = "/scratch/made" | .mounts += [{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs"}]
+       | .process.args = ["pwd"]'
+  run brig run -b "$BUNDLE" "$(cid b)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = /scratch/made ]
+  [ ! -e "$BUNDLE/rootfs/scratch/made" ]
+  make_bundle sleep 100
+  brig run -d -b "$BUNDLE" "$(cid c)" </dev/null >/dev/null 2>&1
+  run brig exec --cwd /not/made "$(cid c)" pwd
+  echo "$output"
+  [ "$status" -eq 255 ]
+  [[ "$output" == *'chdir to cwd ("/not/made")'*"No such file or directory" ]]
+  run brig exec "$(cid c)" test -e /not
+  [ "$status" -eq 1 ]
+}
+
 @test "cwd is entered as root first (a 0700 root directory for a non-root user), as runc; exec --cwd too" {
   make_bundle sh -c 'pwd; id -u'
   mkdir -p "$BUNDLE/rootfs/root"
