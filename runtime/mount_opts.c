@@ -49,6 +49,8 @@ static const struct opt_def opt_defs[] = {
     {"loud", OPT_CLEAR, MS_SILENT},
     {"iversion", OPT_SET, MS_I_VERSION},
     {"noiversion", OPT_CLEAR, MS_I_VERSION},
+    {"acl", OPT_SET, MS_POSIXACL}, /* as runc: a flag, not fs data */
+    {"noacl", OPT_CLEAR, MS_POSIXACL},
     {"nosymfollow", OPT_SET, MS_NOSYMFOLLOW},
     {"symfollow", OPT_CLEAR, MS_NOSYMFOLLOW},
     {"private", OPT_PROP, MS_PRIVATE},

@@ -229,6 +229,19 @@ host_mounts_under() { awk -v d="$1" 'index($5, d) == 1' /proc/self/mountinfo; }
   brig features | jq -e '.mountOptions | index("iversion") and index("noiversion")'
 }
 
+@test "acl and noacl are mount flags (MS_POSIXACL, as runc and brig features say), not tmpfs data" {
+  make_bundle cat /proc/self/mountinfo
+  add_mount '{"destination": "/mnt/a", "type": "tmpfs", "source": "tmpfs", "options": ["acl"]}'
+  add_mount '{"destination": "/mnt/b", "type": "tmpfs", "source": "tmpfs", "options": ["noacl", "size=1m"]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(mnt_fstype /mnt/a)" = tmpfs ]
+  [ "$(mnt_fstype /mnt/b)" = tmpfs ]
+  has_opt "$(echo "$output" | awk '$5 == "/mnt/b" { print $NF }')" size=1024k
+  brig features | jq -e '.mountOptions | index("acl") and index("noacl")'
+}
+
 @test "a tmpfs over a directory of the rootfs takes its mode, unless mode= is given (runc)" {
   make_bundle stat -c "%n %a" /opt/r /opt/t /opt/new
   mkdir -p "$BUNDLE/rootfs/opt/r" "$BUNDLE/rootfs/opt/t"
