@@ -467,6 +467,10 @@ static int mount_tmpfs_copyup(int rootfd, int dest_fd,
  * The hierarchies and directories are the ones the runtime made the
  * cgroup in (no second reading of mountinfo); the tmpfs is new and empty,
  * so its mount points are made right under it and reached by name. */
+static int bind_host_dir(const char *path, bool recursive, int dest_fd,
+                         const struct spec_mount *m, const struct mount_opts *o,
+                         struct brig_error *err);
+
 static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
                            int dest_fd, const struct spec_mount *m,
                            const struct mount_opts *o, struct brig_error *err) {
@@ -477,11 +481,11 @@ static int mount_cgroup_v1(const struct rootfs_ctx *ctx, int rootfd,
   _cleanup_close_ int top = -1;
   const char *name, *dir;
 
+  /* No cgroup of the container's own (rootless, none delegated): the
+   * host's hierarchies, bound with the mount's options (read-only in the
+   * default config), where runc shows the caller's. */
   if (ctx->cg == NULL)
-    return brig_err(err, EINVAL,
-                    "mount \"cgroup\" on \"%s\": no cgroup path for the "
-                    "container",
-                    m->destination);
+    return bind_host_dir("/sys/fs/cgroup", true, dest_fd, m, o, err);
   if (mount_on_fd("tmpfs", dest_fd, "tmpfs",
                   (o->flags & ~(unsigned long)MS_RDONLY) | MS_NOSUID |
                       MS_NODEV | MS_NOEXEC,

@@ -67,19 +67,15 @@ static bool block_io_on(const struct spec_block_io *b) {
 
 /* The first thing in cfg that needs a cgroup of the container's own, or
  * NULL.  Device rules are not one: without a cgroup only the devices
- * bound into /dev are reachable anyway.  A cgroupsPath is (runc): "the
- * runtime MUST consistently attach to the same place". */
+ * bound into /dev are reachable anyway; nor is a cgroup mount, which then
+ * binds the host's hierarchies read-only (mounts.c).  A cgroupsPath is (runc):
+ * "the runtime MUST consistently attach to the same place". */
 static const char *needs_cgroup(const struct spec_config *cfg) {
   const struct spec_resources *r =
       cfg->linux_ != NULL ? cfg->linux_->resources : NULL;
   if (cfg->linux_ != NULL && cfg->linux_->cgroups_path != NULL &&
       *cfg->linux_->cgroups_path != '\0')
     return ".linux.cgroupsPath";
-  for (size_t i = 0; i < cfg->n_mounts; i++)
-    if (cfg->mounts[i].type != NULL &&
-        (strcmp(cfg->mounts[i].type, "cgroup") == 0 ||
-         strcmp(cfg->mounts[i].type, "cgroup2") == 0))
-      return "a cgroup mount (.mounts)";
   if (r == NULL)
     return NULL;
   if (memory_on(r->memory))

@@ -84,7 +84,8 @@ char *spec_default_json(bool rootless, struct brig_error *err) {
        .type = rootless ? "none" : "sysfs",
        .source = rootless ? "/sys" : "sysfs",
        .options = rootless ? opts_sys_rootless : opts_sys},
-      /* Rootless: no cgroup mount, the caller cannot mount one. */
+      /* Rootless too, as runc: without a cgroup of the container's own
+       * the host's hierarchies are bound, read-only (mounts.c). */
       {.destination = "/sys/fs/cgroup",
        .type = "cgroup",
        .source = "cgroup",
@@ -120,7 +121,6 @@ char *spec_default_json(bool rootless, struct brig_error *err) {
       .linux_ = &linux_,
   };
   if (rootless) {
-    cfg.n_mounts--;
     linux_.uid_mappings = &uid_map;
     linux_.n_uid_mappings = 1;
     linux_.gid_mappings = &gid_map;

@@ -90,13 +90,17 @@ rl_bundle() {
 rstatus_is() { [ "$(rbrig state "$1" | jq -r .status)" = "$2" ]; }
 
 @test "rootless: spec --rootless then run: the user is root in its own user namespace" {
-  rl_bundle sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; touch /root/made'
+  rl_bundle sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; touch /root/made; ls /sys/fs/cgroup/pids/cgroup.procs; touch /sys/fs/cgroup/pids/x 2>&1 | grep -c "Read-only"'
   run rbrig run -b "$BUNDLE" "$(cid)"
   echo "$output"
   [ "$status" -eq 0 ]
   [ "$(echo "${lines[0]}" | tr -s ' ')" = " 0 $RL_UID 1" ]
   [ "$(echo "${lines[1]}" | tr -s ' ')" = " 0 $RL_GID 1" ]
   [ "${lines[2]}" = 0 ]
+  # the spec's cgroup mount, with no cgroup of the container's own: the
+  # host's hierarchies, bound read-only
+  [ "${lines[3]}" = /sys/fs/cgroup/pids/cgroup.procs ]
+  [ "${lines[4]}" = 1 ]
   # what root makes inside is the user's on the host
   [ "$(stat -c %u:%g "$BUNDLE/rootfs/root/made")" = "$RL_UID:$RL_GID" ]
   root_clean "$RL_XDG/brig"
