@@ -265,13 +265,28 @@ int user_apply(const struct spec_user *u, struct brig_error *err) {
                         "without privilege: map subordinate gids with "
                         "newgidmap)");
       /* nothing to set: the groups stay those of the namespace */
+    } else if (errno == EINVAL) {
+      return brig_err(err, 0,
+                      "process.user.additionalGids: a gid is not mapped in "
+                      "the container's user namespace (setgroups)");
     } else {
       return brig_err(err, errno, "process.user.additionalGids: setgroups");
     }
   }
+  /* EINVAL: an id the user namespace does not map (runc says so too) */
   if (setresgid(u->gid, u->gid, u->gid) < 0)
-    return brig_err(err, errno, "process.user.gid: setresgid %u", u->gid);
+    return errno == EINVAL
+               ? brig_err(err, 0,
+                          "process.user.gid: %u is not mapped in the "
+                          "container's user namespace (setresgid)",
+                          u->gid)
+               : brig_err(err, errno, "process.user.gid: setresgid %u", u->gid);
   if (setresuid(u->uid, u->uid, u->uid) < 0)
-    return brig_err(err, errno, "process.user.uid: setresuid %u", u->uid);
+    return errno == EINVAL
+               ? brig_err(err, 0,
+                          "process.user.uid: %u is not mapped in the "
+                          "container's user namespace (setresuid)",
+                          u->uid)
+               : brig_err(err, errno, "process.user.uid: setresuid %u", u->uid);
   return 0;
 }

@@ -361,3 +361,25 @@ hold_userns() {
   [ "${lines[2]}" != "$(readlink /proc/self/ns/ipc)" ]
   [[ "${lines[2]}" == ipc:* ]]
 }
+
+@test "userns: a uid, gid or additional gid the namespace does not map is named as such (runc), for create and exec" {
+  make_bundle sleep 100
+  userns_cfg
+  own_rootfs
+  for u in '{"uid": 70000, "gid": 0}|process.user.uid: 70000 is not mapped in the container'"'"'s user namespace (setresuid)' \
+    '{"uid": 0, "gid": 70000}|process.user.gid: 70000 is not mapped in the container'"'"'s user namespace (setresgid)' \
+    '{"uid": 0, "gid": 0, "additionalGids": [70000]}|process.user.additionalGids: a gid is not mapped in the container'"'"'s user namespace (setgroups)'; do
+    cfg ".process.user = ${u%%|*}"
+    run brig create -b "$BUNDLE" "$(cid)"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [ "$output" = "brig: config.json: .${u#*|}" ]
+    no_state "$(cid)"
+  done
+  cfg '.process.user = {"uid": 0, "gid": 0}'
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >/dev/null 2>&1
+  run brig exec -u 70000 "$(cid)" id
+  echo "$output"
+  [ "$status" -eq 255 ]
+  [ "$output" = "brig: exec failed: process.user.uid: 70000 is not mapped in the container's user namespace (setresuid)" ]
+}
