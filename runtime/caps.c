@@ -253,6 +253,18 @@ static int stdio_to_user(uid_t uid, struct brig_error *err) {
   return 0;
 }
 
+/* A failed setresuid or setresgid; EINVAL is an id the user namespace
+ * does not map, which runc says too. */
+static int id_refused(struct brig_error *err, const char *field,
+                      const char *call, unsigned id) {
+  if (errno == EINVAL)
+    return brig_err(err, 0,
+                    "process.user.%s: %u is not mapped in the container's "
+                    "user namespace (%s)",
+                    field, id, call);
+  return brig_err(err, errno, "process.user.%s: %s %u", field, call, id);
+}
+
 int user_apply(const struct spec_user *u, struct brig_error *err) {
   if (stdio_to_user(u->uid, err) < 0)
     return -1;
@@ -273,20 +285,9 @@ int user_apply(const struct spec_user *u, struct brig_error *err) {
       return brig_err(err, errno, "process.user.additionalGids: setgroups");
     }
   }
-  /* EINVAL: an id the user namespace does not map (runc says so too) */
   if (setresgid(u->gid, u->gid, u->gid) < 0)
-    return errno == EINVAL
-               ? brig_err(err, 0,
-                          "process.user.gid: %u is not mapped in the "
-                          "container's user namespace (setresgid)",
-                          u->gid)
-               : brig_err(err, errno, "process.user.gid: setresgid %u", u->gid);
+    return id_refused(err, "gid", "setresgid", u->gid);
   if (setresuid(u->uid, u->uid, u->uid) < 0)
-    return errno == EINVAL
-               ? brig_err(err, 0,
-                          "process.user.uid: %u is not mapped in the "
-                          "container's user namespace (setresuid)",
-                          u->uid)
-               : brig_err(err, errno, "process.user.uid: setresuid %u", u->uid);
+    return id_refused(err, "uid", "setresuid", u->uid);
   return 0;
 }
