@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -265,10 +266,27 @@ static int id_refused(struct brig_error *err, const char *field,
   return brig_err(err, errno, "process.user.%s: %s %u", field, call, id);
 }
 
+static int gid_cmp(const void *a, const void *b) {
+  gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+  return x < y ? -1 : x > y;
+}
+
 int user_apply(const struct spec_user *u, struct brig_error *err) {
+  /* Each additional gid once, as runc passes them (the kernel keeps a
+   * repeated one twice; it sorts the list itself). */
+  _cleanup_free_ gid_t *gids =
+      xmalloc((u->n_additional_gids + 1) * sizeof(gid_t));
+  size_t n = 0;
+  if (u->n_additional_gids > 0) {
+    memcpy(gids, u->additional_gids, u->n_additional_gids * sizeof(gid_t));
+    qsort(gids, u->n_additional_gids, sizeof(gid_t), gid_cmp);
+  }
+  for (size_t i = 0; i < u->n_additional_gids; i++)
+    if (n == 0 || gids[n - 1] != gids[i])
+      gids[n++] = gids[i];
   if (stdio_to_user(u->uid, err) < 0)
     return -1;
-  if (setgroups(u->n_additional_gids, u->additional_gids) < 0) {
+  if (setgroups(n, gids) < 0) {
     if (errno == EPERM && setgroups_denied()) {
       if (u->n_additional_gids > 0)
         return brig_err(err, EPERM,

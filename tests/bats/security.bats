@@ -171,6 +171,15 @@ status_field() { # status_field NAME: value of NAME in the captured output
   [ "${lines[2]}" = "1000 5 65534" ]
 }
 
+@test "additionalGids given twice reach the process once (runc); the kernel's list read from /proc" {
+  make_bundle sh -c 'grep ^Groups: /proc/self/status'
+  cfg '.process.user = {uid: 1000, gid: 1000, additionalGids: [65534, 5, 65534, 5, 7]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(echo $output)" = "Groups: 5 7 65534" ]
+}
+
 @test "only fds 0, 1, 2 reach the process" {
   make_bundle sh -c 'ls /proc/1/fd; true'
   run brig run -b "$BUNDLE" "$(cid)" 3</dev/null 4</dev/null
