@@ -722,9 +722,10 @@ static void test_default_and_features(void) {
            c->linux_->uid_mappings[0].host_id == geteuid() &&
            c->linux_->gid_mappings[0].host_id == getegid(),
        "rootless: caller's uid/gid mapped");
-    ok(c->n_mounts == 6 && strcmp(c->mounts[5].source, "/sys") == 0 &&
-           strcmp(c->mounts[5].options[0], "rbind") == 0,
-       "rootless: no cgroup mount, /sys bound");
+    ok(c->n_mounts == 7 && strcmp(c->mounts[5].source, "/sys") == 0 &&
+           strcmp(c->mounts[5].options[0], "rbind") == 0 &&
+           strcmp(c->mounts[6].type, "cgroup") == 0,
+       "rootless: /sys bound, the cgroup mount kept (as runc)");
     ok(c->linux_->resources == NULL, "rootless: no resources");
   }
   spec_free(c);
