@@ -232,8 +232,10 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct brig_error *err) {
     return -1;
   /* As runc: a process.cwd the rootfs lacks is made (root's, 0755), after
    * the mounts (it may lie in one) and before the root may become
-   * read-only.  One that cannot be made is left to the chdir to say. */
-  if (cfg->process != NULL && cfg->process->cwd != NULL) {
+   * read-only.  One that cannot be made is left to the chdir to say; "/"
+   * is there (no walk on every create). */
+  if (cfg->process != NULL && cfg->process->cwd != NULL &&
+      !rootfs_path_is(cfg->process->cwd, "/")) {
     int fd = in_root_mkdir_p(rootfd, cfg->process->cwd, 0755);
     if (fd >= 0)
       close(fd);
