@@ -273,17 +273,22 @@ static int gid_cmp(const void *a, const void *b) {
 
 int user_apply(const struct spec_user *u, struct brig_error *err) {
   /* Each additional gid once, as runc passes them (the kernel keeps a
-   * repeated one twice; it sorts the list itself). */
-  _cleanup_free_ gid_t *gids =
-      xmalloc((u->n_additional_gids + 1) * sizeof(gid_t));
-  size_t n = 0;
-  if (u->n_additional_gids > 0) {
-    memcpy(gids, u->additional_gids, u->n_additional_gids * sizeof(gid_t));
-    qsort(gids, u->n_additional_gids, sizeof(gid_t), gid_cmp);
+   * repeated one twice; it sorts the list itself).  None or one needs no
+   * copy: the default start path does not allocate here. */
+  _cleanup_free_ gid_t *sorted = NULL;
+  const gid_t *gids = u->additional_gids;
+  size_t n = u->n_additional_gids;
+  if (n > 1) {
+    sorted = xmalloc(n * sizeof(gid_t));
+    memcpy(sorted, u->additional_gids, n * sizeof(gid_t));
+    qsort(sorted, n, sizeof(gid_t), gid_cmp);
+    size_t kept = 1;
+    for (size_t i = 1; i < n; i++)
+      if (sorted[kept - 1] != sorted[i])
+        sorted[kept++] = sorted[i];
+    gids = sorted;
+    n = kept;
   }
-  for (size_t i = 0; i < u->n_additional_gids; i++)
-    if (n == 0 || gids[n - 1] != gids[i])
-      gids[n++] = gids[i];
   if (stdio_to_user(u->uid, err) < 0)
     return -1;
   if (setgroups(n, gids) < 0) {

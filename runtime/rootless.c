@@ -68,7 +68,8 @@ static bool block_io_on(const struct spec_block_io *b) {
 /* The first thing in cfg that needs a cgroup of the container's own, or
  * NULL.  Device rules are not one: without a cgroup only the devices
  * bound into /dev are reachable anyway; nor is a cgroup mount, which then
- * binds the host's hierarchies read-only (mounts.c).  A cgroupsPath is (runc):
+ * binds the host's hierarchies with the mount's own options (mounts.c).
+ * A cgroupsPath is (runc):
  * "the runtime MUST consistently attach to the same place". */
 static const char *needs_cgroup(const struct spec_config *cfg) {
   const struct spec_resources *r =
