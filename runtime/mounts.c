@@ -603,6 +603,7 @@ int mount_one(const struct rootfs_ctx *ctx, int rootfd,
   }
   /* A tmpfs over a directory of the rootfs takes its mode unless the
    * options give one (runc): a 0755 /run does not become 1777. */
+  size_t own_data = 0; /* the length of what brig put before the options */
   if (strcmp(m->type, "tmpfs") == 0 && !o.tmpcopyup &&
       (o.data == NULL || strstr(o.data, "mode=") == NULL)) {
     struct stat st;
@@ -610,6 +611,7 @@ int mount_one(const struct rootfs_ctx *ctx, int rootfd,
     if (dest_fd >= 0 && fstat(dest_fd, &st) == 0) {
       char *data = xasprintf("mode=%o%s%s", (unsigned)(st.st_mode & 07777),
                              o.data ? "," : "", o.data ? o.data : "");
+      own_data = strlen(data) - (o.data ? strlen(o.data) : 0);
       free(o.data);
       o.data = data;
     }
@@ -632,6 +634,10 @@ int mount_one(const struct rootfs_ctx *ctx, int rootfd,
      * refuses sysfs: bind the host's /sys instead, as runc does. */
     if (errno == EPERM && ctx->userns && strcmp(m->type, "sysfs") == 0)
       ret = bind_host_dir("/sys", true, dest_fd, m, &o, err);
+    else if (errno == EINVAL && o.data != NULL && o.data[own_data] != '\0')
+      /* the file system refused an option: say which were given */
+      ret = brig_err(err, errno, "mount \"%s\" on \"%s\" with \"%s\"", m->type,
+                     m->destination, o.data + own_data);
     else
       ret = brig_err(err, errno, "mount \"%s\" on \"%s\"", m->type,
                      m->destination);
