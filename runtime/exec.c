@@ -60,10 +60,12 @@ struct spec_config *exec_load_config(const char *root, const char *id,
   return spec_load_file(path, err);
 }
 
+/* write, not send: the process may be under its seccomp filter, which a
+ * profile without networking denies sendto (spawn.c's SYNC_READY). */
 static void send_failure(int sock, const struct brig_error *e) {
   struct exec_msg m = {.errnum = e->errnum ? e->errnum : EINVAL};
   memcpy(m.msg, e->msg, sizeof(m.msg));
-  if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+  if (write(sock, &m, sizeof(m)) < 0)
     fprintf(stderr, "brig: %s\n", e->msg);
 }
 

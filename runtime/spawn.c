@@ -75,6 +75,15 @@ static int sync_send(int sock, int type, const struct brig_error *e) {
   return send(sock, &m, sizeof(m), MSG_NOSIGNAL) == sizeof(m) ? 0 : -1;
 }
 
+/* The init's SYNC_READY, sent under the seccomp filter: write, not send,
+ * which a profile without networking denies (sendto; runc's init sends
+ * nothing under its filter).  A starter gone ends the init either way:
+ * EPIPE, or SIGPIPE outside a pid namespace of its own. */
+static int sync_send_ready(int sock) {
+  struct sync_msg m = {.type = SYNC_READY};
+  return write(sock, &m, sizeof(m)) == sizeof(m) ? 0 : -1;
+}
+
 /* A sync_msg with room for one fd (SCM_RIGHTS): what recvmsg and sendmsg
  * are given. */
 struct sync_fd_msg {
@@ -697,7 +706,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
     sync_send(sock, SYNC_ERROR, &err);
     _exit(1);
   }
-  if (sync_send(sock, SYNC_READY, NULL) < 0)
+  if (sync_send_ready(sock) < 0)
     _exit(1);
   contain_exit_on_signals(true);
   start_fd = await_start(sock, fifo_path_fd);

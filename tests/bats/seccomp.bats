@@ -126,6 +126,30 @@ deny_mkdir() { # deny_mkdir [ERRNO]: default allow, mkdir/mkdirat -> errno
   [ "$(cat "$TEST_TMP/out")" = denied ]
 }
 
+@test "a profile denying the socket calls (no networking) runs: run, create+start and exec (runc loads its filter after its last sync)" {
+  make_bundle sh -c 'grep "^Seccomp:" /proc/self/status; echo alive; sleep 100'
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+        syscalls: [{names: ["sendto", "sendmsg", "recvfrom", "recvmsg",
+                            "socket", "socketpair", "connect"],
+                    action: "SCMP_ACT_ERRNO"}]}
+       | .process.args[2] = "grep \"^Seccomp:\" /proc/self/status; echo alive"'
+  run brig run -b "$BUNDLE" "$(cid 1)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'Seccomp:\t2\nalive')" ]
+  cfg '.process.args[2] = "sleep 100"'
+  brig create -b "$BUNDLE" "$(cid 2)" >"$TEST_TMP/out" 2>&1 || { cat "$TEST_TMP/out"; false; }
+  brig start "$(cid 2)"
+  [ "$(brig state "$(cid 2)" | jq -r .status)" = running ]
+  pid=$(brig state "$(cid 2)" | jq -r .pid)
+  [ "$(awk '/^Seccomp:/ {print $2}' /proc/$pid/status)" = 2 ]
+  run brig exec "$(cid 2)" sh -c 'grep "^Seccomp:" /proc/self/status; echo exec-alive'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'Seccomp:\t2\nexec-alive')" ]
+  brig delete -f "$(cid 2)"
+}
+
 @test "the filter loads with noNewPrivileges false (before capabilities go)" {
   make_bundle sh -c 'grep "^NoNewPrivs:" /proc/self/status; mkdir /tmp/d'
   deny_mkdir
