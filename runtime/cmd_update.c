@@ -127,6 +127,7 @@ static int read_resources_file(const char *path, char **data, size_t *len,
       continue;
     if (n < 0) {
       free(*data);
+      *data = NULL; /* the caller frees what it is given */
       return brig_err(err, errno, "read resources from stdin");
     }
     if (n == 0)
@@ -134,6 +135,7 @@ static int read_resources_file(const char *path, char **data, size_t *len,
     *len += (size_t)n;
     if (*len > SPEC_MAX_CONFIG_SIZE) {
       free(*data);
+      *data = NULL;
       return brig_err(err, EFBIG, "read resources from stdin");
     }
     if (cap - *len < 2)

@@ -255,6 +255,14 @@ teardown() {
   [ "$(cg_file pids pids.max)" = 7 ]
   echo '{"cpu": {"shares": 300}}' | brig update -r - --cpu-share 999 "$(cid)"
   [ "$(cg_file cpu cpu.shares)" = 300 ]
+  # a stdin that cannot be read, or past 8 MiB: one line, limits kept
+  run brig update -r - "$(cid)" </
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: read resources from stdin: Is a directory" ]
+  run sh -c "head -c 8388609 /dev/zero | '$BRIG' --root '$BRIG_ROOT' update -r - '$(cid)'"
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: read resources from stdin: File too large" ]
+  [ "$(cg_file cpu cpu.shares)" = 300 ]
   run brig update --cpu-quota 100 "$(cid)"
   [ "$status" -eq 1 ]
   [ "$output" = "brig: linux.resources.cpu.quota: set cpu.cfs_quota_us=100: Invalid argument" ]
