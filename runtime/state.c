@@ -401,8 +401,11 @@ int container_write(struct container *c, const char *kind, const char *data,
   if (dirfd < 0 ||
       (tmpfd = container_kind_dir(c->rootfd, TMP_KIND, true, err)) < 0)
     return -1;
-  return write_file_replace(tmpfd, c->id, dirfd, c->id, data, strlen(data),
-                            0600, err);
+  if (write_file_replace(tmpfd, c->id, dirfd, c->id, data, strlen(data), 0600,
+                         err) < 0)
+    /* (its own message names only the file: the id, said already) */
+    return brig_err(err, err->errnum, "state root: write %s/%s", kind, c->id);
+  return 0;
 }
 
 int container_save(struct container *c, struct brig_error *err) {

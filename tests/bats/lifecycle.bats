@@ -659,6 +659,25 @@ status_is() { [ "$(state_of "$1")" = "$2" ]; }
   not grep -q "$BUNDLE" /proc/self/mountinfo
 }
 
+@test "a full state root fails create in one line naming the state file, and leaves no state, cgroup or process" {
+  make_bundle sleep 1000
+  id=$(cid)
+  # inodes for the root, the container's lock, .fifo and its FIFO, .state
+  # and .tmp: none left for the state file
+  mkdir -p "$BRIG_ROOT"
+  mount -t tmpfs -o size=64k,nr_inodes=6 brig-test-full "$BRIG_ROOT"
+  run brig create -b "$BUNDLE" "$id"
+  [ "$status" -eq 1 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [ "$output" = "brig: create $id: state root: write .state/$id: No space left on device" ]
+  no_state "$id"
+  for c in /sys/fs/cgroup/*/; do [ ! -e "$c/brig/$id" ]; done
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" != "$BUNDLE/rootfs" ]
+  done
+  umount "$BRIG_ROOT"
+}
+
 @test "a reused pid never makes a dead container look alive" {
   make_bundle sleep 1000
   id=$(cid)
