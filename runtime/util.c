@@ -563,7 +563,7 @@ int write_pid_file(const char *path, pid_t pid, struct brig_error *err) {
   else if (base == path)
     dir = xstrdup("/");
   else
-    dir = strndup(path, (size_t)(base - path));
+    dir = xasprintf("%.*s", (int)(base - path), path);
   base = base ? base + 1 : path;
   dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
