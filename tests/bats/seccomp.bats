@@ -128,6 +128,8 @@ deny_mkdir() { # deny_mkdir [ERRNO]: default allow, mkdir/mkdirat -> errno
 
 @test "a profile denying the socket calls (no networking) runs: run, create+start and exec (runc loads its filter after its last sync)" {
   make_bundle sh -c 'grep "^Seccomp:" /proc/self/status; echo alive; sleep 100'
+  printf '\001\002not a program' >"$BUNDLE/rootfs/badexe"
+  chmod +x "$BUNDLE/rootfs/badexe"
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
         syscalls: [{names: ["sendto", "sendmsg", "recvfrom", "recvmsg",
                             "socket", "socketpair", "connect"],
@@ -147,6 +149,10 @@ deny_mkdir() { # deny_mkdir [ERRNO]: default allow, mkdir/mkdirat -> errno
   echo "$output"
   [ "$status" -eq 0 ]
   [ "$output" = "$(printf 'Seccomp:\t2\nexec-alive')" ]
+  # an execve failing under the filter is reported through brig exec
+  run brig exec "$(cid 2)" /badexe
+  [ "$status" -eq 255 ]
+  [ "$output" = "brig: exec failed: exec /badexe: Exec format error" ]
   brig delete -f "$(cid 2)"
 }
 
