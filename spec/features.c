@@ -1,8 +1,11 @@
 /* features.json (runtime-spec features.md): what brig implements. */
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
+#include "util.h"
 
 static void em_klist(struct emitter *e, const char *key,
                      const char *const *names) {
@@ -11,6 +14,24 @@ static void em_klist(struct emitter *e, const char *key,
   for (size_t i = 0; names[i] != NULL; i++)
     em_str(e, names[i]);
   em_array_close(e);
+}
+
+static int name_cmp(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* names (n of them, or up to NULL when n is 0) sorted, as runc lists its
+ * namespaces and seccomp names */
+static void em_sorted_list(struct emitter *e, const char *key,
+                           const char *const *names, size_t n) {
+  if (n == 0)
+    while (names[n] != NULL)
+      n++;
+  const char **copy = xcalloc(n + 1, sizeof(*copy));
+  memcpy(copy, names, n * sizeof(*copy));
+  qsort(copy, n, sizeof(*copy), name_cmp);
+  em_klist(e, key, copy);
+  free(copy);
 }
 
 static void em_enabled(struct emitter *e, const char *key, bool on) {
@@ -34,11 +55,10 @@ char *spec_features_json(struct brig_error *err) {
 
   em_key(&e, "linux");
   em_open(&e);
-  em_key(&e, "namespaces");
-  em_array_open(&e);
+  const char *ns[SPEC_NS_COUNT];
   for (int t = 0; t < SPEC_NS_COUNT; t++)
-    em_str(&e, spec_ns_type_name((enum spec_ns_type)t));
-  em_array_close(&e);
+    ns[t] = spec_ns_type_name((enum spec_ns_type)t);
+  em_sorted_list(&e, "namespaces", ns, SPEC_NS_COUNT);
   em_key(&e, "capabilities");
   em_array_open(&e);
   for (int cap = 0; cap <= spec_capability_last(); cap++)
@@ -55,11 +75,11 @@ char *spec_features_json(struct brig_error *err) {
   em_key(&e, "seccomp");
   em_open(&e);
   em_kbool(&e, "enabled", true);
-  em_klist(&e, "actions", spec_seccomp_actions);
-  em_klist(&e, "operators", spec_seccomp_operators);
-  em_klist(&e, "archs", spec_seccomp_archs);
-  em_klist(&e, "knownFlags", spec_seccomp_known_flags);
-  em_klist(&e, "supportedFlags", spec_seccomp_supported_flags);
+  em_sorted_list(&e, "actions", spec_seccomp_actions, 0);
+  em_sorted_list(&e, "operators", spec_seccomp_operators, 0);
+  em_sorted_list(&e, "archs", spec_seccomp_archs, 0);
+  em_sorted_list(&e, "knownFlags", spec_seccomp_known_flags, 0);
+  em_sorted_list(&e, "supportedFlags", spec_seccomp_supported_flags, 0);
   em_close(&e);
   /* Implemented (lsm.c); a host without the LSM refuses a request. */
   em_enabled(&e, "apparmor", true);

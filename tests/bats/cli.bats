@@ -128,15 +128,20 @@ setup() {
   [ "$(jq -r .ociVersionMax "$f")" = "1.3.0" ]
   [ "$(jq -c .hooks "$f")" = \
     '["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]' ]
+  # runc's lists of names are sorted (mountOptions too, below)
   [ "$(jq -c .linux.namespaces "$f")" = \
-    '["pid","network","mount","ipc","uts","user","cgroup","time"]' ]
+    '["cgroup","ipc","mount","network","pid","time","user","uts"]' ]
+  for l in .mountOptions .linux.seccomp.actions .linux.seccomp.operators \
+    .linux.seccomp.archs .linux.seccomp.knownFlags; do
+    jq -e "$l == ($l | sort)" "$f" >/dev/null || { echo "not sorted: $l"; return 1; }
+  done
   [ "$(jq -r '.linux.capabilities | length' "$f")" = 41 ]
   [ "$(jq -r '.linux.capabilities[40]' "$f")" = CAP_CHECKPOINT_RESTORE ]
   [ "$(jq -c .linux.cgroup "$f")" = \
     '{"v1":true,"v2":true,"systemd":false,"systemdUser":false,"rdma":true}' ]
   [ "$(jq -r .linux.seccomp.enabled "$f")" = true ]
   [ "$(jq -c .linux.seccomp.supportedFlags "$f")" = \
-    '["SECCOMP_FILTER_FLAG_TSYNC","SECCOMP_FILTER_FLAG_LOG","SECCOMP_FILTER_FLAG_SPEC_ALLOW"]' ]
+    '["SECCOMP_FILTER_FLAG_LOG","SECCOMP_FILTER_FLAG_SPEC_ALLOW","SECCOMP_FILTER_FLAG_TSYNC"]' ]
   [ "$(jq -r '.linux.seccomp.actions | index("SCMP_ACT_NOTIFY")' "$f")" != null ]
   [ "$(jq -r '.linux.seccomp.operators | length' "$f")" = 7 ]
   [ "$(jq -r '.linux.seccomp.archs | index("SCMP_ARCH_X86_64")' "$f")" != null ]
