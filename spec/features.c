@@ -20,13 +20,13 @@ static int name_cmp(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* names (n of them, or up to NULL when n is 0) sorted, as runc lists its
- * namespaces and seccomp names */
+/* names (up to NULL) sorted, as runc lists its namespaces and seccomp
+ * names */
 static void em_sorted_list(struct emitter *e, const char *key,
-                           const char *const *names, size_t n) {
-  if (n == 0)
-    while (names[n] != NULL)
-      n++;
+                           const char *const *names) {
+  size_t n = 0;
+  while (names[n] != NULL)
+    n++;
   const char **copy = xcalloc(n + 1, sizeof(*copy));
   memcpy(copy, names, n * sizeof(*copy));
   qsort(copy, n, sizeof(*copy), name_cmp);
@@ -55,10 +55,10 @@ char *spec_features_json(struct brig_error *err) {
 
   em_key(&e, "linux");
   em_open(&e);
-  const char *ns[SPEC_NS_COUNT];
+  const char *ns[SPEC_NS_COUNT + 1] = {NULL};
   for (int t = 0; t < SPEC_NS_COUNT; t++)
     ns[t] = spec_ns_type_name((enum spec_ns_type)t);
-  em_sorted_list(&e, "namespaces", ns, SPEC_NS_COUNT);
+  em_sorted_list(&e, "namespaces", ns);
   em_key(&e, "capabilities");
   em_array_open(&e);
   for (int cap = 0; cap <= spec_capability_last(); cap++)
@@ -75,11 +75,11 @@ char *spec_features_json(struct brig_error *err) {
   em_key(&e, "seccomp");
   em_open(&e);
   em_kbool(&e, "enabled", true);
-  em_sorted_list(&e, "actions", spec_seccomp_actions, 0);
-  em_sorted_list(&e, "operators", spec_seccomp_operators, 0);
-  em_sorted_list(&e, "archs", spec_seccomp_archs, 0);
-  em_sorted_list(&e, "knownFlags", spec_seccomp_known_flags, 0);
-  em_sorted_list(&e, "supportedFlags", spec_seccomp_supported_flags, 0);
+  em_sorted_list(&e, "actions", spec_seccomp_actions);
+  em_sorted_list(&e, "operators", spec_seccomp_operators);
+  em_sorted_list(&e, "archs", spec_seccomp_archs);
+  em_sorted_list(&e, "knownFlags", spec_seccomp_known_flags);
+  em_sorted_list(&e, "supportedFlags", spec_seccomp_supported_flags);
   em_close(&e);
   /* Implemented (lsm.c); a host without the LSM refuses a request. */
   em_enabled(&e, "apparmor", true);
