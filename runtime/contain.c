@@ -15,6 +15,7 @@
 
 #include "cgroup.h"
 #include "procfs.h"
+#include "coverage.h"
 #include "sanitizer.h"
 #include "security.h"
 #include "util.h"
@@ -30,13 +31,14 @@ static int cmp_int(const void *a, const void *b) {
 }
 
 void contain_close_fds_from(unsigned from, const int *keep, size_t n) {
-  int k[CONTAIN_KEEP_MAX + 1];
+  int k[CONTAIN_KEEP_MAX + 2];
   size_t m = 0;
 
   cgroup_forget_root_fd();
   for (size_t i = 0; i < n && i < CONTAIN_KEEP_MAX; i++)
     k[m++] = keep[i];
   k[m++] = sanitizer_report_fd();
+  k[m++] = coverage_fd();
   qsort(k, m, sizeof(int), cmp_int);
   for (size_t i = 0; i < m; i++) {
     if (k[i] < 0 || (unsigned)k[i] < from)

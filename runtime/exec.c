@@ -25,6 +25,7 @@
 #include "container.h"
 #include "namespaces.h"
 #include "proc.h"
+#include "coverage.h"
 #include "sanitizer.h"
 #include "security.h"
 #include "spawn.h"
@@ -103,6 +104,7 @@ static void exec_process(const struct spec_config *cfg,
   /* No fd of the runtime (cgroup, state dir) lives on in the container,
    * nor may serve as a way out (cwd /proc/self/fd/N). */
   sanitizer_container_side();
+  coverage_container_side();
   contain_close_fds(o->preserve_fds, sock, console_sock);
   contain_unblock_signals();
   contain_default_signals();
@@ -135,6 +137,7 @@ static void exec_process(const struct spec_config *cfg,
       security_finish(sec, &err) < 0)
     goto fail;
   fault_delay("exec");
+  coverage_flush();
   execve(exe, p->args, env);
   brig_err(&err, errno, "exec %s", exe);
 fail:
@@ -254,6 +257,7 @@ static void exec_helper(const struct spec_config *cfg,
   ssize_t r;
 
   sanitizer_container_side();
+  coverage_container_side();
   if (contain_enter(&err) < 0 ||
       proc_apply_initial_affinity(o->process, &err) < 0)
     goto fail;

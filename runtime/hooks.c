@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "contain.h"
+#include "coverage.h"
 #include "log.h"
 #include "util.h"
 
@@ -160,6 +161,7 @@ static int run_one(const struct spec_hook *h, const char *state_json,
     child_stdio(in, rd[1]);
     if (hook_dir != NULL && chdir(hook_dir) < 0)
       _exit(127);
+    coverage_flush();
     execve(h->path, h->args && h->args[0] ? h->args : default_argv,
            h->env     ? h->env
            : hook_env ? hook_env

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "contain.h"
+#include "coverage.h"
 #include "sanitizer.h"
 #include "util.h"
 
@@ -40,6 +41,7 @@ void init_run(const struct spec_process *p, const char *exe, char **env) {
     die("fork");
   if (app == 0) {
     contain_unblock_signals();
+    coverage_flush();
     execve(exe, p->args, env);
     char safe[512];
     fprintf(stderr, "brig: exec %s: %s\n", one_line(exe, safe, sizeof(safe)),
@@ -48,6 +50,7 @@ void init_run(const struct spec_process *p, const char *exe, char **env) {
   }
   /* The init keeps nothing of the host: only stdio, which the app shares. */
   sanitizer_release();
+  coverage_release();
   syscall(SYS_close_range, 3u, ~0u, 0);
   sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   if (sfd < 0)

@@ -37,6 +37,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "coverage.h"
 #include "kapi.h"
 #include "util.h"
 
@@ -158,6 +159,7 @@ static void exec_from_overlay(char **argv, const struct stat *exe_st) {
     snprintf(num, sizeof(num), "%d", mnt);
     if (setenv(MNT_ENV, num, 1) < 0)
       return;
+    coverage_flush();
     syscall(SYS_execveat, mnt, base, argv, environ, 0);
     unsetenv(MNT_ENV);
     return;
@@ -196,6 +198,7 @@ int selfexe_seal(char **argv, struct brig_error *err) {
   if (fcntl(mfd, F_ADD_SEALS, SEALS) < 0)
     return brig_err(err, errno, "seal the memfd copy of brig");
   /* The fd is close-on-exec: the new image keeps only its mapping. */
+  coverage_flush();
   syscall(SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
   return brig_err(err, errno, "re-exec brig from its sealed copy");
 }

@@ -26,6 +26,7 @@
 #include "proc.h"
 #include "procfs.h"
 #include "rootfs.h"
+#include "coverage.h"
 #include "sanitizer.h"
 #include "security.h"
 #include "selfexe.h"
@@ -641,6 +642,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
 
   supervise_pipes_install();
   sanitizer_container_side();
+  coverage_container_side();
   /* A clone of brig until it execs: nothing in the container may trace it
    * or open its exe, fds or memory. */
   if (!defer_contain && contain_enter(&err) < 0) {
@@ -738,6 +740,7 @@ static void child_main(const struct spawn_opts *o, int sock, int fifo_path_fd,
   if (o->use_init)
     init_run(o->cfg->process, exe, env);
   fault_delay("init");
+  coverage_flush();
   execve(exe, o->cfg->process->args, env);
   {
     char safe[512];
