@@ -40,6 +40,65 @@ bats_require_minimum_version 1.5.0
   [ "${lines[1]}" = "prio : 125" ]
 }
 
+@test "scheduler flags: SCHED_FLAG_RESET_ON_FORK gives a forked child nice 0, the process keeps -5" {
+  # busybox sh forks the first grep and execs the last
+  make_bundle sh -c 'grep ^prio /proc/self/sched; grep ^prio /proc/self/sched'
+  cfg '.process.scheduler = {policy: "SCHED_BATCH", nice: -5, flags: ["SCHED_FLAG_RESET_ON_FORK"]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(echo "${lines[0]}" | tr -s " ")" = "prio : 120" ]
+  [ "$(echo "${lines[1]}" | tr -s " ")" = "prio : 115" ]
+  # without the flag the forked child keeps nice -5
+  cfg '.process.scheduler.flags = []'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -eq 0 ]
+  [ "$(echo "${lines[0]}" | tr -s " ")" = "prio : 115" ]
+}
+
+@test "an unknown scheduler flag is refused, naming it; nothing left" {
+  make_bundle true
+  cfg '.process.scheduler = {policy: "SCHED_OTHER", flags: ["SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_BOGUS"]}'
+  run brig run -b "$BUNDLE" "$(cid)"
+  [ "$status" -ne 0 ]
+  [ "$output" = "brig: config.json: .process.scheduler.flags[1]: unknown scheduler flag \"SCHED_FLAG_BOGUS\"" ]
+  no_state "$(cid)"
+}
+
+@test "scheduler SCHED_RR priority 10, in a cgroup given real-time runtime: policy 2, prio 89" {
+  make_bundle sh -c 'grep -E "^(policy|prio) " /proc/self/sched | tr -s " "'
+  # a cgroup gets at most its parent's real-time share: a parent of
+  # brig's own (/brig) has none, the root has the host's
+  cfg ".linux.cgroupsPath = \"/$(cid)\"
+    | .linux.resources.cpu = {realtimeRuntime: 10000, realtimePeriod: 1000000}
+    | .process.scheduler = {policy: \"SCHED_RR\", priority: 10}"
+  run brig run -b "$BUNDLE" "$(cid)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "policy : 2" ]
+  [ "${lines[1]}" = "prio : 89" ]
+  [ ! -e "/sys/fs/cgroup/cpu/$(cid)" ]
+}
+
+@test "execCPUAffinity takes cpu lists as the kernel writes them: ranges and commas" {
+  make_bundle sleep 1000
+  brig run -d -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1
+  for final in 0-1 1,0 0,1-1; do
+    jq --arg f "$final" '.process + {args: ["grep", "Cpus_allowed_list", "/proc/self/status"],
+        execCPUAffinity: {initial: "1", final: $f}}' \
+      "$BUNDLE/config.json" > "$TEST_TMP/p.json"
+    run brig exec --process "$TEST_TMP/p.json" "$(cid)"
+    echo "$final: $output"
+    [ "$status" -eq 0 ]
+    [ "$output" = "Cpus_allowed_list:	0-1" ]
+  done
+  jq '.process + {args: ["true"], execCPUAffinity: {final: "1-0"}}' \
+    "$BUNDLE/config.json" > "$TEST_TMP/p.json"
+  run brig exec --process "$TEST_TMP/p.json" "$(cid)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'invalid range in "1-0"'* ]]
+}
+
 @test "ioPriority IOPRIO_CLASS_BE 6 is read back by ionice" {
   make_bundle ionice
   cfg '.process.ioPriority = {class: "IOPRIO_CLASS_BE", priority: 6}'
