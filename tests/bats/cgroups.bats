@@ -299,6 +299,28 @@ teardown() {
   [ "$(cg_file pids pids.max)" = 9 ]
 }
 
+@test "cpu.shares the kernel would clamp is refused, naming what it allows at either end; nothing left" {
+  refused '.linux.resources.cpu = {"shares": 1}' \
+    "linux.resources.cpu.shares: set cpu.shares=1: the kernel allows at least 2"
+  refused '.linux.resources.cpu = {"shares": 300000}' \
+    "linux.resources.cpu.shares: set cpu.shares=300000: the kernel allows at most 262144"
+}
+
+@test "update --memory below what the container holds: refused with its current and peak usage (runc); the limit stays" {
+  make_bundle sh -c 'head -c 20000000 /dev/zero > /dev/shm/f; echo ready; sleep 1000'
+  start_detached '.linux.resources = {"memory": {"limit": 67108864}}'
+  wait_for 100 grep -q ready "$TEST_TMP/out"
+  run --separate-stderr brig update --memory 8388608 "$(cid)"
+  echo "$stderr"
+  [ "$status" -eq 1 ]
+  re='^brig: linux\.resources\.memory\.limit: set memory\.limit_in_bytes=8388608: Device or resource busy \(current usage: ([0-9]+), peak usage: ([0-9]+)\)$'
+  [[ "$stderr" =~ $re ]]
+  # the shm file is charged to the container: both figures hold it
+  [ "${BASH_REMATCH[1]}" -ge 20000000 ]
+  [ "${BASH_REMATCH[2]}" -ge "${BASH_REMATCH[1]}" ]
+  [ "$(cg_file memory memory.limit_in_bytes)" = 67108864 ]
+}
+
 @test "update that fails part way puts back what it had written (runc): memory and swap raised together, pids, cpu shares" {
   make_bundle sleep 1000
   start_detached '.linux.resources = {"memory": {"limit": 268435456}, "pids": {"limit": 100}}'
