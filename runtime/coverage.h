@@ -8,7 +8,9 @@
  *                  way in keeps (coverage_fd).
  *   coverage_flush  write the counters now, relative to that fd (made
  *                  the cwd meanwhile: it reaches the host directory from
- *                  any root): before the exec of the container's process.
+ *                  any root): before the exec of the container's process,
+ *                  and before a failure is reported (brig kills the
+ *                  failed process at once).
  *   coverage_release  flush, then close the fd: for the built-in init,
  *                  which stays and must hold no fd of the host.
  *   coverage_exit  flush, then _exit: in this build, _exit in the files

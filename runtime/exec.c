@@ -66,6 +66,7 @@ struct spec_config *exec_load_config(const char *root, const char *id,
 static void send_failure(int sock, const struct brig_error *e) {
   struct exec_msg m = {.errnum = e->errnum ? e->errnum : EINVAL};
   memcpy(m.msg, e->msg, sizeof(m.msg));
+  coverage_flush(); /* brig may kill the sender at once */
   if (write(sock, &m, sizeof(m)) < 0)
     fprintf(stderr, "brig: %s\n", e->msg);
 }

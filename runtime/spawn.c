@@ -73,6 +73,8 @@ static int sync_send(int sock, int type, const struct brig_error *e) {
     m.errnum = e->errnum;
     memcpy(m.msg, e->msg, sizeof(m.msg));
   }
+  if (type == SYNC_ERROR)
+    coverage_flush(); /* the parent may kill the sender at once */
   return send(sock, &m, sizeof(m), MSG_NOSIGNAL) == sizeof(m) ? 0 : -1;
 }
 
