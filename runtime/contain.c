@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "procfs.h"
 #include "coverage.h"
+#include "procfs.h"
 #include "sanitizer.h"
 #include "security.h"
 #include "util.h"
