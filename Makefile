@@ -145,12 +145,11 @@ $(BUILD)/valgrind/brig: $(VG_OBJS)
 # Line coverage of the bats suite (make coverage): build/cov/brig (gcc
 # --coverage, dynamic, glibc) runs the suite, then gcov's per-file figures,
 # least covered first; build/cov-report holds the annotated .gcov files.
-# Processes that leave by _exit or exec (the init, exec's helper) and those
-# inside a container's mount namespace write no counts: those paths show
-# as uncovered.  The -fno-builtin-exec* keep gcc from dumping counts
-# before each exec (its __gcov_execve), which the init would try in the
-# container's root and report on the container's stderr.
-# COV_TESTS="lifecycle exec ..." for a subset.
+# Processes on their way into a container write their counts through an
+# fd of BRIG_COV_DIR (runtime/coverage.h).  The -fno-builtin-exec* keep
+# gcc from dumping counts before each exec by itself (its __gcov_execve),
+# which the init would try in the container's root and report on the
+# container's stderr.  COV_TESTS="lifecycle exec ..." for a subset.
 COV_CFLAGS := -O0 --coverage -fprofile-update=atomic -DBRIG_COVERAGE \
 	-DBRIG_COV_DIR=\"$(CURDIR)/$(BUILD)/obj-cov\" -fno-builtin-fork \
 	$(foreach f,execl execle execlp execv execve execvp,-fno-builtin-$(f))
