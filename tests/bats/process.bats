@@ -82,14 +82,17 @@ bats_require_minimum_version 1.5.0
 @test "execCPUAffinity takes cpu lists as the kernel writes them: ranges and commas" {
   make_bundle sleep 1000
   brig run -d -b "$BUNDLE" "$(cid)" </dev/null >"$TEST_TMP/out" 2>&1
-  for final in 0-1 1,0 0,1-1; do
-    jq --arg f "$final" '.process + {args: ["grep", "Cpus_allowed_list", "/proc/self/status"],
-        execCPUAffinity: {initial: "1", final: $f}}' \
+  # each final differs from its initial (a final not applied shows the
+  # initial) and from the machine's cpus where it can (2 cpus here)
+  for c in "0 0-1 0-1" "0 1,0 0-1" "1 0-0 0" "0 1-1,1 1"; do
+    set -- $c
+    jq --arg i "$1" --arg f "$2" '.process + {args: ["grep", "Cpus_allowed_list", "/proc/self/status"],
+        execCPUAffinity: {initial: $i, final: $f}}' \
       "$BUNDLE/config.json" > "$TEST_TMP/p.json"
     run brig exec --process "$TEST_TMP/p.json" "$(cid)"
-    echo "$final: $output"
+    echo "initial $1, final $2: $output"
     [ "$status" -eq 0 ]
-    [ "$output" = "Cpus_allowed_list:	0-1" ]
+    [ "$output" = "Cpus_allowed_list:	$3" ]
   done
   jq '.process + {args: ["true"], execCPUAffinity: {final: "1-0"}}' \
     "$BUNDLE/config.json" > "$TEST_TMP/p.json"
