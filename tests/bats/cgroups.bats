@@ -296,6 +296,23 @@ teardown() {
   [ "$output" = "brig: linux.resources.cpu.quota: set cpu.cfs_quota_us=100: Invalid argument" ]
   run brig update --memory 12q "$(cid)"
   [[ "$output" == *"invalid value for memory: invalid size: '12q'"* ]]
+  # sizes as runc reads them: a decimal, a space before the unit, a bare
+  # b, -1 for unlimited; not hex, an exponent, a sign or a second point
+  brig update --memory-reservation 1.5m "$(cid)"
+  [ "$(cg_file memory memory.soft_limit_in_bytes)" = 1572864 ]
+  brig update --memory-reservation "8 kB" "$(cid)"
+  [ "$(cg_file memory memory.soft_limit_in_bytes)" = 8192 ]
+  brig update --memory-reservation 12288b "$(cid)"
+  [ "$(cg_file memory memory.soft_limit_in_bytes)" = 12288 ]
+  brig update --memory-reservation -1 "$(cid)"
+  [ "$(cg_file memory memory.soft_limit_in_bytes)" = 9223372036854771712 ]
+  for bad in 0x10 1e8 +5 1.5.5 1.m 5kk ""; do
+    run brig update --memory-reservation "$bad" "$(cid)"
+    echo "$bad: $output"
+    [ "$status" -eq 1 ]
+    [ "$output" = "brig: invalid value for memory-reservation: invalid size: '$bad'" ]
+  done
+  [ "$(cg_file memory memory.soft_limit_in_bytes)" = 9223372036854771712 ]
   run brig update --l3-cache-schema "L3:0=f" "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *"l3 cache schema is not enabled"* ]]
@@ -520,7 +537,7 @@ teardown() {
   [[ "${lines[0]}" == UID*PID*PPID*CMD ]]
 }
 
-@test "ps: json lists the host pids, table keeps the header and the container's rows" {
+@test "ps: json lists the host pids, table keeps the header and the container's rows; ps's failures are one line" {
   make_bundle sh -c 'sleep 1000 & exec sleep 1001'
   start_detached
   wait_for 50 sh -c "[ \$(wc -l < $CG/pids/brig/$(cid)/cgroup.procs) -eq 2 ]"
@@ -538,6 +555,17 @@ teardown() {
   run brig ps "$(cid)" -- -o pid,args
   [ "${lines[0]}" = "    PID COMMAND" ] || [[ "${lines[0]}" == *PID*COMMAND* ]]
   [ "${#lines[@]}" -eq 3 ]
+  # ps's own failure, and ps arguments that give no PID column: one line
+  # naming what was wrong, as runc
+  run brig ps "$(cid)" -- --no-such-option
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "$output" == *"ps: exit status 1: error: unknown gnu long option"* ]]
+  run brig ps "$(cid)" -- -o comm
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [ "$output" = "brig: couldn't find PID field in ps output" ]
   run brig ps -f yaml "$(cid)"
   [ "$status" -eq 1 ]
   [[ "$output" == *"invalid format option"* ]]
