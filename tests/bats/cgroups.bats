@@ -297,7 +297,8 @@ teardown() {
   run brig update --memory 12q "$(cid)"
   [[ "$output" == *"invalid value for memory: invalid size: '12q'"* ]]
   # sizes as runc reads them: a decimal, a space before the unit, a bare
-  # b, -1 for unlimited; not hex, an exponent, a sign or a second point
+  # b, -1 for unlimited; not hex, an exponent, a sign, a second point, a
+  # point with no digit after it, a doubled unit or nothing
   brig update --memory-reservation 1.5m "$(cid)"
   [ "$(cg_file memory memory.soft_limit_in_bytes)" = 1572864 ]
   brig update --memory-reservation "8 kB" "$(cid)"
